@@ -1,0 +1,44 @@
+/**
+ * What core needs from the outside world, as plain interfaces. Adapters and entry points
+ * implement them; tests pass the real implementations pointed at local fakes.
+ */
+import type { Reply } from "./reply.js";
+
+export type Platform = "slack" | "discord" | "console" | "cli";
+
+/** Who is asking, as the chat platform says. `groups` are Slack user groups or Discord role ids. */
+export interface Actor {
+  platform: Platform;
+  userId: string;
+  displayName?: string;
+  groups: string[];
+}
+
+/** Where to post: a channel, optionally a thread within it. */
+export interface ChatTarget {
+  platform: Platform;
+  channelId: string;
+  threadId?: string;
+}
+
+/** A posted message that can be edited later (persisted, so it survives a restart). */
+export interface MessageRef extends ChatTarget {
+  messageId: string;
+}
+
+/** One per platform: posts and edits messages. Implemented by each adapter. */
+export interface Messenger {
+  post(target: ChatTarget, reply: Reply): Promise<MessageRef>;
+  update(ref: MessageRef, reply: Reply): Promise<void>;
+}
+
+/** Time, injectable so tests and the simulator can move it. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

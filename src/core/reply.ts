@@ -1,0 +1,50 @@
+/**
+ * The one platform-neutral message model. Core returns a Reply; each adapter renders it
+ * (Block Kit, a Discord embed, terminal text). Core never builds platform objects.
+ */
+
+/** What a button does. Adapters encode `kind` + `value` into their own custom ids. */
+export type ActionKind =
+  | "clear" // start the guarded cache-clear workflow for `value` (a service name)
+  | "redeploy" // start a plain rebuild workflow for `value`
+  | "confirm" // confirm workflow `value`
+  | "cancel" // cancel workflow `value`
+  | "see_more" // show the full knowledge-base section `value`
+  | "mute" // mute warnings for `value` (a service id) for a while
+  | "remove_no_cache" // remove a forgotten NO_CACHE variable on `value`
+  | "link"; // plain link button: `url`
+
+export interface Action {
+  kind: ActionKind;
+  label: string;
+  value?: string;
+  url?: string;
+  style?: "primary" | "danger";
+}
+
+export interface Field {
+  name: string;
+  value: string;
+  inline?: boolean;
+}
+
+export interface CodeBlock {
+  lang?: string;
+  text: string;
+}
+
+export type Tone = "info" | "success" | "warning" | "error";
+
+export interface Reply {
+  title: string;
+  /** Plain text with light markdown (`code`, *bold*, [label](url)); already safe: no mentions. */
+  body: string;
+  code?: CodeBlock[];
+  fields?: Field[];
+  actions?: Action[];
+  /** A small line under the message: the section it came from, a timestamp, a link. */
+  context?: string;
+  tone?: Tone;
+  /** Only the asker should see it (Slack ephemeral, Discord ephemeral). */
+  private?: boolean;
+}

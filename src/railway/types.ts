@@ -1,0 +1,144 @@
+/**
+ * The typed surface of Railway that railcache uses. `RailwayClient` implements it over
+ * GraphQL; core depends only on this interface.
+ */
+
+export const deploymentStatuses = [
+  "QUEUED",
+  "WAITING",
+  "INITIALIZING",
+  "BUILDING",
+  "DEPLOYING",
+  "NEEDS_APPROVAL",
+  "SUCCESS",
+  "FAILED",
+  "CRASHED",
+  "SKIPPED",
+  "REMOVING",
+  "REMOVED",
+  "SLEEPING",
+] as const;
+export type DeploymentStatus = (typeof deploymentStatuses)[number];
+
+/** Terminal for a rollout (see shared/railway/API.md). */
+export const terminalStatuses: ReadonlySet<DeploymentStatus> = new Set([
+  "SUCCESS",
+  "FAILED",
+  "CRASHED",
+  "SKIPPED",
+  "REMOVED",
+]);
+
+export interface Deployment {
+  id: string;
+  status: DeploymentStatus;
+  createdAt: string; // ISO 8601
+  projectId: string;
+  serviceId: string;
+  environmentId: string;
+  /** From deployment.meta, when the source is a git commit. */
+  commitHash?: string;
+  commitMessage?: string;
+  commitAuthor?: string;
+  /** An image-sourced service has no commit; it can only be redeployed by id. */
+  image?: string;
+}
+
+export interface ServiceInstanceStatus {
+  serviceId: string;
+  serviceName: string;
+  environmentId: string;
+  environmentName: string;
+  latestDeployment: Deployment | null;
+  /** Path of a railway.toml / railway.json the service is configured from, if any. */
+  railwayConfigFile: string | null;
+}
+
+export interface ProjectStatus {
+  projectId: string;
+  projectName: string;
+  environments: { id: string; name: string }[];
+  instances: ServiceInstanceStatus[];
+}
+
+export interface LogLine {
+  message: string;
+  timestamp: string;
+  severity: string | null;
+}
+
+export interface VariableTarget {
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+}
+
+export type TokenKind = "account" | "project";
+
+export interface TokenInfo {
+  kind: TokenKind;
+  /** Account tokens: the user's name or email; project tokens: null. */
+  who: string | null;
+  /** Project tokens are scoped to one project and environment. */
+  projectId?: string;
+  environmentId?: string;
+}
+
+/** Rate budget as Railway's X-RateLimit-* headers last reported it. */
+export interface RateBudget {
+  limit: number | null;
+  remaining: number | null;
+  resetAt: number | null; // epoch ms
+}
+
+export type RailwayErrorKind =
+  | "unauthorized"
+  | "not_found"
+  | "rate_limited"
+  | "unavailable"
+  | "timeout"
+  | "bad_response"
+  | "refused";
+
+/** An error with a message fit for a chat user; details stay in `cause` for the logs. */
+export class RailwayError extends Error {
+  readonly kind: RailwayErrorKind;
+  readonly userMessage: string;
+  readonly retryAfterMs: number | undefined;
+  constructor(kind: RailwayErrorKind, userMessage: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(userMessage, { cause: options.cause });
+    this.name = "RailwayError";
+    this.kind = kind;
+    this.userMessage = userMessage;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export interface RailwayApi {
+  /** Who the token is and what it covers. */
+  tokenInfo(): Promise<TokenInfo>;
+  /** Every service in every environment with its latest deployment: ONE request. */
+  projectStatus(projectId: string): Promise<ProjectStatus>;
+  deployment(id: string): Promise<Deployment>;
+  /** Names of the variables set on a service (values never leave the client). */
+  variableNames(target: VariableTarget): Promise<string[]>;
+  variableValue(target: VariableTarget, name: string): Promise<string | null>;
+  upsertVariable(target: VariableTarget, name: string, value: string, options: { skipDeploys: boolean }): Promise<void>;
+  deleteVariable(target: VariableTarget, name: string): Promise<void>;
+  /** Rebuild `commitSha` from source (serviceInstanceDeployV2); returns the new deployment id. */
+  deployFromSource(input: { serviceId: string; environmentId: string; commitSha: string }): Promise<string>;
+  /** Redeploy an existing deployment (image sources); returns the new deployment id. */
+  redeploy(deploymentId: string, options: { usePreviousImageTag: boolean }): Promise<string>;
+  buildLogs(deploymentId: string, limit: number): Promise<LogLine[]>;
+  deploymentLogs(deploymentId: string, limit: number): Promise<LogLine[]>;
+  httpLogs(deploymentId: string, limit: number): Promise<{ status: number; path: string; timestamp: string }[]>;
+  rateBudget(): RateBudget;
+}
+
+/** The dashboard link for a service, or for one deployment of it (shared/railway/API.md). */
+export function dashboardUrl(ids: { projectId: string; serviceId: string; environmentId: string; deploymentId?: string }): string {
+  const base = `https://railway.com/project/${encodeURIComponent(ids.projectId)}/service/${encodeURIComponent(ids.serviceId)}`;
+  const query = new URLSearchParams({ environmentId: ids.environmentId });
+  if (ids.deploymentId) query.set("id", ids.deploymentId);
+  return `${base}?${query.toString()}`;
+}
