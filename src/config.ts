@@ -1,0 +1,191 @@
+/**
+ * Configuration from the environment, validated once at the edge (EXAMPLES.md section 5).
+ * Every problem is listed at once, each with what the value should look like.
+ */
+import { z } from "zod";
+
+export const DEFAULT_RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2";
+
+const optional = z
+  .string()
+  .transform((value) => value.trim())
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const boolish = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === "") return false;
+    if (/^(1|true|yes|on)$/i.test(value)) return true;
+    if (/^(0|false|no|off)$/i.test(value)) return false;
+    ctx.addIssue({ code: "custom", message: "should be true or false" });
+    return z.NEVER;
+  });
+
+const envSchema = z.object({
+  RAILWAY_API_TOKEN: optional,
+  RAILWAY_TOKEN: optional,
+  RAILWAY_PROJECT_ID: optional,
+  RAILWAY_API_URL: optional.pipe(z.url({ message: "should be a URL like https://backboard.railway.com/graphql/v2" }).optional()),
+  RAILWAY_TIMEOUT_MS: optional.pipe(z.coerce.number<string | undefined>().int().min(500).max(120_000).optional()),
+  RAILCACHE_CONFIG: optional,
+  RAILCACHE_DB: optional,
+  DATABASE_URL: optional.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "should be a PostgreSQL URL like postgres://user@host:5432/db")
+      .optional(),
+  ),
+  RAILCACHE_KB_DIR: optional,
+  RAILCACHE_WEBHOOK_SECRET: optional.pipe(z.string().min(24, "should be at least 24 random characters").optional()),
+  SLACK_BOT_TOKEN: optional.pipe(z.string().startsWith("xoxb-", "should start with xoxb- (the Bot User OAuth Token)").optional()),
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_APP_TOKEN: optional.pipe(z.string().startsWith("xapp-", "should start with xapp- (an app-level token with connections:write)").optional()),
+  SLACK_API_URL: optional,
+  SLACK_WARN_CHANNEL: optional,
+  DISCORD_TOKEN: optional,
+  DISCORD_APPLICATION_ID: optional.pipe(z.string().regex(/^\d{17,20}$/, "should be the numeric application id").optional()),
+  DISCORD_GUILD_ID: optional.pipe(z.string().regex(/^\d{17,20}$/, "should be a numeric guild (server) id").optional()),
+  DISCORD_MESSAGE_CONTENT: boolish,
+  DISCORD_API_URL: optional,
+  DISCORD_WARN_CHANNEL: optional,
+  PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
+  HOST: optional,
+  LOG_LEVEL: optional.pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional()),
+});
+
+export interface RailwayConfig {
+  apiUrl: string;
+  token: string;
+  tokenKind: "account" | "project";
+  /** Required with an account token; a project token knows its project. */
+  projectId: string | undefined;
+  timeoutMs: number;
+}
+
+export interface SlackConfig {
+  mode: "http" | "socket";
+  botToken: string;
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  apiUrl: string | undefined;
+  warnChannel: string | undefined;
+}
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  guildId: string | undefined;
+  messageContent: boolean;
+  apiUrl: string | undefined;
+  warnChannel: string | undefined;
+}
+
+export interface Config {
+  railway: RailwayConfig | undefined;
+  slack: SlackConfig | undefined;
+  discord: DiscordConfig | undefined;
+  policyPath: string;
+  /** Explicit policy path: a missing file is then an error, not "use defaults". */
+  policyPathExplicit: boolean;
+  sqlitePath: string;
+  databaseUrl: string | undefined;
+  kbDir: string | undefined;
+  webhookSecret: string | undefined;
+  port: number;
+  host: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Parse the environment into a Config, or throw a ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // Never echo the value: it may be a secret.
+      problems.push(`${issue.path.join(".")} ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+
+  let railway: RailwayConfig | undefined;
+  if (e.RAILWAY_API_TOKEN && e.RAILWAY_TOKEN) {
+    problems.push("RAILWAY_API_TOKEN and RAILWAY_TOKEN are both set: set one (RAILWAY_API_TOKEN for an account or workspace token, RAILWAY_TOKEN for a project token)");
+  } else if (e.RAILWAY_API_TOKEN || e.RAILWAY_TOKEN) {
+    const tokenKind = e.RAILWAY_API_TOKEN ? "account" : "project";
+    if (tokenKind === "account" && !e.RAILWAY_PROJECT_ID) {
+      problems.push("RAILWAY_PROJECT_ID is missing: an account or workspace token (RAILWAY_API_TOKEN) needs the project id (Project Settings > General, or the id in the dashboard URL)");
+    }
+    railway = {
+      apiUrl: e.RAILWAY_API_URL ?? DEFAULT_RAILWAY_API_URL,
+      token: (e.RAILWAY_API_TOKEN ?? e.RAILWAY_TOKEN) as string,
+      tokenKind,
+      projectId: e.RAILWAY_PROJECT_ID,
+      timeoutMs: e.RAILWAY_TIMEOUT_MS ?? 10_000,
+    };
+  } else if (e.RAILWAY_PROJECT_ID) {
+    problems.push("RAILWAY_PROJECT_ID is set but no token is: set RAILWAY_API_TOKEN (account or workspace token) or RAILWAY_TOKEN (project token)");
+  }
+
+  let slack: SlackConfig | undefined;
+  if (e.SLACK_BOT_TOKEN) {
+    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+      problems.push("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode, xapp-...) is");
+    }
+    slack = {
+      mode: e.SLACK_APP_TOKEN ? "socket" : "http",
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      warnChannel: e.SLACK_WARN_CHANNEL,
+    };
+  } else if (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+    problems.push("SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions");
+  }
+
+  let discord: DiscordConfig | undefined;
+  if (e.DISCORD_TOKEN) {
+    if (!e.DISCORD_APPLICATION_ID) {
+      problems.push("DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not: copy the Application ID from the Developer Portal's General Information page");
+    }
+    discord = {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID ?? "",
+      guildId: e.DISCORD_GUILD_ID,
+      messageContent: e.DISCORD_MESSAGE_CONTENT,
+      apiUrl: e.DISCORD_API_URL,
+      warnChannel: e.DISCORD_WARN_CHANNEL,
+    };
+  } else if (e.DISCORD_APPLICATION_ID) {
+    problems.push("DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not: copy the bot token from the Developer Portal's Bot page");
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    railway,
+    slack,
+    discord,
+    policyPath: e.RAILCACHE_CONFIG ?? "railcache.toml",
+    policyPathExplicit: e.RAILCACHE_CONFIG !== undefined,
+    sqlitePath: e.RAILCACHE_DB ?? ".railcache/railcache.db",
+    databaseUrl: e.DATABASE_URL,
+    kbDir: e.RAILCACHE_KB_DIR,
+    webhookSecret: e.RAILCACHE_WEBHOOK_SECRET,
+    port: e.PORT ?? 3000,
+    host: e.HOST ?? "0.0.0.0",
+    logLevel: e.LOG_LEVEL ?? "info",
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_RAILWAY_API_URL, loadConfig } from "../src/config.js";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("runs with no configuration at all (console demo)", () => {
+    const config = loadConfig({});
+    expect(config.railway).toBeUndefined();
+    expect(config.slack).toBeUndefined();
+    expect(config.discord).toBeUndefined();
+    expect(config.sqlitePath).toBe(".railcache/railcache.db");
+  });
+
+  it("reads a project token from RAILWAY_TOKEN and an account token from RAILWAY_API_TOKEN", () => {
+    expect(loadConfig({ RAILWAY_TOKEN: "p-123" }).railway).toMatchObject({ tokenKind: "project", apiUrl: DEFAULT_RAILWAY_API_URL });
+    expect(loadConfig({ RAILWAY_API_TOKEN: "a-123", RAILWAY_PROJECT_ID: "proj" }).railway).toMatchObject({
+      tokenKind: "account",
+      projectId: "proj",
+    });
+  });
+
+  it("lists every problem at once", () => {
+    const problems = problemsOf({
+      RAILWAY_API_TOKEN: "a-123",
+      SLACK_BOT_TOKEN: "xoxb-1",
+      DISCORD_TOKEN: "d",
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toMatch(/RAILWAY_PROJECT_ID is missing/);
+    expect(problems.join("\n")).toMatch(/neither SLACK_SIGNING_SECRET/);
+    expect(problems.join("\n")).toMatch(/DISCORD_APPLICATION_ID is not/);
+  });
+
+  it("says what a malformed value should look like without echoing it", () => {
+    const problems = problemsOf({ SLACK_BOT_TOKEN: "secret-value-123", PORT: "http", LOG_LEVEL: "loud" });
+    expect(problems.join("\n")).toMatch(/SLACK_BOT_TOKEN should start with xoxb-/);
+    expect(problems.join("\n")).toMatch(/PORT/);
+    expect(problems.join("\n")).toMatch(/LOG_LEVEL/);
+    expect(problems.join("\n")).not.toContain("secret-value-123");
+  });
+
+  it("picks Socket Mode when an app-level token is given", () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1-A" });
+    expect(config.slack?.mode).toBe("socket");
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slack?.mode).toBe("http");
+  });
+
+  it("refuses two Railway tokens at once", () => {
+    expect(problemsOf({ RAILWAY_API_TOKEN: "a", RAILWAY_TOKEN: "p", RAILWAY_PROJECT_ID: "x" }).join()).toMatch(/both set/);
+  });
+});
