@@ -105,12 +105,19 @@ export class RailwayError extends Error {
   readonly kind: RailwayErrorKind;
   readonly userMessage: string;
   readonly retryAfterMs: number | undefined;
-  constructor(kind: RailwayErrorKind, userMessage: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+  /** A mutation whose outcome is unknown (timeout, 5xx): re-read state before trying again. */
+  readonly outcomeUnknown: boolean;
+  constructor(
+    kind: RailwayErrorKind,
+    userMessage: string,
+    options: { retryAfterMs?: number; cause?: unknown; outcomeUnknown?: boolean } = {},
+  ) {
     super(userMessage, { cause: options.cause });
     this.name = "RailwayError";
     this.kind = kind;
     this.userMessage = userMessage;
     this.retryAfterMs = options.retryAfterMs;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }
 

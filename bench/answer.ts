@@ -1,0 +1,54 @@
+/**
+ * Answer latency: a short chat question and a ~5,000-character Django traceback, measured
+ * after warm-up over many iterations. `tsx bench/answer.ts` prints the figures.
+ */
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { createAnswerEngine, loadKnowledgeBase } from "../src/core/kb/index.js";
+
+const WARMUP = 500;
+const ITERATIONS = 5_000;
+
+const SHORT_QUESTION = "railway deploy shows old code after adding a model, how do i clear the cache?";
+
+function tracebackOfAbout(chars: number): string {
+  const lines = ["<@U012AB> prod broke after the deploy, works locally:", "```", "Traceback (most recent call last):"];
+  for (let i = 0; lines.join("\n").length < chars - 200; i++) {
+    lines.push(`  File "/opt/venv/lib/python3.12/site-packages/django/core/handlers/module_${i}.py", line ${40 + i}, in handler_${i}`);
+    lines.push(`    response = self.process_request_${i}(request, *args, **kwargs)`);
+  }
+  lines.push("django.core.exceptions.FieldError: Cannot resolve keyword 'loyalty_tier' into field. Choices are: email, id, name");
+  lines.push("```");
+  return lines.join("\n");
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function measure(run: () => void): { p50: number; p99: number } {
+  for (let i = 0; i < WARMUP; i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+export async function benchAnswer(): Promise<{ shortP50Ms: number; shortP99Ms: number; tracebackP50Ms: number; tracebackP99Ms: number }> {
+  const engine = createAnswerEngine(loadKnowledgeBase());
+  const traceback = tracebackOfAbout(5_000);
+  const short = measure(() => engine.answer(SHORT_QUESTION));
+  const long = measure(() => engine.answer(traceback));
+  return { shortP50Ms: short.p50, shortP99Ms: short.p99, tracebackP50Ms: long.p50, tracebackP99Ms: long.p99 };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const r = await benchAnswer();
+  const ms = (v: number) => `${v.toFixed(3)} ms`;
+  console.log(`answer, short question:     p50 ${ms(r.shortP50Ms)}  p99 ${ms(r.shortP99Ms)}`);
+  console.log(`answer, 5,000-char traceback: p50 ${ms(r.tracebackP50Ms)}  p99 ${ms(r.tracebackP99Ms)}`);
+}

@@ -1,0 +1,263 @@
+/**
+ * The Discord adapter's wiring: a discord.js client whose events become BotCore calls, and a
+ * Messenger that posts and edits embeds through the REST API. Parse, call core, render; no rules.
+ */
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Routes,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type Message,
+  type RESTPostAPIChannelMessageResult,
+} from "discord.js";
+import type { BotCore, RequestContext, TrackedReply } from "../../core/bot.js";
+import type { Actor, ChatTarget, MessageRef, Messenger } from "../../core/ports.js";
+import { commands, type CommandSpec } from "../../core/commands.js";
+import type { Logger } from "../../log.js";
+import { buildDiscordCommands, ROOT_COMMAND } from "./commands.js";
+import { decodeCustomId } from "./custom-id.js";
+import { NO_MENTIONS, renderEmbed, type DiscordMessageBody } from "./render.js";
+
+export interface DiscordBotOptions {
+  token: string;
+  applicationId: string;
+  /** REST base without the version, e.g. `http://127.0.0.1:PORT/api` for the fake; Discord's by default. */
+  apiUrl?: string;
+  /** The privileged Message Content intent is enabled for the app: read mentions in channels. */
+  messageContent: boolean;
+  bot: BotCore;
+  log: Logger;
+  /** Answer directly when core is this quick; otherwise defer first (Discord's deadline is 3 s). */
+  deferAfterMs?: number;
+}
+
+export interface DiscordBot {
+  client: Client;
+  /** Log in and resolve once the gateway is ready. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  messenger: Messenger;
+  /** Idempotent bulk overwrite of `/railcache`, globally or in one guild (instant, for testing). */
+  registerCommands(guildId?: string): Promise<void>;
+}
+
+type Body = DiscordMessageBody;
+
+const AUTOCOMPLETE_BUDGET_MS = 2500;
+const specs = new Map<string, CommandSpec>(commands.map((c) => [c.name, c]));
+
+function timeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/** discord.js wants camelCase options; the API JSON we render is passed through as-is. */
+function asOptions(body: Body) {
+  return { embeds: body.embeds, components: body.components, allowedMentions: NO_MENTIONS };
+}
+
+function actorOf(interaction: Interaction | Message): Actor {
+  const user = "user" in interaction ? interaction.user : interaction.author;
+  const member = interaction.member;
+  let groups: string[] = [];
+  if (member && "roles" in member) {
+    groups = Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()].filter((id) => id !== interaction.guildId);
+  }
+  return { platform: "discord", userId: user.id, displayName: user.globalName ?? user.username, groups };
+}
+
+/** `status --service web --env staging`: the registry's parser reads flags, so optional args can be skipped. */
+export function commandText(sub: string, values: Record<string, string | null>): string {
+  const parts = [sub];
+  for (const arg of specs.get(sub)?.args ?? []) {
+    const value = values[arg.name];
+    if (value === null || value === undefined || value === "") continue;
+    parts.push(arg.rest ? value : `--${arg.name} ${value}`);
+  }
+  return parts.join(" ");
+}
+
+export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
+  const { bot, log } = options;
+  const deferAfterMs = options.deferAfterMs ?? 1500;
+  const intents = [GatewayIntentBits.Guilds];
+  if (options.messageContent) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent);
+  const client = new Client({
+    intents,
+    allowedMentions: NO_MENTIONS,
+    ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
+  });
+  // REST works before login too, for `railcache register-commands`.
+  client.rest.setToken(options.token);
+
+  const messenger: Messenger = {
+    async post(target: ChatTarget, reply): Promise<MessageRef> {
+      const body = renderEmbed({ ...reply, private: false });
+      const posted = (await client.rest.post(Routes.channelMessages(target.threadId ?? target.channelId), { body })) as RESTPostAPIChannelMessageResult;
+      return { ...target, platform: "discord", messageId: posted.id };
+    },
+    async update(ref: MessageRef, reply): Promise<void> {
+      const body = renderEmbed({ ...reply, private: false });
+      await client.rest.patch(Routes.channelMessage(ref.threadId ?? ref.channelId, ref.messageId), { body });
+    },
+  };
+
+  async function attach(reply: TrackedReply, channelId: string, messageId: string | undefined): Promise<void> {
+    if (!reply.workflowId || !messageId) return;
+    await bot.attachMessage(reply.workflowId, { platform: "discord", channelId, messageId });
+  }
+
+  /** Errors from core become one plain message; details go to the log only. */
+  async function safely(work: () => Promise<TrackedReply>, event: string): Promise<TrackedReply> {
+    try {
+      return await work();
+    } catch (error) {
+      log.error({ event, err: error }, "core call failed");
+      return { title: "Something went wrong", body: "railcache could not finish that. The details are in its log.", tone: "error", private: true };
+    }
+  }
+
+  /**
+   * Answer a command or a start-workflow button with a new message: directly when core is quick,
+   * else defer first and edit. A private answer after a public defer replaces it with an ephemeral one.
+   */
+  async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, work: Promise<TrackedReply>): Promise<void> {
+    const quick = await timeout(work, deferAfterMs);
+    if (quick) {
+      const body = renderEmbed(quick);
+      const response = await interaction.reply({ ...asOptions(body), flags: body.flags, withResponse: true });
+      await attach(quick, interaction.channelId, response.resource?.message?.id);
+      return;
+    }
+    await interaction.deferReply();
+    const reply = await work;
+    const body = renderEmbed(reply);
+    if (reply.private) {
+      await interaction.deleteReply();
+      await interaction.followUp({ ...asOptions(body), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const message = await interaction.editReply(asOptions(body));
+    await attach(reply, interaction.channelId, message.id);
+  }
+
+  async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    if (interaction.commandName !== ROOT_COMMAND) return;
+    const ctx = contextOf(interaction, interaction.channelId);
+    const sub = interaction.options.getSubcommand(true);
+    const values: Record<string, string | null> = {};
+    for (const arg of specs.get(sub)?.args ?? []) values[arg.name] = interaction.options.getString(arg.name);
+    log.info({ event: "discord.command", sub, userId: ctx.actor.userId }, "slash command");
+    const work =
+      sub === "ask"
+        ? safely(() => bot.ask(values.text ?? "", ctx), "discord.ask_failed")
+        : safely(() => bot.command(commandText(sub, values), ctx), "discord.command_failed");
+    await answer(interaction, work);
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const option = focused.name === "service" || focused.name === "env" ? focused.name : undefined;
+    let names: string[] = [];
+    if (option) {
+      try {
+        names = (await timeout(bot.complete(option, String(focused.value)), AUTOCOMPLETE_BUDGET_MS)) ?? [];
+      } catch (error) {
+        log.warn({ event: "discord.autocomplete_failed", option, err: error }, "autocomplete failed");
+      }
+    }
+    const choices = names.filter((n) => n.length >= 1 && n.length <= 100).slice(0, 25).map((n) => ({ name: n, value: n }));
+    await interaction.respond(choices);
+  }
+
+  async function onButton(interaction: ButtonInteraction): Promise<void> {
+    const decoded = decodeCustomId(interaction.customId);
+    if (!decoded) return;
+    const ctx = contextOf(interaction, interaction.channelId);
+    log.info({ event: "discord.button", kind: decoded.kind, userId: ctx.actor.userId }, "button click");
+    const work = safely(() => bot.action(decoded.kind, decoded.value, ctx), "discord.action_failed");
+    // Confirm and cancel change the status message in place; other buttons answer with a new message.
+    if (decoded.kind !== "confirm" && decoded.kind !== "cancel") return answer(interaction, work);
+    const quick = await timeout(work, deferAfterMs);
+    if (quick) {
+      const body = renderEmbed(quick);
+      if (quick.private) await interaction.reply({ ...asOptions(body), flags: MessageFlags.Ephemeral });
+      else await interaction.update(asOptions(body));
+      await attach(quick, interaction.channelId, quick.private ? undefined : interaction.message.id);
+      return;
+    }
+    await interaction.deferUpdate();
+    const reply = await work;
+    const body = renderEmbed(reply);
+    if (reply.private) {
+      await interaction.followUp({ ...asOptions(body), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    await interaction.editReply(asOptions(body));
+    await attach(reply, interaction.channelId, interaction.message.id);
+  }
+
+  async function onMessage(message: Message): Promise<void> {
+    if (message.author.bot || !message.inGuild() || !client.user) return;
+    const mention = new RegExp(`<@!?${client.user.id}>`, "g");
+    if (!mention.test(message.content)) return;
+    const text = message.content.replace(mention, " ").trim();
+    const ctx = contextOf(message, message.channelId);
+    log.info({ event: "discord.mention", userId: ctx.actor.userId }, "mention");
+    const reply = text
+      ? await safely(() => bot.ask(text, ctx), "discord.ask_failed")
+      : await safely(() => bot.command("help", ctx), "discord.command_failed");
+    const body = renderEmbed({ ...reply, private: false });
+    const sent = (await client.rest.post(Routes.channelMessages(message.channelId), {
+      body: { ...body, message_reference: { message_id: message.id, fail_if_not_exists: false } },
+    })) as RESTPostAPIChannelMessageResult;
+    await attach(reply, message.channelId, sent.id);
+  }
+
+  function contextOf(source: Interaction | Message, channelId: string | null): RequestContext {
+    return { actor: actorOf(source), target: { platform: "discord", channelId: channelId ?? "" } };
+  }
+
+  function guard(event: string, work: () => Promise<void>): void {
+    work().catch((error: unknown) => log.error({ event, err: error }, "discord handler failed"));
+  }
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (interaction.isChatInputCommand()) guard("discord.command_error", () => onCommand(interaction));
+    else if (interaction.isAutocomplete()) guard("discord.autocomplete_error", () => onAutocomplete(interaction));
+    else if (interaction.isButton()) guard("discord.button_error", () => onButton(interaction));
+  });
+  if (options.messageContent) client.on(Events.MessageCreate, (message) => guard("discord.mention_error", () => onMessage(message)));
+  client.on(Events.Error, (error) => log.error({ event: "discord.client_error", err: error }, "discord client error"));
+
+  return {
+    client,
+    messenger,
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(options.token);
+      await ready;
+      log.info({ event: "discord.ready", userId: client.user?.id, guilds: client.guilds.cache.size, messageContent: options.messageContent }, "discord connected");
+      if (!options.messageContent) {
+        log.info(
+          { event: "discord.mentions_off" },
+          "Message Content intent is off: mentions in channels are not read; /railcache ask covers every question",
+        );
+      }
+    },
+    async stop() {
+      await client.destroy();
+    },
+    async registerCommands(guildId?: string) {
+      const route = guildId ? Routes.applicationGuildCommands(options.applicationId, guildId) : Routes.applicationCommands(options.applicationId);
+      await client.rest.put(route, { body: buildDiscordCommands() });
+      log.info({ event: "discord.commands_registered", scope: guildId ? "guild" : "global", guildId }, "commands registered");
+    },
+  };
+}

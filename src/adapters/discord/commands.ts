@@ -1,0 +1,54 @@
+/**
+ * The `/railcache` command JSON for Discord, built from the one command registry in core.
+ * `manifests/discord-commands.json` is this output; a test keeps the two in step.
+ */
+import {
+  ApplicationCommandOptionType,
+  type APIApplicationCommandSubcommandOption,
+  type RESTPutAPIApplicationCommandsJSONBody,
+} from "discord.js";
+import { commands, type CommandSpec } from "../../core/commands.js";
+
+export const ROOT_COMMAND = "railcache";
+const ROOT_DESCRIPTION = "Railway build-cache helper: answers, deploy status, guarded cache clears";
+
+/** Discord's limit for descriptions; the registry's text is cut to fit rather than rejected. */
+const clip = (text: string, max = 100) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function subcommand(spec: CommandSpec): APIApplicationCommandSubcommandOption {
+  // Discord requires required options first; the registry already orders them so, but keep it true.
+  const args = [...spec.args].sort((a, b) => Number(b.required) - Number(a.required));
+  return {
+    type: ApplicationCommandOptionType.Subcommand,
+    name: spec.name,
+    description: clip(spec.description),
+    options: args.map((arg) => ({
+      type: ApplicationCommandOptionType.String as const,
+      name: arg.name,
+      description: clip(arg.description),
+      required: arg.required,
+      ...(arg.autocomplete ? { autocomplete: true } : {}),
+      // Free text (ask) may be long; names are short.
+      max_length: arg.rest ? 6000 : 100,
+    })),
+  };
+}
+
+/** One chat-input command `/railcache` with a subcommand per registry entry, for a bulk overwrite. */
+export function buildDiscordCommands(): RESTPutAPIApplicationCommandsJSONBody {
+  return [
+    {
+      type: 1,
+      name: ROOT_COMMAND,
+      description: ROOT_DESCRIPTION,
+      // Guild-only: the bot acts on a team's project, not in DMs.
+      contexts: [0],
+      options: commands.map(subcommand),
+    },
+  ];
+}
+
+/** The text of manifests/discord-commands.json. */
+export function discordCommandsManifest(): string {
+  return `${JSON.stringify(buildDiscordCommands(), null, 2)}\n`;
+}

@@ -1,0 +1,282 @@
+/**
+ * The Slack side of railcache: a Bolt app in HTTP or Socket Mode that turns mentions, DMs,
+ * `/railcache` and button clicks into BotCore calls and posts what comes back. Every listener
+ * acks first and works after; retried event deliveries are dropped by event_id.
+ */
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import {
+  App,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+  type Logger as BoltLogger,
+  type Receiver,
+  type RespondFn,
+} from "@slack/bolt";
+import type { BotCore, RequestContext, TrackedReply } from "../../core/bot.js";
+import type { Actor, ChatTarget, MessageRef } from "../../core/ports.js";
+import type { Reply } from "../../core/reply.js";
+import type { Logger } from "../../log.js";
+import { eventsPath, slashCommand } from "./manifest.js";
+import { unescapeSlack } from "./mrkdwn.js";
+import { SlackMessenger } from "./messenger.js";
+import { actionIdPattern, decodeAction, renderBlocks } from "./render.js";
+import { SlackUserGroups } from "./user-groups.js";
+
+export interface SlackConfig {
+  mode: "http" | "socket";
+  botToken: string;
+  /** HTTP mode: verifies every request (v0 signatures). */
+  signingSecret?: string;
+  /** Socket Mode: the app-level token (xapp-...) with connections:write. */
+  appToken?: string;
+  /** HTTP mode: port to listen on (0 picks a free one); default 3000. */
+  port?: number;
+  /** Web API base ending in `/api/`; default Slack's. Tests point it at a local fake. */
+  apiUrl?: string;
+  /** Web API retries on errors and `ratelimited` (Retry-After is honoured); default 3. */
+  retries?: number;
+  /** Socket Mode: how long to wait for a pong before reconnecting; default 5000 ms. */
+  pingTimeoutMs?: number;
+  /** On stop, how long to wait for replies still being worked on; default 10 s. */
+  drainMs?: number;
+}
+
+export interface SlackApp {
+  app: App;
+  messenger: SlackMessenger;
+  /** Checks the bot token (auth.test), then listens (HTTP) or connects (Socket Mode). */
+  start(): Promise<{ port?: number }>;
+  /** Lets in-flight work finish, then stops receiving. */
+  stop(): Promise<void>;
+}
+
+/** Buttons that act on the message they sit on; any other click posts a new message in its thread. */
+const inPlaceKinds = new Set(["confirm", "cancel"]);
+
+const failureReply: Reply = {
+  title: "Something went wrong",
+  body: "railcache could not finish that. The error is in the bot's log; try again in a minute.",
+  tone: "error",
+  private: true,
+};
+
+const inviteReply: Reply = {
+  title: "Invite railcache to this channel first",
+  body: "railcache posts the status of a cache clear or redeploy here and updates it as it runs, so it must be a member: type `/invite @railcache`, then run the command again.",
+  tone: "warning",
+  private: true,
+};
+
+/** Remembers recent keys (event ids) to drop redeliveries; bounded so it cannot grow forever. */
+class RecentKeys {
+  private readonly keys = new Set<string>();
+  constructor(private readonly max = 5_000) {}
+  /** True if `key` was seen before; otherwise records it. */
+  seen(key: string): boolean {
+    if (this.keys.has(key)) return true;
+    this.keys.add(key);
+    if (this.keys.size > this.max) this.keys.delete(this.keys.values().next().value as string);
+    return false;
+  }
+}
+
+/** Bolt's logger interface on top of pino; never below info, so payloads are not logged. */
+function boltLogger(log: Logger): BoltLogger {
+  const child = log.child({ component: "bolt" });
+  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : String(m))).join(" ");
+  return {
+    debug: () => undefined,
+    info: (...msg) => child.info(text(msg)),
+    warn: (...msg) => child.warn(text(msg)),
+    error: (...msg) => child.error(text(msg)),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
+function errorSummary(error: unknown): { code?: string; message: string } {
+  const e = error as { code?: unknown; data?: { error?: unknown } };
+  const code = typeof e?.data?.error === "string" ? e.data.error : typeof e?.code === "string" ? e.code : undefined;
+  return { ...(code ? { code } : {}), message: error instanceof Error ? error.message : String(error) };
+}
+
+function buildReceiver(config: SlackConfig, logger: BoltLogger, clientOptions: object): Receiver {
+  if (config.mode === "socket") {
+    if (!config.appToken) throw new Error("Slack Socket Mode needs an app-level token (SLACK_APP_TOKEN, xapp-...).");
+    return new SocketModeReceiver({
+      appToken: config.appToken,
+      logger,
+      installerOptions: { clientOptions },
+      ...(config.pingTimeoutMs ? { clientPingTimeout: config.pingTimeoutMs } : {}),
+    });
+  }
+  if (!config.signingSecret) throw new Error("Slack HTTP mode needs the signing secret (SLACK_SIGNING_SECRET).");
+  return new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: eventsPath, logger, port: config.port ?? 3000 });
+}
+
+/** Builds the Bolt app and its listeners; nothing touches the network until `start()`. */
+export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot: BotCore; log: Logger }): SlackApp {
+  const logger = boltLogger(log);
+  const clientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: { retries: config.retries ?? 3 },
+  };
+  const receiver = buildReceiver(config, logger, clientOptions);
+  const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true });
+  const messenger = new SlackMessenger(app.client);
+  const userGroups = new SlackUserGroups(app.client, log);
+  const recentEvents = new RecentKeys();
+  const inFlight = new Set<Promise<void>>();
+  let started = false;
+
+  app.error(async (error) => {
+    log.error({ event: "slack.error", ...errorSummary(error) }, "Slack listener failed");
+  });
+
+  /** Who is asking and where: the people and place a failure is reported to. */
+  interface Origin {
+    userId: string;
+    displayName?: string;
+    target: ChatTarget;
+  }
+
+  /**
+   * Runs work after the ack with the request's context (user groups are looked up here, not
+   * before the ack); a failure is logged and the person told, never shown as a trace.
+   */
+  function afterAck(name: string, origin: Origin, work: (ctx: RequestContext) => Promise<void>): void {
+    const task = actor(origin.userId, origin.displayName)
+      .then((who) => work({ actor: who, target: origin.target }))
+      .catch(async (error: unknown) => {
+        log.error({ event: `slack.${name}.failed`, channel: origin.target.channelId, ...errorSummary(error) }, "Slack request failed");
+        await messenger.postPrivate(origin.target, origin.userId, failureReply).catch(() => undefined);
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  }
+
+  /** Posts a reply where the request came from; a workflow's status message is posted publicly and attached. */
+  async function deliver(reply: TrackedReply, ctx: RequestContext): Promise<void> {
+    if (reply.private && !reply.workflowId) {
+      await messenger.postPrivate(ctx.target, ctx.actor.userId, reply);
+      return;
+    }
+    const ref = await messenger.post(ctx.target, reply);
+    if (reply.workflowId) await bot.attachMessage(reply.workflowId, ref);
+  }
+
+  async function actor(userId: string, displayName?: string): Promise<Actor> {
+    return { platform: "slack", userId, ...(displayName ? { displayName } : {}), groups: await userGroups.of(userId) };
+  }
+
+  function isRedelivery(eventId: unknown, retryNum: number | undefined): boolean {
+    if (typeof eventId !== "string" || !recentEvents.seen(eventId)) return false;
+    log.info({ event: "slack.event.duplicate", eventId, retryNum }, "Dropped a redelivered Slack event");
+    return true;
+  }
+
+  function question(text: string, userId: string, target: ChatTarget): void {
+    afterAck("ask", { userId, target }, async (ctx) => {
+      log.info({ event: "slack.ask", channel: target.channelId, user: userId }, "Question from Slack");
+      await deliver(await bot.ask(text, ctx), ctx);
+    });
+  }
+
+  // Events are acked by Bolt before listeners run; questions are answered in a thread.
+  app.event("app_mention", async ({ event, body, context }) => {
+    if (isRedelivery(body.event_id, context.retryNum) || !event.user) return;
+    question(event.text, event.user, { platform: "slack", channelId: event.channel, threadId: event.thread_ts ?? event.ts });
+  });
+
+  app.event("message", async ({ event, body, context }) => {
+    // Only plain messages people send in a DM with the bot: no edits, joins or bot posts.
+    if (event.channel_type !== "im" || event.subtype !== undefined || !("user" in event) || "bot_id" in event) return;
+    if (isRedelivery(body.event_id, context.retryNum)) return;
+    question(event.text ?? "", event.user, { platform: "slack", channelId: event.channel, threadId: event.thread_ts ?? event.ts });
+  });
+
+  /**
+   * A command used in a channel the bot is not in cannot be answered with chat.postMessage;
+   * Slack's response_url still reaches the person. A workflow card needs later edits, so
+   * there the person is asked to invite the bot instead.
+   */
+  async function deliverCommandReply(reply: TrackedReply, ctx: RequestContext, respond: RespondFn): Promise<void> {
+    try {
+      await deliver(reply, ctx);
+    } catch (error) {
+      const code = errorSummary(error).code;
+      if (code !== "not_in_channel" && code !== "channel_not_found") throw error;
+      const shown = reply.workflowId ? inviteReply : reply;
+      const message = renderBlocks(shown);
+      await respond({ response_type: shown.private ? "ephemeral" : "in_channel", text: message.text, blocks: message.blocks });
+    }
+  }
+
+  app.command(slashCommand, async ({ ack, command, respond }) => {
+    await ack();
+    const origin: Origin = { userId: command.user_id, displayName: command.user_name, target: { platform: "slack", channelId: command.channel_id } };
+    afterAck("command", origin, async (ctx) => {
+      const text = unescapeSlack(command.text);
+      log.info({ event: "slack.command", channel: command.channel_id, user: command.user_id, sub: text.split(/\s/)[0] }, "Slash command");
+      await deliverCommandReply(await bot.command(text, ctx), ctx, respond);
+    });
+  });
+
+  app.action({ type: "block_actions", action_id: actionIdPattern }, async ({ ack, body, action }) => {
+    await ack();
+    if (body.type !== "block_actions" || action.type !== "button") return;
+    const decoded = decodeAction(action.action_id, action.value);
+    const channelId = body.channel?.id ?? body.container?.channel_id;
+    const messageTs = body.message?.ts ?? body.container?.message_ts;
+    if (!decoded || decoded.kind === "link" || !channelId) return;
+    const messageThread = body.message?.thread_ts as string | undefined;
+    const threadTs = messageThread ?? messageTs;
+    const origin: Origin = {
+      userId: body.user.id,
+      displayName: body.user.username,
+      target: { platform: "slack", channelId, ...(threadTs ? { threadId: threadTs } : {}) },
+    };
+    afterAck("action", origin, async (ctx) => {
+      log.info({ event: "slack.action", kind: decoded.kind, channel: channelId, user: body.user.id }, "Button click");
+      const reply = await bot.action(decoded.kind, decoded.value, ctx);
+      const inPlace = inPlaceKinds.has(decoded.kind) && messageTs !== undefined && !body.container?.is_ephemeral;
+      // A refusal ("not yours") is private and leaves the message alone.
+      if (reply.private || !inPlace) {
+        await deliver(reply, ctx);
+        return;
+      }
+      const ref: MessageRef = { platform: "slack", channelId, messageId: messageTs, ...(messageThread ? { threadId: messageThread } : {}) };
+      await messenger.update(ref, reply);
+      if (reply.workflowId) await bot.attachMessage(reply.workflowId, ref);
+    });
+  });
+
+  return {
+    app,
+    messenger,
+    async start() {
+      try {
+        await app.init();
+      } catch (error) {
+        throw new Error(`Could not verify the Slack bot token with auth.test: ${errorSummary(error).code ?? "no answer from Slack"}.`, {
+          cause: error,
+        });
+      }
+      const result = config.mode === "http" ? ((await app.start(config.port ?? 3000)) as Server) : await app.start();
+      started = true;
+      const port = config.mode === "http" ? ((result as Server).address() as AddressInfo).port : undefined;
+      log.info({ event: "slack.started", mode: config.mode, port }, "Slack adapter started");
+      return port === undefined ? {} : { port };
+    },
+    async stop() {
+      // In-flight replies get a moment to land; a stuck one must not block shutdown.
+      const drained = Promise.allSettled([...inFlight]);
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, config.drainMs ?? 10_000).unref())]);
+      if (started) await app.stop();
+      started = false;
+    },
+  };
+}

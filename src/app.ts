@@ -1,0 +1,156 @@
+/**
+ * The composition root shared by the CLI and the long-running bot: config in, a wired
+ * runtime out (Railway, knowledge base, store, policy, workflows, the BotCore).
+ */
+import path from "node:path";
+import type { Config } from "./config.js";
+import type { BotCore } from "./core/bot.js";
+import { createBotCore, type WarningActions } from "./core/bot-core.js";
+import type { AnswerEngine } from "./core/kb/types.js";
+import { MessengerRegistry } from "./core/messengers.js";
+import { loadPolicyFile } from "./core/policy/index.js";
+import type { Policy } from "./core/policy/policy.js";
+import { systemClock, type Clock } from "./core/ports.js";
+import { WorkflowEngine, type WorkflowTimeouts } from "./core/workflow/engine.js";
+import { openKnowledge } from "./knowledge.js";
+import type { Logger } from "./log.js";
+import { RailwayClient } from "./railway/client.js";
+import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "./railway/simulator/index.js";
+import { RailwayError, type RailwayApi } from "./railway/types.js";
+import { openSqliteStore } from "./store/index.js";
+import type { Store } from "./store/store.js";
+
+/** No token and no --demo: the command cannot run, and the message says how to fix that. */
+export class NoRailwayError extends Error {
+  constructor() {
+    super(
+      "No Railway token is configured. Set RAILWAY_TOKEN to a project token (Project Settings > Tokens), " +
+        "or RAILWAY_API_TOKEN to an account or workspace token together with RAILWAY_PROJECT_ID. " +
+        "To try railcache without a token, add --demo to run against the simulated demo-shop project.",
+    );
+    this.name = "NoRailwayError";
+  }
+}
+
+export interface RailwayConnection {
+  api: RailwayClient;
+  projectId: string;
+  /** The in-process simulator serving the demo project, when running with --demo. */
+  simulator?: Simulator;
+  demo: boolean;
+  close(): Promise<void>;
+}
+
+/** Connects to Railway (or, with `demo`, to the simulated demo-shop project). */
+export async function connectRailway(config: Config, options: { demo: boolean; log: Logger; clock?: Clock }): Promise<RailwayConnection> {
+  if (options.demo) {
+    const simulator = await startSimulator({ autoAdvance: true });
+    const api = new RailwayClient({ endpoint: simulator.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", log: options.log });
+    return { api, projectId: DEMO_PROJECT_ID, simulator, demo: true, close: () => simulator.close() };
+  }
+  if (!config.railway) throw new NoRailwayError();
+  const { token, tokenKind, apiUrl, timeoutMs } = config.railway;
+  const api = new RailwayClient({ endpoint: apiUrl, token, tokenKind, timeoutMs, log: options.log, ...(options.clock ? { clock: options.clock } : {}) });
+  let projectId = config.railway.projectId;
+  if (!projectId) {
+    // A project token knows its project; an account token without RAILWAY_PROJECT_ID is refused by config.
+    const info = await api.tokenInfo();
+    projectId = info.projectId;
+    if (!projectId) throw new RailwayError("refused", "This token is not scoped to a project: set RAILWAY_PROJECT_ID.");
+  }
+  return { api, projectId, demo: false, close: async () => {} };
+}
+
+export function openStore(config: Config, options: { demo: boolean }): Store {
+  // The demo keeps its own file so trying it never mixes with a real project's audit log.
+  const file = options.demo ? path.join(path.dirname(config.sqlitePath), "demo.db") : config.sqlitePath;
+  return openSqliteStore({ path: file });
+}
+
+export interface Runtime {
+  config: Config;
+  answers: AnswerEngine;
+  railway: RailwayConnection | undefined;
+  store: Store;
+  policy: Policy;
+  workflows: WorkflowEngine | undefined;
+  messengers: MessengerRegistry;
+  bot: BotCore;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  config: Config;
+  log: Logger;
+  /** Use the simulated demo-shop project instead of a real Railway token. */
+  demo: boolean;
+  /** Without Railway the bot still answers questions (console chat with a broken token, say). */
+  requireRailway: boolean;
+  clock?: Clock;
+  timeouts?: Partial<WorkflowTimeouts>;
+  warnings?: WarningActions;
+  instanceId?: string;
+}
+
+/** Wires everything; the caller owns `close()`. */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const policy = await loadPolicyFile(config.policyPath, { required: config.policyPathExplicit });
+  const answers = openKnowledge(config.kbDir, log);
+  let railway: RailwayConnection | undefined;
+  try {
+    railway = await connectRailway(config, { demo: options.demo, log, clock });
+  } catch (error) {
+    if (options.requireRailway || !(error instanceof NoRailwayError)) throw error;
+  }
+  const store = openStore(config, { demo: options.demo });
+  const messengers = new MessengerRegistry();
+  const workflows = railway
+    ? new WorkflowEngine({
+        store,
+        railway: railway.api as RailwayApi,
+        policy,
+        clock,
+        log,
+        projectId: railway.projectId,
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+        ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+        notify: async (update) => {
+          if (!update.ref || !messengers.has(update.ref.platform)) return;
+          try {
+            await messengers.update(update.ref, update.reply);
+          } catch (error) {
+            log.warn({ event: "workflow.notify_failed", workflowId: update.workflowId, err: error }, "could not update the status message");
+          }
+        },
+      })
+    : undefined;
+  const bot = createBotCore({
+    answers,
+    ...(railway ? { railway: { api: railway.api, projectId: railway.projectId } } : {}),
+    ...(workflows ? { workflows } : {}),
+    ...(options.warnings ? { warnings: options.warnings } : {}),
+    store,
+    policy,
+    clock,
+    log,
+  });
+  return {
+    config,
+    answers,
+    railway,
+    store,
+    policy,
+    workflows,
+    messengers,
+    bot,
+    log,
+    async close() {
+      await workflows?.idle();
+      await railway?.close();
+      await store.close();
+    },
+  };
+}

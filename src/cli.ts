@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+/**
+ * The `railcache` command line. Each command parses its flags with commander, loads only what
+ * it needs (so `railcache ask` starts fast), and maps failures to one clear line and an exit code.
+ */
+import { Command, Option } from "commander";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { CliError } from "./cli/io.js";
+import { createLogger, type Logger } from "./log.js";
+
+const program = new Command("railcache")
+  .description("Answers stale Railway build-cache questions, shows deploy status, and clears the build cache safely.")
+  .version("0.1.0")
+  .showHelpAfterError("(run railcache --help for the list of commands)");
+
+const demoOption = new Option("--demo", "use the simulated demo-shop project instead of a Railway token");
+
+/** Config and a stderr logger for one command; every config problem is listed at once. */
+function setup(level = "warn"): { config: Config; log: Logger } {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  return { config, log: createLogger({ level: process.env.LOG_LEVEL ?? level, destination: process.stderr }) };
+}
+
+async function withRuntime<T>(demo: boolean, run: (runtime: import("./app.js").Runtime) => Promise<T>): Promise<T> {
+  const { createRuntime } = await import("./app.js");
+  const { config, log } = setup();
+  const runtime = await createRuntime({ config, log, demo, requireRailway: true });
+  try {
+    return await run(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+program
+  .command("ask")
+  .description("answer a question or a pasted traceback (reads stdin when no words are given)")
+  .argument("[question...]", "the question")
+  .option("--json", "print the result object")
+  .option("--jsonl", 'read {"id","text"} JSON lines on stdin and write one result line per input')
+  .action(async (words: string[], options: { json?: boolean; jsonl?: boolean }) => {
+    const { openKnowledge } = await import("./knowledge.js");
+    const { askCommand } = await import("./cli/ask.js");
+    const { config, log } = setup();
+    await askCommand(openKnowledge(config.kbDir, log), words, options);
+  });
+
+program
+  .command("status")
+  .description("latest deployment of each service per environment, with dashboard links")
+  .argument("[service]", "only this service")
+  .option("--env <environment>", "only this environment")
+  .option("--json", "print JSON")
+  .addOption(demoOption)
+  .action(async (service: string | undefined, options: { env?: string; json?: boolean; demo?: boolean }) => {
+    const { statusCommand } = await import("./cli/status.js");
+    await withRuntime(Boolean(options.demo), async (runtime) => {
+      await statusCommand(runtime.railway as import("./app.js").RailwayConnection, service, { ...options, defaultEnv: runtime.policy.defaultEnvironment });
+    });
+  });
+
+for (const kind of ["clear", "redeploy"] as const) {
+  program
+    .command(kind)
+    .description(kind === "clear" ? "clear the build cache of a service and rebuild it (asks to confirm)" : "rebuild a service from its current commit, keeping the cache (asks to confirm)")
+    .argument("<service>", "service name or alias")
+    .option("--env <environment>", "environment (default from railcache.toml, else production)")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--json", "print the finished workflow as JSON")
+    .addOption(demoOption)
+    .action(async (service: string, options: { env?: string; yes?: boolean; json?: boolean; demo?: boolean }) => {
+      const { workflowCommand } = await import("./cli/workflow.js");
+      await withRuntime(Boolean(options.demo), (runtime) => workflowCommand(runtime, kind, service, options));
+    });
+}
+
+program
+  .command("audit")
+  .description("what railcache did: who asked, who confirmed, what ran, how it ended")
+  .option("--since <period>", "how far back, e.g. 24h or 7d", "7d")
+  .option("--json", "print JSON")
+  .addOption(demoOption)
+  .action(async (options: { since: string; json?: boolean; demo?: boolean }) => {
+    const { auditCommand } = await import("./cli/status.js");
+    const { openStore } = await import("./app.js");
+    const { config } = setup();
+    const store = openStore(config, { demo: Boolean(options.demo) });
+    try {
+      await auditCommand(store, options);
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command("doctor")
+  .description("check config, policy, knowledge base and the Railway token; exits non-zero when something is wrong")
+  .argument("[path]", "a project directory to lint as well (railway.toml, requirements.txt, ...)")
+  .option("--json", "print JSON")
+  .addOption(demoOption)
+  .action(async (dir: string | undefined, options: { json?: boolean; demo?: boolean }) => {
+    const { runDoctorChecks, formatChecks } = await import("./cli/doctor.js");
+    const log = createLogger({ level: "silent" });
+    const checks = await runDoctorChecks(process.env, { demo: Boolean(options.demo), log, ...(dir ? { projectDir: dir } : {}) });
+    if (options.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+    else process.stdout.write(`${formatChecks(checks)}\n`);
+    if (checks.some((c) => c.level === "fail")) throw new CliError("", 1);
+  });
+
+program
+  .command("start")
+  .description("run the bot: Slack and/or Discord when configured, else a console chat against the demo project")
+  .action(async () => {
+    const { runServer } = await import("./server.js");
+    await runServer(process.env);
+  });
+
+program
+  .command("chat")
+  .description("a console chat with the bot (the demo project unless a Railway token is set)")
+  .addOption(demoOption)
+  .action(async (options: { demo?: boolean }) => {
+    const { runConsole } = await import("./server.js");
+    const { config } = setup();
+    await runConsole(config, { demo: Boolean(options.demo) || !config.railway });
+  });
+
+const manifest = program.command("manifest").description("print what a chat platform needs to install railcache");
+manifest
+  .command("slack")
+  .description('the Slack app manifest, ready for "Create app from manifest"')
+  .option("--url <https://host>", "public base URL for HTTP mode (events, commands, interactivity)")
+  .option("--socket", "Socket Mode instead of public URLs")
+  .action(async (options: { url?: string; socket?: boolean }) => {
+    const { renderManifest } = await import("./adapters/slack/manifest.js");
+    if (!options.socket && !options.url) throw new CliError("Give --url https://your-host (HTTP mode) or --socket (Socket Mode).", 2);
+    process.stdout.write(renderManifest({ ...(options.url ? { url: options.url } : {}), socket: Boolean(options.socket) }));
+  });
+manifest
+  .command("discord")
+  .description("the invite URL (scopes and permissions) and the slash-command JSON")
+  .option("--app-id <id>", "the application id (default DISCORD_APPLICATION_ID)")
+  .action(async (options: { appId?: string }) => {
+    const { inviteUrl } = await import("./adapters/discord/invite.js");
+    const { discordCommandsManifest } = await import("./adapters/discord/commands.js");
+    const id = options.appId ?? process.env.DISCORD_APPLICATION_ID;
+    if (!id || !/^\d{17,20}$/.test(id)) throw new CliError("Give --app-id <numeric application id> or set DISCORD_APPLICATION_ID.", 2);
+    process.stdout.write(`Invite URL:\n${inviteUrl(id)}\n\nCommands (registered by railcache register-commands):\n${discordCommandsManifest()}\n`);
+  });
+
+program
+  .command("register-commands")
+  .description("register the /railcache slash command with Discord (idempotent bulk overwrite)")
+  .option("--guild <id>", "register in one server (instant) instead of globally")
+  .action(async (options: { guild?: string }) => {
+    const { registerDiscordCommands } = await import("./server.js");
+    const { config, log } = setup("info");
+    if (!config.discord) throw new CliError("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID first.", 2);
+    await registerDiscordCommands(config.discord, options.guild ?? config.discord.guildId, log);
+  });
+
+program
+  .command("config")
+  .description("configuration tools")
+  .command("check")
+  .description("validate the environment and railcache.toml, listing every problem at once")
+  .action(async () => {
+    const { config } = setup();
+    const { loadPolicyFile } = await import("./core/policy/index.js");
+    await loadPolicyFile(config.policyPath, { required: config.policyPathExplicit });
+    process.stdout.write("Configuration is valid.\n");
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+/** Prints a failure as one clear line; a stack trace only for true bugs. */
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CliError) {
+    if (error.message) process.stderr.write(`railcache: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const known = error as { name?: string; message?: string; userMessage?: string };
+  if (known.name === "RailwayError" || known.name === "PolicyError" || known.name === "NoRailwayError" || known.name === "ConfigError") {
+    process.stderr.write(`railcache: ${known.userMessage ?? known.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`railcache: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 70;
+}

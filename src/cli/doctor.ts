@@ -1,0 +1,94 @@
+/** `railcache doctor`: checks config, policy, knowledge base and the Railway token, in plain words. */
+import { connectRailway, NoRailwayError } from "../app.js";
+import { ConfigError, loadConfig, type Config } from "../config.js";
+import { loadKnowledgeBase } from "../core/kb/index.js";
+import { loadPolicyFile, PolicyError } from "../core/policy/index.js";
+import type { Logger } from "../log.js";
+import { RailwayError } from "../railway/types.js";
+
+export type CheckLevel = "ok" | "warn" | "fail";
+
+export interface Check {
+  check: string;
+  level: CheckLevel;
+  message: string;
+}
+
+/** Runs every check; never throws. */
+export async function runDoctorChecks(env: Record<string, string | undefined>, options: { demo: boolean; log: Logger }): Promise<Check[]> {
+  const checks: Check[] = [];
+  let config: Config;
+  try {
+    config = loadConfig(env);
+    checks.push({ check: "config", level: "ok", message: "environment variables are valid" });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    checks.push({ check: "config", level: "fail", message: error.problems.join("; ") });
+    return checks;
+  }
+
+  try {
+    const policy = await loadPolicyFile(config.policyPath, { required: config.policyPathExplicit });
+    checks.push({
+      check: "policy",
+      level: "ok",
+      message: policy.source === "defaults" ? `no ${config.policyPath}: anyone may ask; every clear or redeploy needs the requester's confirmation` : `${policy.source} is valid`,
+    });
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    checks.push({ check: "policy", level: "fail", message: error.message });
+  }
+
+  const kb = loadKnowledgeBase(config.kbDir ? { extraDir: config.kbDir } : {});
+  checks.push(
+    kb.problems.length
+      ? { check: "knowledge base", level: "warn", message: kb.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join("; ") }
+      : { check: "knowledge base", level: "ok", message: `${kb.sections.length} sections loaded` },
+  );
+
+  checks.push(...(await railwayChecks(config, options)));
+  return checks;
+}
+
+async function railwayChecks(config: Config, options: { demo: boolean; log: Logger }): Promise<Check[]> {
+  let railway;
+  try {
+    railway = await connectRailway(config, options);
+  } catch (error) {
+    if (error instanceof NoRailwayError) return [{ check: "railway token", level: "fail", message: error.message }];
+    if (error instanceof RailwayError) return [{ check: "railway token", level: "fail", message: error.userMessage }];
+    throw error;
+  }
+  const checks: Check[] = [];
+  try {
+    const info = await railway.api.tokenInfo();
+    const kind = info.kind === "project" ? "a project token (one project and environment)" : "an account or workspace token";
+    checks.push({ check: "railway token", level: "ok", message: `${kind}${info.who ? ` for ${info.who}` : ""}; sent as ${info.kind === "project" ? "Project-Access-Token" : "Authorization: Bearer"}` });
+    const project = await railway.api.projectStatus(railway.projectId);
+    const services = new Set(project.instances.map((i) => i.serviceName));
+    checks.push({
+      check: "railway project",
+      level: services.size ? "ok" : "warn",
+      message: `"${project.projectName}" reachable: ${services.size} service(s) in ${project.environments.length} environment(s)${services.size ? "" : ": the token sees no services"}`,
+    });
+    const budget = railway.api.rateBudget();
+    if (budget.remaining !== null && budget.limit !== null) {
+      checks.push({
+        check: "rate budget",
+        level: budget.remaining < budget.limit * 0.1 ? "warn" : "ok",
+        message: `${budget.remaining} of ${budget.limit} requests left this hour`,
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof RailwayError)) throw error;
+    checks.push({ check: "railway", level: "fail", message: error.userMessage });
+  } finally {
+    await railway.close();
+  }
+  return checks;
+}
+
+export function formatChecks(checks: Check[]): string {
+  const mark: Record<CheckLevel, string> = { ok: "ok  ", warn: "warn", fail: "FAIL" };
+  return checks.map((c) => `[${mark[c.level]}] ${c.check}: ${c.message}`).join("\n");
+}

@@ -1,0 +1,29 @@
+/** `railcache status` and `railcache audit` at the terminal. */
+import { renderText } from "../adapters/console/render.js";
+import type { RailwayConnection } from "../app.js";
+import { auditText, listAuditEntries, parseSince } from "../core/audit.js";
+import { statusJson, statusReply } from "../core/status.js";
+import type { Store } from "../store/store.js";
+import { CliError, printJson, useColour } from "./io.js";
+
+export async function statusCommand(
+  railway: RailwayConnection,
+  service: string | undefined,
+  options: { env?: string; json?: boolean; defaultEnv: string },
+): Promise<void> {
+  const project = await railway.api.projectStatus(railway.projectId);
+  const filter = { service, env: options.env, defaultEnv: options.defaultEnv };
+  const json = statusJson(project, filter, Date.now());
+  if (options.json) printJson(json);
+  else process.stdout.write(`${renderText(statusReply(project, filter, Date.now()), { colour: useColour() })}\n`);
+  // An unknown or ambiguous service is a failed lookup for scripts too.
+  if (!json.ok) throw new CliError("", 1);
+}
+
+export async function auditCommand(store: Store, options: { since: string; json?: boolean }): Promise<void> {
+  const span = parseSince(options.since);
+  if (span === null) throw new CliError(`--since takes a number and a unit, like 24h, 7d or 30m (got "${options.since}").`, 2);
+  const entries = await listAuditEntries(store, { since: Date.now() - span });
+  if (options.json) printJson(entries);
+  else process.stdout.write(`${auditText(entries)}\n`);
+}

@@ -1,0 +1,81 @@
+/**
+ * The audit log: one entry per workflow step (who asked, who confirmed or declined, Railway ids,
+ * outcome). Entries hold ids and names only, never a token or variable value. `railcache audit`
+ * and `/railcache audit` read it through `listAuditEntries` and render it with `auditText` /
+ * `auditReply`.
+ */
+import type { AuditEntry, JsonObject, Store } from "../store/store.js";
+import type { Actor } from "./ports.js";
+import type { Reply } from "./reply.js";
+import { escapeMentions } from "./text/mentions.js";
+
+/** `slack:U123 (Dana)`: how a person is named in the audit log. */
+export function auditActor(actor: Pick<Actor, "platform" | "userId" | "displayName">): string {
+  return `${actor.platform}:${actor.userId}${actor.displayName ? ` (${actor.displayName})` : ""}`;
+}
+
+/** The bot itself, for steps nobody clicked. */
+export const BOT_ACTOR = "railcache";
+
+export interface AuditInput {
+  event: string;
+  workflowId?: string | null;
+  actor?: string | null;
+  service?: string | null;
+  environment?: string | null;
+  details?: JsonObject;
+}
+
+export async function recordAudit(store: Store, at: number, input: AuditInput): Promise<void> {
+  await store.appendAudit({
+    at,
+    event: input.event,
+    workflowId: input.workflowId ?? null,
+    actor: input.actor ?? null,
+    service: input.service ?? null,
+    environment: input.environment ?? null,
+    details: input.details ?? {},
+  });
+}
+
+const SINCE_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** "24h", "7d", "30m", "2w" to milliseconds; null when it is not one of those. */
+export function parseSince(text: string): number | null {
+  const match = /^\s*(\d{1,5})\s*([mhdw])\s*$/i.exec(text);
+  if (!match) return null;
+  return Number(match[1]) * (SINCE_UNITS[(match[2] as string).toLowerCase()] as number);
+}
+
+export async function listAuditEntries(store: Store, options: { since: number; workflowId?: string; service?: string; limit?: number }): Promise<AuditEntry[]> {
+  return store.listAudit({ since: options.since, workflowId: options.workflowId, service: options.service, limit: options.limit ?? 500 });
+}
+
+function line(entry: AuditEntry): string {
+  const when = new Date(entry.at).toISOString().replace(".000Z", "Z");
+  const where = entry.service ? ` ${entry.service}${entry.environment ? `/${entry.environment}` : ""}` : "";
+  const details = Object.entries(entry.details)
+    .filter(([, v]) => v !== null && v !== "")
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(" ");
+  return `${when} ${entry.event}${where}${entry.actor ? ` by ${entry.actor}` : ""}${entry.workflowId ? ` [${entry.workflowId.slice(0, 8)}]` : ""}${details ? ` ${details}` : ""}`;
+}
+
+/** One line per entry, oldest first, for the terminal. */
+export function auditText(entries: AuditEntry[]): string {
+  return entries.length ? entries.map(line).join("\n") : "No audit entries in that period.";
+}
+
+/** The audit log as a chat reply (the newest 40 lines; the CLI shows everything). */
+export function auditReply(entries: AuditEntry[], sinceLabel: string): Reply {
+  const shown = entries.slice(-40);
+  return {
+    title: `Audit log: last ${sinceLabel}`,
+    body: entries.length
+      ? `${entries.length} entr${entries.length === 1 ? "y" : "ies"}${shown.length < entries.length ? ` (newest ${shown.length} shown; \`railcache audit --json\` has all)` : ""}.`
+      : "Nothing happened in that period.",
+    code: shown.length ? [{ text: escapeMentions(shown.map(line).join("\n")) }] : undefined,
+    tone: "info",
+    private: true,
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * The BotCore every adapter calls: questions go to the answer engine, `/railcache` commands
+ * to status, the workflow engine or the audit log, and button clicks to the same places.
+ */
+import type { Logger } from "../log.js";
+import type { RailwayApi } from "../railway/types.js";
+import { RailwayError } from "../railway/types.js";
+import type { Store } from "../store/store.js";
+import { auditReply, listAuditEntries, parseSince } from "./audit.js";
+import type { BotCore, RequestContext, TrackedReply } from "./bot.js";
+import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
+import type { AnswerEngine } from "./kb/types.js";
+import type { Policy } from "./policy/policy.js";
+import type { Clock, MessageRef } from "./ports.js";
+import type { ActionKind, Reply } from "./reply.js";
+import { statusReply } from "./status.js";
+import { escapeMentions } from "./text/mentions.js";
+import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
+
+/** What the watcher offers to buttons on its warnings (mute, remove a forgotten NO_CACHE). */
+export interface WarningActions {
+  mute(value: string, ctx: RequestContext): Promise<Reply>;
+  removeNoCache(value: string, ctx: RequestContext): Promise<Reply>;
+}
+
+export interface BotCoreDeps {
+  answers: AnswerEngine;
+  /** Absent when no Railway token is configured: status and commands then say how to set one. */
+  railway?: { api: RailwayApi; projectId: string };
+  workflows?: WorkflowEngine;
+  store?: Store;
+  warnings?: WarningActions;
+  policy: Policy;
+  clock: Clock;
+  log: Logger;
+}
+
+const NAMES_TTL_MS = 30_000;
+const auditUsage = usageOf(commands.find((c) => c.name === "audit") as (typeof commands)[number]);
+const DEFAULT_AUDIT_SINCE = "7d";
+
+const noRailway: Reply = {
+  title: "Railway is not connected",
+  body: "Set `RAILWAY_TOKEN` (a project token) or `RAILWAY_API_TOKEN` with `RAILWAY_PROJECT_ID` and restart railcache. Questions still work without it.",
+  tone: "warning",
+  private: true,
+};
+
+export function createBotCore(deps: BotCoreDeps): BotCore {
+  const { answers, log } = deps;
+  let names: { at: number; services: string[]; envs: string[] } | undefined;
+
+  async function ask(text: string): Promise<TrackedReply> {
+    if (!text.trim()) return help();
+    const result = answers.answer(text);
+    log.info({ event: "answer", matched: result.matched, section: result.section?.id ?? null, confidence: result.confidence }, "answered");
+    if (!result.matched || !result.section) {
+      return { title: "Not something I know", body: result.answer, tone: "info", actions: result.actions };
+    }
+    return {
+      title: result.section.title,
+      body: result.answer,
+      actions: result.actions,
+      tone: result.signals?.signatures.length ? "warning" : "info",
+      context: `railcache knowledge base: ${result.section.id}`,
+    };
+  }
+
+  function help(): TrackedReply {
+    const topics = answers
+      .sections()
+      .filter((s) => s.origin === "builtin")
+      .map((s) => `• ${s.title}`)
+      .join("\n");
+    return {
+      title: "What railcache can do",
+      body: `Ask me about stale Railway build caches (or paste the error), check deploy status, and clear the build cache safely.\n\nTopics I know:\n${topics}`,
+      code: [{ text: usageText() }],
+      tone: "info",
+      // Help is for the asker; it would only clutter the channel.
+      private: true,
+    };
+  }
+
+  async function withRailway<T extends Reply>(run: (railway: NonNullable<BotCoreDeps["railway"]>) => Promise<T>): Promise<T | Reply> {
+    if (!deps.railway) return noRailway;
+    try {
+      return await run(deps.railway);
+    } catch (error) {
+      if (error instanceof RailwayError) {
+        log.warn({ event: "railway.error", kind: error.kind, err: error.cause }, error.userMessage);
+        return { title: "Railway did not answer as expected", body: error.userMessage, tone: "error", private: true };
+      }
+      throw error;
+    }
+  }
+
+  async function status(args: Record<string, string>): Promise<Reply> {
+    return withRailway(async ({ api, projectId }) => {
+      const project = await api.projectStatus(projectId);
+      return statusReply(project, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
+    });
+  }
+
+  async function startWorkflow(kind: WorkflowKind, service: string, env: string | undefined, ctx: RequestContext): Promise<TrackedReply> {
+    if (!deps.railway || !deps.workflows) return noRailway;
+    const workflows = deps.workflows;
+    if (!service) return servicePicker(kind);
+    const result = await withRailway(async () => {
+      const outcome = await workflows.request({ actor: ctx.actor, kind, service, ...(env ? { environment: env } : {}) });
+      return outcome.ok ? { ...outcome.reply, workflowId: outcome.workflowId } : outcome.reply;
+    });
+    log.info({ event: "workflow.request", kind, service, env: env ?? null, user: ctx.actor.userId }, "workflow requested");
+    return result;
+  }
+
+  /** A knowledge-base button that did not know the service: offer one button per service. */
+  async function servicePicker(kind: WorkflowKind): Promise<Reply> {
+    return withRailway(async ({ api, projectId }) => {
+      const project = await api.projectStatus(projectId);
+      const env = deps.policy.defaultEnvironment;
+      const candidates = project.instances.filter((i) => i.environmentName === env);
+      const shown = (candidates.length ? candidates : project.instances).slice(0, 10);
+      return {
+        title: kind === "clear" ? "Which service should I rebuild without cache?" : "Which service should I rebuild?",
+        body: `Pick one (you will be asked to confirm), or type \`/railcache ${kind} <service> [env]\`.`,
+        actions: shown.map((i) => ({ kind, label: `${i.serviceName} (${i.environmentName})`, value: `${i.serviceName}@${i.environmentName}` })),
+        tone: "info",
+        private: true,
+      };
+    });
+  }
+
+  async function audit(args: Record<string, string>): Promise<Reply> {
+    if (!deps.store) return { title: "No audit log here", body: "The audit log needs the store; it is not open in this mode.", tone: "warning", private: true };
+    const label = args.since ?? DEFAULT_AUDIT_SINCE;
+    const span = parseSince(label);
+    if (span === null) {
+      return { title: "Not a period I understand", body: `Use a number and a unit, like \`24h\`, \`7d\` or \`30m\`.`, code: [{ text: auditUsage }], tone: "warning", private: true };
+    }
+    const entries = await listAuditEntries(deps.store, { since: deps.clock.now() - span });
+    return auditReply(entries, label);
+  }
+
+  async function run(command: ParsedCommand, ctx: RequestContext): Promise<TrackedReply> {
+    const { args } = command;
+    switch (command.name) {
+      case "ask":
+        return ask(args.text ?? "");
+      case "help":
+        return help();
+      case "status":
+        return status(args);
+      case "clear":
+      case "redeploy":
+        return startWorkflow(command.name, args.service ?? "", args.env, ctx);
+      case "cancel":
+        if (!deps.workflows) return noRailway;
+        return deps.workflows.cancel(args.service ? { service: args.service } : {}, ctx.actor);
+      case "audit":
+        return audit(args);
+    }
+  }
+
+  return {
+    ask: (text) => ask(text),
+
+    async command(text, ctx) {
+      const parsed = parseCommand(text);
+      if (!parsed.ok) {
+        return { title: "That command did not parse", body: escapeMentions(parsed.error), code: [{ text: parsed.usage }], tone: "warning", private: true };
+      }
+      log.info({ event: "command", command: parsed.command.name, user: ctx.actor.userId, platform: ctx.actor.platform }, "command");
+      return run(parsed.command, ctx);
+    },
+
+    async action(kind: ActionKind, value: string, ctx) {
+      switch (kind) {
+        case "clear":
+        case "redeploy": {
+          const [service = "", env] = value.split("@");
+          return startWorkflow(kind, service, env, ctx);
+        }
+        case "confirm": {
+          if (!deps.workflows) return noRailway;
+          const workflows = deps.workflows;
+          return withRailway(async () => {
+            const result = await workflows.confirm(value, ctx.actor);
+            return result.workflowId ? { ...result.reply, workflowId: result.workflowId } : result.reply;
+          });
+        }
+        case "cancel":
+          if (!deps.workflows) return noRailway;
+          return deps.workflows.cancel({ workflowId: value }, ctx.actor);
+        case "see_more": {
+          const section = answers.section(value);
+          if (!section) return { title: "That section is gone", body: "The knowledge base changed since that message was posted. Ask again.", tone: "warning", private: true };
+          return { title: section.title, body: escapeMentions(section.more || section.answer), context: `railcache knowledge base: ${section.id}`, tone: "info" };
+        }
+        case "mute":
+          return deps.warnings ? deps.warnings.mute(value, ctx) : notWatching;
+        case "remove_no_cache":
+          return deps.warnings ? deps.warnings.removeNoCache(value, ctx) : notWatching;
+        case "link":
+          return { title: "Link", body: value, tone: "info", private: true };
+      }
+    },
+
+    async attachMessage(workflowId: string, ref: MessageRef) {
+      await deps.workflows?.attachMessage(workflowId, ref);
+    },
+
+    async complete(option, prefix) {
+      if (!deps.railway) return [];
+      const now = deps.clock.now();
+      if (!names || now - names.at > NAMES_TTL_MS) {
+        try {
+          const project = await deps.railway.api.projectStatus(deps.railway.projectId);
+          names = {
+            at: now,
+            services: [...new Set(project.instances.map((i) => i.serviceName))].sort(),
+            envs: project.environments.map((e) => e.name).sort(),
+          };
+        } catch (error) {
+          log.warn({ event: "complete.failed", err: error }, "autocomplete could not reach Railway");
+          return [];
+        }
+      }
+      const lower = prefix.toLowerCase();
+      const pool = option === "service" ? [...names.services, ...Object.keys(deps.policy.aliases)] : names.envs;
+      return pool.filter((name) => name.toLowerCase().startsWith(lower)).slice(0, 25);
+    },
+  };
+}
+
+const notWatching: Reply = {
+  title: "Warnings are not running here",
+  body: "This railcache is not watching deploys, so there is nothing to mute or remove from here.",
+  tone: "warning",
+  private: true,
+};

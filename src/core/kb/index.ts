@@ -1,0 +1,16 @@
+/** Public surface of the knowledge base and answer engine. */
+export { BUILTIN_KB_DIR, loadKnowledgeBase } from "./loader.js";
+export { MAX_ANSWER_CHARS, createAnswerEngine } from "./engine.js";
+export { classifyLog } from "./classifier.js";
+export type {
+  AnswerEngine,
+  AnswerOptions,
+  AnswerResult,
+  AnswerSignals,
+  KbAction,
+  KbProblem,
+  KnowledgeBase,
+  Section,
+  SignatureId,
+  SignatureMatch,
+} from "./types.js";

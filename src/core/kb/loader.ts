@@ -1,0 +1,283 @@
+/**
+ * Loads the knowledge base: the built-in sections in content/kb (markdown + YAML front-matter)
+ * and, optionally, a team's folder of plain markdown runbooks whose headings become sections.
+ * A broken file is reported as a problem naming file and line; everything else still loads.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, extname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import type { KbAction, KbProblem, KnowledgeBase, Section } from "./types.js";
+
+/** content/kb of this package: the same relative path from src/core/kb and dist/core/kb. */
+export const BUILTIN_KB_DIR = fileURLToPath(new URL("../../../content/kb/", import.meta.url));
+
+/** Longest answer a section may carry before it is cut at a line and the rest goes to "more". */
+export const MAX_SECTION_ANSWER_CHARS = 1_000;
+
+const MORE_MARKER = /^<!--\s*more\s*-->\s*$/m;
+const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+const MARKDOWN_EXT = new Set([".md", ".markdown"]);
+
+const actionSchema = z.object({
+  kind: z.enum(["clear", "redeploy", "see_more", "link"]),
+  label: z.string().min(1).max(80),
+  style: z.enum(["primary", "danger"]).optional(),
+});
+
+const builtinMetaSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "id must be lowercase letters, digits and dashes"),
+  title: z.string().min(1).max(120),
+  /** Position in lists such as the "what I can help with" reply. */
+  order: z.number().int().default(1000),
+  keywords: z.array(z.string().min(1)).default([]),
+  actions: z.array(actionSchema).default([]),
+});
+
+const teamMetaSchema = z.object({
+  keywords: z.array(z.string().min(1)).default([]),
+});
+
+interface LoadOptions {
+  builtinDir?: string;
+  /** A team's runbook folder (RAILCACHE_KB_DIR), read recursively. */
+  extraDir?: string;
+}
+
+/** Reads both folders; never throws for a bad file, only for nothing at all to read. */
+export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
+  const problems: KbProblem[] = [];
+  const sections: Section[] = [];
+  const builtinDir = options.builtinDir ?? BUILTIN_KB_DIR;
+
+  const builtins: { section: Section; order: number }[] = [];
+  for (const file of listMarkdown(builtinDir, problems)) {
+    const parsed = parseBuiltinFile(file, problems);
+    if (parsed) builtins.push(parsed);
+  }
+  builtins.sort((a, b) => a.order - b.order || a.section.id.localeCompare(b.section.id));
+  sections.push(...builtins.map((b) => b.section));
+  if (options.extraDir) {
+    for (const file of listMarkdown(options.extraDir, problems)) {
+      sections.push(...parseTeamFile(file, options.extraDir, problems));
+    }
+  }
+  return { sections: dedupeIds(sections, problems), problems };
+}
+
+function listMarkdown(dir: string, problems: KbProblem[]): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && MARKDOWN_EXT.has(extname(entry.name).toLowerCase()))
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
+  } catch (error) {
+    problems.push({ file: dir, line: 0, message: `cannot read folder: ${errorMessage(error)}` });
+    return [];
+  }
+}
+
+/** File text as UTF-8, or a problem pointing at the line of the first invalid byte. */
+function readUtf8(file: string, problems: KbProblem[]): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    problems.push({ file, line: 0, message: `cannot read file: ${errorMessage(error)}` });
+    return undefined;
+  }
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    if (text.trim() === "") {
+      problems.push({ file, line: 1, message: "file is empty" });
+      return undefined;
+    }
+    return text.replace(/^\uFEFF/, "");
+  } catch {
+    const lossy = new TextDecoder("utf-8").decode(bytes);
+    const at = lossy.indexOf("\uFFFD");
+    problems.push({ file, line: lineAt(lossy, Math.max(at, 0)), message: "file is not valid UTF-8" });
+    return undefined;
+  }
+}
+
+interface FrontMatter {
+  data: unknown;
+  /** Body after the closing `---`, and the 1-based file line where it starts. */
+  body: string;
+  bodyLine: number;
+}
+
+function splitFrontMatter(file: string, text: string, problems: KbProblem[]): FrontMatter | undefined {
+  const match = FRONT_MATTER.exec(text);
+  if (!match) return { data: undefined, body: text, bodyLine: 1 };
+  const yamlText = match[1] ?? "";
+  const doc = parseDocument(yamlText, { prettyErrors: false });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    // +1 for the opening `---` line.
+    const yamlLine = lineAt(yamlText, firstError.pos[0]);
+    problems.push({ file, line: yamlLine + 1, message: `front-matter is not valid YAML: ${firstError.message.split("\n")[0]}` });
+    return undefined;
+  }
+  return { data: doc.toJS(), body: text.slice(match[0].length), bodyLine: lineAt(text, match[0].length) };
+}
+
+function parseBuiltinFile(file: string, problems: KbProblem[]): { section: Section; order: number } | undefined {
+  const text = readUtf8(file, problems);
+  if (text === undefined) return undefined;
+  const fm = splitFrontMatter(file, text, problems);
+  if (!fm) return undefined;
+  if (fm.data === undefined) {
+    problems.push({ file, line: 1, message: "missing front-matter (--- id, title, keywords, actions ---)" });
+    return undefined;
+  }
+  const meta = builtinMetaSchema.safeParse(fm.data);
+  if (!meta.success) {
+    const issue = meta.error.issues[0];
+    const key = String(issue?.path[0] ?? "");
+    problems.push({ file, line: keyLine(text, key), message: `front-matter ${key || "value"}: ${issue?.message ?? "invalid"}` });
+    return undefined;
+  }
+  const [answerPart, morePart = ""] = fm.body.split(MORE_MARKER);
+  const answer = (answerPart ?? "").trim();
+  if (answer === "") {
+    problems.push({ file, line: fm.bodyLine, message: "section has no answer text" });
+    return undefined;
+  }
+  if (answer.length > MAX_SECTION_ANSWER_CHARS + 100) {
+    problems.push({ file, line: fm.bodyLine, message: `answer is ${answer.length} characters; keep it under ${MAX_SECTION_ANSWER_CHARS} and move the rest below <!-- more -->` });
+  }
+  const section: Section = {
+    id: meta.data.id,
+    title: meta.data.title,
+    keywords: meta.data.keywords,
+    answer,
+    more: morePart.trim(),
+    actions: meta.data.actions satisfies KbAction[],
+    origin: "builtin",
+    file,
+  };
+  return { section, order: meta.data.order };
+}
+
+interface Heading {
+  level: number;
+  title: string;
+  line: number;
+}
+
+/** Every heading (levels 1-3, outside code fences) with body text becomes one section. */
+function parseTeamFile(file: string, root: string, problems: KbProblem[]): Section[] {
+  const text = readUtf8(file, problems);
+  if (text === undefined) return [];
+  const fm = splitFrontMatter(file, text, problems);
+  if (!fm) return [];
+  let fileKeywords: string[] = [];
+  if (fm.data !== undefined) {
+    const meta = teamMetaSchema.safeParse(isPlainObject(fm.data) ? fm.data : {});
+    if (meta.success) fileKeywords = meta.data.keywords;
+    else problems.push({ file, line: keyLine(text, "keywords"), message: "front-matter keywords must be a list of strings" });
+  }
+
+  const lines = fm.body.split(/\r?\n/);
+  const blocks: { heading: Heading; body: string[] }[] = [];
+  let current: { heading: Heading; body: string[] } | undefined;
+  let inFence = false;
+  const trail: string[] = [];
+  lines.forEach((line, index) => {
+    if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
+    const heading = inFence ? null : /^(#{1,3})\s+(.+?)\s*#*\s*$/.exec(line);
+    if (heading?.[1] && heading[2]) {
+      const level = heading[1].length;
+      trail.length = level - 1;
+      trail[level - 1] = heading[2];
+      current = { heading: { level, title: stripMarkdown(heading[2]), line: fm.bodyLine + index }, body: [] };
+      blocks.push(current);
+    } else if (current) {
+      current.body.push(line);
+    }
+  });
+  if (blocks.length === 0) {
+    problems.push({ file, line: fm.bodyLine, message: "no headings found: a runbook needs at least one '#' heading to become a section" });
+    return [];
+  }
+
+  const fileSlug = slugify(relative(root, file).replace(/\.[^.]+$/, "")) || slugify(basename(file));
+  return blocks
+    .filter((block) => block.body.join("").trim() !== "")
+    .map((block) => {
+      const body = block.body.join("\n").trim();
+      const { answer, more } = splitLong(body);
+      return {
+        id: `team-${fileSlug}-${slugify(block.heading.title) || `line-${block.heading.line}`}`,
+        title: block.heading.title,
+        keywords: fileKeywords,
+        answer,
+        more,
+        actions: [{ kind: "see_more", label: "See more" }],
+        origin: "team",
+        file,
+      } satisfies Section;
+    });
+}
+
+/** Cuts long runbook text at the last line break before the limit; the rest becomes "more". */
+function splitLong(body: string): { answer: string; more: string } {
+  if (body.length <= MAX_SECTION_ANSWER_CHARS) return { answer: body, more: "" };
+  const cut = body.lastIndexOf("\n", MAX_SECTION_ANSWER_CHARS);
+  const at = cut > MAX_SECTION_ANSWER_CHARS / 2 ? cut : MAX_SECTION_ANSWER_CHARS;
+  return { answer: `${body.slice(0, at).trimEnd()}\n…`, more: body.slice(at).trim() };
+}
+
+function dedupeIds(sections: Section[], problems: KbProblem[]): Section[] {
+  const seen = new Map<string, number>();
+  const out: Section[] = [];
+  for (const section of sections) {
+    const count = seen.get(section.id) ?? 0;
+    seen.set(section.id, count + 1);
+    if (count === 0) {
+      out.push(section);
+    } else if (section.origin === "builtin") {
+      problems.push({ file: section.file, line: 1, message: `duplicate section id "${section.id}": this file was skipped` });
+    } else {
+      out.push({ ...section, id: `${section.id}-${count + 1}` });
+    }
+  }
+  return out;
+}
+
+function slugify(text: string): string {
+  return text
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+}
+
+function stripMarkdown(text: string): string {
+  return text.replace(/[*_`]/g, "").trim();
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function keyLine(text: string, key: string): number {
+  if (!key) return 1;
+  const at = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`, "m").exec(text);
+  return at ? lineAt(text, at.index) : 1;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/^[A-Z]+: /, "") : String(error);
+}
+

@@ -1,0 +1,49 @@
+/** Tokenising and light stemming shared by the index and the queries. */
+
+const SPLIT = /[^\p{L}\p{N}]+/u;
+
+const STOPWORDS = new Set(
+  (
+    "a an the and or but if then so of to in on at by for with from into onto about as is are was were be been being am " +
+    "do does did done doing have has had having i me my we our us you your it its this that these those there here " +
+    "what which who whom how can could should would will shall may might must just also very really too not no yes " +
+    "any some all each every get got gets getting im ive its dont doesnt didnt cant wont isnt arent wasnt hey hi hello " +
+    "please thanks thank pls plz guys team folks anyone someone somebody help need want know way thing stuff " +
+    "up out over again still now after before when why where while keeps keep seems seem like one django " +
+    "don doesn didn isn aren wasn weren couldn shouldn wouldn won haven hasn ll re ve"
+  ).split(" "),
+);
+
+/** Lower-case, drop a plural or -ing/-ed ending and a final e, so "caching", "cached", "cache" meet. */
+export function stem(word: string): string {
+  let w = word.toLowerCase();
+  if (w.length > 4 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us")) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith("ed")) w = w.slice(0, -2);
+  else if (w.length > 6 && w.endsWith("tion")) w = w.slice(0, -3);
+  if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);
+  return w;
+}
+
+export function tokenize(text: string): string[] {
+  return text.split(SPLIT).filter((token) => token !== "");
+}
+
+/** The index/query form of a token, or null for a stopword or a one-letter token. */
+export function processTerm(token: string): string | null {
+  const lower = token.toLowerCase().replace(/'/g, "");
+  if (lower.length < 2 || STOPWORDS.has(lower)) return null;
+  return stem(lower);
+}
+
+/** Distinct processed terms of `text`, at most `limit`. */
+export function queryTerms(text: string, limit: number): string[] {
+  const out = new Set<string>();
+  for (const token of tokenize(text)) {
+    const term = processTerm(token);
+    if (term) out.add(term);
+    if (out.size >= limit) break;
+  }
+  return [...out];
+}

@@ -1,0 +1,89 @@
+/** Knowledge-base and answer-engine types: what the loader produces and the engine returns. */
+import type { Action, ActionKind } from "../reply.js";
+
+/** An action a section offers. `<service>` in a label is filled in when the service is known. */
+export interface KbAction {
+  kind: ActionKind;
+  label: string;
+  style?: "primary" | "danger";
+}
+
+export interface Section {
+  /** Stable id: the front-matter id for built-in sections, generated for team runbooks. */
+  id: string;
+  title: string;
+  keywords: string[];
+  /** The chat-sized answer: the exact steps, at most about 1,000 characters. */
+  answer: string;
+  /** Longer text behind "see more"; may be empty. */
+  more: string;
+  actions: KbAction[];
+  /** "builtin" for content/kb, "team" for a RAILCACHE_KB_DIR runbook. */
+  origin: "builtin" | "team";
+  /** File the section came from, for problems and "source" lines. */
+  file: string;
+}
+
+/** A file or line the loader could not use; the rest of the knowledge base still loads. */
+export interface KbProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface KnowledgeBase {
+  sections: Section[];
+  problems: KbProblem[];
+}
+
+/** One error signature the classifier recognised, with the log lines that showed it. */
+export interface SignatureMatch {
+  signature: SignatureId;
+  /** Short human label, e.g. "Django FieldError (unknown field)". */
+  label: string;
+  /** Section that explains it. */
+  sectionId: string;
+  /** Up to three matching lines, trimmed, in input order. */
+  lines: string[];
+}
+
+export type SignatureId =
+  | "field_error"
+  | "import_error"
+  | "no_installed_app"
+  | "missing_model"
+  | "app_label"
+  | "undefined_column"
+  | "undefined_relation"
+  | "sqlite_missing"
+  | "app_registry"
+  | "prod_only_500";
+
+export interface AnswerSignals {
+  signatures: SignatureMatch[];
+  /** Query terms the full-text search matched in the chosen section. */
+  terms: string[];
+}
+
+export interface AnswerResult {
+  matched: boolean;
+  /** 0..1: how sure the engine is that `section` answers the text. */
+  confidence: number;
+  section: { id: string; title: string } | null;
+  /** Chat-ready text (at most ~1,100 characters), mentions already neutralised. */
+  answer: string;
+  actions: Action[];
+  signals?: AnswerSignals;
+}
+
+export interface AnswerOptions {
+  /** Fills `<service>` in action labels and becomes the value of `clear` actions. */
+  service?: string;
+}
+
+export interface AnswerEngine {
+  /** Answers free chat text or a pasted log (any length; long input is truncated). */
+  answer(text: string, options?: AnswerOptions): AnswerResult;
+  section(id: string): Section | undefined;
+  sections(): Section[];
+}

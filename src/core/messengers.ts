@@ -1,0 +1,32 @@
+/**
+ * Messengers by platform. Adapters register theirs when they start; core posts and edits
+ * through this registry without knowing which platforms are connected.
+ */
+import type { ChatTarget, MessageRef, Messenger, Platform } from "./ports.js";
+import type { Reply } from "./reply.js";
+
+export class MessengerRegistry implements Messenger {
+  private readonly byPlatform = new Map<Platform, Messenger>();
+
+  register(platform: Platform, messenger: Messenger): void {
+    this.byPlatform.set(platform, messenger);
+  }
+
+  has(platform: Platform): boolean {
+    return this.byPlatform.has(platform);
+  }
+
+  async post(target: ChatTarget, reply: Reply): Promise<MessageRef> {
+    return this.get(target.platform).post(target, reply);
+  }
+
+  async update(ref: MessageRef, reply: Reply): Promise<void> {
+    await this.get(ref.platform).update(ref, reply);
+  }
+
+  private get(platform: Platform): Messenger {
+    const messenger = this.byPlatform.get(platform);
+    if (!messenger) throw new Error(`No ${platform} connection is running, so the message cannot be delivered there.`);
+    return messenger;
+  }
+}

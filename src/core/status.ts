@@ -1,0 +1,293 @@
+/**
+ * Deploy status for chat and the CLI: resolving the service a user named, and rendering one
+ * project status (ONE Railway request) as a Reply or as JSON. Platform-free.
+ */
+import { dashboardUrl, type DeploymentStatus, type ProjectStatus, type ServiceInstanceStatus } from "../railway/types.js";
+import type { Field, Reply, Tone } from "./reply.js";
+import { escapeMentions } from "./text/mentions.js";
+
+export type ServiceResolution =
+  | { kind: "found"; instance: ServiceInstanceStatus }
+  /** No such service; `suggestions` are close names ("did you mean"). */
+  | { kind: "unknown"; name: string; suggestions: string[] }
+  /** No such environment. */
+  | { kind: "unknown_environment"; name: string; suggestions: string[]; environments: string[] }
+  /** The service exists, but not in the environment asked for. */
+  | { kind: "not_in_environment"; serviceName: string; environment: string; environments: string[] }
+  /** The service runs in several environments and none was chosen or configured. */
+  | { kind: "ambiguous"; serviceName: string; environments: string[] };
+
+const lower = (s: string) => s.trim().toLowerCase();
+
+/**
+ * Finds the one service instance a user means: names match case-insensitively; without `env`,
+ * a service in several environments resolves to `defaultEnv` when it runs there, else is ambiguous.
+ */
+export function resolveService(status: ProjectStatus, name: string, env?: string, defaultEnv?: string): ServiceResolution {
+  const matches = status.instances.filter((i) => lower(i.serviceName) === lower(name));
+  if (matches.length === 0) {
+    return { kind: "unknown", name, suggestions: closest(name, status.instances.map((i) => i.serviceName)) };
+  }
+  const serviceName = matches[0]!.serviceName;
+  const environments = matches.map((i) => i.environmentName);
+  if (env !== undefined && env.trim() !== "") {
+    const environment = status.environments.find((e) => lower(e.name) === lower(env));
+    if (!environment) {
+      const all = status.environments.map((e) => e.name);
+      return { kind: "unknown_environment", name: env, suggestions: closest(env, all), environments: all };
+    }
+    const instance = matches.find((i) => i.environmentId === environment.id);
+    return instance ? { kind: "found", instance } : { kind: "not_in_environment", serviceName, environment: environment.name, environments };
+  }
+  if (matches.length === 1) return { kind: "found", instance: matches[0]! };
+  const preferred = defaultEnv ? matches.find((i) => lower(i.environmentName) === lower(defaultEnv)) : undefined;
+  return preferred ? { kind: "found", instance: preferred } : { kind: "ambiguous", serviceName, environments };
+}
+
+/** What the user asked to see: everything, one environment, or one service. */
+export interface StatusFilter {
+  service?: string;
+  env?: string;
+  /** The configured default environment, used when a service runs in several. */
+  defaultEnv?: string;
+}
+
+type Selection = { ok: true; instances: ServiceInstanceStatus[]; scope: string } | { ok: false; problem: Exclude<ServiceResolution, { kind: "found" }> };
+
+function select(status: ProjectStatus, filter: StatusFilter): Selection {
+  if (filter.service) {
+    const resolved = resolveService(status, filter.service, filter.env, filter.defaultEnv);
+    if (resolved.kind !== "found") return { ok: false, problem: resolved };
+    return { ok: true, instances: [resolved.instance], scope: `${resolved.instance.serviceName} in ${resolved.instance.environmentName}` };
+  }
+  if (filter.env) {
+    const environment = status.environments.find((e) => lower(e.name) === lower(filter.env!));
+    if (!environment) {
+      const all = status.environments.map((e) => e.name);
+      return { ok: false, problem: { kind: "unknown_environment", name: filter.env, suggestions: closest(filter.env, all), environments: all } };
+    }
+    return { ok: true, instances: status.instances.filter((i) => i.environmentId === environment.id), scope: environment.name };
+  }
+  return { ok: true, instances: status.instances, scope: "" };
+}
+
+const icons: Record<DeploymentStatus, string> = {
+  SUCCESS: "✅",
+  FAILED: "❌",
+  CRASHED: "💥",
+  QUEUED: "⏳",
+  WAITING: "⏳",
+  INITIALIZING: "⏳",
+  BUILDING: "🔨",
+  DEPLOYING: "🚀",
+  NEEDS_APPROVAL: "✋",
+  SKIPPED: "⏭️",
+  REMOVING: "⚪",
+  REMOVED: "⚪",
+  SLEEPING: "💤",
+};
+
+/** The Reply for `/railcache status`: one field per service per environment. */
+export function statusReply(status: ProjectStatus, filter: StatusFilter, now: number): Reply {
+  const selection = select(status, filter);
+  if (!selection.ok) return problemReply(selection.problem);
+  const instances = sortInstances(selection.instances);
+  const title = selection.scope ? `${status.projectName}: ${selection.scope}` : `${status.projectName}: deploy status`;
+  if (instances.length === 0) {
+    return { title, body: "No services here yet.", tone: "info" };
+  }
+  const fields: Field[] = instances.map((instance) => ({
+    name: `${instance.serviceName} · ${instance.environmentName}`,
+    value: instanceLine(status, instance, now),
+    inline: false,
+  }));
+  const failing = instances.filter((i) => i.latestDeployment && (i.latestDeployment.status === "FAILED" || i.latestDeployment.status === "CRASHED"));
+  const inProgress = instances.filter((i) => i.latestDeployment && ["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING", "NEEDS_APPROVAL"].includes(i.latestDeployment.status));
+  const tone: Tone = failing.length > 0 ? "error" : inProgress.length > 0 ? "warning" : "success";
+  const summary = [
+    `${instances.length} service${instances.length === 1 ? "" : "s"}`,
+    failing.length ? `${failing.length} failing (${failing.map((i) => `${i.serviceName}/${i.environmentName}`).join(", ")})` : "",
+    inProgress.length ? `${inProgress.length} deploying` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const configFiles = instances.filter((i) => i.railwayConfigFile);
+  const notes = configFiles.map(
+    (i) => `⚠️ ${i.serviceName} (${i.environmentName}) is configured from \`${i.railwayConfigFile}\`, which Railway stops reading on 2026-12-01.`,
+  );
+  return {
+    title,
+    body: [`${summary}.`, ...notes].join("\n"),
+    fields,
+    tone,
+    context: `Project ${status.projectName} · as of ${new Date(now).toISOString().slice(0, 16).replace("T", " ")} UTC`,
+  };
+}
+
+/** Machine-readable status for `railcache status --json`. */
+export type StatusJson =
+  | {
+      ok: true;
+      project: { id: string; name: string };
+      services: {
+        service: string;
+        serviceId: string;
+        environment: string;
+        environmentId: string;
+        status: DeploymentStatus | null;
+        deploymentId: string | null;
+        createdAt: string | null;
+        age: string | null;
+        commitHash: string | null;
+        commitMessage: string | null;
+        commitAuthor: string | null;
+        railwayConfigFile: string | null;
+        url: string;
+      }[];
+    }
+  | { ok: false; error: Exclude<ServiceResolution, { kind: "found" }>["kind"]; message: string; suggestions: string[] };
+
+export function statusJson(status: ProjectStatus, filter: StatusFilter, now: number): StatusJson {
+  const selection = select(status, filter);
+  if (!selection.ok) {
+    const reply = problemReply(selection.problem);
+    const suggestions = "suggestions" in selection.problem ? selection.problem.suggestions : selection.problem.environments;
+    return { ok: false, error: selection.problem.kind, message: reply.body, suggestions };
+  }
+  return {
+    ok: true,
+    project: { id: status.projectId, name: status.projectName },
+    services: sortInstances(selection.instances).map((i) => {
+      const d = i.latestDeployment;
+      return {
+        service: i.serviceName,
+        serviceId: i.serviceId,
+        environment: i.environmentName,
+        environmentId: i.environmentId,
+        status: d?.status ?? null,
+        deploymentId: d?.id ?? null,
+        createdAt: d?.createdAt ?? null,
+        age: d ? formatAge(Date.parse(d.createdAt), now) : null,
+        commitHash: d?.commitHash ?? null,
+        commitMessage: d?.commitMessage ?? null,
+        commitAuthor: d?.commitAuthor ?? null,
+        railwayConfigFile: i.railwayConfigFile,
+        url: linkFor(status, i),
+      };
+    }),
+  };
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago". */
+export function formatAge(then: number, now: number): string {
+  const seconds = Math.floor((now - then) / 1000);
+  if (!Number.isFinite(seconds) || seconds < 60) return "just now";
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} d ago`;
+}
+
+/** First line of a commit message, at most `max` characters. */
+export function commitTitle(message: string, max = 72): string {
+  const first = message.split(/\r?\n/, 1)[0]!.trim();
+  return first.length <= max ? first : `${first.slice(0, max - 1).trimEnd()}…`;
+}
+
+function instanceLine(status: ProjectStatus, instance: ServiceInstanceStatus, now: number): string {
+  const d = instance.latestDeployment;
+  const link = `[Open in Railway](${linkFor(status, instance)})`;
+  if (!d) return `No deployments yet · ${link}`;
+  const parts = [`${icons[d.status]} ${d.status} · ${formatAge(Date.parse(d.createdAt), now)}`];
+  if (d.commitMessage) {
+    const by = d.commitAuthor ? ` by ${escapeMentions(d.commitAuthor)}` : "";
+    const sha = d.commitHash ? ` (\`${d.commitHash.slice(0, 7)}\`)` : "";
+    parts.push(`“${escapeMentions(commitTitle(d.commitMessage))}”${by}${sha}`);
+  } else if (d.image) {
+    parts.push(`image \`${d.image}\``);
+  }
+  parts.push(link);
+  return parts.join("\n");
+}
+
+function linkFor(status: ProjectStatus, instance: ServiceInstanceStatus): string {
+  return dashboardUrl({
+    projectId: status.projectId,
+    serviceId: instance.serviceId,
+    environmentId: instance.environmentId,
+    ...(instance.latestDeployment ? { deploymentId: instance.latestDeployment.id } : {}),
+  });
+}
+
+function sortInstances(instances: ServiceInstanceStatus[]): ServiceInstanceStatus[] {
+  return [...instances].sort((a, b) => a.serviceName.localeCompare(b.serviceName) || a.environmentName.localeCompare(b.environmentName));
+}
+
+const list = (names: string[]) => names.map((n) => `\`${n}\``).join(", ");
+
+function problemReply(problem: Exclude<ServiceResolution, { kind: "found" }>): Reply {
+  switch (problem.kind) {
+    case "unknown":
+      return {
+        title: "Unknown service",
+        body: `There is no service called \`${escapeMentions(problem.name)}\`.${problem.suggestions.length ? ` Did you mean ${list(problem.suggestions)}?` : ""}`,
+        tone: "warning",
+        private: true,
+      };
+    case "unknown_environment":
+      return {
+        title: "Unknown environment",
+        body: `There is no environment called \`${escapeMentions(problem.name)}\`.${
+          problem.suggestions.length ? ` Did you mean ${list(problem.suggestions)}?` : ` Environments: ${list(problem.environments)}.`
+        }`,
+        tone: "warning",
+        private: true,
+      };
+    case "not_in_environment":
+      return {
+        title: "Not in that environment",
+        body: `\`${problem.serviceName}\` does not run in \`${problem.environment}\`; it runs in ${list(problem.environments)}.`,
+        tone: "warning",
+        private: true,
+      };
+    case "ambiguous":
+      return {
+        title: "Which environment?",
+        body: `\`${problem.serviceName}\` runs in ${list(problem.environments)}. Say which one, e.g. \`/railcache status ${problem.serviceName} ${problem.environments[0]}\`, or set a default environment.`,
+        tone: "info",
+        private: true,
+      };
+  }
+}
+
+/** Up to three names within a small edit distance of `input` (or starting with it), closest first. */
+export function closest(input: string, candidates: string[], max = 3): string[] {
+  const wanted = lower(input);
+  const unique = [...new Set(candidates)];
+  const scored = unique
+    .map((name) => {
+      const n = lower(name);
+      const distance = n.startsWith(wanted) && wanted.length >= 2 ? 0.5 : editDistance(wanted, n);
+      return { name, distance };
+    })
+    .filter(({ name, distance }) => distance <= Math.max(1, Math.floor(Math.max(wanted.length, name.length) / 3)))
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
+  return scored.slice(0, max).map((s) => s.name);
+}
+
+/** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions ("wbe" -> "web" is 1). */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i += 1) {
+    for (let j = 1; j < cols; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}

@@ -1,0 +1,14 @@
+export {
+  WorkflowEngine,
+  defaultTimeouts,
+  type WorkflowEngineOptions,
+  type WorkflowTimeouts,
+  type WorkflowUpdate,
+  type WorkflowKind,
+  type RequestResult,
+  type ConfirmResult,
+  type CancelSelector,
+} from "./engine.js";
+export type { Workflow, WorkflowData, Person } from "./data.js";
+export { transitions, finalStates, nextState, type WorkflowState, type WorkflowEvent } from "./states.js";
+export { statusReply, promptReply } from "./messages.js";

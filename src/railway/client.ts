@@ -1,0 +1,371 @@
+/**
+ * RailwayClient: the RailwayApi over Railway's public GraphQL API, built on graphql-request.
+ * Every response is validated with zod; every failure becomes a RailwayError with a message a
+ * chat user understands. Queries retry (with jittered backoff, honouring Retry-After);
+ * mutations never retry blindly: when their outcome is unknown the error says so
+ * (`outcomeUnknown`) and the caller re-reads state.
+ */
+import { ClientError, GraphQLClient } from "graphql-request";
+import pRetry from "p-retry";
+import type { z } from "zod";
+import type { Clock } from "../core/ports.js";
+import { systemClock } from "../core/ports.js";
+import type { Logger } from "../log.js";
+import { silentLogger } from "../log.js";
+import { mutationNames, operations, type OperationName } from "./operations.js";
+import { responseSchemas, toDeployment, toLogLines, toProjectStatus } from "./schemas.js";
+import {
+  RailwayError,
+  type Deployment,
+  type LogLine,
+  type ProjectStatus,
+  type RailwayApi,
+  type RateBudget,
+  type TokenInfo,
+  type TokenKind,
+  type VariableTarget,
+} from "./types.js";
+
+export const defaultRailwayEndpoint = "https://backboard.railway.com/graphql/v2";
+
+export interface RailwayClientOptions {
+  /** GraphQL endpoint; Railway's public API when absent (RAILWAY_API_URL points it elsewhere). */
+  endpoint?: string;
+  token: string;
+  /** Account/workspace tokens go in `Authorization: Bearer`, project tokens in `Project-Access-Token`. */
+  tokenKind: TokenKind;
+  /** Per attempt (default 15 s). */
+  timeoutMs?: number;
+  /** Extra attempts for queries after the first (default 3). Mutations are never retried blindly. */
+  retries?: number;
+  /** Longest Retry-After the client waits out by itself; longer ones are reported (default 30 s). */
+  maxRetryWaitMs?: number;
+  /** Used for backoff waits, so tests and the simulator can move time. */
+  clock?: Clock;
+  log?: Logger;
+  /** Backoff jitter source in [0, 1) (tests pass a fixed one). */
+  random?: () => number;
+}
+
+/** What a failed attempt was, before it becomes a RailwayError. */
+interface Failure {
+  kind: RailwayError["kind"];
+  retryable: boolean;
+  /** Whether Railway may have acted on the request (only matters for mutations). */
+  mayHaveRun: boolean;
+  retryAfterMs?: number;
+  status?: number;
+  messages: string[];
+}
+
+class AttemptError extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.messages.join("; ") || failure.kind);
+  }
+}
+
+type Vars = Record<string, unknown>;
+
+export class RailwayClient implements RailwayApi {
+  private readonly endpoint: string;
+  private readonly token: string;
+  private readonly tokenKind: TokenKind;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly maxRetryWaitMs: number;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly random: () => number;
+  private budget: RateBudget = { limit: null, remaining: null, resetAt: null };
+
+  constructor(options: RailwayClientOptions) {
+    if (!options.token) throw new Error("RailwayClient needs a token");
+    this.endpoint = options.endpoint ?? defaultRailwayEndpoint;
+    this.token = options.token;
+    this.tokenKind = options.tokenKind;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.retries = options.retries ?? 3;
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? silentLogger();
+    this.random = options.random ?? Math.random;
+  }
+
+  rateBudget(): RateBudget {
+    return { ...this.budget };
+  }
+
+  async tokenInfo(): Promise<TokenInfo> {
+    if (this.tokenKind === "project") {
+      const data = await this.send("ProjectTokenInfo", {}, "this project token");
+      return { kind: "project", who: null, projectId: data.projectToken.projectId, environmentId: data.projectToken.environmentId };
+    }
+    const data = await this.send("Me", {}, "this account");
+    return { kind: "account", who: data.me.name ?? data.me.email };
+  }
+
+  async projectStatus(projectId: string): Promise<ProjectStatus> {
+    return toProjectStatus(await this.send("ProjectStatus", { projectId }, `project ${projectId}`));
+  }
+
+  async deployment(id: string): Promise<Deployment> {
+    const data = await this.send("Deployment", { id }, `deployment ${id}`);
+    return toDeployment(data.deployment);
+  }
+
+  /** The latest deployments of one service in one environment, newest first. */
+  async recentDeployments(input: { projectId: string; serviceId: string; environmentId: string }, first = 5): Promise<Deployment[]> {
+    const data = await this.send("RecentDeployments", { input, first }, `project ${input.projectId}`);
+    return data.deployments.edges.map((e) => toDeployment(e.node));
+  }
+
+  async variableNames(target: VariableTarget): Promise<string[]> {
+    return Object.keys(await this.variables(target)).sort();
+  }
+
+  async variableValue(target: VariableTarget, name: string): Promise<string | null> {
+    return (await this.variables(target))[name] ?? null;
+  }
+
+  private async variables(target: VariableTarget): Promise<Record<string, string | null>> {
+    const data = await this.send("Variables", { ...target }, `project ${target.projectId}`);
+    return data.variables;
+  }
+
+  async upsertVariable(target: VariableTarget, name: string, value: string, options: { skipDeploys: boolean }): Promise<void> {
+    await this.send("VariableUpsert", { input: { ...target, name, value, skipDeploys: options.skipDeploys } }, `project ${target.projectId}`);
+  }
+
+  async deleteVariable(target: VariableTarget, name: string): Promise<void> {
+    await this.send("VariableDelete", { input: { ...target, name } }, `project ${target.projectId}`);
+  }
+
+  async deployFromSource(input: { serviceId: string; environmentId: string; commitSha: string }): Promise<string> {
+    const data = await this.send("ServiceInstanceDeployV2", { ...input }, `service ${input.serviceId}`);
+    return data.serviceInstanceDeployV2;
+  }
+
+  async redeploy(deploymentId: string, options: { usePreviousImageTag: boolean }): Promise<string> {
+    const data = await this.send("DeploymentRedeploy", { id: deploymentId, usePreviousImageTag: options.usePreviousImageTag }, `deployment ${deploymentId}`);
+    return data.deploymentRedeploy.id;
+  }
+
+  async restartDeployment(deploymentId: string): Promise<void> {
+    await this.send("DeploymentRestart", { id: deploymentId }, `deployment ${deploymentId}`);
+  }
+
+  async cancelDeployment(deploymentId: string): Promise<void> {
+    await this.send("DeploymentCancel", { id: deploymentId }, `deployment ${deploymentId}`);
+  }
+
+  async buildLogs(deploymentId: string, limit: number): Promise<LogLine[]> {
+    return toLogLines((await this.send("BuildLogs", { deploymentId, limit }, `deployment ${deploymentId}`)).buildLogs);
+  }
+
+  async deploymentLogs(deploymentId: string, limit: number): Promise<LogLine[]> {
+    return toLogLines((await this.send("DeploymentLogs", { deploymentId, limit }, `deployment ${deploymentId}`)).deploymentLogs);
+  }
+
+  async httpLogs(deploymentId: string, limit: number): Promise<{ status: number; path: string; timestamp: string }[]> {
+    const data = await this.send("HttpLogs", { deploymentId, limit }, `deployment ${deploymentId}`);
+    return data.httpLogs.map((h) => ({ status: h.httpStatus, path: h.path, timestamp: h.timestamp }));
+  }
+
+  /**
+   * Sends one operation, retrying queries on transient failures. `subject` names what the
+   * request is about ("project X") for the user-facing message.
+   */
+  private async send<N extends OperationName>(name: N, variables: Vars, subject: string): Promise<z.infer<(typeof responseSchemas)[N]>> {
+    const isMutation = mutationNames.has(name);
+    try {
+      return await pRetry(async (attempt) => this.attempt(name, variables, attempt), {
+        retries: this.retries,
+        // All waiting happens in onFailedAttempt on the injected clock, not in p-retry's timers.
+        minTimeout: 0,
+        maxTimeout: 0,
+        factor: 1,
+        shouldRetry: (error) => shouldRetry(error, isMutation, this.maxRetryWaitMs),
+        onFailedAttempt: async (error) => {
+          if (!shouldRetry(error, isMutation, this.maxRetryWaitMs) || error.retriesLeft <= 0) return;
+          const wait = this.backoffMs(error, error.attemptNumber);
+          this.log.warn({ event: "railway.retry", operation: name, attempt: error.attemptNumber, waitMs: wait, reason: failureOf(error)?.kind });
+          await this.clock.sleep(wait);
+        },
+      });
+    } catch (error) {
+      if (error instanceof AttemptError) throw this.toRailwayError(error.failure, { isMutation, subject, operation: name });
+      if (error instanceof RailwayError) throw error;
+      throw new RailwayError("bad_response", "Railway sent a reply railcache could not read.", { cause: this.scrub(String(error)) });
+    }
+  }
+
+  private backoffMs(error: Error, attemptNumber: number): number {
+    const failure = failureOf(error);
+    if (failure?.retryAfterMs !== undefined) return failure.retryAfterMs;
+    // Full jitter on an exponential base: 0.5 s, 1 s, 2 s ... capped at 10 s.
+    const base = Math.min(10_000, 500 * 2 ** (attemptNumber - 1));
+    return Math.round(base / 2 + (base / 2) * this.random());
+  }
+
+  /** One HTTP exchange. Throws AttemptError describing what went wrong. */
+  private async attempt<N extends OperationName>(name: N, variables: Vars, attempt: number): Promise<z.infer<(typeof responseSchemas)[N]>> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let answered = false;
+    const started = Date.now();
+    const client = new GraphQLClient(this.endpoint, {
+      headers: this.authHeaders(),
+      signal: controller.signal,
+      fetch: async (input: string | URL | Request, init?: RequestInit) => {
+        const response = await fetch(input, { ...init, signal: controller.signal });
+        answered = true;
+        this.readBudget(response.headers);
+        return response;
+      },
+    });
+    try {
+      const result = await client.rawRequest<unknown>(operations[name], variables);
+      this.log.debug({ event: "railway.request", operation: name, attempt, status: result.status, ms: Date.now() - started });
+      const parsed = responseSchemas[name].safeParse(result.data);
+      if (!parsed.success) {
+        throw new AttemptError({ kind: "bad_response", retryable: false, mayHaveRun: true, messages: [`response did not match: ${parsed.error.issues[0]?.message ?? "?"}`] });
+      }
+      return parsed.data as z.infer<(typeof responseSchemas)[N]>;
+    } catch (error) {
+      if (error instanceof AttemptError) throw error;
+      const failure = this.classify(error, answered, controller.signal.aborted);
+      this.log.warn({ event: "railway.request_failed", operation: name, attempt, kind: failure.kind, status: failure.status, ms: Date.now() - started });
+      throw new AttemptError(failure);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private classify(error: unknown, answered: boolean, timedOut: boolean): Failure {
+    if (error instanceof ClientError) {
+      const status = error.response.status;
+      const messages = (error.response.errors ?? []).map((e) => this.scrub(e.message));
+      const headers = error.response.headers as Headers | undefined;
+      if (status === 429) {
+        return { kind: "rate_limited", retryable: true, mayHaveRun: false, retryAfterMs: retryAfterMs(headers?.get("retry-after") ?? null, this.clock.now()), status, messages };
+      }
+      if (status >= 500) return { kind: "unavailable", retryable: true, mayHaveRun: true, status, messages };
+      if (status === 401 || status === 403) return { kind: "unauthorized", retryable: false, mayHaveRun: false, status, messages };
+      const all = messages.join(" ");
+      if (/not authori[sz]ed|unauthori[sz]ed|forbidden/i.test(all)) return { kind: "unauthorized", retryable: false, mayHaveRun: false, status, messages };
+      if (/not found/i.test(all)) return { kind: "not_found", retryable: false, mayHaveRun: false, status, messages };
+      const codes = (error.response.errors ?? []).map((e) => (e.extensions as { code?: unknown } | undefined)?.code);
+      if (codes.includes("GRAPHQL_VALIDATION_FAILED") || codes.includes("GRAPHQL_PARSE_FAILED")) {
+        return { kind: "bad_response", retryable: false, mayHaveRun: false, status, messages };
+      }
+      if (messages.length === 0) return { kind: "bad_response", retryable: false, mayHaveRun: true, status, messages: [`HTTP ${status}`] };
+      return { kind: "refused", retryable: false, mayHaveRun: false, status, messages };
+    }
+    if (timedOut) return { kind: "timeout", retryable: true, mayHaveRun: true, messages: [] };
+    if (!answered) return { kind: "unavailable", retryable: true, mayHaveRun: false, messages: [this.scrub((error as Error)?.message ?? "network error")] };
+    // Railway answered 2xx but the body was not JSON we can read.
+    return { kind: "bad_response", retryable: false, mayHaveRun: true, messages: [this.scrub((error as Error)?.message ?? "unreadable body")] };
+  }
+
+  private toRailwayError(failure: Failure, context: { isMutation: boolean; subject: string; operation: string }): RailwayError {
+    const outcomeUnknown = context.isMutation && failure.mayHaveRun && failure.kind !== "unauthorized";
+    const unknownNote = outcomeUnknown ? " The change may or may not have been made: railcache will check Railway's state before trying again." : "";
+    const railwaySays = failure.messages.join("; ");
+    let userMessage: string;
+    switch (failure.kind) {
+      case "unauthorized":
+        if (context.operation === "Me" || context.operation === "ProjectTokenInfo") {
+          const other = this.tokenKind === "project" ? "an account or workspace token" : "a project token";
+          userMessage = `Railway refused: ${railwaySays || "Not Authorized"}. The token is not a valid ${this.tokenKind} token (if it is ${other}, configure it as one).`;
+          break;
+        }
+        userMessage = `Railway refused: ${railwaySays || "Not Authorized"}. The token may not cover ${context.subject}${
+          this.tokenKind === "project" ? " (it is a project token: it only sees its own project and environment)" : ""
+        }.`;
+        break;
+      case "rate_limited": {
+        const seconds = Math.max(1, Math.ceil((failure.retryAfterMs ?? 60_000) / 1000));
+        userMessage = `Railway's rate limit is used up; retry in ${seconds} s.`;
+        break;
+      }
+      case "unavailable":
+        userMessage = `Railway is not answering properly right now${failure.status ? ` (HTTP ${failure.status})` : ""}; try again in a minute.${unknownNote}`;
+        break;
+      case "timeout":
+        userMessage = `Railway did not answer within ${formatSeconds(this.timeoutMs)}.${unknownNote}`;
+        break;
+      case "not_found":
+        userMessage = `Railway says: ${railwaySays || "not found"} (${context.subject}).`;
+        break;
+      case "bad_response":
+        userMessage =
+          failure.status === 200 && failure.messages.length > 0 && !failure.mayHaveRun
+            ? `Railway rejected railcache's ${context.operation} request (${railwaySays}). This is a railcache bug: please report it.`
+            : `Railway sent a reply railcache could not read.${unknownNote}`;
+        break;
+      default:
+        userMessage = `Railway refused: ${railwaySays || "the request failed"}.`;
+    }
+    return new RailwayError(failure.kind, this.scrub(userMessage), {
+      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+      outcomeUnknown,
+      cause: { operation: context.operation, status: failure.status, messages: failure.messages },
+    });
+  }
+
+  private authHeaders(): Record<string, string> {
+    return this.tokenKind === "project" ? { "Project-Access-Token": this.token } : { Authorization: `Bearer ${this.token}` };
+  }
+
+  private readBudget(headers: Headers): void {
+    const limit = toNumber(headers.get("x-ratelimit-limit"));
+    const remaining = toNumber(headers.get("x-ratelimit-remaining"));
+    const reset = toNumber(headers.get("x-ratelimit-reset"));
+    if (limit !== null) this.budget.limit = limit;
+    if (remaining !== null) this.budget.remaining = remaining;
+    if (reset !== null) this.budget.resetAt = resetToEpochMs(reset, this.clock.now());
+  }
+
+  /** Belt and braces: a token must never reach a message, even if a server echoes it. */
+  private scrub(text: string): string {
+    return text.split(this.token).join("[redacted]");
+  }
+}
+
+function failureOf(error: unknown): Failure | undefined {
+  return error instanceof AttemptError ? error.failure : undefined;
+}
+
+function shouldRetry(error: Error, isMutation: boolean, maxWaitMs: number): boolean {
+  const failure = failureOf(error);
+  if (!failure?.retryable) return false;
+  if (failure.kind === "rate_limited") return (failure.retryAfterMs ?? Infinity) <= maxWaitMs;
+  // A mutation is retried only when Railway surely did not act on it.
+  return !isMutation || !failure.mayHaveRun;
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+function toNumber(value: string | null): number | null {
+  if (value === null || value.trim() === "") return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** X-RateLimit-Reset as epoch ms, whether sent as epoch seconds, epoch ms or seconds from now. */
+function resetToEpochMs(value: number, now: number): number {
+  if (value > 1e12) return value;
+  if (value > 1e9) return value * 1000;
+  return now + value * 1000;
+}
+
+/** Retry-After in ms: either delta-seconds or an HTTP date. */
+function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

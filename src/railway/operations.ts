@@ -1,0 +1,84 @@
+/**
+ * Every GraphQL document railcache sends to Railway, named (Railway and the simulator see the
+ * operationName) and checked against Railway's published schema by test/railway/operations.test.ts.
+ */
+
+const deploymentFields = `id status createdAt projectId serviceId environmentId meta`;
+
+export const operations = {
+  Me: `query Me { me { name email } }`,
+
+  ProjectTokenInfo: `query ProjectTokenInfo { projectToken { projectId environmentId } }`,
+
+  /** The whole project in ONE request: every environment, every service instance, its latest deployment. */
+  ProjectStatus: `query ProjectStatus($projectId: String!) {
+  project(id: $projectId) {
+    id
+    name
+    environments {
+      edges {
+        node {
+          id
+          name
+          serviceInstances {
+            edges {
+              node {
+                serviceId
+                serviceName
+                environmentId
+                railwayConfigFile
+                latestDeployment { ${deploymentFields} }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}`,
+
+  Deployment: `query Deployment($id: String!) { deployment(id: $id) { ${deploymentFields} } }`,
+
+  RecentDeployments: `query RecentDeployments($input: DeploymentListInput!, $first: Int) {
+  deployments(input: $input, first: $first) { edges { node { ${deploymentFields} } } }
+}`,
+
+  Variables: `query Variables($projectId: String!, $environmentId: String!, $serviceId: String) {
+  variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true)
+}`,
+
+  VariableUpsert: `mutation VariableUpsert($input: VariableUpsertInput!) { variableUpsert(input: $input) }`,
+
+  VariableDelete: `mutation VariableDelete($input: VariableDeleteInput!) { variableDelete(input: $input) }`,
+
+  ServiceInstanceDeployV2: `mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!, $commitSha: String) {
+  serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha)
+}`,
+
+  DeploymentRedeploy: `mutation DeploymentRedeploy($id: String!, $usePreviousImageTag: Boolean) {
+  deploymentRedeploy(id: $id, usePreviousImageTag: $usePreviousImageTag) { id }
+}`,
+
+  DeploymentRestart: `mutation DeploymentRestart($id: String!) { deploymentRestart(id: $id) }`,
+
+  DeploymentCancel: `mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }`,
+
+  BuildLogs: `query BuildLogs($deploymentId: String!, $limit: Int) {
+  buildLogs(deploymentId: $deploymentId, limit: $limit) { message timestamp severity }
+}`,
+
+  DeploymentLogs: `query DeploymentLogs($deploymentId: String!, $limit: Int) {
+  deploymentLogs(deploymentId: $deploymentId, limit: $limit) { message timestamp severity }
+}`,
+
+  HttpLogs: `query HttpLogs($deploymentId: String!, $limit: Int) {
+  httpLogs(deploymentId: $deploymentId, limit: $limit) { httpStatus path timestamp }
+}`,
+} as const;
+
+export type OperationName = keyof typeof operations;
+
+/** Operations that change state: never retried blindly. */
+export const mutationNames: ReadonlySet<OperationName> = new Set(
+  (Object.keys(operations) as OperationName[]).filter((name) => operations[name].trimStart().startsWith("mutation")),
+);

@@ -1,0 +1,139 @@
+/**
+ * Wiring for the long-running bot: config -> store -> railway -> core -> adapters -> http.
+ * With no chat tokens it opens the console chat instead, so `npm start` always does something.
+ */
+import type { DiscordConfig, Config } from "./config.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createRuntime, type Runtime } from "./app.js";
+import { ConsolePrinter, runConsoleChat } from "./adapters/console/chat.js";
+import { createLogger, type Logger } from "./log.js";
+
+const connectHelp = [
+  "To put railcache in your team chat:",
+  "  Slack:   railcache manifest slack --socket  (create the app from it), then set SLACK_BOT_TOKEN and SLACK_APP_TOKEN",
+  "  Discord: railcache manifest discord --app-id <id>  (invite it), then set DISCORD_TOKEN and DISCORD_APPLICATION_ID",
+  "  Railway: set RAILWAY_TOKEN (project token), or RAILWAY_API_TOKEN with RAILWAY_PROJECT_ID",
+  "The README has the details.",
+].join("\n");
+
+/** The console chat over the same core the chat platforms use. */
+export async function runConsole(config: Config, options: { demo: boolean }): Promise<void> {
+  // Logs would interleave with the chat: keep only warnings, on stderr.
+  const log = createLogger({ level: "warn", destination: process.stderr });
+  const runtime = await createRuntime({ config, log, demo: options.demo, requireRailway: false });
+  const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  const printer = new ConsolePrinter(process.stdout, colour);
+  runtime.messengers.register("console", printer);
+  await runtime.workflows?.recover();
+  const where = runtime.railway?.demo
+    ? "You are connected to a simulated Railway project, demo-shop (services web and worker; production and staging)."
+    : runtime.railway
+      ? "You are connected to your Railway project."
+      : "Railway is not connected: questions work; status and commands need a token.";
+  const intro = [
+    "railcache console chat. Ask about a stale build cache, paste a traceback, or type /railcache help.",
+    where,
+    "Type a number to press that button; quit or Ctrl-D to leave.",
+    "",
+    connectHelp,
+  ].join("\n");
+  try {
+    await runConsoleChat({ bot: runtime.bot, input: process.stdin, output: process.stdout, colour, intro }, printer);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** `railcache start` / `npm start`. */
+export async function runServer(env: Record<string, string | undefined>): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+  if (!config.slack && !config.discord) {
+    await runConsole(config, { demo: !config.railway });
+    return;
+  }
+  const log = createLogger({ level: config.logLevel });
+  const runtime = await createRuntime({ config, log, demo: false, requireRailway: false });
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    if (config.slack) stops.push(await startSlack(config, runtime));
+    if (config.discord) stops.push(await startDiscord(config.discord, runtime));
+    const recovered = await runtime.workflows?.recover();
+    if (recovered && (recovered.resumed.length || recovered.expired.length)) log.info({ event: "workflow.recovered", ...recovered }, "recovered unfinished workflows");
+  } catch (error) {
+    await Promise.allSettled(stops.map((stop) => stop()));
+    await runtime.close();
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info({ event: "shutdown", signal }, "draining");
+      void (async () => {
+        await Promise.allSettled(stops.map((stop) => stop()));
+        await runtime.close();
+        resolve();
+      })();
+    };
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+    process.once("SIGINT", () => shutdown("SIGINT"));
+  });
+}
+
+async function startSlack(config: Config, runtime: Runtime): Promise<() => Promise<void>> {
+  const { createSlackApp } = await import("./adapters/slack/app.js");
+  const slack = config.slack as NonNullable<Config["slack"]>;
+  const app = createSlackApp({
+    config: {
+      mode: slack.mode,
+      botToken: slack.botToken,
+      ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
+      ...(slack.appToken ? { appToken: slack.appToken } : {}),
+      ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
+      port: config.port,
+    },
+    bot: runtime.bot,
+    log: runtime.log,
+  });
+  runtime.messengers.register("slack", app.messenger);
+  const started = await app.start();
+  runtime.log.info({ event: "slack.started", mode: slack.mode, port: started.port ?? null }, "Slack connected");
+  return () => app.stop();
+}
+
+async function startDiscord(discord: DiscordConfig, runtime: Runtime): Promise<() => Promise<void>> {
+  const { createDiscordBot } = await import("./adapters/discord/bot.js");
+  const bot = createDiscordBot({
+    token: discord.token,
+    applicationId: discord.applicationId,
+    messageContent: discord.messageContent,
+    ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}),
+    bot: runtime.bot,
+    log: runtime.log,
+  });
+  runtime.messengers.register("discord", bot.messenger);
+  await bot.start();
+  runtime.log.info({ event: "discord.started" }, "Discord connected");
+  return () => bot.stop();
+}
+
+/** `railcache register-commands`: one idempotent bulk overwrite, no gateway connection needed. */
+export async function registerDiscordCommands(discord: DiscordConfig, guildId: string | undefined, log: Logger): Promise<void> {
+  const { createDiscordBot } = await import("./adapters/discord/bot.js");
+  const { createBotCore } = await import("./core/bot-core.js");
+  const { defaultPolicy } = await import("./core/policy/policy.js");
+  const { openKnowledge } = await import("./knowledge.js");
+  const { systemClock } = await import("./core/ports.js");
+  const bot = createBotCore({ answers: openKnowledge(undefined, log), policy: defaultPolicy(), clock: systemClock, log });
+  const discordBot = createDiscordBot({ token: discord.token, applicationId: discord.applicationId, messageContent: false, bot, log, ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}) });
+  await discordBot.registerCommands(guildId);
+  log.info({ event: "discord.commands_registered", guildId: guildId ?? null }, guildId ? `registered /railcache in guild ${guildId}` : "registered /railcache globally (may take up to an hour to appear)");
+}

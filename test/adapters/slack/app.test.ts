@@ -1,0 +1,140 @@
+/**
+ * End to end: Slack's side played by the fake (signed HTTP requests or Socket Mode envelopes),
+ * the real Bolt app and adapter, the real core over the Railway simulator.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { coreMissing, startCore, type CoreFixture } from "./core.js";
+import { SIGNING_SECRET, startSlackHarness, type Mode, type SlackHarness } from "./harness.js";
+import { sendToApp, slashCommandBody, urlVerificationBody } from "../../fakes/slack/requests.js";
+import { validateBlocks } from "../../fakes/slack/block-kit.js";
+import type { RecordedCall } from "../../fakes/slack/server.js";
+
+type AnyBlock = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function buttons(call: RecordedCall | undefined): AnyBlock[] {
+  const blocks = (call?.args.blocks ?? []) as AnyBlock[];
+  return blocks.filter((b) => b.type === "actions").flatMap((b) => b.elements as AnyBlock[]);
+}
+
+function allText(call: RecordedCall | undefined): string {
+  return JSON.stringify(call?.args.blocks ?? []) + String(call?.args.text ?? "");
+}
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.skipIf(!startCore).each(["http", "socket"] as Mode[])(`Slack adapter in %s mode (${startCore ? "real core" : `skipped: ${coreMissing}`})`, (mode) => {
+  let core: CoreFixture;
+  let h: SlackHarness;
+  beforeEach(async () => {
+    core = await (startCore as () => Promise<CoreFixture>)();
+    h = await startSlackHarness({ bot: core.bot, mode });
+    core.useMessenger(h.adapter.messenger);
+  });
+  afterEach(async () => {
+    await h.stop();
+    await core.close();
+  });
+
+  it("answers a mention in a thread with valid Block Kit", async () => {
+    await h.event("mention", { text: "<@U0BOT> why does my Django build still use the old requirements.txt?", ts: "1700000000.000100" });
+    const [post] = await h.slack.waitForCalls("chat.postMessage");
+    expect(post?.status).toBe(200);
+    expect(post?.response.ok).toBe(true);
+    expect(post?.args.thread_ts).toBe("1700000000.000100");
+    expect(validateBlocks(post?.args.blocks)).toEqual([]);
+    expect((post?.args.blocks as AnyBlock[])[0]?.type).toBe("header");
+  });
+
+  it("answers a direct message in its thread", async () => {
+    await h.event("dm", { text: "how do I clear the build cache?", ts: "1700000000.000200" });
+    const [post] = await h.slack.waitForCalls("chat.postMessage");
+    expect(post?.args).toMatchObject({ channel: "D0DMUSER1", thread_ts: "1700000000.000200" });
+  });
+
+  it("drops a retried delivery of the same event", async () => {
+    await h.event("mention", { text: "<@U0BOT> stale cache?" }, { eventId: "Ev0SAME" });
+    await h.event("mention", { text: "<@U0BOT> stale cache?" }, { eventId: "Ev0SAME", retryNum: 1 });
+    await h.slack.waitForCalls("chat.postMessage");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.slack.callsTo("chat.postMessage")).toHaveLength(1);
+    expect(h.logs.some((l) => l.event === "slack.event.duplicate")).toBe(true);
+  });
+
+  it("answers an unknown subcommand with usage help, privately and without a stack trace", async () => {
+    await h.command({ text: "frobnicate --now" });
+    const [reply] = await h.slack.waitForCalls("chat.postEphemeral");
+    expect(reply?.args.user).toBe("U0ALICE");
+    expect(allText(reply)).toContain("/railcache");
+    expect(allText(reply)).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  });
+
+  it("answers a command in a channel the bot is not in through the response_url", async () => {
+    await h.command({ text: "help", channelId: "C0RANDOM" });
+    await waitFor(() => h.slack.responses.length > 0, "a response_url message");
+    expect(JSON.stringify(h.slack.responses[0]?.body)).toContain("/railcache");
+  });
+
+  it("runs /railcache clear through confirmation: others' clicks are refused, the requester's confirm updates the card in place", async () => {
+    await h.command({ text: "clear web production", userId: "U0ALICE" });
+    const [card] = await h.slack.waitForCalls("chat.postMessage");
+    const confirm = buttons(card).find((b) => String(b.action_id).startsWith("railcache:confirm:"));
+    expect(confirm, "the card has a Confirm button").toBeDefined();
+    expect(buttons(card).some((b) => String(b.action_id).startsWith("railcache:cancel:"))).toBe(true);
+    const ts = card?.response.ts as string;
+
+    await h.click({ actionId: confirm?.action_id, value: confirm?.value, messageTs: ts, userId: "U0BOB" });
+    const [refusal] = await h.slack.waitForCalls("chat.postEphemeral");
+    expect(refusal?.args.user).toBe("U0BOB");
+    expect(h.slack.callsTo("chat.update")).toHaveLength(0);
+
+    await h.click({ actionId: confirm?.action_id, value: confirm?.value, messageTs: ts, userId: "U0ALICE" });
+    const [update] = await h.slack.waitForCalls("chat.update");
+    expect(update?.args).toMatchObject({ channel: "C0GENERAL", ts });
+    await waitFor(() => core.railwayMutations().includes("ServiceInstanceDeployV2"), "a rebuild from source on the simulator");
+    // Every later workflow step edits the same message, never posts a new one.
+    await waitFor(() => h.slack.callsTo("chat.update").length >= 2, "a further status update");
+    expect(h.slack.callsTo("chat.update").every((c) => c.args.ts === ts && c.response.ok === true)).toBe(true);
+    expect(h.slack.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("keeps posting when Slack answers ratelimited, after Retry-After", async () => {
+    await h.stop();
+    h = await startSlackHarness({ bot: core.bot, mode, retries: 1 });
+    core.useMessenger(h.adapter.messenger);
+    h.slack.rateLimit("chat.postMessage", 1, 1);
+    await h.event("mention", { text: "<@U0BOT> build cache stale" });
+    const calls = await h.slack.waitForCalls("chat.postMessage", 2);
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+  });
+
+  it.runIf(mode === "http")("refuses a bad signature and a stale timestamp with 401 and answers url_verification", async () => {
+    const endpoint = h.endpoint as string;
+    expect((await sendToApp(endpoint, slashCommandBody({ text: "help" }), { signingSecret: "wrong-secret" })).status).toBe(401);
+    const stale = Math.floor(Date.now() / 1000) - 6 * 60;
+    expect((await sendToApp(endpoint, slashCommandBody({ text: "help" }), { signingSecret: SIGNING_SECRET, timestampSec: stale })).status).toBe(401);
+    const verified = await sendToApp(endpoint, urlVerificationBody("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"), { signingSecret: SIGNING_SECRET });
+    expect(await verified.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.slack.callsTo("chat.postMessage")).toHaveLength(0);
+    expect(h.slack.callsTo("chat.postEphemeral")).toHaveLength(0);
+  });
+
+  it("acks a slash command before doing the work", async () => {
+    // Slack holds chat.postMessage for a second: the ack must not wait for it.
+    await h.stop();
+    h = await startSlackHarness({ bot: core.bot, mode, retries: 1 });
+    core.useMessenger(h.adapter.messenger);
+    h.slack.rateLimit("chat.postEphemeral", 1, 1);
+    const started = Date.now();
+    await h.command({ text: "help" });
+    expect(Date.now() - started).toBeLessThan(800);
+    await h.slack.waitForCalls("chat.postEphemeral", 2);
+    if (mode === "socket") expect(h.slack.acks.at(-1)?.payload).toEqual({});
+  });
+});

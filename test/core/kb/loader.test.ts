@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BUILTIN_KB_DIR, loadKnowledgeBase } from "../../../src/core/kb/index.js";
+
+const REQUIRED_IDS = [
+  "symptoms",
+  "fix-dashboard",
+  "fix-forced-clean-build",
+  "fix-requirements-bust",
+  "prevention",
+  "triggers",
+  "migrations",
+  "config-as-code-deprecation",
+  "current-setup",
+];
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "railcache-kb-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const section = (id: string, extra = "") =>
+  `---\nid: ${id}\ntitle: Title of ${id}\nkeywords: [alpha, beta]\nactions:\n  - kind: see_more\n    label: See more\n${extra}---\nAnswer for ${id}.\n<!-- more -->\nMore for ${id}.\n`;
+
+describe("built-in knowledge base", () => {
+  it("loads every required section from content/kb without problems", () => {
+    const kb = loadKnowledgeBase();
+    expect(kb.problems).toEqual([]);
+    expect(kb.sections.map((s) => s.id)).toEqual(expect.arrayContaining(REQUIRED_IDS));
+    expect(BUILTIN_KB_DIR.replace(/\\/g, "/")).toMatch(/content\/kb\/?$/);
+  });
+
+  it("keeps every built-in answer chat-sized with a title and a see-more text", () => {
+    for (const s of loadKnowledgeBase().sections) {
+      expect(s.answer.length, s.id).toBeLessThanOrEqual(1000);
+      expect(s.title.length, s.id).toBeGreaterThan(0);
+      expect(s.more.length, s.id).toBeGreaterThan(0);
+    }
+  });
+
+  it("gives the valid Nixpacks form and names the guide's key as invalid", () => {
+    const forced = loadKnowledgeBase().sections.find((s) => s.id === "fix-forced-clean-build");
+    expect(forced?.answer).toContain("[build.nixpacksPlan.phases.install]");
+    expect(forced?.answer).toMatch(/\[build\.nixpacksPhase\][^.]*not a Railway key/);
+    expect(forced?.answer).toContain("NO_CACHE=1");
+    expect(forced?.answer).toContain("2026-12-01");
+  });
+});
+
+describe("loadKnowledgeBase with broken files", () => {
+  it("reports bad front-matter YAML with file and line and still loads the other files", () => {
+    writeFileSync(join(dir, "good.md"), section("good"));
+    writeFileSync(join(dir, "bad.md"), "---\nid: bad\ntitle: [unclosed\nkeywords: []\n---\nbody\n");
+    const kb = loadKnowledgeBase({ builtinDir: dir });
+    expect(kb.sections.map((s) => s.id)).toEqual(["good"]);
+    expect(kb.problems).toHaveLength(1);
+    expect(kb.problems[0]?.file).toBe(join(dir, "bad.md"));
+    expect(kb.problems[0]?.line).toBeGreaterThanOrEqual(3);
+    expect(kb.problems[0]?.message).toMatch(/YAML/);
+  });
+
+  it("points at the line of an invalid front-matter field", () => {
+    writeFileSync(join(dir, "bad-action.md"), section("x", "").replace("kind: see_more", "kind: explode"));
+    const kb = loadKnowledgeBase({ builtinDir: dir });
+    expect(kb.sections).toEqual([]);
+    expect(kb.problems[0]).toMatchObject({ file: join(dir, "bad-action.md"), line: 5 });
+    expect(kb.problems[0]?.message).toMatch(/actions/);
+  });
+
+  it("reports empty, non-UTF-8 and duplicate-id files and keeps the rest", () => {
+    writeFileSync(join(dir, "a.md"), section("same"));
+    writeFileSync(join(dir, "b.md"), section("same"));
+    writeFileSync(join(dir, "empty.md"), "  \n");
+    writeFileSync(join(dir, "latin1.md"), Buffer.concat([Buffer.from(section("latin").slice(0, 40)), Buffer.from("\ncaf\xe9\n", "latin1")]));
+    const kb = loadKnowledgeBase({ builtinDir: dir });
+    expect(kb.sections.map((s) => s.id)).toEqual(["same"]);
+    const byFile = Object.fromEntries(kb.problems.map((p) => [p.file.slice(dir.length + 1), p]));
+    expect(byFile["b.md"]?.message).toMatch(/duplicate section id "same"/);
+    expect(byFile["empty.md"]).toMatchObject({ line: 1, message: "file is empty" });
+    expect(byFile["latin1.md"]?.message).toMatch(/UTF-8/);
+    expect(byFile["latin1.md"]?.line).toBe(5);
+  });
+
+  it("reports a missing folder as a problem instead of throwing", () => {
+    const kb = loadKnowledgeBase({ builtinDir: join(dir, "nope") });
+    expect(kb.sections).toEqual([]);
+    expect(kb.problems[0]?.message).toMatch(/cannot read folder/);
+  });
+});
+
+describe("team runbooks (RAILCACHE_KB_DIR)", () => {
+  it("turns each heading of a markdown runbook into a section with a stable id", () => {
+    mkdirSync(join(dir, "ops"));
+    writeFileSync(
+      join(dir, "ops", "Celery Workers.md"),
+      "# Celery workers\nIntro text.\n\n## Restarting the beat scheduler\nRun `railway restart` on the beat service.\n\n```\n# not a heading\n```\n\n### Empty\n\n## Flower dashboard\nOpen port 5555.\n",
+    );
+    const first = loadKnowledgeBase({ extraDir: dir });
+    const team = first.sections.filter((s) => s.origin === "team");
+    expect(team.map((s) => s.id)).toEqual([
+      "team-ops-celery-workers-celery-workers",
+      "team-ops-celery-workers-restarting-the-beat-scheduler",
+      "team-ops-celery-workers-flower-dashboard",
+    ]);
+    expect(team[1]?.answer).toContain("# not a heading");
+    expect(first.problems).toEqual([]);
+    const again = loadKnowledgeBase({ extraDir: dir }).sections.filter((s) => s.origin === "team");
+    expect(again.map((s) => s.id)).toEqual(team.map((s) => s.id));
+  });
+
+  it("cuts a long runbook section to a chat-sized answer and keeps the rest for see more", () => {
+    const body = Array.from({ length: 60 }, (_, i) => `Step ${i}: do the thing number ${i} carefully.`).join("\n");
+    writeFileSync(join(dir, "long.md"), `# Long procedure\n${body}\n`);
+    const [long] = loadKnowledgeBase({ extraDir: dir }).sections.filter((s) => s.origin === "team");
+    expect(long?.answer.length).toBeLessThanOrEqual(1002);
+    expect(long?.more).toContain("Step 59");
+  });
+
+  it("skips a runbook with broken front-matter, naming it, while built-ins and other runbooks load", () => {
+    writeFileSync(join(dir, "ok.md"), "# Good runbook\nWorks.\n");
+    writeFileSync(join(dir, "broken.md"), "---\nkeywords: [a, b\n---\n# Heading\ntext\n");
+    writeFileSync(join(dir, "noheadings.md"), "just some text\n");
+    const kb = loadKnowledgeBase({ extraDir: dir });
+    expect(kb.sections.some((s) => s.id === "symptoms")).toBe(true);
+    expect(kb.sections.some((s) => s.id === "team-ok-good-runbook")).toBe(true);
+    expect(kb.problems.map((p) => [p.file.slice(dir.length + 1), p.line])).toEqual([
+      ["broken.md", 2],
+      ["noheadings.md", 1],
+    ]);
+  });
+});

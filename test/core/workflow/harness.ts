@@ -1,0 +1,85 @@
+/**
+ * A workflow engine wired the way the bot wires it: the real RailwayClient talking to the
+ * Railway simulator on 127.0.0.1, a temp SQLite file, and the simulator's clock (sleeping moves
+ * simulated time, so builds "take" minutes without the test waiting).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { WorkflowEngine, type WorkflowTimeouts, type WorkflowUpdate } from "../../../src/core/workflow/engine.js";
+import { defaultPolicy, type Policy } from "../../../src/core/policy/policy.js";
+import type { Actor } from "../../../src/core/ports.js";
+import { RailwayClient } from "../../../src/railway/client.js";
+import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "../../../src/railway/simulator/index.js";
+import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../../src/store/store.js";
+import { silentLogger } from "../../../src/log.js";
+
+export const alice: Actor = { platform: "slack", userId: "U0ALICE", displayName: "Alice", groups: ["S0DEV"] };
+export const bob: Actor = { platform: "slack", userId: "U0BOB", displayName: "Bob", groups: ["S0OPS"] };
+export const carol: Actor = { platform: "slack", userId: "U0CAROL", displayName: "Carol", groups: [] };
+
+export interface Harness {
+  sim: Simulator;
+  store: Store;
+  engine: WorkflowEngine;
+  updates: WorkflowUpdate[];
+  dbPath: string;
+  /** A fresh engine on the same store, simulator and updates list, as after a restart (optionally with another policy or timeouts). */
+  restart(options?: EngineOptions): WorkflowEngine;
+  /** How many requests the simulator got for an operation. */
+  count(operationName: string): number;
+  noCacheOn(service: string, env: string): string | undefined;
+  close(): Promise<void>;
+}
+
+export const fastTimeouts: Partial<WorkflowTimeouts> = {
+  pollMs: 5_000,
+  retry: { attempts: 4, baseDelayMs: 1_000, maxDelayMs: 10_000 },
+  restoreRetry: { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 10_000 },
+};
+
+interface EngineOptions {
+  policy?: Policy;
+  timeouts?: Partial<WorkflowTimeouts>;
+}
+
+export async function createHarness(options: EngineOptions = {}): Promise<Harness> {
+  const sim = await startSimulator();
+  const dir = mkdtempSync(join(tmpdir(), "railcache-workflow-"));
+  const dbPath = join(dir, "railcache.db");
+  const store = openSqliteStore({ path: dbPath, now: sim.clock.now });
+  const updates: WorkflowUpdate[] = [];
+  const railway = new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", clock: sim.clock, timeoutMs: 250, retries: 2, random: () => 0.5 });
+  const make = (overrides: EngineOptions = {}) =>
+    new WorkflowEngine({
+      store,
+      railway,
+      policy: overrides.policy ?? options.policy ?? defaultPolicy(),
+      clock: sim.clock,
+      log: silentLogger(),
+      projectId: DEMO_PROJECT_ID,
+      notify: async (update) => {
+        updates.push(update);
+      },
+      timeouts: { ...fastTimeouts, ...options.timeouts, ...overrides.timeouts },
+    });
+  return {
+    sim,
+    store,
+    engine: make(),
+    updates,
+    dbPath,
+    restart: make,
+    count: (operationName) => sim.requests.filter((r) => r.operationName === operationName).length,
+    noCacheOn: (service, env) => {
+      const instance = sim.world.instanceByName(service, env);
+      return sim.world.vars(instance.serviceId, instance.environmentId).get("NO_CACHE");
+    },
+    close: async () => {
+      await store.close();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

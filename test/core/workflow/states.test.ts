@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { finalStates, nextState, transitions, workflowStates, type WorkflowState } from "../../../src/core/workflow/states.js";
+
+function reachable(from: WorkflowState): Set<WorkflowState> {
+  const seen = new Set<WorkflowState>([from]);
+  const queue = [from];
+  while (queue.length) {
+    const state = queue.shift() as WorkflowState;
+    for (const next of Object.values(transitions[state]) as WorkflowState[]) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(next);
+    }
+  }
+  return seen;
+}
+
+describe("the workflow transition table", () => {
+  it("has exactly done, cancelled, denied and expired as final states", () => {
+    expect([...finalStates].sort()).toEqual(["cancelled", "denied", "done", "expired"]);
+  });
+
+  it("reaches every state from requested", () => {
+    expect([...reachable("requested")].sort()).toEqual([...workflowStates].sort());
+  });
+
+  it("lets every unfinished state reach a final state", () => {
+    for (const state of workflowStates) {
+      expect([...reachable(state)].some((s) => finalStates.has(s)), state).toBe(true);
+    }
+  });
+
+  it("restores NO_CACHE on every path from confirmation to a successful or failed end", () => {
+    // Removing `restore` edges must disconnect confirmed from deployed/failed: no way around it.
+    const seen = new Set<WorkflowState>(["confirmed"]);
+    const queue: WorkflowState[] = ["confirmed"];
+    while (queue.length) {
+      const state = queue.shift() as WorkflowState;
+      for (const [event, next] of Object.entries(transitions[state]) as [string, WorkflowState][]) {
+        if (event === "restore" || seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+    expect(seen.has("deployed")).toBe(false);
+    expect(seen.has("failed")).toBe(false);
+    expect(seen.has("image_reused")).toBe(false);
+  });
+
+  it("refuses events the table does not list", () => {
+    expect(nextState("awaiting_confirmation", "confirm")).toBe("confirmed");
+    expect(nextState("done", "confirm")).toBeNull();
+    expect(nextState("building", "trigger")).toBeNull();
+  });
+});
