@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { CliError } from "./cli/io.js";
 import { createLogger, type Logger } from "./log.js";
+import type { RailwayConnection, Runtime } from "./app.js";
 
 const program = new Command("railcache")
   .description("Answers stale Railway build-cache questions, shows deploy status, and clears the build cache safely.")
@@ -27,7 +28,7 @@ function setup(level = "warn"): { config: Config; log: Logger } {
   return { config, log: createLogger({ level: process.env.LOG_LEVEL ?? level, destination: process.stderr }) };
 }
 
-async function withRuntime<T>(demo: boolean, run: (runtime: import("./app.js").Runtime) => Promise<T>): Promise<T> {
+async function withRuntime<T>(demo: boolean, run: (runtime: Runtime) => Promise<T>): Promise<T> {
   const { createRuntime } = await import("./app.js");
   const { config, log } = setup();
   const runtime = await createRuntime({ config, log, demo, requireRailway: true });
@@ -61,7 +62,7 @@ program
   .action(async (service: string | undefined, options: { env?: string; json?: boolean; demo?: boolean }) => {
     const { statusCommand } = await import("./cli/status.js");
     await withRuntime(Boolean(options.demo), async (runtime) => {
-      await statusCommand(runtime.railway as import("./app.js").RailwayConnection, service, { ...options, defaultEnv: runtime.policy.defaultEnvironment });
+      await statusCommand(runtime.railway as RailwayConnection, service, { ...options, defaultEnv: runtime.policy.defaultEnvironment });
     });
   });
 

@@ -1,0 +1,325 @@
+/**
+ * `railcache doctor [path]`: lints a Django-on-Railway project directory the way the guide's
+ * prevention list asks. Reads files only; never talks to Railway (the token and connectivity
+ * checks live with the CLI).
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import TOML from "@iarna/toml";
+import { CONFIG_AS_CODE_CUTOFF, daysUntilConfigCutoff } from "../watcher/rules.js";
+import { isMap, railwayConfigKeys, type KeyShape } from "./railway-keys.js";
+import { lintRequirements } from "./requirements.js";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Finding {
+  severity: Severity;
+  /** Relative to the linted directory. */
+  file: string;
+  /** 1-based; null when the finding is about the file as a whole or the project. */
+  line: number | null;
+  message: string;
+  fix: string;
+}
+
+export interface LintOptions {
+  /** Epoch ms, for the days left until Railway stops reading railway.toml (default: now). */
+  now?: number;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+interface ConfigFile {
+  name: "railway.toml" | "railway.json";
+  text: string;
+  data: Record<string, Json> | null;
+  /** 1-based line of a key path (best effort), for messages. */
+  lineOf(path: string[]): number | null;
+}
+
+const CUTOFF_DAY = new Date(CONFIG_AS_CODE_CUTOFF).toISOString().slice(0, 10);
+const MIGRATE = /\bmanage\.py\s+migrate\b|\bdjango-admin\s+migrate\b/;
+
+/** Every finding for the project in `dir`, errors first. */
+export function lintProject(dir: string, options: LintOptions = {}): Finding[] {
+  const now = options.now ?? Date.now();
+  const findings: Finding[] = [];
+  const configs = readConfigs(dir, findings);
+  const isDjango = existsSync(join(dir, "manage.py"));
+
+  for (const config of configs) {
+    findings.push(deprecationFinding(config.name, now));
+    if (config.data) {
+      findings.push(...unknownKeys(config, config.data, railwayConfigKeys, []));
+      findings.push(...noCacheDirInConfig(config, config.data, []));
+    }
+  }
+  findings.push(...lintEnvFiles(dir));
+  findings.push(...lintNixpacksToml(dir));
+  if (isDjango) findings.push(...migrationFindings(dir, configs, now));
+
+  const requirementsPath = join(dir, "requirements.txt");
+  if (existsSync(requirementsPath)) findings.push(...lintRequirements(readFileSync(requirementsPath, "utf8"), { file: "requirements.txt", isDjango }));
+  else if (isDjango) findings.push({ severity: "error", file: "requirements.txt", line: null, message: "manage.py is here but requirements.txt is missing: the builder cannot tell what to install.", fix: "Commit a requirements.txt with pinned versions (`pip freeze > requirements.txt`)." });
+
+  const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+  return findings.sort((a, b) => order[a.severity] - order[b.severity] || a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+}
+
+/** True when doctor should exit non-zero: any error or warning. */
+export function hasProblems(findings: Finding[]): boolean {
+  return findings.some((f) => f.severity !== "info");
+}
+
+// --- railway.toml / railway.json -------------------------------------------------------------
+
+function readConfigs(dir: string, findings: Finding[]): ConfigFile[] {
+  const configs: ConfigFile[] = [];
+  const tomlPath = join(dir, "railway.toml");
+  if (existsSync(tomlPath)) {
+    const text = readFileSync(tomlPath, "utf8");
+    let data: Record<string, Json> | null = null;
+    try {
+      data = TOML.parse(text) as unknown as Record<string, Json>;
+    } catch (error) {
+      const e = error as { line?: number; message?: string };
+      const reason = (e.message ?? "invalid TOML").split(" at row ")[0]!.trim();
+      findings.push({ severity: "error", file: "railway.toml", line: typeof e.line === "number" ? e.line + 1 : null, message: `railway.toml is not valid TOML: ${reason}. Railway cannot read any of it.`, fix: "Fix the syntax at that line (a missing comma or quote is the usual cause)." });
+    }
+    configs.push({ name: "railway.toml", text, data, lineOf: (path) => tomlLine(text, path) });
+  }
+  const jsonPath = join(dir, "railway.json");
+  if (existsSync(jsonPath)) {
+    const text = readFileSync(jsonPath, "utf8");
+    let data: Record<string, Json> | null = null;
+    try {
+      const parsed = JSON.parse(text) as Json;
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) data = parsed;
+      else findings.push({ severity: "error", file: "railway.json", line: 1, message: "railway.json must hold one JSON object.", fix: 'Start from `{ "$schema": "https://railway.com/railway.schema.json" }`.' });
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /at position (\d+)/.exec(message);
+      const line = position ? text.slice(0, Number(position[1])).split("\n").length : null;
+      findings.push({ severity: "error", file: "railway.json", line, message: `railway.json is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}. Railway cannot read any of it.`, fix: "Fix the syntax at that line (a missing or trailing comma is the usual cause)." });
+    }
+    configs.push({ name: "railway.json", text, data, lineOf: (path) => jsonLine(text, path) });
+  }
+  return configs;
+}
+
+function deprecationFinding(file: ConfigFile["name"], now: number): Finding {
+  const days = daysUntilConfigCutoff(now);
+  const fix = "Run `railway config migrate` to translate it into `.railway/railway.ts`, then `railway config plan` / `apply`. Set the pre-deploy command, builder and watch patterns in the service settings (the migration has no field for them yet).";
+  if (days > 0) {
+    return { severity: "warning", file, line: null, message: `Config as code is deprecated: Railway stops reading ${file} on ${CUTOFF_DAY}, in ${days} day${days === 1 ? "" : "s"}. Whatever it sets then silently stops applying.`, fix };
+  }
+  return { severity: "error", file, line: null, message: `Railway no longer reads ${file} (config as code ended on ${CUTOFF_DAY}): nothing in it applies.`, fix };
+}
+
+function unknownKeys(config: ConfigFile, data: Record<string, Json>, shape: KeyShape, path: string[]): Finding[] {
+  if (shape === true || isMap(shape)) return [];
+  const findings: Finding[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    const here = [...path, key];
+    const known = (shape as Record<string, KeyShape>)[key];
+    if (known === undefined) {
+      findings.push(unknownKeyFinding(config, here, Object.keys(shape)));
+      continue;
+    }
+    if (!isObject(value)) continue;
+    if (known !== true && isMap(known)) {
+      for (const [name, inner] of Object.entries(value)) if (isObject(inner)) findings.push(...unknownKeys(config, inner, known.map, [...here, name]));
+    } else if (known !== true) {
+      findings.push(...unknownKeys(config, value, known, here));
+    }
+  }
+  return findings;
+}
+
+function unknownKeyFinding(config: ConfigFile, path: string[], siblings: string[]): Finding {
+  const key = path[path.length - 1]!;
+  const shown = config.name === "railway.toml" ? `[${path.join(".")}]` : `"${path.join(".")}"`;
+  const line = config.lineOf(path);
+  if (key === "nixpacksPhase") {
+    return {
+      severity: "error",
+      file: config.name,
+      line,
+      message: `${shown} is not a Railway key (it comes from the cache guide): Railway ignores it, so its commands never run.`,
+      fix: 'Use `[build.nixpacksPlan.phases.install]` with `cmds = ["pip install -r requirements.txt"]`, or better the `NIXPACKS_INSTALL_CMD` / `RAILPACK_INSTALL_CMD` variable, which keeps working after the config-as-code cutoff.',
+    };
+  }
+  const suggestion = closest(key, siblings);
+  return {
+    severity: "error",
+    file: config.name,
+    line,
+    message: `${shown} is not a key Railway knows: it is ignored.${suggestion ? ` Did you mean \`${suggestion}\`?` : ""}`,
+    fix: suggestion ? `Rename it to \`${suggestion}\`.` : `Remove it, or check Railway's config-as-code reference for the right place. Known here: ${siblings.join(", ")}.`,
+  };
+}
+
+/** `--no-cache-dir` in any command of a config file: every build reinstalls everything. */
+function noCacheDirInConfig(config: ConfigFile, data: Json, path: string[]): Finding[] {
+  if (typeof data === "string") {
+    return data.includes("--no-cache-dir") ? [noCacheDirFinding(config.name, config.lineOf(path) ?? searchLine(config.text, "--no-cache-dir"))] : [];
+  }
+  if (Array.isArray(data)) {
+    return data.flatMap((item) => (typeof item === "string" && item.includes("--no-cache-dir") ? [noCacheDirFinding(config.name, searchLine(config.text, "--no-cache-dir"))] : noCacheDirInConfig(config, item, path))).slice(0, 1);
+  }
+  if (isObject(data)) return Object.entries(data).flatMap(([key, value]) => noCacheDirInConfig(config, value, [...path, key]));
+  return [];
+}
+
+function noCacheDirFinding(file: string, line: number | null): Finding {
+  return {
+    severity: "warning",
+    file,
+    line,
+    message: "`--no-cache-dir` is left in an install command: every build downloads every package again (the guide: remove it after the one clean build).",
+    fix: "Remove `--no-cache-dir`. For a one-off clean build, set `NO_CACHE=1` on the service (or `/railcache clear <service>`) and remove it afterwards.",
+  };
+}
+
+// --- variables and other build files ---------------------------------------------------------
+
+const NO_CACHE_LINE = /^\s*(?:export\s+)?(NO_CACHE|NIXPACKS_NO_CACHE)\s*=\s*["']?(1|true|yes)["']?\s*(?:#.*)?$/i;
+const INSTALL_CMD_LINE = /^\s*(?:export\s+)?(NIXPACKS_INSTALL_CMD|RAILPACK_INSTALL_CMD)\s*=.*--no-cache-dir/;
+
+/** `.env` style files committed with NO_CACHE on, or an install command with --no-cache-dir. */
+function lintEnvFiles(dir: string): Finding[] {
+  const findings: Finding[] = [];
+  const names = readdirSync(dir).filter((n) => /^\.env(\..+)?$|^railway\.env$|^variables\.env$/.test(n) && !n.endsWith(".example"));
+  for (const name of names.sort()) {
+    const lines = readFileSync(join(dir, name), "utf8").split(/\r?\n/);
+    lines.forEach((text, i) => {
+      const noCache = NO_CACHE_LINE.exec(text);
+      if (noCache) {
+        findings.push({
+          severity: "warning",
+          file: name,
+          line: i + 1,
+          message: `${noCache[1]} is set permanently: every build skips the layer cache and stays slow.`,
+          fix: "Set NO_CACHE=1 only for one build (`/railcache clear <service>` does that and removes it again); delete this line.",
+        });
+      }
+      if (INSTALL_CMD_LINE.test(text)) findings.push(noCacheDirFinding(name, i + 1));
+    });
+  }
+  return findings;
+}
+
+function lintNixpacksToml(dir: string): Finding[] {
+  const path = join(dir, "nixpacks.toml");
+  if (!existsSync(path)) return [];
+  const text = readFileSync(path, "utf8");
+  const line = searchLine(text, "--no-cache-dir");
+  return line === null ? [] : [noCacheDirFinding("nixpacks.toml", line)];
+}
+
+// --- migrations ------------------------------------------------------------------------------
+
+function migrationFindings(dir: string, configs: ConfigFile[], now: number): Finding[] {
+  const fromConfig = configs.flatMap((config) => {
+    const deploy = config.data && isObject(config.data.deploy) ? config.data.deploy : null;
+    const commands = [deploy?.startCommand, ...(Array.isArray(deploy?.preDeployCommand) ? deploy.preDeployCommand : [deploy?.preDeployCommand])];
+    return commands.some((c) => typeof c === "string" && MIGRATE.test(c)) ? [config] : [];
+  });
+  const procfile = readIfExists(join(dir, "Procfile"));
+  const railwayTs = readIfExists(join(dir, ".railway", "railway.ts"));
+  const elsewhere = (procfile !== null && MIGRATE.test(procfile)) || (railwayTs !== null && MIGRATE.test(railwayTs));
+
+  if (fromConfig.length === 0 && !elsewhere) {
+    return [
+      {
+        severity: "warning",
+        file: "manage.py",
+        line: null,
+        message: "Django project, but no migrations run on deploy: no `manage.py migrate` in a start or pre-deploy command. New fields then fail in production with `column … does not exist`.",
+        fix: "Set the pre-deploy command to `python manage.py migrate` in the service settings (or start with `python manage.py migrate && gunicorn …`).",
+      },
+    ];
+  }
+  if (!elsewhere && daysUntilConfigCutoff(now) > -3650) {
+    return fromConfig.map((config) => ({
+      severity: "warning" as const,
+      file: config.name,
+      line: config.lineOf(["deploy", "startCommand"]) ?? config.lineOf(["deploy", "preDeployCommand"]),
+      message: `Migrations run only from ${config.name}; Railway stops reading it on ${CUTOFF_DAY}, and then migrations silently stop running.`,
+      fix: "Put the same command in the service settings: the pre-deploy command `python manage.py migrate`, or the start command `python manage.py migrate && gunicorn …`.",
+    }));
+  }
+  return [];
+}
+
+// --- helpers ---------------------------------------------------------------------------------
+
+function isObject(value: Json | undefined): value is { [key: string]: Json } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function readIfExists(path: string): string | null {
+  return existsSync(path) ? readFileSync(path, "utf8") : null;
+}
+
+function searchLine(text: string, needle: string): number | null {
+  const index = text.split("\n").findIndex((l) => l.includes(needle) && !l.trimStart().startsWith("#"));
+  return index === -1 ? null : index + 1;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Line of a TOML key path: its table header, or `key =` inside its parent table. */
+function tomlLine(text: string, path: string[]): number | null {
+  const lines = text.split("\n");
+  const header = (p: string[]) => new RegExp(`^\\s*\\[\\[?\\s*${p.map((s) => `"?${escape(s)}"?`).join("\\s*\\.\\s*")}\\s*\\]\\]?\\s*(#.*)?$`);
+  const own = lines.findIndex((l) => header(path).test(l));
+  if (own !== -1) return own + 1;
+  const key = path[path.length - 1]!;
+  const parent = path.length > 1 ? lines.findIndex((l) => header(path.slice(0, -1)).test(l)) : -1;
+  const assign = new RegExp(`^\\s*"?${escape(key)}"?\\s*=`);
+  for (let i = parent + 1; i < lines.length; i += 1) {
+    if (i > parent + 1 && parent !== -1 && /^\s*\[/.test(lines[i]!)) break;
+    if (assign.test(lines[i]!)) return i + 1;
+  }
+  const dotted = lines.findIndex((l) => new RegExp(`^\\s*${path.map(escape).join("\\s*\\.\\s*")}\\s*=`).test(l));
+  return dotted === -1 ? null : dotted + 1;
+}
+
+/** Line of a JSON key path: each `"key":` searched after the line of its parent. */
+function jsonLine(text: string, path: string[]): number | null {
+  const lines = text.split("\n");
+  let from = 0;
+  for (const key of path) {
+    const pattern = new RegExp(`"${escape(key)}"\\s*:`);
+    const index = lines.findIndex((l, i) => i >= from && pattern.test(l));
+    if (index === -1) return null;
+    from = index;
+  }
+  return from + 1;
+}
+
+/** The known key closest to a misspelt one, if it is close enough to be a typo. */
+function closest(word: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : null;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
