@@ -5,7 +5,8 @@
 import path from "node:path";
 import type { Config } from "./config.js";
 import type { BotCore } from "./core/bot.js";
-import { createBotCore, type WarningActions } from "./core/bot-core.js";
+import { createBotCore } from "./core/bot-core.js";
+import { Watcher, type WatcherRouting, type WatcherRulesInput } from "./core/watcher/index.js";
 import type { AnswerEngine } from "./core/kb/types.js";
 import { MessengerRegistry } from "./core/messengers.js";
 import { loadPolicyFile } from "./core/policy/index.js";
@@ -44,8 +45,9 @@ export interface RailwayConnection {
 /** Connects to Railway (or, with `demo`, to the simulated demo-shop project). */
 export async function connectRailway(config: Config, options: { demo: boolean; log: Logger; clock?: Clock }): Promise<RailwayConnection> {
   if (options.demo) {
-    const simulator = await startSimulator({ autoAdvance: true });
-    const api = new RailwayClient({ endpoint: simulator.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", log: options.log });
+    // Ten times faster than life, so a demo cache clear finishes in seconds, not minutes.
+    const simulator = await startSimulator({ autoAdvance: true, speed: 10 });
+    const api = new RailwayClient({ endpoint: simulator.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", log: options.log, clock: simulator.clock });
     return { api, projectId: DEMO_PROJECT_ID, simulator, demo: true, close: () => simulator.close() };
   }
   if (!config.railway) throw new NoRailwayError();
@@ -74,6 +76,7 @@ export interface Runtime {
   store: Store;
   policy: Policy;
   workflows: WorkflowEngine | undefined;
+  watcher: Watcher | undefined;
   messengers: MessengerRegistry;
   bot: BotCore;
   log: Logger;
@@ -89,22 +92,24 @@ export interface RuntimeOptions {
   requireRailway: boolean;
   clock?: Clock;
   timeouts?: Partial<WorkflowTimeouts>;
-  warnings?: WarningActions;
+  /** Watch deploys and post warnings (the long-running bot; not the CLI). */
+  watch?: { routing: WatcherRouting; pollIntervalMs?: number; rules?: WatcherRulesInput };
   instanceId?: string;
 }
 
 /** Wires everything; the caller owns `close()`. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, log } = options;
-  const clock = options.clock ?? systemClock;
   const policy = await loadPolicyFile(config.policyPath, { required: config.policyPathExplicit });
   const answers = openKnowledge(config.kbDir, log);
   let railway: RailwayConnection | undefined;
   try {
-    railway = await connectRailway(config, { demo: options.demo, log, clock });
+    railway = await connectRailway(config, { demo: options.demo, log, ...(options.clock ? { clock: options.clock } : {}) });
   } catch (error) {
     if (options.requireRailway || !(error instanceof NoRailwayError)) throw error;
   }
+  // The demo's world runs on the simulator's (faster) clock; so must everything that waits on it.
+  const clock = options.clock ?? railway?.simulator?.clock ?? systemClock;
   const store = openStore(config, { demo: options.demo });
   const messengers = new MessengerRegistry();
   const workflows = railway
@@ -127,11 +132,25 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         },
       })
     : undefined;
+  const watcher =
+    railway && options.watch
+      ? new Watcher({
+          railway: railway.api,
+          store,
+          projectId: railway.projectId,
+          messengers: messengers.byPlatform,
+          routing: options.watch.routing,
+          clock,
+          log,
+          ...(options.watch.pollIntervalMs ? { pollIntervalMs: options.watch.pollIntervalMs } : {}),
+          ...(options.watch.rules ? { rules: options.watch.rules } : {}),
+        })
+      : undefined;
   const bot = createBotCore({
     answers,
     ...(railway ? { railway: { api: railway.api, projectId: railway.projectId } } : {}),
     ...(workflows ? { workflows } : {}),
-    ...(options.warnings ? { warnings: options.warnings } : {}),
+    ...(watcher ? { warnings: watcher } : {}),
     store,
     policy,
     clock,
@@ -144,11 +163,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     store,
     policy,
     workflows,
+    watcher,
     messengers,
     bot,
     log,
     async close() {
       await workflows?.idle();
+      await watcher?.idle();
       await railway?.close();
       await store.close();
     },

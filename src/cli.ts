@@ -106,12 +106,12 @@ program
   .option("--json", "print JSON")
   .addOption(demoOption)
   .action(async (dir: string | undefined, options: { json?: boolean; demo?: boolean }) => {
-    const { runDoctorChecks, formatChecks } = await import("./cli/doctor.js");
+    const { runDoctor, formatDoctor, doctorFailed } = await import("./cli/doctor.js");
     const log = createLogger({ level: "silent" });
-    const checks = await runDoctorChecks(process.env, { demo: Boolean(options.demo), log, ...(dir ? { projectDir: dir } : {}) });
-    if (options.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
-    else process.stdout.write(`${formatChecks(checks)}\n`);
-    if (checks.some((c) => c.level === "fail")) throw new CliError("", 1);
+    const report = await runDoctor(process.env, { demo: Boolean(options.demo), log, ...(dir ? { projectDir: dir } : {}) });
+    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else process.stdout.write(`${formatDoctor(report, dir)}\n`);
+    if (doctorFailed(report)) throw new CliError("", 1);
   });
 
 program

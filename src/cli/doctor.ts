@@ -3,6 +3,7 @@ import { connectRailway, NoRailwayError } from "../app.js";
 import { ConfigError, loadConfig, type Config } from "../config.js";
 import { loadKnowledgeBase } from "../core/kb/index.js";
 import { loadPolicyFile, PolicyError } from "../core/policy/index.js";
+import { formatFindings, hasProblems, lintProject, type Finding } from "../core/doctor/index.js";
 import type { Logger } from "../log.js";
 import { RailwayError } from "../railway/types.js";
 
@@ -91,4 +92,28 @@ async function railwayChecks(config: Config, options: { demo: boolean; log: Logg
 export function formatChecks(checks: Check[]): string {
   const mark: Record<CheckLevel, string> = { ok: "ok  ", warn: "warn", fail: "FAIL" };
   return checks.map((c) => `[${mark[c.level]}] ${c.check}: ${c.message}`).join("\n");
+}
+
+export interface DoctorReport {
+  checks: Check[];
+  /** Findings of the project lint (railway.toml, requirements.txt, ...), when a directory was given. */
+  findings: Finding[];
+}
+
+/** Setup checks plus, for a project directory, the lint the guide's prevention list asks for. */
+export async function runDoctor(env: Record<string, string | undefined>, options: { demo: boolean; log: Logger; projectDir?: string }): Promise<DoctorReport> {
+  const checks = await runDoctorChecks(env, options);
+  const findings = options.projectDir ? lintProject(options.projectDir) : [];
+  return { checks, findings };
+}
+
+/** Non-zero exit: a failed check, or a lint error or warning. */
+export function doctorFailed(report: DoctorReport): boolean {
+  return report.checks.some((c) => c.level === "fail") || hasProblems(report.findings);
+}
+
+export function formatDoctor(report: DoctorReport, projectDir?: string): string {
+  const parts = [formatChecks(report.checks)];
+  if (projectDir) parts.push("", `Project ${projectDir}:`, formatFindings(report.findings, { dir: projectDir }));
+  return parts.join("\n");
 }

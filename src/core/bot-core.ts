@@ -10,7 +10,7 @@ import { auditReply, listAuditEntries, parseSince } from "./audit.js";
 import type { BotCore, RequestContext, TrackedReply } from "./bot.js";
 import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
 import type { AnswerEngine } from "./kb/types.js";
-import type { Policy } from "./policy/policy.js";
+import { decide, type Policy } from "./policy/policy.js";
 import type { Clock, MessageRef } from "./ports.js";
 import type { ActionKind, Reply } from "./reply.js";
 import { statusReply } from "./status.js";
@@ -19,8 +19,7 @@ import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
 
 /** What the watcher offers to buttons on its warnings (mute, remove a forgotten NO_CACHE). */
 export interface WarningActions {
-  mute(value: string, ctx: RequestContext): Promise<Reply>;
-  removeNoCache(value: string, ctx: RequestContext): Promise<Reply>;
+  handleAction(kind: "mute" | "remove_no_cache", value: string, actorName?: string): Promise<Reply>;
 }
 
 export interface BotCoreDeps {
@@ -142,6 +141,22 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     return auditReply(entries, label);
   }
 
+  /** Muting is harmless; removing NO_CACHE redeploys the service, so it needs the redeploy permission. */
+  async function warningAction(kind: "mute" | "remove_no_cache", value: string, ctx: RequestContext): Promise<Reply> {
+    const warnings = deps.warnings;
+    if (!warnings) return notWatching;
+    const who = ctx.actor.displayName ?? ctx.actor.userId;
+    if (kind === "mute") return warnings.handleAction(kind, value, who);
+    return withRailway(async ({ api, projectId }) => {
+      const [serviceId, environmentId] = value.split("@");
+      const instance = (await api.projectStatus(projectId)).instances.find((i) => i.serviceId === serviceId && i.environmentId === environmentId);
+      if (!instance) return { title: "That service is gone", body: "Railway no longer lists that service in that environment.", tone: "warning", private: true };
+      const decision = decide(deps.policy, ctx.actor, "redeploy", instance.serviceName, instance.environmentName);
+      if (!decision.allowed) return { title: "Not allowed", body: escapeMentions(decision.reason), tone: "error", private: true };
+      return warnings.handleAction(kind, value, who);
+    });
+  }
+
   async function run(command: ParsedCommand, ctx: RequestContext): Promise<TrackedReply> {
     const { args } = command;
     switch (command.name) {
@@ -198,9 +213,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
           return { title: section.title, body: escapeMentions(section.more || section.answer), context: `railcache knowledge base: ${section.id}`, tone: "info" };
         }
         case "mute":
-          return deps.warnings ? deps.warnings.mute(value, ctx) : notWatching;
         case "remove_no_cache":
-          return deps.warnings ? deps.warnings.removeNoCache(value, ctx) : notWatching;
+          return warningAction(kind, value, ctx);
         case "link":
           return { title: "Link", body: value, tone: "info", private: true };
       }

@@ -6,14 +6,15 @@ import type { ChatTarget, MessageRef, Messenger, Platform } from "./ports.js";
 import type { Reply } from "./reply.js";
 
 export class MessengerRegistry implements Messenger {
-  private readonly byPlatform = new Map<Platform, Messenger>();
+  /** Live: consumers that take a record (the watcher) see platforms registered later. */
+  readonly byPlatform: Partial<Record<Platform, Messenger>> = {};
 
   register(platform: Platform, messenger: Messenger): void {
-    this.byPlatform.set(platform, messenger);
+    this.byPlatform[platform] = messenger;
   }
 
   has(platform: Platform): boolean {
-    return this.byPlatform.has(platform);
+    return platform in this.byPlatform;
   }
 
   async post(target: ChatTarget, reply: Reply): Promise<MessageRef> {
@@ -25,7 +26,7 @@ export class MessengerRegistry implements Messenger {
   }
 
   private get(platform: Platform): Messenger {
-    const messenger = this.byPlatform.get(platform);
+    const messenger = this.byPlatform[platform];
     if (!messenger) throw new Error(`No ${platform} connection is running, so the message cannot be delivered there.`);
     return messenger;
   }

@@ -1,2 +1,3 @@
 export type * from "./store.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite/sqlite-store.js";
+export { openPostgresStore, PostgresConnectionError, type PostgresStoreOptions } from "./postgres/index.js";

@@ -24,7 +24,7 @@ export function renderText(reply: Reply, options: RenderOptions = { colour: fals
     let n = options.firstActionNumber ?? 1;
     for (const action of actions) lines.push(`  ${describeAction(action, n++)}`);
   }
-  if (reply.context) lines.push(paint("2", reply.context));
+  if (reply.context) lines.push(paint("2", markdownToTerminal(reply.context)));
   return lines.join("\n").replace(/\n{3,}/g, "\n\n");
 }
 

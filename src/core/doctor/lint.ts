@@ -240,12 +240,15 @@ function migrationFindings(dir: string, configs: ConfigFile[], now: number): Fin
       },
     ];
   }
-  if (!elsewhere && daysUntilConfigCutoff(now) > -3650) {
+  if (!elsewhere) {
+    const stillRead = daysUntilConfigCutoff(now) > 0;
     return fromConfig.map((config) => ({
-      severity: "warning" as const,
+      severity: stillRead ? ("warning" as const) : ("error" as const),
       file: config.name,
       line: config.lineOf(["deploy", "startCommand"]) ?? config.lineOf(["deploy", "preDeployCommand"]),
-      message: `Migrations run only from ${config.name}; Railway stops reading it on ${CUTOFF_DAY}, and then migrations silently stop running.`,
+      message: stillRead
+        ? `Migrations run only from ${config.name}; Railway stops reading it on ${CUTOFF_DAY}, and then migrations silently stop running.`
+        : `Migrations were set only in ${config.name}, which Railway no longer reads (since ${CUTOFF_DAY}): they are not running.`,
       fix: "Put the same command in the service settings: the pre-deploy command `python manage.py migrate`, or the start command `python manage.py migrate && gunicorn …`.",
     }));
   }

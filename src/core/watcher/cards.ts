@@ -17,7 +17,6 @@ export interface InstanceRef {
   environmentName: string;
 }
 
-const hour = 60 * 60 * 1000;
 
 /** Button value naming a service in an environment by name, for the clear workflow: `web@production`. */
 export function clearActionValue(instance: Pick<InstanceRef, "serviceName" | "environmentName">): string {
@@ -222,5 +221,3 @@ export function configFileCard(instance: InstanceRef, file: string, now: number)
     tone: "warning",
   };
 }
-
-export { hour as ONE_HOUR_MS };

@@ -146,7 +146,7 @@ export class Watcher {
   /** Polls until `signal` aborts, waiting `nextPollDelay` between cycles. Errors are logged, never thrown. */
   async run(signal?: AbortSignal): Promise<void> {
     while (!signal?.aborted) {
-      let delay = this.pollIntervalMs;
+      let delay: number;
       try {
         await this.pollOnce();
         delay = nextPollDelay(this.railway.rateBudget(), this.pollIntervalMs, this.clock.now());

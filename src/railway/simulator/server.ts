@@ -24,6 +24,8 @@ export interface SimulatorOptions {
   tokens?: TokenGrant[];
   /** Move the simulated clock with real time (for the console demo). */
   autoAdvance?: boolean;
+  /** With autoAdvance: simulated milliseconds per real millisecond (the demo runs builds faster than life). */
+  speed?: number;
   /** Railway's introspection schema; the vendored copy (identical to ../shared/railway/schema.json) when absent. */
   schemaPath?: string;
   /** Requests per token per hour (Railway Hobby: 1000). */
@@ -197,10 +199,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const port = (server.address() as AddressInfo).port;
 
   let lastReal = Date.now();
+  const speed = options.speed ?? 1;
   const timer = options.autoAdvance
     ? setInterval(() => {
         const nowReal = Date.now();
-        world.advance(nowReal - lastReal);
+        world.advance((nowReal - lastReal) * speed);
         lastReal = nowReal;
       }, 250)
     : null;
@@ -208,7 +211,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const advance = (ms: number) => world.advance(ms);
   const clock: Clock = options.autoAdvance
-    ? { now: () => world.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) }
+    ? { now: () => world.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms / speed)) }
     : {
         now: () => world.now,
         sleep: (ms) => {

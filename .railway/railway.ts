@@ -1,0 +1,55 @@
+/**
+ * Railway Infrastructure as Code for railcache itself: the bot, built from the repository's
+ * Dockerfile, and the PostgreSQL database it keeps workflows, warnings and the audit log in.
+ *
+ * Evaluated by the Railway CLI, not by our build (`npm i -D railway` provides `railway/iac`
+ * if your editor wants the types):
+ *   railway config plan    # what would change; nothing is applied
+ *   railway config apply   # asks before applying
+ *
+ * Secrets are preserve(): this file never holds one. Set them once on the service
+ * (dashboard > railcache > Variables, or `railway variables --set NAME=value`); every later
+ * apply keeps them. test/ops/railway-ts.test.ts checks this file against the Dockerfile and
+ * src/config.ts.
+ */
+import { defineRailway, postgres, preserve, project, service } from "railway/iac";
+
+export default defineRailway(() => {
+  const db = postgres("postgres");
+
+  const bot = service("railcache", {
+    build: { builder: "DOCKERFILE", dockerfilePath: "Dockerfile" },
+    // Same as the Dockerfile's CMD. Railway injects PORT; the HTTP server listens on it.
+    start: "node dist/cli.js start",
+    // Alive as soon as the HTTP server listens (/readyz also waits for the store and chat).
+    healthcheck: "/healthz",
+    healthcheckTimeout: 60,
+    deploy: {
+      restartPolicyType: "ON_FAILURE",
+      restartPolicyMaxRetries: 10,
+      // SIGTERM drains in-flight workflows and persists their state before exit.
+      drainingSeconds: 30,
+    },
+    env: {
+      DATABASE_URL: db.env.DATABASE_URL,
+      LOG_LEVEL: "info",
+      // Railway: a project token (Project Settings > Tokens) for the project railcache watches.
+      RAILWAY_TOKEN: preserve(),
+      // Long random string; Railway's webhook URL is https://<domain>/webhooks/railway/<secret>.
+      RAILCACHE_WEBHOOK_SECRET: preserve(),
+      // Slack (Socket Mode: bot token + app token; HTTP mode: bot token + signing secret).
+      SLACK_BOT_TOKEN: preserve(),
+      SLACK_APP_TOKEN: preserve(),
+      SLACK_SIGNING_SECRET: preserve(),
+      SLACK_WARN_CHANNEL: preserve(),
+      // Discord.
+      DISCORD_TOKEN: preserve(),
+      DISCORD_APPLICATION_ID: preserve(),
+      DISCORD_WARN_CHANNEL: preserve(),
+    },
+  });
+
+  return project("railcache", {
+    resources: [db, bot],
+  });
+});

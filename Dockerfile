@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# railcache: the long-running bot (Slack, Discord, Railway webhooks, /healthz, /metrics).
+# Three stages: build the TypeScript, install production dependencies (better-sqlite3 is a
+# native addon: prebuilt binary when one matches, node-gyp with python3/make/g++ otherwise),
+# then a slim runtime with neither compilers nor dev dependencies.
+# Node 24 is an LTS line; Node 20 reached end of life in April 2026.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+# Install scripts run only for the packages approved in package.json's allowScripts.
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    RAILCACHE_DB=/data/railcache.db
+WORKDIR /app
+COPY --chown=node:node package.json package-lock.json ./
+COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node content ./content
+COPY --chown=node:node manifests ./manifests
+# Railway's published GraphQL schema: the demo simulator (`railcache chat --demo`) serves it.
+COPY --chown=node:node schema ./schema
+# SQLite lives here when DATABASE_URL is not set; mount a volume on /data to keep it.
+# (No VOLUME instruction: Railway refuses images that declare one.)
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
+CMD ["node", "dist/cli.js", "start"]

@@ -1,0 +1,170 @@
+/**
+ * The bot's HTTP surface: `/healthz` (alive), `/readyz` (store and chat connections ready),
+ * `/metrics` (Prometheus), plus raw node handlers mounted by path prefix (the Railway webhook,
+ * Bolt's HTTPReceiver in Slack HTTP mode). Plain node:http: the handlers are node listeners
+ * already, and a framework would add nothing but weight.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+
+export interface Readiness {
+  ready: boolean;
+  /** One entry per dependency, e.g. `{ store: true, slack: true, discord: false }`. */
+  checks: Record<string, boolean>;
+}
+
+/** A raw node handler: may answer synchronously (Bolt's requestListener) or return a promise. */
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface Route {
+  /** An HTTP method, or "*" for any. */
+  method: string;
+  /** Matches the path itself and everything below it: "/slack/events", "/webhooks/railway/". */
+  prefix: string;
+  handler: RawHandler;
+}
+
+export interface HttpServerOptions {
+  metrics: Pick<Metrics, "registry">;
+  readiness: () => Promise<Readiness>;
+  routes?: Route[];
+  log: Logger;
+  /** A readiness probe slower than this counts as not ready (default 3 s). */
+  readinessTimeoutMs?: number;
+}
+
+export interface HttpServer {
+  readonly server: Server;
+  /** Start listening; resolves with the bound port (useful with port 0). */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stop accepting connections and wait for in-flight requests (forcing them closed after `drainMs`, default 10 s). */
+  close(drainMs?: number): Promise<void>;
+}
+
+const HEALTH_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/** Build the server; nothing listens until `listen()`. */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const { metrics, readiness, log } = options;
+  const routes = options.routes ?? [];
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? 3_000;
+  let draining = false;
+  let closed: Promise<void> | undefined;
+
+  const server = createServer((req, res) => {
+    // Keep-alive clients must reconnect elsewhere once we drain.
+    if (draining) res.setHeader("connection", "close");
+    res.on("close", () => {
+      if (draining) server.closeIdleConnections();
+    });
+    void dispatch(req, res);
+  });
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const path = pathOf(req.url);
+    if (HEALTH_PATHS.has(path)) {
+      if (method !== "GET" && method !== "HEAD") return send(res, 405, "method not allowed\n", { allow: "GET, HEAD" });
+      if (path === "/healthz") return send(res, 200, "ok\n");
+      if (path === "/readyz") return sendReadiness(res);
+      return sendMetrics(res);
+    }
+    const matching = routes.filter((route) => underPrefix(path, route.prefix));
+    if (matching.length === 0) return send(res, 404, "not found\n");
+    const route = matching.find((r) => r.method === "*" || r.method.toUpperCase() === method);
+    if (!route) return send(res, 405, "method not allowed\n", { allow: [...new Set(matching.map((r) => r.method.toUpperCase()))].join(", ") });
+    try {
+      await route.handler(req, res);
+    } catch (error) {
+      // The path may carry a secret (the webhook's): log the route's prefix, never the URL.
+      log.error({ event: "http.handler_failed", route: route.prefix, err: error instanceof Error ? error.message : String(error) }, "HTTP handler failed");
+      if (!res.headersSent) send(res, 500, "internal error\n");
+      else res.end();
+    }
+  }
+
+  async function sendReadiness(res: ServerResponse): Promise<void> {
+    let result: Readiness;
+    try {
+      result = await withTimeout(readiness(), readinessTimeoutMs);
+    } catch (error) {
+      log.warn({ event: "http.readiness_failed", err: error instanceof Error ? error.message : String(error) }, "readiness probe failed");
+      result = { ready: false, checks: {} };
+    }
+    const body = draining ? { ready: false, checks: result.checks, draining: true } : { ready: result.ready, checks: result.checks };
+    send(res, body.ready ? 200 : 503, `${JSON.stringify(body)}\n`, { "content-type": "application/json" });
+  }
+
+  async function sendMetrics(res: ServerResponse): Promise<void> {
+    try {
+      send(res, 200, await metrics.registry.metrics(), { "content-type": metrics.registry.contentType });
+    } catch (error) {
+      log.error({ event: "http.metrics_failed", err: error instanceof Error ? error.message : String(error) }, "metrics collection failed");
+      send(res, 500, "metrics unavailable\n");
+    }
+  }
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        const onError = (error: Error) => reject(error);
+        server.once("error", onError);
+        server.listen(port, host, () => {
+          server.off("error", onError);
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    },
+    close(drainMs = 10_000) {
+      if (closed) return closed;
+      draining = true;
+      closed = new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        const force = setTimeout(() => server.closeAllConnections(), drainMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...headers });
+  res.end(res.req.method === "HEAD" ? undefined : body);
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? "/";
+  const end = raw.search(/[?#]/);
+  return end === -1 ? raw : raw.slice(0, end);
+}
+
+function underPrefix(path: string, prefix: string): boolean {
+  if (prefix.endsWith("/")) return path.startsWith(prefix) || path === prefix.slice(0, -1);
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

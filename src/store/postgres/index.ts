@@ -1,0 +1,2 @@
+export { openPostgresStore, type PostgresStoreOptions } from "./postgres-store.js";
+export { PostgresConnectionError } from "./connection.js";

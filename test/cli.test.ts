@@ -1,0 +1,151 @@
+/**
+ * The `railcache` command line, run as a user runs it: a child process with a clean
+ * environment (no tokens), a temp store, and the demo project where a command says --demo.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dir = mkdtempSync(path.join(tmpdir(), "railcache-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function railcache(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", "src/cli.ts", ...args],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? "", HOME: dir, RAILCACHE_DB: path.join(dir, "railcache.db"), NO_COLOR: "1", ...options.env },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(options.input ?? "");
+  });
+}
+
+describe("railcache ask", () => {
+  it("answers a pasted FieldError with the stale-cache section", async () => {
+    const run = await railcache(["ask", "--json", "django.core.exceptions.FieldError: Invalid field name(s) given in select_related: 'customer'"]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ matched: true, section: { id: "symptoms" } });
+    expect(result.answer).toMatch(/Clear Build Cache/);
+  });
+
+  it("says plainly when a question is not something it knows", async () => {
+    const run = await railcache(["ask", "how", "much", "does", "railway", "pro", "cost", "per", "month"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Not something I know/);
+  });
+
+  it("answers JSON lines on stdin one line each, keeping going past a malformed line", async () => {
+    const input = [
+      JSON.stringify({ id: "a", text: "ImportError: cannot import name 'Invoice' from 'billing.models'" }),
+      "{not json",
+      JSON.stringify({ id: 7, text: "how do I clear the npm cache on my laptop" }),
+    ].join("\n");
+    const run = await railcache(["ask", "--jsonl"], { input });
+    const lines = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(3);
+    expect(Object.keys(lines[0])).toEqual(["id", "matched", "confidence", "section", "answer"]);
+    expect(lines[0]).toMatchObject({ id: "a", matched: true });
+    expect(lines[1]).toMatchObject({ id: null, line: 2 });
+    expect(lines[2]).toMatchObject({ id: "7", matched: false, section: null });
+  });
+});
+
+describe("railcache status", () => {
+  it("refuses to run without a token and says how to set one or try --demo", async () => {
+    const run = await railcache(["status"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/RAILWAY_TOKEN/);
+    expect(run.stderr).toMatch(/--demo/);
+    expect(run.stdout).toBe("");
+  });
+
+  it("shows every service per environment of the demo project with dashboard links", async () => {
+    const run = await railcache(["status", "--demo", "--json"]);
+    expect(run.code).toBe(0);
+    const status = JSON.parse(run.stdout);
+    expect(status.ok).toBe(true);
+    expect(status.services.length).toBe(4);
+    for (const service of status.services) expect(service.url).toMatch(/^https:\/\/railway\.com\/project\/.+\/service\/.+\?environmentId=/);
+  });
+
+  it("suggests the closest name for a typo and exits non-zero", async () => {
+    const run = await railcache(["status", "wbe", "--demo"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/web/);
+  });
+
+  it("lists every configuration problem at once with exit code 2", async () => {
+    const run = await railcache(["status"], { env: { SLACK_BOT_TOKEN: "not-a-bot-token", PORT: "eighty" } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/SLACK_BOT_TOKEN should start with xoxb-/);
+    expect(run.stderr).toMatch(/PORT/);
+    expect(run.stderr).not.toContain("not-a-bot-token");
+  });
+});
+
+describe("railcache clear", () => {
+  it("does nothing without a confirmation when there is no terminal to ask at", async () => {
+    const run = await railcache(["clear", "web", "--demo"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/--yes/);
+  });
+
+  it("clears the demo web service with --yes, and the audit log tells the story", { timeout: 90_000 }, async () => {
+    const run = await railcache(["clear", "web", "--env", "production", "--demo", "--yes", "--json"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ ok: true, workflow: { state: "done", data: { outcome: "deployed" } } });
+
+    const audit = await railcache(["audit", "--demo", "--json"]);
+    const events = (JSON.parse(audit.stdout) as { event: string; workflowId: string }[]).filter((e) => e.workflowId === result.workflow.id).map((e) => e.event);
+    expect(events).toEqual(expect.arrayContaining(["workflow.ask", "workflow.confirm", "workflow.set_no_cache", "workflow.trigger", "workflow.restore", "workflow.succeed"]));
+    expect(audit.stdout).not.toMatch(/demo-account-token/);
+  });
+});
+
+describe("railcache doctor, manifest and chat", () => {
+  it("reports a healthy demo setup and the token kind", async () => {
+    const run = await railcache(["doctor", "--demo"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/railway token: an account or workspace token/);
+    expect(run.stdout).toMatch(/demo-shop/);
+  });
+
+  it("fails doctor without a token, saying what to set", async () => {
+    const run = await railcache(["doctor"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL\] railway token: No Railway token/);
+  });
+
+  it("prints a Slack manifest for Socket Mode", async () => {
+    const run = await railcache(["manifest", "slack", "--socket"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/socket_mode_enabled: true/);
+    expect(run.stdout).toMatch(/\/railcache/);
+  });
+
+  it("opens a console chat that answers questions and runs /railcache commands", async () => {
+    const run = await railcache(["chat"], { input: "my build cache is stale after adding a model\n/railcache status web\n/railcache bogus\nquit\n" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/console chat/);
+    expect(run.stdout).toMatch(/SUCCESS/);
+    expect(run.stdout).toMatch(/Unknown command `bogus`/);
+    expect(run.stdout).toMatch(/Slack:/);
+  });
+});
