@@ -1,0 +1,181 @@
+/**
+ * What can be checked about the image without Docker: the Dockerfile's stages, user, health
+ * check and start command against the repository and the code that will run in it.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { BUILTIN_KB_DIR } from "../../src/core/kb/loader.js";
+import { createHttpServer, type HttpServer } from "../../src/http/server.js";
+import { silentLogger } from "../../src/log.js";
+import { createMetrics } from "../../src/metrics.js";
+import { defaultSchemaPath } from "../../src/railway/simulator/schema.js";
+import { execForm, parseCopy, parseDockerfile, workdirOf, type Stage } from "./dockerfile.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const dockerfile = parseDockerfile(readFileSync(path.join(root, "Dockerfile"), "utf8"));
+const runtime = dockerfile.stages.at(-1) as Stage;
+const dockerignore = readFileSync(path.join(root, ".dockerignore"), "utf8")
+  .split(/\r?\n/)
+  .map((line) => line.trim())
+  .filter((line) => line && !line.startsWith("#"));
+const packageJson = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };
+const buildTsconfig = JSON.parse(readFileSync(path.join(root, "tsconfig.build.json"), "utf8")) as { compilerOptions: { outDir: string; rootDir: string } };
+
+const only = <T>(items: T[], what: string): T => {
+  expect(items, what).toHaveLength(1);
+  return items[0] as T;
+};
+const runs = (stage: Stage) => stage.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args);
+const stageNamed = (name: string) => dockerfile.stages.find((s) => s.name === name);
+const healthcheckCommand = () => {
+  const args = only(runtime.instructions.filter((i) => i.keyword === "HEALTHCHECK"), "one HEALTHCHECK").args;
+  const cmd = /\bCMD (.*)$/.exec(args)?.[1];
+  if (!cmd) throw new Error(`HEALTHCHECK without CMD: ${args}`);
+  return execForm(cmd);
+};
+/** Whether .dockerignore keeps a top-level path out of the build context. */
+const ignored = (relative: string) => dockerignore.some((pattern) => relative === pattern || relative.startsWith(`${pattern.replace(/\/$/, "")}/`));
+
+describe("Dockerfile stages", () => {
+  it("builds in several stages so compilers and dev dependencies stay out of the image", () => {
+    expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
+    expect(runtime.instructions.some((i) => i.keyword === "RUN" && /\b(g\+\+|gcc|make|python3)\b/.test(i.args))).toBe(false);
+  });
+
+  it("uses a current LTS Node image (22 or 24) in every stage, never the end-of-life Node 20", () => {
+    const stageNames = new Set(dockerfile.stages.map((s) => s.name));
+    for (const stage of dockerfile.stages) {
+      if (stageNames.has(stage.from)) continue;
+      expect(stage.from).toMatch(/^node:(22|24)[.\-\w]*$/);
+    }
+  });
+
+  it("gives the runtime node_modules from an `npm ci --omit=dev` install, never the build stage's dev install", () => {
+    const ownInstall = runs(runtime).filter((r) => /\bnpm ci\b/.test(r));
+    const copied = runtime.instructions
+      .filter((i) => i.keyword === "COPY")
+      .map((i) => parseCopy(i.args))
+      .filter((c) => c.sources.some((s) => path.posix.basename(s) === "node_modules"));
+    expect(ownInstall.length + copied.length, "node_modules come from somewhere").toBeGreaterThan(0);
+    for (const install of ownInstall) expect(install).toMatch(/--omit=dev\b/);
+    for (const copy of copied) {
+      const source = stageNamed(copy.from ?? "");
+      expect(source, `COPY --from=${copy.from} names a stage`).toBeDefined();
+      const installs = runs(source as Stage).filter((r) => /\bnpm (ci|install)\b/.test(r));
+      expect(installs.length).toBeGreaterThan(0);
+      for (const install of installs) expect(install).toMatch(/\bnpm ci\b.*--omit=dev\b/);
+    }
+  });
+
+  it("compiles with the package's own build script", () => {
+    const build = dockerfile.stages.filter((s) => runs(s).some((r) => /\bnpm run build\b/.test(r)));
+    expect(build.length).toBeGreaterThan(0);
+    expect(packageJson.scripts.build).toContain("tsconfig.build.json");
+  });
+});
+
+describe("Dockerfile runtime stage", () => {
+  it("runs as a non-root user from before the CMD", () => {
+    const users = runtime.instructions.filter((i) => i.keyword === "USER");
+    const cmd = runtime.instructions.findIndex((i) => i.keyword === "CMD");
+    const lastUser = users.at(-1);
+    expect(lastUser).toBeDefined();
+    expect(runtime.instructions.indexOf(lastUser as (typeof users)[number])).toBeLessThan(cmd);
+    expect((lastUser?.args ?? "").split(":")[0]).not.toMatch(/^(root|0)$/);
+  });
+
+  it("sets NODE_ENV=production", () => {
+    const env = runtime.instructions.filter((i) => i.keyword === "ENV").map((i) => i.args).join(" ");
+    expect(env).toMatch(/\bNODE_ENV=production\b/);
+  });
+
+  it("exposes the port the config listens on by default", () => {
+    const expose = only(runtime.instructions.filter((i) => i.keyword === "EXPOSE"), "one EXPOSE").args;
+    expect(Number(expose.split("/")[0])).toBe(loadConfig({}).port);
+  });
+
+  it("starts `railcache start` from the compiled CLI that the build produces", () => {
+    const cmd = execForm(only(runtime.instructions.filter((i) => i.keyword === "CMD"), "one CMD").args);
+    expect(cmd).toEqual(["node", "dist/cli.js", "start"]);
+    // dist/cli.js is tsc's output for src/cli.ts, and the same file package.json's bin runs.
+    expect(buildTsconfig.compilerOptions).toMatchObject({ rootDir: "src", outDir: "dist" });
+    expect(existsSync(path.join(root, "src/cli.ts"))).toBe(true);
+    expect(Object.values(packageJson.bin)).toContain("dist/cli.js");
+  });
+
+  it("copies only paths that exist in the repository, are not .dockerignored, or are built by an earlier stage", () => {
+    for (const stage of dockerfile.stages) {
+      for (const copy of stage.instructions.filter((i) => i.keyword === "COPY").map((i) => parseCopy(i.args))) {
+        for (const source of copy.sources) {
+          if (copy.from === undefined) {
+            expect(existsSync(path.join(root, source)), `${source} exists`).toBe(true);
+            expect(ignored(source), `${source} is not in .dockerignore`).toBe(false);
+            continue;
+          }
+          const from = stageNamed(copy.from) as Stage;
+          expect(from, `stage ${copy.from}`).toBeDefined();
+          const relative = path.posix.relative(workdirOf(from), source);
+          const produced =
+            (relative === "node_modules" && runs(from).some((r) => /\bnpm ci\b/.test(r))) ||
+            (relative === buildTsconfig.compilerOptions.outDir && runs(from).some((r) => /\bnpm run build\b/.test(r)));
+          expect(produced, `${source} is produced in stage ${copy.from}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("ships the files the compiled code reads at run time: the knowledge base and Railway's schema", () => {
+    const copiedIntoApp = runtime.instructions
+      .filter((i) => i.keyword === "COPY")
+      .map((i) => parseCopy(i.args))
+      .filter((c) => c.from === undefined)
+      .flatMap((c) => c.sources);
+    for (const needed of [BUILTIN_KB_DIR, defaultSchemaPath]) {
+      const relative = path.relative(root, needed).split(path.sep).join("/");
+      expect(copiedIntoApp.some((source) => relative === source || relative.startsWith(`${source}/`)), `${relative} is copied`).toBe(true);
+    }
+  });
+});
+
+describe("Dockerfile HEALTHCHECK", () => {
+  let http: HttpServer;
+  let port: number;
+
+  beforeAll(async () => {
+    http = createHttpServer({ metrics: createMetrics({ processMetrics: false }), readiness: async () => ({ ready: false, checks: { store: false } }), log: silentLogger() });
+    port = await http.listen(0, "127.0.0.1");
+  });
+  afterAll(() => http.close(100));
+
+  it("uses node itself (slim images have no curl or wget) against /healthz", () => {
+    const cmd = healthcheckCommand();
+    expect(cmd[0]).toBe("node");
+    expect(cmd.join(" ")).toContain("/healthz");
+  });
+
+  it("succeeds against the real HTTP server on $PORT", async () => {
+    const [command, ...args] = healthcheckCommand();
+    const result = await promisify(execFile)(command as string, args, { env: { ...process.env, PORT: String(port) }, timeout: 10_000 });
+    expect(result.stderr).toBe("");
+  });
+
+  it("fails when nothing answers on $PORT", async () => {
+    const [command, ...args] = healthcheckCommand();
+    const closed = createHttpServer({ metrics: createMetrics({ processMetrics: false }), readiness: async () => ({ ready: true, checks: {} }), log: silentLogger() });
+    const freePort = await closed.listen(0, "127.0.0.1");
+    await closed.close();
+    await expect(promisify(execFile)(command as string, args, { env: { ...process.env, PORT: String(freePort) }, timeout: 10_000 })).rejects.toMatchObject({ code: 1 });
+  });
+});
+
+describe(".dockerignore", () => {
+  it("keeps dependencies, git history, local databases and secrets out of the build context", () => {
+    for (const path of ["node_modules", "dist", ".git", ".env", ".railcache"]) expect(ignored(path), path).toBe(true);
+    expect(dockerignore).toContain("*.db");
+  });
+});
