@@ -2,8 +2,9 @@
  * Railway Infrastructure as Code for railcache itself: the bot, built from the repository's
  * Dockerfile, and the PostgreSQL database it keeps workflows, warnings and the audit log in.
  *
- * Evaluated by the Railway CLI, not by our build (`npm i -D railway` provides `railway/iac`
- * if your editor wants the types):
+ * Evaluated by the Railway CLI (5.42.1 or newer), not by our build or image. The SDK it imports
+ * is pinned in .railway/package.json, apart from railcache's own dependencies:
+ *   npm install --prefix .railway
  *   railway config plan    # what would change; nothing is applied
  *   railway config apply   # asks before applying
  *

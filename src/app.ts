@@ -15,11 +15,15 @@ import { systemClock, type Clock } from "./core/ports.js";
 import { WorkflowEngine, type WorkflowTimeouts } from "./core/workflow/engine.js";
 import { openKnowledge } from "./knowledge.js";
 import type { Logger } from "./log.js";
+import type { Metrics } from "./metrics.js";
 import { RailwayClient } from "./railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "./railway/simulator/index.js";
 import { RailwayError, type RailwayApi } from "./railway/types.js";
 import { openSqliteStore } from "./store/index.js";
 import type { Store } from "./store/store.js";
+
+/** Workflow states that end a run, counted by outcome. */
+const finalStates: ReadonlySet<string> = new Set(["deployed", "failed", "image_reused", "cancelled", "expired", "denied"]);
 
 /** No token and no --demo: the command cannot run, and the message says how to fix that. */
 export class NoRailwayError extends Error {
@@ -95,6 +99,8 @@ export interface RuntimeOptions {
   /** Watch deploys and post warnings (the long-running bot; not the CLI). */
   watch?: { routing: WatcherRouting; pollIntervalMs?: number; rules?: WatcherRulesInput };
   instanceId?: string;
+  /** Prometheus counters, for the long-running bot. */
+  metrics?: Metrics;
 }
 
 /** Wires everything; the caller owns `close()`. */
@@ -123,6 +129,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
         ...(options.instanceId ? { instanceId: options.instanceId } : {}),
         notify: async (update) => {
+          if (finalStates.has(update.state)) options.metrics?.workflows.inc({ outcome: update.state });
           if (!update.ref || !messengers.has(update.ref.platform)) return;
           try {
             await messengers.update(update.ref, update.reply);
@@ -155,6 +162,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     policy,
     clock,
     log,
+    ...(options.metrics ? { onAnswer: (matched: boolean) => options.metrics?.questions.inc({ matched: String(matched) }) } : {}),
   });
   return {
     config,

@@ -120,6 +120,8 @@ program
   .action(async () => {
     const { runServer } = await import("./server.js");
     await runServer(process.env);
+    // Everything is drained and closed by now; idle sockets and timers must not keep us alive.
+    process.exit(process.exitCode ?? 0);
   });
 
 program

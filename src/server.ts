@@ -7,6 +7,13 @@ import { ConfigError, loadConfig } from "./config.js";
 import { createRuntime, type Runtime } from "./app.js";
 import { ConsolePrinter, runConsoleChat } from "./adapters/console/chat.js";
 import { createLogger, type Logger } from "./log.js";
+import { hostname } from "node:os";
+import type { RequestListener } from "node:http";
+import { eventsPath } from "./adapters/slack/manifest.js";
+import type { WatcherRouting } from "./core/watcher/index.js";
+import { createHttpServer, type Route } from "./http/server.js";
+import { createWebhookHandler, WEBHOOK_PATH_PREFIX } from "./http/webhooks.js";
+import { createMetrics } from "./metrics.js";
 
 const connectHelp = [
   "To put railcache in your team chat:",
@@ -44,6 +51,13 @@ export async function runConsole(config: Config, options: { demo: boolean }): Pr
   }
 }
 
+/** Where proactive warnings go: the Slack channel if set, else the Discord one; none: no watcher. */
+function warningRouting(config: Config): WatcherRouting | undefined {
+  if (config.slack?.warnChannel) return { default: { platform: "slack", channelId: config.slack.warnChannel } };
+  if (config.discord?.warnChannel) return { default: { platform: "discord", channelId: config.discord.warnChannel } };
+  return undefined;
+}
+
 /** `railcache start` / `npm start`. */
 export async function runServer(env: Record<string, string | undefined>): Promise<void> {
   let config: Config;
@@ -62,24 +76,78 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     return;
   }
   const log = createLogger({ level: config.logLevel });
-  const runtime = await createRuntime({ config, log, demo: false, requireRailway: false });
+  const metrics = createMetrics();
+  const routing = warningRouting(config);
+  const runtime = await createRuntime({
+    config,
+    log,
+    demo: false,
+    requireRailway: false,
+    metrics,
+    instanceId: `${hostname()}:${process.pid}`,
+    ...(routing ? { watch: { routing } } : {}),
+  });
+  if (!runtime.railway) log.warn({ event: "railway.missing" }, "No Railway token: questions work; status, clear, redeploy and warnings are off");
+  if (!routing) log.info({ event: "watcher.off" }, "No SLACK_WARN_CHANNEL or DISCORD_WARN_CHANNEL: proactive warnings are off");
+
+  const ready: Record<string, boolean> = {};
+  const routes: Route[] = [];
   const stops: (() => Promise<void>)[] = [];
+  const background = new AbortController();
+  const http = createHttpServer({
+    metrics,
+    log,
+    routes,
+    readiness: async () => {
+      const checks = { ...ready, store: await runtime.store.kvGet("readyz").then(() => true, () => false) };
+      return { ready: Object.values(checks).every(Boolean), checks };
+    },
+  });
   try {
-    if (config.slack) stops.push(await startSlack(config, runtime));
-    if (config.discord) stops.push(await startDiscord(config.discord, runtime));
+    if (config.slack) {
+      ready.slack = false;
+      const slack = await startSlack(config, runtime);
+      if (slack.requestListener) routes.push({ method: "POST", prefix: eventsPath, handler: slack.requestListener });
+      stops.push(slack.stop);
+      ready.slack = true;
+    }
+    if (config.discord) {
+      ready.discord = false;
+      stops.push(await startDiscord(config.discord, runtime));
+      ready.discord = true;
+    }
+    if (runtime.watcher && config.webhookSecret) {
+      routes.push({ method: "POST", prefix: WEBHOOK_PATH_PREFIX, handler: createWebhookHandler({ secret: config.webhookSecret, watcher: runtime.watcher, log }) });
+    }
+    const port = await http.listen(config.port, config.host);
+    log.info({ event: "http.listening", port }, `listening on ${config.host}:${port} (/healthz, /readyz, /metrics)`);
     const recovered = await runtime.workflows?.recover();
     if (recovered && (recovered.resumed.length || recovered.expired.length)) log.info({ event: "workflow.recovered", ...recovered }, "recovered unfinished workflows");
   } catch (error) {
     await Promise.allSettled(stops.map((stop) => stop()));
+    await http.close(1_000);
     await runtime.close();
     throw error;
   }
+
+  void runtime.watcher?.run(background.signal);
+  // Prompts expire on their own schedule, not only when someone clicks.
+  const housekeeping = setInterval(() => {
+    void runtime.workflows?.expireOverdue().catch((error: unknown) => log.warn({ event: "workflow.expire_failed", err: error }, "could not expire prompts"));
+    const remaining = runtime.railway?.api.rateBudget().remaining;
+    if (remaining !== null && remaining !== undefined) metrics.railwayRateRemaining.set(remaining);
+  }, 30_000);
+
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
-      log.info({ event: "shutdown", signal }, "draining");
+      log.info({ event: "shutdown", signal }, "draining in-flight work");
+      clearInterval(housekeeping);
+      background.abort();
       void (async () => {
         await Promise.allSettled(stops.map((stop) => stop()));
+        await http.close();
         await runtime.close();
+        log.info({ event: "shutdown.done" }, "stopped");
         resolve();
       })();
     };
@@ -88,7 +156,7 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   });
 }
 
-async function startSlack(config: Config, runtime: Runtime): Promise<() => Promise<void>> {
+async function startSlack(config: Config, runtime: Runtime): Promise<{ stop: () => Promise<void>; requestListener: RequestListener | undefined }> {
   const { createSlackApp } = await import("./adapters/slack/app.js");
   const slack = config.slack as NonNullable<Config["slack"]>;
   const app = createSlackApp({
@@ -98,15 +166,15 @@ async function startSlack(config: Config, runtime: Runtime): Promise<() => Promi
       ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
       ...(slack.appToken ? { appToken: slack.appToken } : {}),
       ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
-      port: config.port,
+      // HTTP mode shares the one port with /healthz, /metrics and the webhooks.
+      mounted: true,
     },
     bot: runtime.bot,
     log: runtime.log,
   });
   runtime.messengers.register("slack", app.messenger);
-  const started = await app.start();
-  runtime.log.info({ event: "slack.started", mode: slack.mode, port: started.port ?? null }, "Slack connected");
-  return () => app.stop();
+  await app.start();
+  return { stop: () => app.stop(), requestListener: app.requestListener };
 }
 
 async function startDiscord(discord: DiscordConfig, runtime: Runtime): Promise<() => Promise<void>> {

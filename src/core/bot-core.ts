@@ -32,6 +32,8 @@ export interface BotCoreDeps {
   policy: Policy;
   clock: Clock;
   log: Logger;
+  /** Counts answers (metrics); core stays free of any metrics library. */
+  onAnswer?: (matched: boolean) => void;
 }
 
 const NAMES_TTL_MS = 30_000;
@@ -52,6 +54,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   async function ask(text: string): Promise<TrackedReply> {
     if (!text.trim()) return help();
     const result = answers.answer(text);
+    deps.onAnswer?.(result.matched);
     log.info({ event: "answer", matched: result.matched, section: result.section?.id ?? null, confidence: result.confidence }, "answered");
     if (!result.matched || !result.section) {
       return { title: "Not something I know", body: result.answer, tone: "info", actions: result.actions };

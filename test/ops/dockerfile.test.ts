@@ -3,10 +3,12 @@
  * check and start command against the repository and the code that will run in it.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { BUILTIN_KB_DIR } from "../../src/core/kb/loader.js";
@@ -23,7 +25,7 @@ const dockerignore = readFileSync(path.join(root, ".dockerignore"), "utf8")
   .split(/\r?\n/)
   .map((line) => line.trim())
   .filter((line) => line && !line.startsWith("#"));
-const packageJson = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string>; dependencies: Record<string, string> };
 const buildTsconfig = JSON.parse(readFileSync(path.join(root, "tsconfig.build.json"), "utf8")) as { compilerOptions: { outDir: string; rootDir: string } };
 
 const only = <T>(items: T[], what: string): T => {
@@ -138,6 +140,40 @@ describe("Dockerfile runtime stage", () => {
     for (const needed of [BUILTIN_KB_DIR, defaultSchemaPath]) {
       const relative = path.relative(root, needed).split(path.sep).join("/");
       expect(copiedIntoApp.some((source) => relative === source || relative.startsWith(`${source}/`)), `${relative} is copied`).toBe(true);
+    }
+  });
+});
+
+/** Packages src/ loads at run time: value imports, re-exports and dynamic import(), not `import type`. */
+function runtimePackages(dir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+    const note = (specifier: ts.Expression | undefined) => {
+      if (!specifier || !ts.isStringLiteral(specifier) || specifier.text.startsWith(".")) return;
+      const parts = specifier.text.split("/");
+      found.set(specifier.text.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] as string), path.relative(root, file));
+    };
+    const visit = (node: ts.Node) => {
+      if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly) note(node.moduleSpecifier);
+      if (ts.isExportDeclaration(node) && !node.isTypeOnly) note(node.moduleSpecifier);
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) note(node.arguments[0]);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}
+
+describe("production dependencies", () => {
+  it("declares every package the compiled code loads as a dependency, so `npm ci --omit=dev` is enough to run", () => {
+    const packages = runtimePackages(path.join(root, "src"));
+    expect(packages.size).toBeGreaterThan(5);
+    for (const [name, file] of packages) {
+      if (name.startsWith("node:") || builtinModules.includes(name)) continue;
+      expect(Object.keys(packageJson.dependencies), `${name} (imported by ${file})`).toContain(name);
     }
   });
 });

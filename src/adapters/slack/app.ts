@@ -4,7 +4,7 @@
  * acks first and works after; retried event deliveries are dropped by event_id.
  */
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import type { RequestListener, Server } from "node:http";
 import {
   App,
   HTTPReceiver,
@@ -33,6 +33,11 @@ export interface SlackConfig {
   appToken?: string;
   /** HTTP mode: port to listen on (0 picks a free one); default 3000. */
   port?: number;
+  /**
+   * HTTP mode: do not listen; serve Slack through `requestListener` on a server of the caller's
+   * (so one port carries Slack, health checks, metrics and webhooks).
+   */
+  mounted?: boolean;
   /** Web API base ending in `/api/`; default Slack's. Tests point it at a local fake. */
   apiUrl?: string;
   /** Web API retries on errors and `ratelimited` (Retry-After is honoured); default 3. */
@@ -48,6 +53,8 @@ export interface SlackApp {
   messenger: SlackMessenger;
   /** Checks the bot token (auth.test), then listens (HTTP) or connects (Socket Mode). */
   start(): Promise<{ port?: number }>;
+  /** HTTP mode: Bolt's handler for `/slack/events`, for a server of the caller's (see `mounted`). */
+  requestListener: RequestListener | undefined;
   /** Lets in-flight work finish, then stops receiving. */
   stop(): Promise<void>;
 }
@@ -257,6 +264,7 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
   return {
     app,
     messenger,
+    requestListener: receiver instanceof HTTPReceiver ? receiver.requestListener : undefined,
     async start() {
       try {
         await app.init();
@@ -264,6 +272,10 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
         throw new Error(`Could not verify the Slack bot token with auth.test: ${errorSummary(error).code ?? "no answer from Slack"}.`, {
           cause: error,
         });
+      }
+      if (config.mode === "http" && config.mounted) {
+        log.info({ event: "slack.started", mode: "http", mounted: true }, "Slack adapter ready on the shared HTTP server");
+        return {};
       }
       const result = config.mode === "http" ? ((await app.start(config.port ?? 3000)) as Server) : await app.start();
       started = true;

@@ -10,8 +10,14 @@ export interface SafeTarget {
   database: string;
 }
 
-/** What a connection string points at, parsed by pg itself (URL or key=value form). */
+/**
+ * What a connection string points at, parsed by pg itself. Only postgres:// URLs are accepted: pg
+ * would read a libpq `key=value` string as a database name, and then echo it (password and all).
+ */
 export function safeTarget(connectionString: string): SafeTarget {
+  if (!/^postgres(ql)?:\/\//i.test(connectionString.trim())) {
+    throw new PostgresConnectionError("The database URL must look like postgres://user:password@host:5432/database.", undefined);
+  }
   const parsed = new pg.Client({ connectionString });
   return { host: parsed.host, port: parsed.port, database: parsed.database ?? "" };
 }
