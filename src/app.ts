@@ -19,7 +19,7 @@ import type { Metrics } from "./metrics.js";
 import { RailwayClient } from "./railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "./railway/simulator/index.js";
 import { RailwayError, type RailwayApi } from "./railway/types.js";
-import { openSqliteStore } from "./store/index.js";
+import { openPostgresStore, openSqliteStore } from "./store/index.js";
 import type { Store } from "./store/store.js";
 
 /** Workflow states that end a run, counted by outcome. */
@@ -67,7 +67,11 @@ export async function connectRailway(config: Config, options: { demo: boolean; l
   return { api, projectId, demo: false, close: async () => {} };
 }
 
-export function openStore(config: Config, options: { demo: boolean }): Store {
+/** PostgreSQL when DATABASE_URL is set (replicas share it), else the embedded SQLite file. */
+export async function openStore(config: Config, options: { demo: boolean; log?: Logger }): Promise<Store> {
+  if (config.databaseUrl && !options.demo) {
+    return openPostgresStore({ connectionString: config.databaseUrl, ...(options.log ? { log: options.log } : {}) });
+  }
   // The demo keeps its own file so trying it never mixes with a real project's audit log.
   const file = options.demo ? path.join(path.dirname(config.sqlitePath), "demo.db") : config.sqlitePath;
   return openSqliteStore({ path: file });
@@ -116,7 +120,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   // The demo's world runs on the simulator's (faster) clock; so must everything that waits on it.
   const clock = options.clock ?? railway?.simulator?.clock ?? systemClock;
-  const store = openStore(config, { demo: options.demo });
+  const store = await openStore(config, { demo: options.demo, log });
   const messengers = new MessengerRegistry();
   const workflows = railway
     ? new WorkflowEngine({

@@ -90,8 +90,8 @@ program
   .action(async (options: { since: string; json?: boolean; demo?: boolean }) => {
     const { auditCommand } = await import("./cli/status.js");
     const { openStore } = await import("./app.js");
-    const { config } = setup();
-    const store = openStore(config, { demo: Boolean(options.demo) });
+    const { config, log } = setup();
+    const store = await openStore(config, { demo: Boolean(options.demo), log });
     try {
       await auditCommand(store, options);
     } finally {

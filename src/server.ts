@@ -14,6 +14,7 @@ import type { WatcherRouting } from "./core/watcher/index.js";
 import { createHttpServer, type Route } from "./http/server.js";
 import { createWebhookHandler, WEBHOOK_PATH_PREFIX } from "./http/webhooks.js";
 import { createMetrics } from "./metrics.js";
+import { LeaderElector } from "./store/index.js";
 
 const connectHelp = [
   "To put railcache in your team chat:",
@@ -78,13 +79,14 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   const log = createLogger({ level: config.logLevel });
   const metrics = createMetrics();
   const routing = warningRouting(config);
+  const instanceId = `${hostname()}:${process.pid}`;
   const runtime = await createRuntime({
     config,
     log,
     demo: false,
     requireRailway: false,
     metrics,
-    instanceId: `${hostname()}:${process.pid}`,
+    instanceId,
     ...(routing ? { watch: { routing } } : {}),
   });
   if (!runtime.railway) log.warn({ event: "railway.missing" }, "No Railway token: questions work; status, clear, redeploy and warnings are off");
@@ -93,7 +95,6 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   const ready: Record<string, boolean> = {};
   const routes: Route[] = [];
   const stops: (() => Promise<void>)[] = [];
-  const background = new AbortController();
   const http = createHttpServer({
     metrics,
     log,
@@ -104,6 +105,9 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     },
   });
   try {
+    // Listen first: the platform's health check must pass while Slack and Discord connect.
+    const port = await http.listen(config.port, config.host);
+    log.info({ event: "http.listening", port }, `listening on ${config.host}:${port} (/healthz, /readyz, /metrics)`);
     if (config.slack) {
       ready.slack = false;
       const slack = await startSlack(config, runtime);
@@ -119,18 +123,15 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     if (runtime.watcher && config.webhookSecret) {
       routes.push({ method: "POST", prefix: WEBHOOK_PATH_PREFIX, handler: createWebhookHandler({ secret: config.webhookSecret, watcher: runtime.watcher, log }) });
     }
-    const port = await http.listen(config.port, config.host);
-    log.info({ event: "http.listening", port }, `listening on ${config.host}:${port} (/healthz, /readyz, /metrics)`);
     const recovered = await runtime.workflows?.recover();
     if (recovered && (recovered.resumed.length || recovered.expired.length)) log.info({ event: "workflow.recovered", ...recovered }, "recovered unfinished workflows");
   } catch (error) {
-    await Promise.allSettled(stops.map((stop) => stop()));
-    await http.close(1_000);
+    await Promise.allSettled([...stops.map((stop) => stop()), http.close(1_000)]);
     await runtime.close();
     throw error;
   }
 
-  void runtime.watcher?.run(background.signal);
+  const stopWatching = watchWhileLeader(runtime, instanceId);
   // Prompts expire on their own schedule, not only when someone clicks.
   const housekeeping = setInterval(() => {
     void runtime.workflows?.expireOverdue().catch((error: unknown) => log.warn({ event: "workflow.expire_failed", err: error }, "could not expire prompts"));
@@ -142,10 +143,9 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     const shutdown = (signal: string) => {
       log.info({ event: "shutdown", signal }, "draining in-flight work");
       clearInterval(housekeeping);
-      background.abort();
       void (async () => {
-        await Promise.allSettled(stops.map((stop) => stop()));
-        await http.close();
+        // /readyz turns 503 at once while chat connections finish what they are doing.
+        await Promise.allSettled([stopWatching(), ...stops.map((stop) => stop()), http.close()]);
         await runtime.close();
         log.info({ event: "shutdown.done" }, "stopped");
         resolve();
@@ -154,6 +154,31 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   });
+}
+
+/**
+ * Several replicas may run on one database: only the holder of the watcher lease polls and
+ * posts warnings. Returns a function that stops watching and hands the lease back.
+ */
+function watchWhileLeader(runtime: Runtime, instanceId: string): () => Promise<void> {
+  const watcher = runtime.watcher;
+  if (!watcher) return async () => {};
+  const elector = new LeaderElector({ store: runtime.store, name: "watcher", holder: instanceId, ttlMs: 30_000, log: runtime.log });
+  let running: AbortController | undefined;
+  elector.onChange((leader) => {
+    runtime.log.info({ event: "watcher.leader", leader, instanceId }, leader ? "this replica watches deploys" : "another replica watches deploys");
+    running?.abort();
+    running = undefined;
+    if (leader) {
+      running = new AbortController();
+      void watcher.run(running.signal);
+    }
+  });
+  elector.start();
+  return async () => {
+    running?.abort();
+    await elector.stop();
+  };
 }
 
 async function startSlack(config: Config, runtime: Runtime): Promise<{ stop: () => Promise<void>; requestListener: RequestListener | undefined }> {

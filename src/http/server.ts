@@ -29,6 +29,7 @@ export interface Route {
 export interface HttpServerOptions {
   metrics: Pick<Metrics, "registry">;
   readiness: () => Promise<Readiness>;
+  /** Read on every request, so a route pushed after `listen()` (once Slack is up) is served. */
   routes?: Route[];
   log: Logger;
   /** A readiness probe slower than this counts as not ready (default 3 s). */

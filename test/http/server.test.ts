@@ -151,6 +151,14 @@ describe("mounted routes", () => {
     expect((await fetch(`${base}/slack/events`, { method: "POST" })).status).toBe(202);
   });
 
+  it("serves a route added to the routes list after listen()", async () => {
+    const routes: Route[] = [];
+    await start({ routes });
+    expect((await fetch(`${base}/webhooks/railway/abc`, { method: "POST" })).status).toBe(404);
+    routes.push(echo);
+    expect((await fetch(`${base}/webhooks/railway/abc`, { method: "POST" })).status).toBe(202);
+  });
+
   it("answers 405 when the path matches but the method does not", async () => {
     await start({ routes: [echo] });
     const response = await fetch(`${base}/webhooks/railway/abc`);

@@ -136,4 +136,14 @@ describe("PostgreSQL store connection errors", () => {
     expect(message).not.toContain(connectionString);
     expect(JSON.stringify(error)).not.toContain("s3cret-pw");
   });
+
+  it("refuses a connection string that is not a postgres:// URL without echoing it", async () => {
+    const error = await openPostgresStore({ connectionString: "host=db dbname=rail password=s3cret-pw" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PostgresConnectionError);
+    expect((error as Error).message).toMatch(/must look like postgres:\/\//);
+    expect((error as Error).message).not.toContain("s3cret-pw");
+  });
 });
