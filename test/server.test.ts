@@ -69,7 +69,9 @@ beforeAll(async () => {
   });
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  // Liveness comes first (the port opens before Slack connects); requests wait for readiness.
   await waitFor(async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok === true, "/healthz");
+  await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null))?.ok === true, "/readyz");
 }, 60_000);
 
 afterAll(async () => {
