@@ -10,23 +10,9 @@ import type { Clock } from "../src/core/ports.js";
 import { Watcher } from "../src/core/watcher/index.js";
 import { silentLogger } from "../src/log.js";
 import { RailwayClient } from "../src/railway/client.js";
-import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, World } from "../src/railway/simulator/index.js";
+import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator } from "../src/railway/simulator/index.js";
 import { openSqliteStore } from "../src/store/index.js";
-
-const hour = 60 * 60 * 1000;
-
-function bigWorld(now: number): World {
-  const world = new World({ now: now - 3 * hour });
-  const project = world.addProject("big-shop", { id: DEMO_PROJECT_ID });
-  const envs = [world.addEnvironment(project.id, "production"), world.addEnvironment(project.id, "staging")];
-  for (let i = 1; i <= 50; i += 1) {
-    const id = String(i).padStart(2, "0");
-    const service = world.addService(project.id, `svc-${id}`, { commits: [{ hash: id.repeat(20), message: "Initial", author: "Dana", branch: "main" }] });
-    for (const env of envs) world.deploy(service.id, env.id);
-  }
-  world.advance(3 * hour);
-  return world;
-}
+import { bigWorld, hour } from "./support.js";
 
 export async function benchWatcherBudget(): Promise<{ requestsPerHour: number; polls: number }> {
   const sim = await startSimulator({ world: bigWorld(Date.parse("2026-11-25T09:00:00Z")) });

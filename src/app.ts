@@ -10,13 +10,13 @@ import { Watcher, type WatcherRouting, type WatcherRulesInput } from "./core/wat
 import type { AnswerEngine } from "./core/kb/types.js";
 import { MessengerRegistry } from "./core/messengers.js";
 import { loadPolicyFile } from "./core/policy/index.js";
-import type { Policy } from "./core/policy/policy.js";
+import type { Policy, WatcherPolicy } from "./core/policy/policy.js";
 import { systemClock, type Clock } from "./core/ports.js";
 import { WorkflowEngine, type WorkflowTimeouts } from "./core/workflow/engine.js";
 import { openKnowledge } from "./knowledge.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
-import { RailwayClient } from "./railway/client.js";
+import { RailwayClient, type RailwayClientOptions } from "./railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "./railway/simulator/index.js";
 import { RailwayError, type RailwayApi } from "./railway/types.js";
 import { openPostgresStore, openSqliteStore } from "./store/index.js";
@@ -47,16 +47,20 @@ export interface RailwayConnection {
 }
 
 /** Connects to Railway (or, with `demo`, to the simulated demo-shop project). */
-export async function connectRailway(config: Config, options: { demo: boolean; log: Logger; clock?: Clock }): Promise<RailwayConnection> {
+export async function connectRailway(
+  config: Config,
+  options: { demo: boolean; log: Logger; clock?: Clock; onRequest?: RailwayClientOptions["onRequest"] },
+): Promise<RailwayConnection> {
+  const onRequest = options.onRequest ? { onRequest: options.onRequest } : {};
   if (options.demo) {
     // Ten times faster than life, so a demo cache clear finishes in seconds, not minutes.
     const simulator = await startSimulator({ autoAdvance: true, speed: 10 });
-    const api = new RailwayClient({ endpoint: simulator.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", log: options.log, clock: simulator.clock });
+    const api = new RailwayClient({ endpoint: simulator.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", log: options.log, clock: simulator.clock, ...onRequest });
     return { api, projectId: DEMO_PROJECT_ID, simulator, demo: true, close: () => simulator.close() };
   }
   if (!config.railway) throw new NoRailwayError();
   const { token, tokenKind, apiUrl, timeoutMs } = config.railway;
-  const api = new RailwayClient({ endpoint: apiUrl, token, tokenKind, timeoutMs, log: options.log, ...(options.clock ? { clock: options.clock } : {}) });
+  const api = new RailwayClient({ endpoint: apiUrl, token, tokenKind, timeoutMs, log: options.log, ...(options.clock ? { clock: options.clock } : {}), ...onRequest });
   let projectId = config.railway.projectId;
   if (!projectId) {
     // A project token knows its project; an account token without RAILWAY_PROJECT_ID is refused by config.
@@ -100,28 +104,64 @@ export interface RuntimeOptions {
   requireRailway: boolean;
   clock?: Clock;
   timeouts?: Partial<WorkflowTimeouts>;
-  /** Watch deploys and post warnings (the long-running bot; not the CLI). */
-  watch?: { routing: WatcherRouting; pollIntervalMs?: number; rules?: WatcherRulesInput };
+  /** Watch deploys and post warnings (the long-running bot; not the CLI). The policy's [watcher] section fills in the rest. */
+  watch?: WatchSettings;
   instanceId?: string;
   /** Prometheus counters, for the long-running bot. */
   metrics?: Metrics;
 }
 
+export interface WatchSettings {
+  routing: WatcherRouting;
+  pollIntervalMs?: number;
+  rules?: WatcherRulesInput;
+  services?: string[];
+  environments?: string[];
+}
+
+/**
+ * The caller's watch settings (the default channel from the environment) merged with the
+ * policy's [watcher] section: its routes come after the caller's, and what the caller sets wins.
+ */
+export function mergeWatchSettings(watch: WatchSettings, fromPolicy: WatcherPolicy | undefined): WatchSettings {
+  if (!fromPolicy) return watch;
+  const rules: Record<string, unknown> = { ...fromPolicy.rules };
+  for (const [rule, value] of Object.entries(watch.rules ?? {})) {
+    const base = rules[rule];
+    rules[rule] = typeof value === "object" && typeof base === "object" ? { ...base, ...value } : value;
+  }
+  const pollIntervalMs = watch.pollIntervalMs ?? fromPolicy.pollIntervalMs;
+  const services = watch.services ?? fromPolicy.services;
+  const environments = watch.environments ?? fromPolicy.environments;
+  return {
+    routing: { default: watch.routing.default, routes: [...(watch.routing.routes ?? []), ...fromPolicy.routes] },
+    rules: rules as WatcherRulesInput,
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+    ...(services ? { services } : {}),
+    ...(environments ? { environments } : {}),
+  };
+}
+
 /** Wires everything; the caller owns `close()`. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const { config, log } = options;
+  const { config, log, metrics } = options;
   const policy = await loadPolicyFile(config.policyPath, { required: config.policyPathExplicit });
   const answers = openKnowledge(config.kbDir, log);
   let railway: RailwayConnection | undefined;
   try {
-    railway = await connectRailway(config, { demo: options.demo, log, ...(options.clock ? { clock: options.clock } : {}) });
+    railway = await connectRailway(config, {
+      demo: options.demo,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(metrics ? { onRequest: (operation: string, status: string) => metrics.railwayRequests.inc({ operation, status }) } : {}),
+    });
   } catch (error) {
     if (options.requireRailway || !(error instanceof NoRailwayError)) throw error;
   }
   // The demo's world runs on the simulator's (faster) clock; so must everything that waits on it.
   const clock = options.clock ?? railway?.simulator?.clock ?? systemClock;
   const store = await openStore(config, { demo: options.demo, log });
-  const messengers = new MessengerRegistry();
+  const messengers = new MessengerRegistry(metrics ? { onError: (platform) => metrics.chatApiErrors.inc({ platform }) } : {});
   const workflows = railway
     ? new WorkflowEngine({
         store,
@@ -143,18 +183,22 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         },
       })
     : undefined;
+  const watch = options.watch ? mergeWatchSettings(options.watch, policy.watcher) : undefined;
   const watcher =
-    railway && options.watch
+    railway && watch
       ? new Watcher({
           railway: railway.api,
           store,
           projectId: railway.projectId,
           messengers: messengers.byPlatform,
-          routing: options.watch.routing,
+          routing: watch.routing,
           clock,
           log,
-          ...(options.watch.pollIntervalMs ? { pollIntervalMs: options.watch.pollIntervalMs } : {}),
-          ...(options.watch.rules ? { rules: options.watch.rules } : {}),
+          ...(watch.pollIntervalMs ? { pollIntervalMs: watch.pollIntervalMs } : {}),
+          ...(watch.rules ? { rules: watch.rules } : {}),
+          ...(watch.services ? { services: watch.services } : {}),
+          ...(watch.environments ? { environments: watch.environments } : {}),
+          ...(metrics ? { onWarning: (rule: string) => metrics.warningsPosted.inc({ rule }) } : {}),
         })
       : undefined;
   const bot = createBotCore({

@@ -91,6 +91,12 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   });
   if (!runtime.railway) log.warn({ event: "railway.missing" }, "No Railway token: questions work; status, clear, redeploy and warnings are off");
   if (!routing) log.info({ event: "watcher.off" }, "No SLACK_WARN_CHANNEL or DISCORD_WARN_CHANNEL: proactive warnings are off");
+  // A [[watcher.route]] to a platform that is not connected would fail on every card it matches.
+  for (const route of runtime.watcher ? (runtime.policy.watcher?.routes ?? []) : []) {
+    if (!config[route.target.platform as "slack" | "discord"]) {
+      log.warn({ event: "watcher.route_unconnected", service: route.service, environment: route.environment, platform: route.target.platform }, `a [[watcher.route]] in ${runtime.policy.source} posts to ${route.target.platform}, which is not connected`);
+    }
+  }
 
   const ready: Record<string, boolean> = {};
   const routes: Route[] = [];

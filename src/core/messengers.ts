@@ -9,8 +9,12 @@ export class MessengerRegistry implements Messenger {
   /** Live: consumers that take a record (the watcher) see platforms registered later. */
   readonly byPlatform: Partial<Record<Platform, Messenger>> = {};
 
+  /** `onError`: a post or edit failed on that platform (metrics); the error still reaches the caller. */
+  constructor(private readonly options: { onError?: (platform: Platform) => void } = {}) {}
+
   register(platform: Platform, messenger: Messenger): void {
-    this.byPlatform[platform] = messenger;
+    const onError = this.options.onError;
+    this.byPlatform[platform] = onError ? reportingErrors(messenger, () => onError(platform)) : messenger;
   }
 
   has(platform: Platform): boolean {
@@ -30,4 +34,17 @@ export class MessengerRegistry implements Messenger {
     if (!messenger) throw new Error(`No ${platform} connection is running, so the message cannot be delivered there.`);
     return messenger;
   }
+}
+
+function reportingErrors(messenger: Messenger, onError: () => void): Messenger {
+  return {
+    post: (target, reply) => messenger.post(target, reply).catch((error: unknown) => {
+      onError();
+      throw error;
+    }),
+    update: (ref, reply) => messenger.update(ref, reply).catch((error: unknown) => {
+      onError();
+      throw error;
+    }),
+  };
 }

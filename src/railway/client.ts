@@ -20,6 +20,7 @@ import {
   type LogLine,
   type ProjectStatus,
   type RailwayApi,
+  type RailwayErrorKind,
   type RateBudget,
   type TokenInfo,
   type TokenKind,
@@ -45,6 +46,11 @@ export interface RailwayClientOptions {
   log?: Logger;
   /** Backoff jitter source in [0, 1) (tests pass a fixed one). */
   random?: () => number;
+  /**
+   * Called after every HTTP attempt (each retry counts) with the operation name and `ok`, or the
+   * failure kind (`rate_limited`, `unavailable`, `unauthorized`, `bad_response`, ...). For metrics.
+   */
+  onRequest?: (operation: OperationName, status: "ok" | RailwayErrorKind) => void;
 }
 
 /** What a failed attempt was, before it becomes a RailwayError. */
@@ -76,6 +82,7 @@ export class RailwayClient implements RailwayApi {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly random: () => number;
+  private readonly onRequest: (operation: OperationName, status: "ok" | RailwayErrorKind) => void;
   private budget: RateBudget = { limit: null, remaining: null, resetAt: null };
 
   constructor(options: RailwayClientOptions) {
@@ -89,6 +96,7 @@ export class RailwayClient implements RailwayApi {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLogger();
     this.random = options.random ?? Math.random;
+    this.onRequest = options.onRequest ?? (() => {});
   }
 
   rateBudget(): RateBudget {
@@ -227,6 +235,7 @@ export class RailwayClient implements RailwayApi {
       const result = await client.rawRequest<unknown>(operations[name], variables);
       this.log.debug({ event: "railway.request", operation: name, attempt, status: result.status, ms: Date.now() - started });
       const parsed = responseSchemas[name].safeParse(result.data);
+      this.onRequest(name, parsed.success ? "ok" : "bad_response");
       if (!parsed.success) {
         throw new AttemptError({ kind: "bad_response", retryable: false, mayHaveRun: true, messages: [`response did not match: ${parsed.error.issues[0]?.message ?? "?"}`] });
       }
@@ -235,6 +244,7 @@ export class RailwayClient implements RailwayApi {
       if (error instanceof AttemptError) throw error;
       const failure = this.classify(error, answered, controller.signal.aborted);
       this.log.warn({ event: "railway.request_failed", operation: name, attempt, kind: failure.kind, status: failure.status, ms: Date.now() - started });
+      this.onRequest(name, failure.kind);
       throw new AttemptError(failure);
     } finally {
       clearTimeout(timer);

@@ -5,11 +5,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createRuntime, type Runtime } from "../../src/app.js";
+import { createRuntime, type Runtime, type WatchSettings } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import type { WorkflowTimeouts } from "../../src/core/workflow/engine.js";
 import { mutationNames } from "../../src/railway/operations.js";
 import { silentLogger, type Logger } from "../../src/log.js";
+import type { Metrics } from "../../src/metrics.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator, type SimulatorOptions } from "../../src/railway/simulator/index.js";
 
 export interface TestRuntime {
@@ -22,7 +23,16 @@ export interface TestRuntime {
 }
 
 export async function startTestRuntime(
-  options: { policyToml?: string; sim?: SimulatorOptions; log?: Logger; timeouts?: Partial<WorkflowTimeouts>; env?: Record<string, string> } = {},
+  options: {
+    policyToml?: string;
+    sim?: SimulatorOptions;
+    log?: Logger;
+    timeouts?: Partial<WorkflowTimeouts>;
+    env?: Record<string, string>;
+    /** The long-running bot's extras: deploy watching and Prometheus counters. */
+    watch?: WatchSettings;
+    metrics?: Metrics;
+  } = {},
 ): Promise<TestRuntime> {
   const dir = mkdtempSync(path.join(tmpdir(), "railcache-test-"));
   const sim = await startSimulator(options.sim ?? {});
@@ -43,6 +53,8 @@ export async function startTestRuntime(
     requireRailway: true,
     clock: sim.clock,
     timeouts: { pollMs: 2_000, ...options.timeouts },
+    ...(options.watch ? { watch: options.watch } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   return {
     runtime,

@@ -1,5 +1,6 @@
 /** The documented example railcache.toml (for the README and `railcache init`); test/fixtures/policy/railcache.example.toml is the same text, checked by a test. */
-export const examplePolicyToml = "# railcache.toml: who may clear the build cache of, or redeploy, which services.\n" +
+export const examplePolicyToml =
+  "# railcache.toml: who may clear the build cache of, or redeploy, which services.\n" +
   "#\n" +
   "# Without this file railcache is open: anyone in the workspace may ask, clear and redeploy,\n" +
   "# and every clear or redeploy waits for a confirmation click by the person who asked.\n" +
@@ -44,4 +45,34 @@ export const examplePolicyToml = "# railcache.toml: who may clear the build cach
   "[second_approver]\n" +
   "environments = [\"production\"]\n" +
   "users = [\"U0LEAD\"]\n" +
-  "groups = [\"S0OPS\"]\n";
+  "groups = [\"S0OPS\"]\n" +
+  "\n" +
+  "# The deploy watcher: warning cards in SLACK_WARN_CHANNEL (or DISCORD_WARN_CHANNEL).\n" +
+  "# Every setting is optional; the values below are the defaults.\n" +
+  "[watcher]\n" +
+  "# How often Railway is asked for the state of every deploy (slower when its rate limit runs low).\n" +
+  "poll_interval = \"30s\"\n" +
+  "# Which services and environments to watch; leave these out to watch all of them.\n" +
+  "# services = [\"web\", \"worker\"]\n" +
+  "# environments = [\"production\"]\n" +
+  "# After a card about a service in an environment, no new card about it for this long.\n" +
+  "cooldown = \"10m\"\n" +
+  "\n" +
+  "# Each rule is on by default. `rule = false` or `rule = { enabled = false }` turns it off.\n" +
+  "[watcher.rules]\n" +
+  "failures = { log_tail_lines = 200 }          # FAILED/CRASHED: stale-cache warning or plain notice\n" +
+  "no_cache_after = \"2h\"                        # NO_CACHE left set longer than this\n" +
+  "building_after = \"20m\"                       # a deploy stuck in BUILDING longer than this\n" +
+  "approval_after = \"0s\"                        # a deploy waiting in NEEDS_APPROVAL longer than this\n" +
+  "http5xx = { min_count = 10, window = \"5m\", watch_for = \"10m\", check_every = \"5m\" }  # 5xx burst after a deploy\n" +
+  "config_file = true                           # still configured by railway.toml/railway.json\n" +
+  "\n" +
+  "# Routes send a service's or an environment's cards to their own channel; the first match wins.\n" +
+  "# slack_channel: a channel id (C...); discord_channel: a numeric channel id.\n" +
+  "[[watcher.route]]\n" +
+  "service = \"worker\"\n" +
+  "slack_channel = \"C0WORKER\"\n" +
+  "\n" +
+  "[[watcher.route]]\n" +
+  "environment = \"staging\"\n" +
+  "slack_channel = \"C0STAGING\"\n";

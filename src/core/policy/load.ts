@@ -5,7 +5,8 @@
 import { readFile } from "node:fs/promises";
 import TOML from "@iarna/toml";
 import { z } from "zod";
-import { DEFAULT_CONFIRMATION_TTL_MS, DEFAULT_COOLDOWN_MS, defaultPolicy, type Policy } from "./policy.js";
+import type { WatcherRulesInput } from "../watcher/rules.js";
+import { DEFAULT_CONFIRMATION_TTL_MS, DEFAULT_COOLDOWN_MS, defaultPolicy, type Policy, type WatcherPolicy } from "./policy.js";
 
 export class PolicyError extends Error {
   readonly problems: string[];
@@ -37,6 +38,12 @@ const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return ms;
 });
 
+const second = 1000;
+const hour = 3_600_000;
+
+/** A duration between `min` and `max` milliseconds; `range` says so in the message. */
+const durationWithin = (min: number, max: number, range: string) => duration.refine((ms) => ms >= min && ms <= max, `must be between ${range}`);
+
 const name = z.string().trim().min(1, "must not be empty").max(100);
 const nameList = z.array(name);
 const permission = z.enum(["ask", "status", "clear", "redeploy", "audit"]);
@@ -51,12 +58,83 @@ const allowRule = z
   })
   .refine((r) => r.users.length + r.groups.length > 0, { message: 'a rule needs `users` or `groups` (use users = ["*"] for everyone)' });
 
+/**
+ * A watcher rule: `true`/`false`, or a table of its settings with an optional `enabled`.
+ * Booleans become `{ enabled }` first, so unknown keys inside the table are still reported by name.
+ */
+const watcherRule = <S extends z.ZodRawShape>(shape: S) =>
+  z.preprocess(
+    (value) => (typeof value === "boolean" ? { enabled: value } : value),
+    z.strictObject(
+      { enabled: z.boolean().optional(), ...shape },
+      { error: (issue) => (issue.code === "invalid_type" ? "use true, false or a table such as { enabled = false }" : undefined) },
+    ),
+  );
+
+/** Run cross-field checks even when a field has its own error, so every problem is listed at once. */
+const alwaysOnTables = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+
+const ruleAfter = durationWithin(0, 7 * 24 * hour, "0s and 7 days (168h)");
+
+const watcherRulesSchema = z
+  .strictObject({
+    failures: watcherRule({ log_tail_lines: z.int().min(10).max(5000).optional() }).optional(),
+    http5xx: watcherRule({
+      min_count: z.int().min(1).max(10_000).optional(),
+      window: durationWithin(second, hour, "1s and 1h").optional(),
+      watch_for: durationWithin(60 * second, 24 * hour, "1m and 24h").optional(),
+      check_every: durationWithin(30 * second, hour, "30s and 1h").optional(),
+    }).optional(),
+    no_cache: watcherRule({ after: ruleAfter.optional() }).optional(),
+    no_cache_after: ruleAfter.optional(),
+    building: watcherRule({ after: ruleAfter.optional() }).optional(),
+    building_after: ruleAfter.optional(),
+    approval: watcherRule({ after: ruleAfter.optional() }).optional(),
+    approval_after: ruleAfter.optional(),
+    config_file: watcherRule({}).optional(),
+  })
+  .superRefine((rules, ctx) => {
+    for (const rule of ["no_cache", "building", "approval"] as const) {
+      if (rules[rule]?.after !== undefined && rules[`${rule}_after`] !== undefined) {
+        ctx.addIssue({ code: "custom", path: [`${rule}_after`], message: `set either \`${rule}_after\` or \`${rule}.after\`, not both` });
+      }
+    }
+  }, alwaysOnTables);
+
+const watcherRoute = z
+  .strictObject({
+    service: name.optional(),
+    environment: name.optional(),
+    slack_channel: z
+      .string()
+      .regex(/^[CGD][A-Z0-9]{2,}$/, "should be a Slack channel id such as C0123ABCD (channel details > About), not a #name")
+      .optional(),
+    discord_channel: z.string().regex(/^\d{17,20}$/, "should be a numeric Discord channel id (Developer Mode > Copy Channel ID)").optional(),
+  })
+  .superRefine((route, ctx) => {
+    if (route.service === undefined && route.environment === undefined) {
+      ctx.addIssue({ code: "custom", message: "a route needs `service` or `environment` (or both); cards no route matches go to the default warning channel" });
+    }
+    if ((route.slack_channel === undefined) === (route.discord_channel === undefined)) {
+      ctx.addIssue({ code: "custom", message: "a route needs exactly one of `slack_channel` or `discord_channel`" });
+    }
+  }, alwaysOnTables);
+
+const watcherSchema = z.strictObject({
+  poll_interval: durationWithin(5 * second, hour, "5s and 1h").optional(),
+  services: nameList.min(1, "list at least one service, or leave `services` out to watch them all").optional(),
+  environments: nameList.min(1, "list at least one environment, or leave `environments` out to watch them all").optional(),
+  cooldown: durationWithin(0, 24 * hour, "0s and 24h").optional(),
+  rules: watcherRulesSchema.optional(),
+  route: z.array(watcherRoute).optional(),
+});
+
 const policySchema = z.strictObject({
   default_environment: name.default("production"),
   confirmation_ttl: duration
     .refine((ms) => ms >= 10_000 && ms <= 24 * 3_600_000, "must be between 10s and 24h")
-    .default(DEFAULT_CONFIRMATION_TTL_MS / 1000),
-  cooldown: duration.refine((ms) => ms <= 24 * 3_600_000, "must be at most 24h").default(DEFAULT_COOLDOWN_MS / 1000),
+    .default(DEFAULT_CONFIRMATION_TTL_MS), // zod 4: a default is the output (ms), not run through the transform
+  cooldown: duration.refine((ms) => ms <= 24 * 3_600_000, "must be at most 24h").default(DEFAULT_COOLDOWN_MS),
   aliases: z.record(z.string(), name).default({}),
   allow: z.array(allowRule).default([]),
   second_approver: z
@@ -66,6 +144,7 @@ const policySchema = z.strictObject({
       groups: nameList.default([]),
     })
     .default({ environments: [], users: [], groups: [] }),
+  watcher: watcherSchema.optional(),
 });
 
 /** Parse the text of a railcache.toml. Throws a PolicyError listing every problem with its line. */
@@ -103,8 +182,53 @@ export function parsePolicy(text: string, source = "railcache.toml"): Policy {
     aliases,
     allow: p.allow,
     secondApprover: p.second_approver,
+    ...(p.watcher ? { watcher: toWatcherPolicy(p.watcher) } : {}),
     source,
   };
+}
+
+/** The [watcher] section in the watcher's own terms (milliseconds, camelCase, chat targets). */
+function toWatcherPolicy(w: z.infer<typeof watcherSchema>): WatcherPolicy {
+  const r = w.rules ?? {};
+  const rules: WatcherRulesInput = {};
+  const failures = compact({ enabled: r.failures?.enabled, logTailLines: r.failures?.log_tail_lines });
+  if (failures) rules.failures = failures;
+  const http5xx = compact({
+    enabled: r.http5xx?.enabled,
+    minCount: r.http5xx?.min_count,
+    windowMs: r.http5xx?.window,
+    watchForMs: r.http5xx?.watch_for,
+    checkEveryMs: r.http5xx?.check_every,
+  });
+  if (http5xx) rules.http5xx = http5xx;
+  const noCache = compact({ enabled: r.no_cache?.enabled, afterMs: r.no_cache?.after ?? r.no_cache_after });
+  if (noCache) rules.noCache = noCache;
+  const building = compact({ enabled: r.building?.enabled, afterMs: r.building?.after ?? r.building_after });
+  if (building) rules.building = building;
+  const approval = compact({ enabled: r.approval?.enabled, afterMs: r.approval?.after ?? r.approval_after });
+  if (approval) rules.approval = approval;
+  const configFile = compact({ enabled: r.config_file?.enabled });
+  if (configFile) rules.configFile = configFile;
+  if (w.cooldown !== undefined) rules.cooldownMs = w.cooldown;
+  return {
+    ...(w.poll_interval !== undefined ? { pollIntervalMs: w.poll_interval } : {}),
+    ...(w.services ? { services: w.services } : {}),
+    ...(w.environments ? { environments: w.environments } : {}),
+    rules,
+    routes: (w.route ?? []).map((route) => ({
+      ...(route.service !== undefined ? { service: route.service } : {}),
+      ...(route.environment !== undefined ? { environment: route.environment } : {}),
+      target: route.slack_channel !== undefined
+        ? { platform: "slack" as const, channelId: route.slack_channel }
+        : { platform: "discord" as const, channelId: route.discord_channel as string },
+    })),
+  };
+}
+
+/** The object without its undefined values (they would override the watcher's defaults), or null when nothing is left. */
+function compact<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } | null {
+  const kept = Object.entries(values).filter(([, value]) => value !== undefined);
+  return kept.length ? (Object.fromEntries(kept) as { [K in keyof T]?: Exclude<T[K], undefined> }) : null;
 }
 
 /** Load the policy file; a missing file gives the open defaults unless `required` (an explicitly configured path). */
@@ -160,7 +284,8 @@ function keyLocator(text: string): (path: Path) => number | null {
       if (!entry.path.every((p, i) => p === path[i])) continue;
       if (!best || entry.path.length > best.length) best = { length: entry.path.length, line: entry.line };
     }
-    return best?.line ?? null;
+    // A key only ever written as part of a longer header (`[[watcher.route]]`): the first line under it.
+    return best?.line ?? entries.find((entry) => path.every((p, i) => entry.path[i] === p))?.line ?? null;
   };
 }
 

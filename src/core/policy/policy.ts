@@ -4,6 +4,8 @@
  */
 import type { Permission } from "../commands.js";
 import type { Actor } from "../ports.js";
+import type { WatcherRulesInput } from "../watcher/rules.js";
+import type { WatcherRoute } from "../watcher/watcher.js";
 
 export interface AllowRule {
   permissions: Permission[];
@@ -21,6 +23,19 @@ export interface Approvers {
   groups: string[];
 }
 
+/** The [watcher] section: what the deploy watcher polls, its rules, and where its cards go. */
+export interface WatcherPolicy {
+  pollIntervalMs?: number;
+  /** Service names to watch; all when absent. */
+  services?: string[];
+  /** Environment names to watch; all when absent. */
+  environments?: string[];
+  /** Only what the file sets; the watcher's defaults fill in the rest. */
+  rules: WatcherRulesInput;
+  /** Tried in order; a card no route matches goes to the default warning channel. */
+  routes: WatcherRoute[];
+}
+
 export interface Policy {
   defaultEnvironment: string;
   confirmationTtlMs: number;
@@ -29,6 +44,8 @@ export interface Policy {
   aliases: Record<string, string>;
   allow: AllowRule[];
   secondApprover: Approvers & { environments: string[] };
+  /** Present when the file has a [watcher] section. */
+  watcher?: WatcherPolicy;
   /** Where it came from: a file path, or "defaults". */
   source: string;
 }

@@ -1,5 +1,5 @@
 /** The deploy watcher: public surface. */
-export { Watcher, type WatcherOptions, type WatcherRoute, type WatcherRouting, type DeploymentHint, type HintOutcome } from "./watcher.js";
+export { Watcher, type WatcherOptions, type WatcherRoute, type WatcherRouting, type DeploymentHint, type HintOutcome, type WarningRule } from "./watcher.js";
 export { nextPollDelay, type PollDelayOptions } from "./poll-delay.js";
 export {
   CONFIG_AS_CODE_CUTOFF,

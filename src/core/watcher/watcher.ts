@@ -54,6 +54,8 @@ export interface WatcherOptions {
   services?: string[];
   /** Environment names to watch (all when absent). */
   environments?: string[];
+  /** Called once for every new card posted (not for edits), with the rule that raised it (metrics). */
+  onWarning?: (rule: WarningRule) => void;
 }
 
 /** What a webhook body says, as a hint only: the deployment is re-fetched before anyone is warned. */
@@ -70,6 +72,9 @@ export interface DeploymentHint {
 export type HintOutcome = "accepted" | "duplicate" | "stale" | "other_project";
 
 type CardKind = "stale_cache" | "failure" | "http5xx" | "building" | "approval" | "status";
+
+/** The rule behind a posted card: a deployment card's kind, or a per-service reminder. */
+export type WarningRule = CardKind | "no_cache" | "config_file";
 
 interface DeploymentState {
   status: DeploymentStatus;
@@ -124,6 +129,7 @@ export class Watcher {
   private readonly pollIntervalMs: number;
   private readonly services: Set<string> | null;
   private readonly environments: Set<string> | null;
+  private readonly onWarning: (rule: WarningRule) => void;
   /** Names and config files from the last poll, for webhook hints and buttons. */
   private readonly instances = new Map<string, ServiceInstanceStatus>();
   private readonly locks = new Map<string, Promise<void>>();
@@ -141,6 +147,7 @@ export class Watcher {
     this.pollIntervalMs = options.pollIntervalMs ?? 30_000;
     this.services = options.services ? new Set(options.services.map((s) => s.toLowerCase())) : null;
     this.environments = options.environments ? new Set(options.environments.map((s) => s.toLowerCase())) : null;
+    this.onWarning = options.onWarning ?? (() => {});
   }
 
   /** Polls until `signal` aborts, waiting `nextPollDelay` between cycles. Errors are logged, never thrown. */
@@ -298,7 +305,7 @@ export class Watcher {
       }
 
       const card = await this.cardFor(deployment, instance, state, changed, now);
-      if (card && !(await this.deliver(deployment.id, instance, card.reply, state))) return; // retried next cycle
+      if (card && !(await this.deliver(deployment.id, instance, card.kind, card.reply, state))) return; // retried next cycle
       // A status-only edit keeps the title of the card it updates, so "Earlier: ..." names the real news.
       if (card) state.card = { kind: card.kind === "status" && state.card ? state.card.kind : card.kind, status: deployment.status, title: card.kind === "status" && state.card ? state.card.title : card.reply.title };
       if (changed || card) await this.saveState(stateKey, state);
@@ -348,7 +355,7 @@ export class Watcher {
    * Shows `reply` as the deployment's one card: edits it when it exists; posts it otherwise
    * unless muted or cooling down. False when posting must be retried later.
    */
-  private async deliver(deploymentId: string, instance: InstanceRef, reply: Reply, state: DeploymentState): Promise<boolean> {
+  private async deliver(deploymentId: string, instance: InstanceRef, kind: CardKind, reply: Reply, state: DeploymentState): Promise<boolean> {
     const existing = await this.messageRef(keys.card(deploymentId));
     if (existing) {
       await this.update(existing, reply);
@@ -367,6 +374,7 @@ export class Watcher {
     if (!(await this.store.claimOnce(keys.postLock(deploymentId), postLockMs))) return false;
     const target = this.route(instance);
     const posted = await this.post(target, reply);
+    this.onWarning(kind);
     await this.store.setMessageRef(keys.card(deploymentId), posted as unknown as JsonObject);
     await this.store.setCooldown(keys.cooldown(instance.serviceId, instance.environmentId), this.clock.now() + this.rules.cooldownMs);
     this.log.info({ event: "watcher.card_posted", deploymentId, service: instance.serviceName, environment: instance.environmentName, title: reply.title }, "card posted");
@@ -417,7 +425,7 @@ export class Watcher {
       const stateKey = keys.deployment(deployment.id);
       const state = ((await this.store.kvGet(stateKey)) as unknown as DeploymentState | null) ?? { status: deployment.status, statusSince: now, card: null };
       const reply = fiveXxCard(watch.instance, deployment, burst);
-      if (await this.deliver(deployment.id, watch.instance, reply, state)) {
+      if (await this.deliver(deployment.id, watch.instance, "http5xx", reply, state)) {
         await this.saveState(stateKey, { ...state, card: { kind: "http5xx", status: deployment.status, title: reply.title } });
       }
     });
@@ -448,6 +456,7 @@ export class Watcher {
     if (await this.isMuted(instance)) return;
     if (!(await this.store.claimOnce(`${key}:post`, postLockMs))) return;
     const posted = await this.post(this.route(instance), noCacheCard(instance, now - mark.since));
+    this.onWarning("no_cache");
     await this.store.setMessageRef(keys.noCacheCard(instance.serviceId, instance.environmentId), posted as unknown as JsonObject);
     await this.store.kvSet(key, { ...mark, reminded: true } as unknown as JsonObject);
     this.log.info({ event: "watcher.no_cache_reminder", service: instance.serviceName, environment: instance.environmentName }, "NO_CACHE reminder posted");
@@ -458,6 +467,7 @@ export class Watcher {
     if (await this.store.kvGet(key)) return;
     if (!(await this.store.claimOnce(`${key}:post`, postLockMs))) return;
     const posted = await this.post(this.route(instance), configFileCard(instance, file, this.clock.now()));
+    this.onWarning("config_file");
     await this.store.kvSet(key, { file, ref: posted as unknown as JsonObject });
     this.log.info({ event: "watcher.config_file_warning", service: instance.serviceName, file }, "config-as-code warning posted");
   }

@@ -1,0 +1,142 @@
+/**
+ * Slash-command ack latency under 200 concurrent signed requests: railcache as deployed
+ * (`node dist/cli.js start`, Slack HTTP mode on the shared port, the real BotCore over the
+ * Railway simulator) against a bare Bolt app that only acks (bench/bare-bolt.ts), each in its
+ * own process, in alternating rounds after a warm-up. The load, the fake Slack and the
+ * simulator stay in this process, so neither server pays for them.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { botScopes } from "../src/adapters/slack/manifest.js";
+import { startSimulator } from "../src/railway/simulator/index.js";
+import { signRequest, slashCommandBody } from "../test/fakes/slack/requests.js";
+import { startFakeSlack, type FakeSlack } from "../test/fakes/slack/server.js";
+import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, freePort, root, startServerChild, summarize, waitFor } from "./support.js";
+
+export interface AckBenchResult {
+  railcache: { p50Ms: number; p99Ms: number; n: number };
+  bolt: { p50Ms: number; p99Ms: number; n: number };
+  /** railcache p99 / bare Bolt p99. */
+  ratio: number;
+  concurrency: number;
+  rounds: number;
+}
+
+interface Target {
+  url: string;
+  /** Resolves once the work started by the requests sent so far has landed in Slack. */
+  settle(sent: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `concurrency` signed `/railcache <text>` requests at once; the response times (the acks) in ms. */
+async function round(url: string, concurrency: number, text: string): Promise<number[]> {
+  const requests = Array.from({ length: concurrency }, () => {
+    const { body, contentType } = slashCommandBody({ text });
+    return { body, headers: { "content-type": contentType, ...signRequest(BENCH_SIGNING_SECRET, body) } };
+  });
+  return Promise.all(
+    requests.map(async ({ body, headers }) => {
+      const start = performance.now();
+      const res = await fetch(url, { method: "POST", headers, body });
+      const elapsed = performance.now() - start;
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+      return elapsed;
+    }),
+  );
+}
+
+async function startBareBolt(slack: FakeSlack): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench", "bare-bolt.ts")], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", BOT_TOKEN: BENCH_BOT_TOKEN, SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  try {
+    await waitFor(() => {
+      if (child.exitCode !== null) throw new Error(`bare Bolt exited with ${child.exitCode}:\n${output}`);
+      return output.includes("listening");
+    }, "the bare Bolt app", 20_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}/slack/events`, settle: async () => {}, stop };
+}
+
+export async function benchSlackAck(options: { concurrency?: number; rounds?: number; text?: string } = {}): Promise<AckBenchResult> {
+  const concurrency = options.concurrency ?? 200;
+  const rounds = options.rounds ?? 5;
+  const text = options.text ?? "help";
+  const slack = await startFakeSlack({ botToken: BENCH_BOT_TOKEN, scopes: botScopes(), channels: ["C0GENERAL"] });
+  const sim = await startSimulator({ autoAdvance: true });
+  const stops: (() => Promise<void>)[] = [() => sim.close(), () => slack.stop()];
+  try {
+    const server = await startServerChild({ slackApiUrl: slack.apiUrl, railwayUrl: sim.url });
+    stops.unshift(server.stop);
+    const replies = () => slack.callsTo("chat.postEphemeral").length + slack.callsTo("chat.postMessage").length;
+    const railcache: Target = {
+      url: `${server.base}/slack/events`,
+      // Replies are posted after the ack: let them land before the other app's round.
+      settle: (sent) => waitFor(() => replies() >= sent, `${sent} replies from railcache`, 20_000, 20),
+      stop: server.stop,
+    };
+    const bolt = await startBareBolt(slack);
+    stops.unshift(bolt.stop);
+
+    const samples = new Map<Target, number[]>([
+      [railcache, []],
+      [bolt, []],
+    ]);
+    const sent = new Map<Target, number>([
+      [railcache, 0],
+      [bolt, 0],
+    ]);
+    const run = async (target: Target, keep: boolean) => {
+      const times = await round(target.url, concurrency, text);
+      sent.set(target, (sent.get(target) ?? 0) + concurrency);
+      await target.settle(sent.get(target) ?? 0);
+      if (keep) samples.get(target)?.push(...times);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    };
+    // Warm-up (JIT, connection pools), then a-b, b-a, ... so drift in machine load hits both alike.
+    await run(railcache, false);
+    await run(bolt, false);
+    for (let i = 0; i < rounds; i += 1) {
+      for (const target of i % 2 === 0 ? [railcache, bolt] : [bolt, railcache]) await run(target, true);
+    }
+    const a = summarize(samples.get(railcache) ?? []);
+    const b = summarize(samples.get(bolt) ?? []);
+    return {
+      railcache: { p50Ms: a.p50, p99Ms: a.p99, n: a.n },
+      bolt: { p50Ms: b.p50, p99Ms: b.p99, n: b.n },
+      ratio: a.p99 / b.p99,
+      concurrency,
+      rounds,
+    };
+  } finally {
+    for (const stop of stops) await stop();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const r = await benchSlackAck();
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  console.log(`ack, ${r.concurrency} concurrent x ${r.rounds} rounds: railcache p50 ${ms(r.railcache.p50Ms)} p99 ${ms(r.railcache.p99Ms)}; bare Bolt p50 ${ms(r.bolt.p50Ms)} p99 ${ms(r.bolt.p99Ms)}; p99 ratio ${r.ratio.toFixed(2)}`);
+}

@@ -1,0 +1,148 @@
+/** Helpers shared by the benchmarks: percentiles, a big simulated project, free ports, the real server as a child. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, World } from "../src/railway/simulator/index.js";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const hour = 60 * 60 * 1000;
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+export function summarize(samples: number[]): { p50: number; p99: number; max: number; n: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0, n: sorted.length };
+}
+
+/** The demo project id with `services` services (svc-01 ...), each deployed once to production and staging, three hours ago. */
+export function bigWorld(now: number, services = 50): World {
+  const world = new World({ now: now - 3 * hour });
+  const project = world.addProject("big-shop", { id: DEMO_PROJECT_ID });
+  const envs = [world.addEnvironment(project.id, "production"), world.addEnvironment(project.id, "staging")];
+  for (let i = 1; i <= services; i += 1) {
+    const id = String(i).padStart(2, "0");
+    const service = world.addService(project.id, `svc-${id}`, { commits: [{ hash: id.repeat(20), message: "Initial", author: "Dana", branch: "main" }] });
+    for (const env of envs) world.deploy(service.id, env.id);
+  }
+  world.advance(3 * hour);
+  return world;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean> | boolean, what: string, ms = 20_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+export interface ServerChild {
+  child: ChildProcess;
+  base: string;
+  /** Everything the child wrote, for error messages. */
+  output(): string;
+  /** Resident set size of the child in bytes, from `ps` (the kernel's figure, not the child's own). */
+  rss(): Promise<number>;
+  /** SIGTERM, then SIGKILL after 5 s; removes the temp dir. */
+  stop(): Promise<void>;
+}
+
+export const BENCH_BOT_TOKEN = "xoxb-4242-4242-bench-bot-token";
+export const BENCH_SIGNING_SECRET = "bench0123456789abcdef0123456789ab";
+export const BENCH_WEBHOOK_SECRET = "wh-bench-secret-0123456789abcdef0123";
+
+/**
+ * `node dist/cli.js start` as deployed: Slack in HTTP mode against `slackApiUrl`, Railway against
+ * `railwayUrl` (the demo account token), SQLite in a temp dir, all on one free 127.0.0.1 port.
+ */
+export async function startServerChild(options: {
+  slackApiUrl: string;
+  railwayUrl: string;
+  warnChannel?: string;
+  logLevel?: string;
+  /** Extra node flags, e.g. `--cpu-prof` to profile the server. */
+  nodeArgs?: string[];
+  /** The CLI to run (default dist/cli.js), e.g. another build to compare. */
+  cli?: string;
+}): Promise<ServerChild> {
+  const dir = mkdtempSync(path.join(tmpdir(), "railcache-bench-server-"));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let output = "";
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? path.join(root, "dist", "cli.js"), "start"], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+      SLACK_API_URL: options.slackApiUrl,
+      ...(options.warnChannel ? { SLACK_WARN_CHANNEL: options.warnChannel, RAILCACHE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET } : {}),
+      RAILWAY_API_TOKEN: DEMO_ACCOUNT_TOKEN,
+      RAILWAY_PROJECT_ID: DEMO_PROJECT_ID,
+      RAILWAY_API_URL: options.railwayUrl,
+      RAILCACHE_DB: path.join(dir, "railcache.db"),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: options.logLevel ?? "info",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  // Drain the pipes (a full pipe would stall the child), keeping only the tail for errors.
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`railcache start exited with ${child.exitCode}:\n${output}`);
+      const res = await fetch(`${base}/readyz`).catch(() => null);
+      return res?.status === 200;
+    }, "railcache start to be ready", 30_000, 100);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    child,
+    base,
+    output: () => output,
+    rss: () => rssOf(child.pid as number),
+    stop,
+  };
+}
+
+/** RSS in bytes of a process, from `ps -o rss=` (KiB). */
+export async function rssOf(pid: number): Promise<number> {
+  const ps = spawn("ps", ["-o", "rss=", "-p", String(pid)], { stdio: ["ignore", "pipe", "ignore"] });
+  let text = "";
+  ps.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  await new Promise<void>((resolve) => ps.once("close", () => resolve()));
+  const kib = Number(text.trim());
+  if (!Number.isFinite(kib) || kib <= 0) throw new Error(`could not read the RSS of process ${pid}`);
+  return kib * 1024;
+}
