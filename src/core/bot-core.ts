@@ -3,7 +3,7 @@
  * to status, the workflow engine or the audit log, and button clicks to the same places.
  */
 import type { Logger } from "../log.js";
-import type { RailwayApi } from "../railway/types.js";
+import type { ProjectStatus, RailwayApi } from "../railway/types.js";
 import { RailwayError } from "../railway/types.js";
 import type { Store } from "../store/store.js";
 import { auditReply, listAuditEntries, parseSince } from "./audit.js";
@@ -37,6 +37,7 @@ export interface BotCoreDeps {
 }
 
 const NAMES_TTL_MS = 30_000;
+const STATUS_REUSE_MS = 2_000;
 const auditUsage = usageOf(commands.find((c) => c.name === "audit") as (typeof commands)[number]);
 const DEFAULT_AUDIT_SINCE = "7d";
 
@@ -50,6 +51,23 @@ const noRailway: Reply = {
 export function createBotCore(deps: BotCoreDeps): BotCore {
   const { answers, log } = deps;
   let names: { at: number; services: string[]; envs: string[] } | undefined;
+  let recentStatus: { at: number; value: Promise<ProjectStatus> } | undefined;
+
+  /**
+   * One projectStatus request serves every status, picker and autocomplete asked within a couple
+   * of seconds: a burst of `/railcache status` costs one request of the rate budget, not fifty.
+   */
+  function projectStatus(railway: NonNullable<BotCoreDeps["railway"]>): Promise<ProjectStatus> {
+    const now = deps.clock.now();
+    if (recentStatus && now - recentStatus.at < STATUS_REUSE_MS) return recentStatus.value;
+    const value = railway.api.projectStatus(railway.projectId);
+    const entry = { at: now, value };
+    recentStatus = entry;
+    value.catch(() => {
+      if (recentStatus === entry) recentStatus = undefined;
+    });
+    return value;
+  }
 
   async function ask(text: string): Promise<TrackedReply> {
     if (!text.trim()) return help();
@@ -98,8 +116,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   async function status(args: Record<string, string>): Promise<Reply> {
-    return withRailway(async ({ api, projectId }) => {
-      const project = await api.projectStatus(projectId);
+    return withRailway(async (railway) => {
+      const project = await projectStatus(railway);
       return statusReply(project, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
     });
   }
@@ -118,8 +136,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
 
   /** A knowledge-base button that did not know the service: offer one button per service. */
   async function servicePicker(kind: WorkflowKind): Promise<Reply> {
-    return withRailway(async ({ api, projectId }) => {
-      const project = await api.projectStatus(projectId);
+    return withRailway(async (railway) => {
+      const project = await projectStatus(railway);
       const env = deps.policy.defaultEnvironment;
       const candidates = project.instances.filter((i) => i.environmentName === env);
       const shown = (candidates.length ? candidates : project.instances).slice(0, 10);
@@ -150,9 +168,9 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if (!warnings) return notWatching;
     const who = ctx.actor.displayName ?? ctx.actor.userId;
     if (kind === "mute") return warnings.handleAction(kind, value, who);
-    return withRailway(async ({ api, projectId }) => {
+    return withRailway(async (railway) => {
       const [serviceId, environmentId] = value.split("@");
-      const instance = (await api.projectStatus(projectId)).instances.find((i) => i.serviceId === serviceId && i.environmentId === environmentId);
+      const instance = (await projectStatus(railway)).instances.find((i) => i.serviceId === serviceId && i.environmentId === environmentId);
       if (!instance) return { title: "That service is gone", body: "Railway no longer lists that service in that environment.", tone: "warning", private: true };
       const decision = decide(deps.policy, ctx.actor, "redeploy", instance.serviceName, instance.environmentName);
       if (!decision.allowed) return { title: "Not allowed", body: escapeMentions(decision.reason), tone: "error", private: true };
@@ -232,7 +250,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       const now = deps.clock.now();
       if (!names || now - names.at > NAMES_TTL_MS) {
         try {
-          const project = await deps.railway.api.projectStatus(deps.railway.projectId);
+          const project = await projectStatus(deps.railway);
           names = {
             at: now,
             services: [...new Set(project.instances.map((i) => i.serviceName))].sort(),

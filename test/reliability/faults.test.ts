@@ -209,11 +209,7 @@ describe("Discord rate-limiting the status message edits during a workflow", () 
       fake.rateLimitNext("PATCH", new RegExp(`^/channels/${channelId}/messages/`), 100, 6);
       const click = fake.clickButton({ member: alice, messageId, customId: confirmId! });
       await fake.waitForCall((c) => c.path.startsWith(`/interactions/${click.id}/`));
-      const wf = await waitFor(async () => {
-        const all = await t.runtime.store.listUnfinished();
-        return all.length === 0 ? true : undefined;
-      }, "no unfinished workflow");
-      expect(wf).toBe(true);
+      await waitFor(async () => ((await t.runtime.store.listUnfinished()).length === 0 ? true : undefined), "the workflow to finish");
       await t.runtime.workflows!.idle();
       expect(noCacheOn(t.sim, "web", "production")).toBeUndefined();
       expect(deploymentsSince(t.sim, start)).toHaveLength(1);

@@ -15,6 +15,7 @@ import {
   type RespondFn,
 } from "@slack/bolt";
 import type { BotCore, RequestContext, TrackedReply } from "../../core/bot.js";
+import { answersInstantly } from "../../core/commands.js";
 import type { Actor, ChatTarget, MessageRef } from "../../core/ports.js";
 import type { Reply } from "../../core/reply.js";
 import type { Logger } from "../../log.js";
@@ -223,10 +224,23 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
   }
 
   app.command(slashCommand, async ({ ack, command, respond }) => {
-    await ack();
+    const text = unescapeSlack(command.text);
     const origin: Origin = { userId: command.user_id, displayName: command.user_name, target: { platform: "slack", channelId: command.channel_id } };
+    if (answersInstantly(text)) {
+      // Questions, help and usage errors take a millisecond and no I/O: answer in the ack itself,
+      // which saves a Web API call and works in channels the bot is not in.
+      const ctx: RequestContext = { actor: { platform: "slack", userId: command.user_id, displayName: command.user_name, groups: [] }, target: origin.target };
+      log.info({ event: "slack.command", channel: command.channel_id, user: command.user_id, sub: text.split(/\s/)[0], inAck: true }, "Slash command");
+      const reply = await bot.command(text, ctx).catch((error: unknown) => {
+        log.error({ event: "slack.command.failed", ...errorSummary(error) }, "Slack request failed");
+        return failureReply;
+      });
+      const message = renderBlocks(reply);
+      await ack({ response_type: reply.private ? "ephemeral" : "in_channel", text: message.text, blocks: message.blocks });
+      return;
+    }
+    await ack();
     afterAck("command", origin, async (ctx) => {
-      const text = unescapeSlack(command.text);
       log.info({ event: "slack.command", channel: command.channel_id, user: command.user_id, sub: text.split(/\s/)[0] }, "Slash command");
       await deliverCommandReply(await bot.command(text, ctx), ctx, respond);
     });

@@ -16,9 +16,6 @@ function buttons(call: RecordedCall | undefined): AnyBlock[] {
   return blocks.filter((b) => b.type === "actions").flatMap((b) => b.elements as AnyBlock[]);
 }
 
-function allText(call: RecordedCall | undefined): string {
-  return JSON.stringify(call?.args.blocks ?? []) + String(call?.args.text ?? "");
-}
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -66,18 +63,29 @@ describe.skipIf(!startCore).each(["http", "socket"] as Mode[])(`Slack adapter in
     expect(h.logs.some((l) => l.event === "slack.event.duplicate")).toBe(true);
   });
 
-  it("answers an unknown subcommand with usage help, privately and without a stack trace", async () => {
+  it("answers an unknown subcommand with usage help inside the ack, privately and without a stack trace", async () => {
     await h.command({ text: "frobnicate --now" });
-    const [reply] = await h.slack.waitForCalls("chat.postEphemeral");
-    expect(reply?.args.user).toBe("U0ALICE");
-    expect(allText(reply)).toContain("/railcache");
-    expect(allText(reply)).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    await waitFor(() => h.ackReplies().length > 0, "a reply in the ack");
+    const [reply] = h.ackReplies();
+    expect(reply?.response_type).toBe("ephemeral");
+    expect(JSON.stringify(reply)).toContain("/railcache");
+    expect(JSON.stringify(reply)).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    expect(validateBlocks(reply?.blocks)).toEqual([]);
+    // Nothing else was sent: the ack carried the whole answer.
+    expect(h.slack.callsTo("chat.postEphemeral")).toHaveLength(0);
+  });
+
+  it("answers a question inside the ack, in the channel", async () => {
+    await h.command({ text: "ask my build cache is stale after adding a model" });
+    await waitFor(() => h.ackReplies().length > 0, "a reply in the ack");
+    expect(h.ackReplies()[0]).toMatchObject({ response_type: "in_channel" });
+    expect(JSON.stringify(h.ackReplies()[0])).toMatch(/stale build cache/i);
   });
 
   it("answers a command in a channel the bot is not in through the response_url", async () => {
-    await h.command({ text: "help", channelId: "C0RANDOM" });
+    await h.command({ text: "status web", channelId: "C0RANDOM" });
     await waitFor(() => h.slack.responses.length > 0, "a response_url message");
-    expect(JSON.stringify(h.slack.responses[0]?.body)).toContain("/railcache");
+    expect(JSON.stringify(h.slack.responses[0]?.body)).toContain("web");
   });
 
   it("runs /railcache clear through confirmation: others' clicks are refused, the requester's confirm updates the card in place", async () => {
@@ -130,11 +138,11 @@ describe.skipIf(!startCore).each(["http", "socket"] as Mode[])(`Slack adapter in
     await h.stop();
     h = await startSlackHarness({ bot: core.bot, mode, retries: 1 });
     core.useMessenger(h.adapter.messenger);
-    h.slack.rateLimit("chat.postEphemeral", 1, 1);
+    h.slack.rateLimit("chat.postMessage", 1, 1);
     const started = Date.now();
-    await h.command({ text: "help" });
+    await h.command({ text: "status web" });
     expect(Date.now() - started).toBeLessThan(800);
-    await h.slack.waitForCalls("chat.postEphemeral", 2);
+    await h.slack.waitForCalls("chat.postMessage", 2);
     if (mode === "socket") expect(h.slack.acks.at(-1)?.payload).toEqual({});
   });
 });

@@ -37,6 +37,8 @@ export interface SlackHarness {
   /** HTTP mode: the app's events URL. */
   endpoint: string | undefined;
   logs: Record<string, unknown>[];
+  /** Messages the app sent back inside its acknowledgements (HTTP response bodies, Socket Mode ack payloads). */
+  ackReplies(): Record<string, unknown>[];
   command(cmd: SlashCommand): Promise<void>;
   click(click: ButtonClick): Promise<void>;
   /** Delivers an event_callback; `retryNum` marks it as Slack's redelivery of `eventId`. */
@@ -81,9 +83,12 @@ export async function startSlackHarness(options: HarnessOptions): Promise<SlackH
   const endpoint = port === undefined ? undefined : `http://127.0.0.1:${port}/slack/events`;
   if (options.mode === "socket") await slack.waitForConnection();
 
+  const httpAckReplies: Record<string, unknown>[] = [];
   async function post(delivery: { body: string; contentType: string }, retryNum?: number): Promise<void> {
     const res = await sendToApp(endpoint as string, delivery, { signingSecret: SIGNING_SECRET, ...(retryNum !== undefined ? { retryNum } : {}) });
     if (res.status !== 200) throw new Error(`app answered HTTP ${res.status}`);
+    const body = await res.text();
+    if (body) httpAckReplies.push(JSON.parse(body) as Record<string, unknown>);
   }
 
   return {
@@ -92,6 +97,7 @@ export async function startSlackHarness(options: HarnessOptions): Promise<SlackH
     adapter,
     endpoint,
     logs,
+    ackReplies: () => (options.mode === "http" ? httpAckReplies : slack.acks.map((a) => a.payload).filter((p) => Object.keys(p).length > 0)),
     async command(input) {
       const cmd = { responseUrl: `${slack.hooksUrl}commands/T0RAILCACHE/1`, ...input };
       if (options.mode === "http") await post(slashCommandBody(cmd));
