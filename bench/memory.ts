@@ -17,6 +17,8 @@ export interface MemoryBenchResult {
   /** Resident set sizes in bytes. */
   idleBytes: number;
   peakBytes: number;
+  /** Largest V8 heap in use during the load (from /metrics): what the process really needed. */
+  peakHeapUsedBytes: number;
   afterLoadBytes: number;
   commands: number;
   questions: number;
@@ -31,10 +33,12 @@ function questionTexts(): string[] {
     .map((line) => (JSON.parse(line) as { text: string }).text);
 }
 
-async function send(url: string, delivery: Delivery): Promise<void> {
+/** Sends one signed delivery; true when the answer came back inside the ack (questions, help). */
+async function send(url: string, delivery: Delivery): Promise<boolean> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": delivery.contentType, ...signRequest(BENCH_SIGNING_SECRET, delivery.body) }, body: delivery.body });
-  await res.arrayBuffer();
+  const body = await res.text();
   if (res.status !== 200) throw new Error(`railcache answered ${res.status}`);
+  return body.length > 0;
 }
 
 export async function benchMemory(options: { commands?: number; questions?: number; concurrency?: number } = {}): Promise<MemoryBenchResult> {
@@ -70,15 +74,22 @@ export async function benchMemory(options: { commands?: number; questions?: numb
       [deliveries[i], deliveries[j]] = [deliveries[j] as Delivery, deliveries[i] as Delivery];
     }
     let peak = 0;
+    let peakHeap = 0;
     let sampling = true;
+    const heapUsed = async () => Number(/^nodejs_heap_size_used_bytes (\d+)/m.exec(await (await fetch(`${server.base}/metrics`)).text())?.[1] ?? 0);
     const sampler = (async () => {
       while (sampling) {
         peak = Math.max(peak, await server.rss());
+        peakHeap = Math.max(peakHeap, await heapUsed());
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
-    const replies = () => [...slack.callsTo("chat.postEphemeral"), ...slack.callsTo("chat.postMessage")].filter((c) => c.args.channel === "C0GENERAL").length;
-    for (let i = 0; i < deliveries.length; i += concurrency) await Promise.all(deliveries.slice(i, i + concurrency).map((d) => send(url, d)));
+    let inAck = 0;
+    const replies = () => inAck + [...slack.callsTo("chat.postEphemeral"), ...slack.callsTo("chat.postMessage")].filter((c) => c.args.channel === "C0GENERAL").length;
+    for (let i = 0; i < deliveries.length; i += concurrency) {
+      const answered = await Promise.all(deliveries.slice(i, i + concurrency).map((d) => send(url, d)));
+      inAck += answered.filter(Boolean).length;
+    }
     await waitFor(() => replies() >= commands + questions, `${commands + questions} replies in Slack`, 40_000, 50);
     sampling = false;
     await sampler;
@@ -90,6 +101,7 @@ export async function benchMemory(options: { commands?: number; questions?: numb
     return {
       idleBytes: Math.max(...idle),
       peakBytes: peak,
+      peakHeapUsedBytes: peakHeap,
       afterLoadBytes: after,
       commands,
       questions,

@@ -31,6 +31,9 @@ interface Target {
   stop(): Promise<void>;
 }
 
+/** Replies that came back inside an ack (questions and help), by target URL. */
+const answeredInAck = new Map<string, number>();
+
 /** `concurrency` signed `/railcache <text>` requests at once; the response times (the acks) in ms. */
 async function round(url: string, concurrency: number, text: string): Promise<number[]> {
   const requests = Array.from({ length: concurrency }, () => {
@@ -42,7 +45,7 @@ async function round(url: string, concurrency: number, text: string): Promise<nu
       const start = performance.now();
       const res = await fetch(url, { method: "POST", headers, body });
       const elapsed = performance.now() - start;
-      await res.arrayBuffer();
+      if ((await res.text()).length > 0) answeredInAck.set(url, (answeredInAck.get(url) ?? 0) + 1);
       if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
       return elapsed;
     }),
@@ -88,11 +91,12 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
   const sim = await startSimulator({ autoAdvance: true });
   const stops: (() => Promise<void>)[] = [() => sim.close(), () => slack.stop()];
   try {
-    const server = await startServerChild({ slackApiUrl: slack.apiUrl, railwayUrl: sim.url });
+    const server = await startServerChild({ slackApiUrl: slack.apiUrl, railwayUrl: sim.url, nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [] });
     stops.unshift(server.stop);
-    const replies = () => slack.callsTo("chat.postEphemeral").length + slack.callsTo("chat.postMessage").length;
+    const url = `${server.base}/slack/events`;
+    const replies = () => (answeredInAck.get(url) ?? 0) + slack.callsTo("chat.postEphemeral").length + slack.callsTo("chat.postMessage").length;
     const railcache: Target = {
-      url: `${server.base}/slack/events`,
+      url,
       // Replies are posted after the ack: let them land before the other app's round.
       settle: (sent) => waitFor(() => replies() >= sent, `${sent} replies from railcache`, 20_000, 20),
       stop: server.stop,

@@ -1,6 +1,6 @@
 /** Helpers shared by the benchmarks: percentiles, a big simulated project, free ports, the real server as a child. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -67,8 +67,15 @@ export const BENCH_BOT_TOKEN = "xoxb-4242-4242-bench-bot-token";
 export const BENCH_SIGNING_SECRET = "bench0123456789abcdef0123456789ab";
 export const BENCH_WEBHOOK_SECRET = "wh-bench-secret-0123456789abcdef0123";
 
+/** The NODE_OPTIONS the Dockerfile deploys railcache with, so benchmarks measure that configuration. */
+export function deployedNodeOptions(): string[] {
+  const dockerfile = readFileSync(path.join(root, "Dockerfile"), "utf8");
+  const match = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile);
+  return match?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+}
+
 /**
- * `node dist/cli.js start` as deployed: Slack in HTTP mode against `slackApiUrl`, Railway against
+ * `node dist/cli.js start` as deployed (with the Dockerfile's NODE_OPTIONS): Slack in HTTP mode against `slackApiUrl`, Railway against
  * `railwayUrl` (the demo account token), SQLite in a temp dir, all on one free 127.0.0.1 port.
  */
 export async function startServerChild(options: {
@@ -85,7 +92,7 @@ export async function startServerChild(options: {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let output = "";
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? path.join(root, "dist", "cli.js"), "start"], {
+  const child = spawn(process.execPath, [...deployedNodeOptions(), ...(options.nodeArgs ?? []), options.cli ?? path.join(root, "dist", "cli.js"), "start"], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? "",

@@ -73,7 +73,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if (!text.trim()) return help();
     const result = answers.answer(text);
     deps.onAnswer?.(result.matched);
-    log.info({ event: "answer", matched: result.matched, section: result.section?.id ?? null, confidence: result.confidence }, "answered");
+    log.debug({ event: "answer", matched: result.matched, section: result.section?.id ?? null, confidence: result.confidence }, "answered");
     if (!result.matched || !result.section) {
       return { title: "Not something I know", body: result.answer, tone: "info", actions: result.actions };
     }
@@ -206,7 +206,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       if (!parsed.ok) {
         return { title: "That command did not parse", body: escapeMentions(parsed.error), code: [{ text: parsed.usage }], tone: "warning", private: true };
       }
-      log.info({ event: "command", command: parsed.command.name, user: ctx.actor.userId, platform: ctx.actor.platform }, "command");
+      log.debug({ event: "command", command: parsed.command.name, user: ctx.actor.userId, platform: ctx.actor.platform }, "command");
       return run(parsed.command, ctx);
     },
 
