@@ -25,7 +25,7 @@ import {
 } from "../../fakes/slack/requests.js";
 
 export const BOT_TOKEN = "xoxb-1111-2222-railcache-bot-token";
-export const APP_TOKEN = "xapp-1-A0RAILCACHE-3333-railcache-app-token";
+export const APP_TOKEN = "xapp-1-test-railcache-app-token";
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 
 export type Mode = "http" | "socket";
