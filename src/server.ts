@@ -28,13 +28,24 @@ const connectHelp = [
 export async function runConsole(config: Config, options: { demo: boolean }): Promise<void> {
   // Logs would interleave with the chat: keep only warnings, on stderr.
   const log = createLogger({ level: "warn", destination: process.stderr });
-  const runtime = await createRuntime({ config, log, demo: options.demo, requireRailway: false });
+  // The demo also shows the warnings: they are posted into the chat, as to a team channel.
+  const runtime = await createRuntime({
+    config,
+    log,
+    demo: options.demo,
+    requireRailway: false,
+    ...(options.demo ? { watch: { routing: { default: { platform: "console", channelId: "console" } } } } : {}),
+  });
   const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const printer = new ConsolePrinter(process.stdout, colour);
   runtime.messengers.register("console", printer);
   await runtime.workflows?.recover();
+  // Something to find and fix: web in staging is about to crash with a stale build cache.
+  runtime.railway?.simulator?.scenario.staleCache("web", "staging");
+  const watching = new AbortController();
+  void runtime.watcher?.run(watching.signal);
   const where = runtime.railway?.demo
-    ? "You are connected to a simulated Railway project, demo-shop (services web and worker; production and staging)."
+    ? "You are connected to a simulated Railway project, demo-shop (services web and worker; production and staging). A deploy of web in staging is about to crash with a stale build cache: watch for the warning, or ask /railcache status."
     : runtime.railway
       ? "You are connected to your Railway project."
       : "Railway is not connected: questions work; status and commands need a token.";
@@ -48,6 +59,7 @@ export async function runConsole(config: Config, options: { demo: boolean }): Pr
   try {
     await runConsoleChat({ bot: runtime.bot, input: process.stdin, output: process.stdout, colour, intro }, printer);
   } finally {
+    watching.abort();
     await runtime.close();
   }
 }
