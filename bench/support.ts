@@ -1,6 +1,6 @@
 /** Helpers shared by the benchmarks: percentiles, a big simulated project, free ports, the real server as a child. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,9 +15,9 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 }
 
-export function summarize(samples: number[]): { p50: number; p99: number; max: number; n: number } {
+export function summarize(samples: number[]): { p50: number; p99: number; min: number; max: number; n: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0, n: sorted.length };
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0, n: sorted.length };
 }
 
 /** The demo project id with `services` services (svc-01 ...), each deployed once to production and staging, three hours ago. */
@@ -90,8 +90,9 @@ export async function startServerChild(options: {
 }): Promise<ServerChild> {
   const dir = mkdtempSync(path.join(tmpdir(), "railcache-bench-server-"));
   const port = await freePort();
+  let finalOutput: string | undefined;
   const base = `http://127.0.0.1:${port}`;
-  let output = "";
+  const log = childLog(path.join(dir, "output.log"));
   const child = spawn(process.execPath, [...deployedNodeOptions(), ...(options.nodeArgs ?? []), options.cli ?? path.join(root, "dist", "cli.js"), "start"], {
     cwd: dir,
     env: {
@@ -108,12 +109,9 @@ export async function startServerChild(options: {
       HOST: "127.0.0.1",
       LOG_LEVEL: options.logLevel ?? "info",
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", log.fd, log.fd],
   });
-  // Drain the pipes (a full pipe would stall the child), keeping only the tail for errors.
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  log.spawned();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -122,11 +120,12 @@ export async function startServerChild(options: {
       await exited;
       clearTimeout(timer);
     }
+    finalOutput = log.tail();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`railcache start exited with ${child.exitCode}:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`railcache start exited with ${child.exitCode}:\n${log.tail()}`);
       const res = await fetch(`${base}/readyz`).catch(() => null);
       return res?.status === 200;
     }, "railcache start to be ready", 30_000, 100);
@@ -137,9 +136,41 @@ export async function startServerChild(options: {
   return {
     child,
     base,
-    output: () => output,
+    output: () => finalOutput ?? log.tail(),
     rss: () => rssOf(child.pid as number),
     stop,
+  };
+}
+
+/**
+ * Where a benchmarked server writes its stdout and stderr: a file, not a pipe. A pipe would
+ * have to be drained by the benchmark's own process, which also generates the load, so a
+ * server that logs would slow the load generator (and, with the pipe full, block on its own
+ * writes): the benchmark would measure its own plumbing. Deployed, a container runtime reads
+ * the logs from outside the bot's process.
+ */
+export function childLog(file: string): { fd: number; spawned(): void; tail(): string } {
+  const fd = openSync(file, "a");
+  return {
+    fd,
+    /** The child holds its own copy of the descriptor now. */
+    spawned: () => closeSync(fd),
+    tail: () => {
+      try {
+        const size = statSync(file).size;
+        const start = Math.max(0, size - 20_000);
+        const buffer = Buffer.alloc(size - start);
+        const reader = openSync(file, "r");
+        try {
+          readSync(reader, buffer, 0, buffer.length, start);
+        } finally {
+          closeSync(reader);
+        }
+        return buffer.toString("utf8");
+      } catch {
+        return "";
+      }
+    },
   };
 }
 

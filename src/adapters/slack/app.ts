@@ -230,13 +230,14 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
       // Questions, help and usage errors take a millisecond and no I/O: answer in the ack itself,
       // which saves a Web API call and works in channels the bot is not in.
       const ctx: RequestContext = { actor: { platform: "slack", userId: command.user_id, displayName: command.user_name, groups: [] }, target: origin.target };
-      log.info({ event: "slack.command", channel: command.channel_id, user: command.user_id, sub: text.split(/\s/)[0], inAck: true }, "Slash command");
       const reply = await bot.command(text, ctx).catch((error: unknown) => {
         log.error({ event: "slack.command.failed", ...errorSummary(error) }, "Slack request failed");
         return failureReply;
       });
       const message = renderBlocks(reply);
       await ack({ response_type: reply.private ? "ephemeral" : "in_channel", text: message.text, blocks: message.blocks });
+      // Logged once the answer is on its way, like every other command: the ack does not wait for the log write.
+      log.info({ event: "slack.command", channel: command.channel_id, user: command.user_id, sub: text.split(/\s/)[0], inAck: true }, "Slash command");
       return;
     }
     await ack();

@@ -69,7 +69,8 @@ const RULES: readonly SignatureRule[] = [
     label: "Python import fails",
     sectionId: "symptoms",
     weight: 0.8,
-    pattern: /\b(?:ImportError|ModuleNotFoundError)\b(?!\()|cannot import name ['"`]|No module named ['"`]?\w/,
+    // A circular import is a bug in the code, not a stale build.
+    pattern: /^(?!.*(?:partially initialized module|circular import))(?:.*\b(?:ImportError|ModuleNotFoundError)\b(?!\()|.*cannot import name ['"`]|.*No module named ['"`]?\w)/,
   },
   {
     id: "app_registry",

@@ -8,6 +8,8 @@ import type { Action } from "../reply.js";
 import { cleanChatText } from "../text/chat-format.js";
 import { escapeMentions } from "../text/mentions.js";
 import { SIGNATURE_WEIGHT, classifyLog } from "./classifier.js";
+import { findNotCacheError } from "./not-cache.js";
+import type { NotCacheError } from "./not-cache.js";
 import { assessScope } from "./scope.js";
 import { expandSynonyms } from "./synonyms.js";
 import { processTerm, queryTerms, tokenize } from "./terms.js";
@@ -27,6 +29,8 @@ const MAX_SEARCH_CONFIDENCE = 0.9;
 const COMMON_TERM_SHARE = 0.6;
 /** Understanding assumed when a question has only common words ("railway deploy cache"). */
 const GENERIC_COVERAGE = 0.55;
+/** Extra share of search score for a section that the question's shape asks for. */
+const INTENT_BOOST = 0.75;
 /** Weight of a search-only section when an error signature points elsewhere. */
 const PROSE_BESIDE_SIGNATURE = 0.85;
 const FIELD_EVIDENCE: Record<string, number> = { title: 1, keywords: 1, answer: 0.7, more: 0.4 };
@@ -71,17 +75,36 @@ export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
 
   const unmatchedText = buildUnmatchedText(sections);
 
+  // Words that name a team runbook's topic and nothing in the built-in runbook ("celery",
+  // "beat"): a message using one is in scope even without cache or migration words.
+  const builtinVocabulary = new Set<string>();
+  for (const s of sections) {
+    if (s.origin !== "builtin") continue;
+    for (const t of queryTerms(`${s.title} ${s.keywords.join(" ")} ${s.answer} ${s.more}`, 100_000)) builtinVocabulary.add(t);
+  }
+  const teamTopicTerms = new Set<string>();
+  for (const s of sections) {
+    if (s.origin !== "team") continue;
+    for (const t of queryTerms(`${s.title} ${s.keywords.join(" ")}`, 100)) if (!builtinVocabulary.has(t)) teamTopicTerms.add(t);
+  }
+
   function answer(text: string, options: AnswerOptions = {}): AnswerResult {
     const cleaned = cleanChatText(text);
     const lower = cleaned.toLowerCase();
     const signatures = classifyLog(cleaned);
     const prose = correctTypos(extractProse(cleaned).toLowerCase());
     const expansion = expandSynonyms(prose);
-    const scope = assessScope(`${lower}\n${prose}`, { signature: signatures.length > 0, strongSynonym: expansion.strong });
+    const userTerms = queryTerms(prose, MAX_QUERY_TERMS);
+    const teamTopic = teamTopicTerms.size > 0 && userTerms.some((t) => teamTopicTerms.has(t));
+    const scope = assessScope(`${lower}\n${prose}`, { signature: signatures.length > 0, strongSynonym: expansion.strong, teamTopic });
 
+    // A bare 500 says nothing about the cause; a code, settings or connection error does.
+    if (!signatures.some((s) => s.signature !== "prod_only_500")) {
+      const other = findNotCacheError(cleaned);
+      if (other) return unmatched(signatures, other);
+    }
     if (scope.veto || scope.level === 0) return unmatched(signatures);
 
-    const userTerms = queryTerms(prose, MAX_QUERY_TERMS);
     const scores = new Map<string, { search: number; signature: number; terms: string[] }>();
     const entry = (id: string) => {
       let e = scores.get(id);
@@ -136,10 +159,12 @@ export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
           : // Half absolute (a few understood words suffice), half relative (long chatter dilutes).
             0.5 * Math.min(1, (understood + expansion.fired) / UNDERSTOOD_ENOUGH) +
             0.5 * Math.min(1, (understood + expansion.fired) / specific.size);
-      const topScore = hits[0]?.score ?? 1;
+      const intents = new Set(expansion.intents);
+      const boosted = (hit: { id: unknown; score: number }) => hit.score * (intents.has(String(hit.id)) ? 1 + INTENT_BOOST : 1);
+      const topScore = Math.max(...hits.map(boosted), Number.MIN_VALUE);
       for (const hit of hits) {
         // Relative to the best hit: BM25 scores have no fixed scale.
-        const strength = hit.score / topScore;
+        const strength = boosted(hit) / topScore;
         const e = entry(String(hit.id));
         // Search alone never reaches a recognised error signature's certainty.
         e.search = MAX_SEARCH_CONFIDENCE * coverage * (0.35 + 0.65 * strength);
@@ -171,12 +196,12 @@ export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
     };
   }
 
-  function unmatched(signatures: SignatureMatch[]): AnswerResult {
+  function unmatched(signatures: SignatureMatch[], other?: NotCacheError): AnswerResult {
     return {
       matched: false,
       confidence: 0,
       section: null,
-      answer: unmatchedText,
+      answer: other ? `${notCacheLead(other)}\n\n${unmatchedText}` : unmatchedText,
       actions: [],
       signals: { signatures: signatures.map(escapeSignature), terms: [] },
     };
@@ -239,6 +264,12 @@ function sectionActions(section: Section, options: AnswerOptions): Action[] {
 
 function escapeSignature(match: SignatureMatch): SignatureMatch {
   return { ...match, lines: match.lines.map(escapeMentions) };
+}
+
+/** Names the error the log shows, so a code or settings problem is not mistaken for the cache. */
+function notCacheLead(other: NotCacheError): string {
+  const line = escapeMentions(other.line.replace(/`/g, "'"));
+  return `That looks like ${other.label} (\`${line}\`), not a stale build cache: clearing the cache will not fix it.`;
 }
 
 function buildUnmatchedText(sections: Section[]): string {

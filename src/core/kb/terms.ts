@@ -10,7 +10,12 @@ const STOPWORDS = new Set(
     "any some all each every get got gets getting im ive its dont doesnt didnt cant wont isnt arent wasnt hey hi hello " +
     "please thanks thank pls plz guys team folks anyone someone somebody help need want know way thing stuff " +
     "up out over again still now after before when why where while keeps keep seems seem like one django " +
-    "don doesn didn isn aren wasn weren couldn shouldn wouldn won haven hasn ll re ve"
+    "don doesn didn isn aren wasn weren couldn shouldn wouldn won haven hasn ll re ve " +
+    // Chat filler: says nothing about the topic, but would dilute how much of a question is understood.
+    "rn atm lol lmao wtf tbh idk imo btw fyi asap thx ty ur kinda sorta gonna wanna ok okay yeah yo bro dude " +
+    "ugh hmm omg smh ngl literally actually basically super def definitely exactly " +
+    "see saw find found option options anywhere anything something everything somewhere trick tricks known " +
+    "wondering question quick quickly possible possibly dos donts"
   ).split(" "),
 );
 
@@ -34,7 +39,9 @@ export function tokenize(text: string): string[] {
 export function processTerm(token: string): string | null {
   const lower = token.toLowerCase().replace(/'/g, "");
   if (lower.length < 2 || STOPWORDS.has(lower)) return null;
-  return stem(lower);
+  const stemmed = stem(lower);
+  // Plurals and endings of stopwords ("things", "donts") are stopwords too.
+  return STOPWORDS.has(stemmed) ? null : stemmed;
 }
 
 /** Distinct processed terms of `text`, at most `limit`. */

@@ -26,14 +26,29 @@ const ABBREVIATIONS: Record<string, string> = {
   pkgs: "packages", cfg: "config",
 };
 const SHORT_WORD = /\b[a-z]{2,4}\b/g;
+/** Real four-letter words one deletion (after the first letter) away from a five-letter anchor. */
+const REAL_SHORT_WORDS = new Set(["clan", "sale"]);
+/** Four-letter typos of five-letter anchors: one letter dropped ("buid", "cahe"). */
+const DROPPED_LETTER = new Map<string, string>();
+for (const anchor of ANCHORS) {
+  if (anchor.length !== 5) continue;
+  for (let i = 1; i < anchor.length; i++) {
+    const typo = anchor.slice(0, i) + anchor.slice(i + 1);
+    if (!REAL_SHORT_WORDS.has(typo)) DROPPED_LETTER.set(typo, anchor);
+  }
+}
 const WORD = /[a-z_]{5,}/g;
+
+// "cash" is a real word, but next to build/clear words it is the cache.
+const CASH_FOR_CACHE = /\b(build|clear|clean|wipe|purge|nuke|reset|flush|the) cash\b/g;
 
 /** `lower` with abbreviations followed by their long form and misspelt anchor words replaced. */
 export function correctTypos(lower: string): string {
-  return lower.replace(SHORT_WORD, (word) => {
+  return lower.replace(CASH_FOR_CACHE, "$1 cache").replace(SHORT_WORD, (word) => {
       // Keep the abbreviation too: the knowledge base quotes some ("cmds = [...]").
       const full = ABBREVIATIONS[word];
-      return full && full !== word ? `${word} ${full}` : word;
+      if (full && full !== word) return `${word} ${full}`;
+      return DROPPED_LETTER.get(word) ?? word;
     }).replace(WORD, (word) => {
     if (ANCHOR_SET.has(word) || REAL_WORDS.has(word)) return word;
     const maxDistance = word.length >= 8 ? 2 : 1;

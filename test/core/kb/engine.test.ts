@@ -43,6 +43,25 @@ describe("answer engine", () => {
     }
   });
 
+  it("leaves generic Django and Railway how-tos alone even when they share the runbook's words", () => {
+    for (const text of [
+      "how do i add a field to a django model",
+      "how to connect to railway postgres from my local machine",
+      "how do I set environment variables in railway",
+      "should i pick nixpacks or railpack for a new project",
+      "how to rollback a migration in django",
+    ]) {
+      expect(engine.answer(text).matched, text).toBe(false);
+    }
+  });
+
+  it("sends a question to the section its shape asks for, over the topic words it mentions", () => {
+    expect(engine.answer("what kinda changes cause stale build cache issues").section?.id).toBe("triggers");
+    expect(engine.answer("is there a way to bust the cache w/o dashboard access").section?.id).toBe("fix-requirements-bust");
+    expect(engine.answer("builds got super slow, did someone leave no-cache-dir in?").section?.id).toBe("prevention");
+    expect(engine.answer("will our auto migrations break on december 1st?").section?.id).toBe("current-setup");
+  });
+
   it("says what it can help with when nothing fits, without inventing steps", () => {
     const { answer } = engine.answer("how do I add a custom domain?");
     expect(answer).toMatch(/help with/);

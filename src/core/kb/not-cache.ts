@@ -1,0 +1,80 @@
+/**
+ * Recognises deploy errors that a stale build cache does not cause: a bug in the code itself,
+ * a missing setting or variable, a port or database connection problem, a dependency that
+ * cannot be installed. When a pasted log shows one of these and no stale-cache signature, the
+ * engine says so instead of selling a cache clear.
+ */
+
+export interface NotCacheError {
+  /** Short human label, e.g. "a syntax error in the code". */
+  label: string;
+  /** The line that showed it, trimmed. */
+  line: string;
+}
+
+interface NotCacheRule {
+  label: string;
+  pattern: RegExp;
+}
+
+const RULES: readonly NotCacheRule[] = [
+  { label: "a syntax error in the code", pattern: /\b(?:SyntaxError|IndentationError|TabError|TemplateSyntaxError)\b|\b(?:syntax|indentation) error\b/i },
+  {
+    label: "a missing setting or environment variable",
+    pattern: /\bImproperlyConfigured\b|\bKeyError: ['"][A-Z][A-Z0-9_]{2,}['"]|\bos\.environ\[|\b(?:SECRET_KEY|DJANGO_SETTINGS_MODULE)\b.{0,40}\b(?:empty|not set|missing|must not)/,
+  },
+  {
+    label: "a missing setting or environment variable",
+    pattern: /\b(?:missing|unset|undefined)\b.{0,20}\benv(?:ironment)? ?var(?:iable)?s?\b|\benv(?:ironment)? ?var(?:iable)?s?\b.{0,30}\b(?:is |are )?(?:missing|not set|undefined)\b/i,
+  },
+  {
+    label: "a port or start-up problem",
+    pattern:
+      /\bConnection in use:|\b[Aa]ddress already in use\b|\bApplication failed to respond\b|\bNo start command (?:could be|was) found\b|\bWORKER TIMEOUT\b|\bWorker \(pid:\d+\) was sent (?:SIGKILL|SIGTERM)|\bOut of memory\b|\bOOMKilled\b|exit code:? 137\b|\b(?:bind|binding|listen(?:ing)?) (?:to |on )?(?:the )?\$?port\b|\bport \d{2,5} (?:is )?(?:already )?in use/i,
+  },
+  {
+    label: "a database connection problem",
+    pattern:
+      /could not translate host name|\bconnection (?:refused|timed out)\b|could not connect to server|\bconnection to server at .{0,80} failed|password authentication failed|\bserver closed the connection unexpectedly|\bSSL SYSCALL error|too many (?:clients|connections)\b|\bremaining connection slots are reserved/i,
+  },
+  { label: "a data error (a constraint in the database)", pattern: /\bIntegrityError\b|\bviolates (?:unique|foreign key|not-null|check) constraint\b|\bduplicate key value\b/ },
+  {
+    label: "a dependency that cannot be installed",
+    pattern:
+      /Could not find a version that satisfies the requirement|No matching distribution found for|\bResolutionImpossible\b|Failed building wheel for|\bsubprocess-exited-with-error\b|pg_config executable not found|conflicting dependencies/i,
+  },
+  {
+    label: "a host or CSRF setting",
+    pattern: /\bDisallowedHost\b|Invalid HTTP_HOST header|add ['"][^'"]+['"] to ALLOWED_HOSTS|CSRF verification failed|Origin checking failed/,
+  },
+  { label: "a circular import in the code", pattern: /partially initialized module|\bcircular import\b/i },
+  {
+    label: "a bug in the code",
+    pattern:
+      /\bTypeError: (?:unsupported operand|can only concatenate|'NoneType' object|'\w+' object is not (?:subscriptable|callable|iterable))|\bNameError: name '\w+' is not defined|\bZeroDivisionError\b|\bValueError: invalid literal\b|\bRecursionError\b/,
+  },
+];
+
+// One cheap test per line before the specific rules run.
+const PREFILTER = /error|port|var|circular|partially|Exception|environ|in use|respond|start command|TIMEOUT|SIG|memory|OOM|137|host|connect|SSL|clients|slots|constraint|duplicate|satisf|distribution|wheel|pg_config|conflict|CSRF|Origin|SECRET_KEY|SETTINGS_MODULE/i;
+
+const MAX_SCAN_CHARS = 100_000;
+const MAX_LINE_CHARS = 1_000;
+const MAX_SHOWN_LINE = 160;
+
+/** The first error in `text` (lines scanned from the end: the last error is the one that failed the deploy). */
+export function findNotCacheError(text: string): NotCacheError | null {
+  const scanned = text.length > MAX_SCAN_CHARS ? text.slice(text.length - MAX_SCAN_CHARS) : text;
+  const lines = scanned.split("\n");
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const raw = lines[i]!;
+    const line = raw.length > MAX_LINE_CHARS ? raw.slice(0, MAX_LINE_CHARS) : raw;
+    if (!PREFILTER.test(line)) continue;
+    const rule = RULES.find((candidate) => candidate.pattern.test(line));
+    if (rule) {
+      const trimmed = line.trim();
+      return { label: rule.label, line: trimmed.length > MAX_SHOWN_LINE ? `${trimmed.slice(0, MAX_SHOWN_LINE)}…` : trimmed };
+    }
+  }
+  return null;
+}
