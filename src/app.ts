@@ -224,7 +224,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     bot,
     log,
     async close() {
-      await workflows?.idle();
+      // Running workflows pause at their next wait and resume on the next start (state is persisted).
+      await workflows?.stop();
       await watcher?.idle();
       await railway?.close();
       await store.close();

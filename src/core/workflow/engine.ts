@@ -99,6 +99,7 @@ export class WorkflowEngine {
   private readonly t: WorkflowTimeouts;
   private readonly instanceId: string;
   private readonly running = new Map<string, Promise<void>>();
+  private stopping = false;
 
   constructor(options: WorkflowEngineOptions) {
     this.store = options.store;
@@ -299,6 +300,16 @@ export class WorkflowEngine {
     while (this.running.size) await Promise.all([...this.running.values()]);
   }
 
+  /**
+   * Shutdown: stops waiting on builds and deployments after the current call, leaving each
+   * workflow in its persisted state for `recover()` on the next start (or another replica once
+   * the lease lapses). A cache clear can take many minutes; SIGTERM must not.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.idle();
+  }
+
   /** Expires every prompt whose time is up (call it now and then; `recover` does too). Returns their ids. */
   async expireOverdue(): Promise<string[]> {
     const expired: string[] = [];
@@ -449,7 +460,7 @@ export class WorkflowEngine {
     let current = wf;
     const deadline = (wf.data.rebuildRequestedAt ?? this.clock.now()) + this.t.buildMs;
     for (;;) {
-      if (!(await this.renew(current))) return null;
+      if (this.stopping || !(await this.renew(current))) return null;
       let deployment: Deployment;
       try {
         deployment = await this.call(() => this.railway.deployment(current.data.newDeploymentId as string));
@@ -475,7 +486,7 @@ export class WorkflowEngine {
     }
     const deadline = this.clock.now() + this.t.deployMs;
     for (;;) {
-      if (!(await this.renew(wf))) return null;
+      if (this.stopping || !(await this.renew(wf))) return null;
       let deployment: Deployment;
       try {
         deployment = await this.call(() => this.railway.deployment(wf.data.newDeploymentId as string));
