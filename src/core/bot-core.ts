@@ -86,21 +86,20 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     };
   }
 
-  function help(): TrackedReply {
-    const topics = answers
+  // Help depends only on the knowledge base, which is fixed while the bot runs: build it once.
+  const helpReply: TrackedReply = {
+    title: "What railcache can do",
+    body: `Ask me about stale Railway build caches (or paste the error), check deploy status, and clear the build cache safely.\n\nTopics I know:\n${answers
       .sections()
       .filter((s) => s.origin === "builtin")
       .map((s) => `• ${s.title}`)
-      .join("\n");
-    return {
-      title: "What railcache can do",
-      body: `Ask me about stale Railway build caches (or paste the error), check deploy status, and clear the build cache safely.\n\nTopics I know:\n${topics}`,
-      code: [{ text: usageText() }],
-      tone: "info",
-      // Help is for the asker; it would only clutter the channel.
-      private: true,
-    };
-  }
+      .join("\n")}`,
+    code: [{ text: usageText() }],
+    tone: "info",
+    // Help is for the asker; it would only clutter the channel.
+    private: true,
+  };
+  const help = (): TrackedReply => helpReply;
 
   async function withRailway<T extends Reply>(run: (railway: NonNullable<BotCoreDeps["railway"]>) => Promise<T>): Promise<T | Reply> {
     if (!deps.railway) return noRailway;
