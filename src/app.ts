@@ -13,6 +13,7 @@ import { loadPolicyFile } from "./core/policy/index.js";
 import type { Policy, WatcherPolicy } from "./core/policy/policy.js";
 import { systemClock, type Clock } from "./core/ports.js";
 import { WorkflowEngine, type WorkflowTimeouts } from "./core/workflow/engine.js";
+import { outcomeStates } from "./core/workflow/states.js";
 import { openKnowledge } from "./knowledge.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
@@ -21,9 +22,6 @@ import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } f
 import { RailwayError, type RailwayApi } from "./railway/types.js";
 import { openPostgresStore, openSqliteStore } from "./store/index.js";
 import type { Store } from "./store/store.js";
-
-/** Workflow states that end a run, counted by outcome. */
-const finalStates: ReadonlySet<string> = new Set(["deployed", "failed", "image_reused", "cancelled", "expired", "denied"]);
 
 /** No token and no --demo: the command cannot run, and the message says how to fix that. */
 export class NoRailwayError extends Error {
@@ -173,7 +171,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
         ...(options.instanceId ? { instanceId: options.instanceId } : {}),
         notify: async (update) => {
-          if (finalStates.has(update.state)) options.metrics?.workflows.inc({ outcome: update.state });
+          if (outcomeStates.has(update.state)) options.metrics?.workflows.inc({ outcome: update.state });
           if (!update.ref || !messengers.has(update.ref.platform)) return;
           try {
             await messengers.update(update.ref, update.reply);

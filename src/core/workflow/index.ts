@@ -10,5 +10,5 @@ export {
   type CancelSelector,
 } from "./engine.js";
 export type { Workflow, WorkflowData, Person } from "./data.js";
-export { transitions, finalStates, nextState, type WorkflowState, type WorkflowEvent } from "./states.js";
+export { transitions, finalStates, outcomeStates, nextState, type WorkflowState, type WorkflowEvent } from "./states.js";
 export { statusReply, promptReply } from "./messages.js";

@@ -35,6 +35,14 @@ export const workflowStates = Object.keys(transitions) as WorkflowState[];
 /** States with no way out: the workflow is over and its service lock is released. */
 export const finalStates: ReadonlySet<WorkflowState> = new Set(workflowStates.filter((s) => Object.keys(transitions[s]).length === 0));
 
+/** How a workflow ended: a final state other than `done`, or a state whose only way on is `done`. */
+export const outcomeStates: ReadonlySet<WorkflowState> = new Set(
+  workflowStates.filter((s) => {
+    const next: string[] = Object.values(transitions[s]);
+    return next.length ? next.every((n) => n === "done") : s !== "done";
+  }),
+);
+
 export function isWorkflowState(value: string): value is WorkflowState {
   return Object.hasOwn(transitions, value);
 }

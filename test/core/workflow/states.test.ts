@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { finalStates, nextState, transitions, workflowStates, type WorkflowState } from "../../../src/core/workflow/states.js";
+import { finalStates, nextState, outcomeStates, transitions, workflowStates, type WorkflowState } from "../../../src/core/workflow/states.js";
 
 function reachable(from: WorkflowState): Set<WorkflowState> {
   const seen = new Set<WorkflowState>([from]);
@@ -18,6 +18,10 @@ function reachable(from: WorkflowState): Set<WorkflowState> {
 describe("the workflow transition table", () => {
   it("has exactly done, cancelled, denied and expired as final states", () => {
     expect([...finalStates].sort()).toEqual(["cancelled", "denied", "done", "expired"]);
+  });
+
+  it("names each way a run can end as an outcome, never done itself", () => {
+    expect([...outcomeStates].sort()).toEqual(["cancelled", "denied", "deployed", "expired", "failed", "image_reused"]);
   });
 
   it("reaches every state from requested", () => {
