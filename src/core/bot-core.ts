@@ -36,8 +36,9 @@ export interface BotCoreDeps {
   onAnswer?: (matched: boolean) => void;
 }
 
-const NAMES_TTL_MS = 30_000;
+/** How old a shared projectStatus may be: fresh for status replies, older for autocomplete names. */
 const STATUS_REUSE_MS = 2_000;
+const NAMES_REUSE_MS = 30_000;
 const auditUsage = usageOf(commands.find((c) => c.name === "audit") as (typeof commands)[number]);
 const DEFAULT_AUDIT_SINCE = "7d";
 
@@ -50,16 +51,15 @@ const noRailway: Reply = {
 
 export function createBotCore(deps: BotCoreDeps): BotCore {
   const { answers, log } = deps;
-  let names: { at: number; services: string[]; envs: string[] } | undefined;
   let recentStatus: { at: number; value: Promise<ProjectStatus> } | undefined;
 
   /**
    * One projectStatus request serves every status, picker and autocomplete asked within a couple
    * of seconds: a burst of `/railcache status` costs one request of the rate budget, not fifty.
    */
-  function projectStatus(railway: NonNullable<BotCoreDeps["railway"]>): Promise<ProjectStatus> {
+  function projectStatus(railway: NonNullable<BotCoreDeps["railway"]>, maxAgeMs = STATUS_REUSE_MS): Promise<ProjectStatus> {
     const now = deps.clock.now();
-    if (recentStatus && now - recentStatus.at < STATUS_REUSE_MS) return recentStatus.value;
+    if (recentStatus && now - recentStatus.at < maxAgeMs) return recentStatus.value;
     const value = railway.api.projectStatus(railway.projectId);
     const entry = { at: now, value };
     recentStatus = entry;
@@ -246,22 +246,18 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
 
     async complete(option, prefix) {
       if (!deps.railway) return [];
-      const now = deps.clock.now();
-      if (!names || now - names.at > NAMES_TTL_MS) {
-        try {
-          const project = await projectStatus(deps.railway);
-          names = {
-            at: now,
-            services: [...new Set(project.instances.map((i) => i.serviceName))].sort(),
-            envs: project.environments.map((e) => e.name).sort(),
-          };
-        } catch (error) {
-          log.warn({ event: "complete.failed", err: error }, "autocomplete could not reach Railway");
-          return [];
-        }
+      let project: ProjectStatus;
+      try {
+        project = await projectStatus(deps.railway, NAMES_REUSE_MS);
+      } catch (error) {
+        log.warn({ event: "complete.failed", err: error }, "autocomplete could not reach Railway");
+        return [];
       }
+      const pool =
+        option === "service"
+          ? [...[...new Set(project.instances.map((i) => i.serviceName))].sort(), ...Object.keys(deps.policy.aliases)]
+          : project.environments.map((e) => e.name).sort();
       const lower = prefix.toLowerCase();
-      const pool = option === "service" ? [...names.services, ...Object.keys(deps.policy.aliases)] : names.envs;
       return pool.filter((name) => name.toLowerCase().startsWith(lower)).slice(0, 25);
     },
   };
