@@ -20,7 +20,7 @@ import { botScopes } from "../src/adapters/slack/manifest.js";
 import { startSimulator } from "../src/railway/simulator/index.js";
 import { signRequest, slashCommandBody } from "../test/fakes/slack/requests.js";
 import { startFakeSlack, type FakeSlack } from "../test/fakes/slack/server.js";
-import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, childLog, deployedNodeOptions, freePort, root, startServerChild, summarize, waitFor } from "./support.js";
+import { terminator, BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, childLog, deployedNodeOptions, freePort, root, startServerChild, summarize, waitFor } from "./support.js";
 
 export interface AckBenchResult {
   railcache: { p50Ms: number; p99Ms: number; n: number };
@@ -74,14 +74,9 @@ async function startBareBolt(slack: FakeSlack): Promise<Target> {
     stdio: ["ignore", log.fd, log.fd],
   });
   log.spawned();
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const terminate = terminator(child);
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await terminate();
     rmSync(dir, { recursive: true, force: true });
   };
   try {

@@ -112,14 +112,9 @@ export async function startServerChild(options: {
     stdio: ["ignore", log.fd, log.fd],
   });
   log.spawned();
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const terminate = terminator(child);
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await terminate();
     finalOutput = log.tail();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -149,6 +144,18 @@ export async function startServerChild(options: {
  * writes): the benchmark would measure its own plumbing. Deployed, a container runtime reads
  * the logs from outside the bot's process.
  */
+/** Stops a child with SIGTERM (SIGKILL after 5 s); call it once the child is spawned. */
+export function terminator(child: ChildProcess): () => Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
+
 export function childLog(file: string): { fd: number; spawned(): void; tail(): string } {
   const fd = openSync(file, "a");
   return {
