@@ -10,24 +10,15 @@ import {
   mayConfirm,
   parseDuration,
   parsePolicy,
-  PolicyError,
   resolveService,
 } from "../../../src/core/policy/index.js";
 import type { Actor } from "../../../src/core/ports.js";
+import { problemsOf } from "./problems.js";
 
 const examplePath = new URL("../../fixtures/policy/railcache.example.toml", import.meta.url);
 const exampleText = readFileSync(examplePath, "utf8");
 const actor = (userId: string, groups: string[] = []): Actor => ({ platform: "slack", userId, groups });
 
-function problemsOf(text: string): string[] {
-  try {
-    parsePolicy(text);
-  } catch (error) {
-    if (error instanceof PolicyError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a PolicyError");
-}
 
 describe("the documented example policy", () => {
   it("is the same text in the fixture and in the exported constant", () => {

@@ -1,19 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parsePolicy, PolicyError } from "../../../src/core/policy/index.js";
+import { parsePolicy } from "../../../src/core/policy/index.js";
 import { defaultWatcherRules, resolveWatcherRules } from "../../../src/core/watcher/index.js";
+import { problemsOf } from "./problems.js";
 
 const exampleText = readFileSync(new URL("../../fixtures/policy/railcache.example.toml", import.meta.url), "utf8");
 
-function problemsOf(text: string): string[] {
-  try {
-    parsePolicy(text);
-  } catch (error) {
-    if (error instanceof PolicyError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a PolicyError");
-}
 
 describe("the [watcher] section", () => {
   it("is absent from the policy when the file has no [watcher] section", () => {
