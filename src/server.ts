@@ -236,15 +236,9 @@ async function startDiscord(discord: DiscordConfig, runtime: Runtime): Promise<(
   return () => bot.stop();
 }
 
-/** `railcache register-commands`: one idempotent bulk overwrite, no gateway connection needed. */
+/** `railcache register-commands`: one idempotent bulk overwrite over REST, no gateway connection. */
 export async function registerDiscordCommands(discord: DiscordConfig, guildId: string | undefined, log: Logger): Promise<void> {
-  const { createDiscordBot } = await import("./adapters/discord/bot.js");
-  const { createBotCore } = await import("./core/bot-core.js");
-  const { defaultPolicy } = await import("./core/policy/policy.js");
-  const { openKnowledge } = await import("./knowledge.js");
-  const { systemClock } = await import("./core/ports.js");
-  const bot = createBotCore({ answers: openKnowledge(undefined, log), policy: defaultPolicy(), clock: systemClock, log });
-  const discordBot = createDiscordBot({ token: discord.token, applicationId: discord.applicationId, messageContent: false, bot, log, ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}) });
-  await discordBot.registerCommands(guildId);
+  const { registerCommands } = await import("./adapters/discord/commands.js");
+  await registerCommands({ token: discord.token, applicationId: discord.applicationId, ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}), ...(guildId ? { guildId } : {}) });
   log.info({ event: "discord.commands_registered", guildId: guildId ?? null }, guildId ? `registered /railcache in guild ${guildId}` : "registered /railcache globally (may take up to an hour to appear)");
 }

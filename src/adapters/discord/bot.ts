@@ -19,7 +19,7 @@ import type { BotCore, RequestContext, TrackedReply } from "../../core/bot.js";
 import type { Actor, ChatTarget, MessageRef, Messenger } from "../../core/ports.js";
 import { commands, type CommandSpec } from "../../core/commands.js";
 import type { Logger } from "../../log.js";
-import { buildDiscordCommands, ROOT_COMMAND } from "./commands.js";
+import { registerCommands, ROOT_COMMAND } from "./commands.js";
 import { decodeCustomId } from "./custom-id.js";
 import { NO_MENTIONS, renderEmbed, type DiscordMessageBody } from "./render.js";
 
@@ -93,7 +93,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     allowedMentions: NO_MENTIONS,
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
   });
-  // REST works before login too, for `railcache register-commands`.
+  // REST works before login too, so registerCommands needs no gateway connection.
   client.rest.setToken(options.token);
 
   const messenger: Messenger = {
@@ -255,8 +255,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       await client.destroy();
     },
     async registerCommands(guildId?: string) {
-      const route = guildId ? Routes.applicationGuildCommands(options.applicationId, guildId) : Routes.applicationCommands(options.applicationId);
-      await client.rest.put(route, { body: buildDiscordCommands() });
+      await registerCommands({ token: options.token, applicationId: options.applicationId, rest: client.rest, ...(guildId ? { guildId } : {}) });
       log.info({ event: "discord.commands_registered", scope: guildId ? "guild" : "global", guildId }, "commands registered");
     },
   };

@@ -4,6 +4,8 @@
  */
 import {
   ApplicationCommandOptionType,
+  REST,
+  Routes,
   type APIApplicationCommandSubcommandOption,
   type RESTPutAPIApplicationCommandsJSONBody,
 } from "discord.js";
@@ -51,4 +53,11 @@ export function buildDiscordCommands(): RESTPutAPIApplicationCommandsJSONBody {
 /** The text of manifests/discord-commands.json. */
 export function discordCommandsManifest(): string {
   return `${JSON.stringify(buildDiscordCommands(), null, 2)}\n`;
+}
+
+/** Idempotent bulk overwrite of `/railcache`, globally or in one guild (instant). REST only: no gateway. */
+export async function registerCommands(options: { token: string; applicationId: string; apiUrl?: string; guildId?: string; rest?: REST }): Promise<void> {
+  const rest = options.rest ?? new REST({ version: "10", ...(options.apiUrl ? { api: options.apiUrl } : {}) }).setToken(options.token);
+  const route = options.guildId ? Routes.applicationGuildCommands(options.applicationId, options.guildId) : Routes.applicationCommands(options.applicationId);
+  await rest.put(route, { body: buildDiscordCommands() });
 }
