@@ -21,7 +21,7 @@ export default defineRailway(() => {
   const bot = service("railcache", {
     build: { builder: "DOCKERFILE", dockerfilePath: "Dockerfile" },
     // Same as the Dockerfile's CMD. Railway injects PORT; the HTTP server listens on it.
-    start: "node dist/cli.js start",
+    start: "node --optimize-for-size dist/cli.js start",
     // Alive as soon as the HTTP server listens (/readyz also waits for the store and chat).
     healthcheck: "/healthz",
     healthcheckTimeout: 60,

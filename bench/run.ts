@@ -70,6 +70,11 @@ await section("Slack slash-command ack", async () => {
     "<= 1.2",
     a.ratio <= 1.2,
   );
+  record(
+    "Slack ack, CPU time per request (server process, every thread)",
+    `railcache ${ms(a.cpuPerAckMs.railcache)}, bare Bolt ${ms(a.cpuPerAckMs.bolt)} (ratio ${(a.cpuPerAckMs.railcache / a.cpuPerAckMs.bolt).toFixed(2)})`,
+    "none (explains the ratio above)",
+  );
 });
 
 await section("resident memory of `railcache start`", async () => {
@@ -87,7 +92,7 @@ const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} (${os.cpus().length} co
 const table = rows.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 const notes = [
   "Latency figures are wall-clock on a shared machine: compare railcache with the bare Bolt baseline of the same run, not across runs.",
-  "Slack ack: both apps run with the Dockerfile's NODE_OPTIONS and write their output to a file; railcache answers `help` inside its ack (a 2 KB Block Kit message), the bare app acks empty.",
+  "Slack ack: both apps run with the Dockerfile's NODE_OPTIONS and node flags and write their output to a file; railcache answers `help` inside its ack (a 2 KB Block Kit message), the bare app acks empty.",
   "Memory is the child process's RSS from `ps` (1 MB = 10^6 bytes); the watcher is on, watching 50 services x 2 environments.",
 ].join("\n");
 const text = `# Benchmark results\n\nMeasured ${new Date().toISOString()} on ${machine}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}.\nRegenerate with \`npm run bench\`.\n\n| benchmark | result | target | met |\n| --- | --- | --- | --- |\n${table}\n\n${notes}\n`;

@@ -6,7 +6,7 @@
  * simulator stay in this process, so neither server pays for them.
  *
  * Kept alike for both, so the ratio measures railcache and not the harness: the same node
- * flags (the Dockerfile's NODE_OPTIONS; the baseline is Bolt's own cost in the same runtime),
+ * flags (the Dockerfile's NODE_OPTIONS and CMD flags; the baseline is Bolt's own cost in the same runtime),
  * and stdout/stderr written to a file rather than a pipe this process would have to drain
  * while it generates the load (only railcache logs, so a pipe would tax its rounds alone).
  */
@@ -20,13 +20,18 @@ import { botScopes } from "../src/adapters/slack/manifest.js";
 import { startSimulator } from "../src/railway/simulator/index.js";
 import { signRequest, slashCommandBody } from "../test/fakes/slack/requests.js";
 import { startFakeSlack, type FakeSlack } from "../test/fakes/slack/server.js";
-import { terminator, BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, childLog, deployedNodeOptions, freePort, root, startServerChild, summarize, waitFor } from "./support.js";
+import { terminator, BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, childLog, cpuMsOf, deployedNode, freePort, root, startServerChild, summarize, waitFor } from "./support.js";
 
 export interface AckBenchResult {
   railcache: { p50Ms: number; p99Ms: number; n: number };
   bolt: { p50Ms: number; p99Ms: number; n: number };
   /** railcache p99 / bare Bolt p99, over every measured request. */
   ratio: number;
+  /**
+   * CPU time each server process spent per request over the measured rounds (every thread, from
+   * /proc): the cost behind the latency, steady from run to run where wall-clock is not.
+   */
+  cpuPerAckMs: { railcache: number; bolt: number };
   /**
    * The same ratio per pair of adjacent rounds (railcache's round p99 / Bolt's): how much one
    * run can be trusted on a shared machine.
@@ -38,10 +43,20 @@ export interface AckBenchResult {
 
 interface Target {
   url: string;
+  pid: number;
   /** Resolves once the work started by the requests sent so far has landed in Slack. */
   settle(sent: number): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * Extra node flags for both servers, to look inside a run: BENCH_PROFILE=<dir> writes a V8 CPU
+ * profile of each there (open it in Chrome DevTools); BENCH_NODE_ARGS adds any others (`--trace-gc`).
+ */
+const profileArgs = (): string[] => [
+  ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+  ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+];
 
 /** Replies that came back inside an ack (questions and help), by target URL. */
 const answeredInAck = new Map<string, number>();
@@ -68,9 +83,10 @@ async function startBareBolt(slack: FakeSlack): Promise<Target> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), "railcache-bench-bolt-"));
   const log = childLog(path.join(dir, "output.log"));
-  const child = spawn(process.execPath, [...deployedNodeOptions(), "--import", "tsx", path.join(root, "bench", "bare-bolt.ts")], {
+  const node = deployedNode();
+  const child = spawn(process.execPath, [...node.flags, ...profileArgs(), "--import", "tsx", path.join(root, "bench", "bare-bolt.ts")], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", BOT_TOKEN: BENCH_BOT_TOKEN, SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: node.nodeOptions, BOT_TOKEN: BENCH_BOT_TOKEN, SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
     stdio: ["ignore", log.fd, log.fd],
   });
   log.spawned();
@@ -88,23 +104,24 @@ async function startBareBolt(slack: FakeSlack): Promise<Target> {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}/slack/events`, settle: async () => {}, stop };
+  return { url: `http://127.0.0.1:${port}/slack/events`, pid: child.pid as number, settle: async () => {}, stop };
 }
 
 export async function benchSlackAck(options: { concurrency?: number; rounds?: number; text?: string } = {}): Promise<AckBenchResult> {
   const concurrency = options.concurrency ?? 200;
-  const rounds = options.rounds ?? 10;
+  const rounds = options.rounds ?? 20;
   const text = options.text ?? "help";
   const slack = await startFakeSlack({ botToken: BENCH_BOT_TOKEN, scopes: botScopes(), channels: ["C0GENERAL"] });
   const sim = await startSimulator({ autoAdvance: true });
   const stops: (() => Promise<void>)[] = [() => sim.close(), () => slack.stop()];
   try {
-    const server = await startServerChild({ slackApiUrl: slack.apiUrl, railwayUrl: sim.url, nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [] });
+    const server = await startServerChild({ slackApiUrl: slack.apiUrl, railwayUrl: sim.url, nodeArgs: profileArgs() });
     stops.unshift(server.stop);
     const url = `${server.base}/slack/events`;
     const replies = () => (answeredInAck.get(url) ?? 0) + slack.callsTo("chat.postEphemeral").length + slack.callsTo("chat.postMessage").length;
     const railcache: Target = {
       url,
+      pid: server.child.pid as number,
       // Replies are posted after the ack: let them land before the other app's round.
       settle: (sent) => waitFor(() => replies() >= sent, `${sent} replies from railcache`, 20_000, 20),
       stop: server.stop,
@@ -124,11 +141,17 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
       [railcache, 0],
       [bolt, 0],
     ]);
+    const cpuMs = new Map<Target, number>([
+      [railcache, 0],
+      [bolt, 0],
+    ]);
     const run = async (target: Target, keep: boolean) => {
+      const cpuBefore = cpuMsOf(target.pid);
       const times = await round(target.url, concurrency, text);
       sent.set(target, (sent.get(target) ?? 0) + concurrency);
       await target.settle(sent.get(target) ?? 0);
       if (keep) {
+        cpuMs.set(target, (cpuMs.get(target) ?? 0) + cpuMsOf(target.pid) - cpuBefore);
         samples.get(target)?.push(...times);
         roundP99s.get(target)?.push(summarize(times).p99);
       }
@@ -151,6 +174,7 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
       bolt: { p50Ms: b.p50, p99Ms: b.p99, n: b.n },
       ratio: a.p99 / b.p99,
       roundRatios: { median: pairs.p50, min: pairs.min, max: pairs.max },
+      cpuPerAckMs: { railcache: (cpuMs.get(railcache) ?? 0) / a.n, bolt: (cpuMs.get(bolt) ?? 0) / b.n },
       concurrency,
       rounds,
     };
@@ -162,5 +186,5 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await benchSlackAck();
   const ms = (v: number) => `${v.toFixed(1)} ms`;
-  console.log(`ack, ${r.concurrency} concurrent x ${r.rounds} rounds: railcache p50 ${ms(r.railcache.p50Ms)} p99 ${ms(r.railcache.p99Ms)}; bare Bolt p50 ${ms(r.bolt.p50Ms)} p99 ${ms(r.bolt.p99Ms)}; p99 ratio ${r.ratio.toFixed(2)} (per round pair: median ${r.roundRatios.median.toFixed(2)}, ${r.roundRatios.min.toFixed(2)} to ${r.roundRatios.max.toFixed(2)})`);
+  console.log(`ack, ${r.concurrency} concurrent x ${r.rounds} rounds: railcache p50 ${ms(r.railcache.p50Ms)} p99 ${ms(r.railcache.p99Ms)}; bare Bolt p50 ${ms(r.bolt.p50Ms)} p99 ${ms(r.bolt.p99Ms)}; p99 ratio ${r.ratio.toFixed(2)} (per round pair: median ${r.roundRatios.median.toFixed(2)}, ${r.roundRatios.min.toFixed(2)} to ${r.roundRatios.max.toFixed(2)}); CPU per ack: railcache ${r.cpuPerAckMs.railcache.toFixed(3)} ms, bare Bolt ${r.cpuPerAckMs.bolt.toFixed(3)} ms`);
 }

@@ -67,15 +67,20 @@ export const BENCH_BOT_TOKEN = "xoxb-4242-4242-bench-bot-token";
 export const BENCH_SIGNING_SECRET = "bench0123456789abcdef0123456789ab";
 export const BENCH_WEBHOOK_SECRET = "wh-bench-secret-0123456789abcdef0123";
 
-/** The NODE_OPTIONS the Dockerfile deploys railcache with, so benchmarks measure that configuration. */
-export function deployedNodeOptions(): string[] {
+/**
+ * How the Dockerfile runs node: its NODE_OPTIONS (heap bounds) and the node flags of its CMD
+ * (V8 flags that node refuses in NODE_OPTIONS), so benchmarks measure that configuration.
+ */
+export function deployedNode(): { nodeOptions: string; flags: string[] } {
   const dockerfile = readFileSync(path.join(root, "Dockerfile"), "utf8");
-  const match = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile);
-  return match?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+  const nodeOptions = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1] ?? "";
+  const cmd = /^CMD (\[.*\])\s*$/m.exec(dockerfile)?.[1];
+  const args = cmd ? (JSON.parse(cmd) as string[]) : [];
+  return { nodeOptions, flags: args.slice(1).filter((arg) => arg.startsWith("--")) };
 }
 
 /**
- * `node dist/cli.js start` as deployed (with the Dockerfile's NODE_OPTIONS): Slack in HTTP mode against `slackApiUrl`, Railway against
+ * `node dist/cli.js start` as deployed (with the Dockerfile's NODE_OPTIONS and node flags): Slack in HTTP mode against `slackApiUrl`, Railway against
  * `railwayUrl` (the demo account token), SQLite in a temp dir, all on one free 127.0.0.1 port.
  */
 export async function startServerChild(options: {
@@ -93,10 +98,12 @@ export async function startServerChild(options: {
   let finalOutput: string | undefined;
   const base = `http://127.0.0.1:${port}`;
   const log = childLog(path.join(dir, "output.log"));
-  const child = spawn(process.execPath, [...deployedNodeOptions(), ...(options.nodeArgs ?? []), options.cli ?? path.join(root, "dist", "cli.js"), "start"], {
+  const node = deployedNode();
+  const child = spawn(process.execPath, [...node.flags, ...(options.nodeArgs ?? []), options.cli ?? path.join(root, "dist", "cli.js"), "start"], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? "",
+      NODE_OPTIONS: node.nodeOptions,
       SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
       SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
       SLACK_API_URL: options.slackApiUrl,
@@ -179,6 +186,19 @@ export function childLog(file: string): { fd: number; spawned(): void; tail(): s
       }
     },
   };
+}
+
+/**
+ * CPU time (user + system, every thread) a process has used so far, in ms, from
+ * /proc/<pid>/stat: unlike wall-clock latency it does not depend on what else the machine runs.
+ */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may hold spaces: count fields from after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  // USER_HZ is 100 on Linux (getconf CLK_TCK).
+  return ticks * 10;
 }
 
 /** RSS in bytes of a process, from `ps -o rss=` (KiB). */

@@ -4,7 +4,7 @@
  * it needs (so `railcache ask` starts fast), and maps failures to one clear line and an exit code.
  */
 import { Command, Option } from "commander";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, loadConfig, secretsOf, type Config } from "./config.js";
 import { CliError } from "./cli/io.js";
 import { createLogger, type Logger } from "./log.js";
 import type { RailwayConnection, Runtime } from "./app.js";
@@ -25,7 +25,7 @@ function setup(level = "warn"): { config: Config; log: Logger } {
     if (error instanceof ConfigError) throw new CliError(error.message, 2);
     throw error;
   }
-  return { config, log: createLogger({ level: process.env.LOG_LEVEL ?? level, destination: process.stderr }) };
+  return { config, log: createLogger({ level: process.env.LOG_LEVEL ?? level, destination: process.stderr, secrets: secretsOf(config) }) };
 }
 
 async function withRuntime<T>(demo: boolean, run: (runtime: Runtime) => Promise<T>): Promise<T> {

@@ -98,6 +98,13 @@ export interface Config {
   logLevel: string;
 }
 
+/** Every secret value in the configuration, for the logger to keep out of its lines. */
+export function secretsOf(config: Config): string[] {
+  return [config.railway?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.databaseUrl, config.webhookSecret].filter(
+    (s): s is string => typeof s === "string" && s !== "",
+  );
+}
+
 export class ConfigError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {

@@ -3,7 +3,7 @@
  * With no chat tokens it opens the console chat instead, so `npm start` always does something.
  */
 import type { DiscordConfig, Config } from "./config.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, secretsOf } from "./config.js";
 import { createRuntime, type Runtime } from "./app.js";
 import { ConsolePrinter, runConsoleChat } from "./adapters/console/chat.js";
 import { createLogger, type Logger } from "./log.js";
@@ -27,7 +27,7 @@ const connectHelp = [
 /** The console chat over the same core the chat platforms use. */
 export async function runConsole(config: Config, options: { demo: boolean }): Promise<void> {
   // Logs would interleave with the chat: keep only warnings, on stderr.
-  const log = createLogger({ level: "warn", destination: process.stderr });
+  const log = createLogger({ level: "warn", destination: process.stderr, secrets: secretsOf(config) });
   // The demo also shows the warnings: they are posted into the chat, as to a team channel.
   const runtime = await createRuntime({
     config,
@@ -88,7 +88,7 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     await runConsole(config, { demo: !config.railway });
     return;
   }
-  const log = createLogger({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const metrics = createMetrics();
   const routing = warningRouting(config);
   const instanceId = `${hostname()}:${process.pid}`;

@@ -96,6 +96,18 @@ describe("Dockerfile runtime stage", () => {
     expect(env).toMatch(/\bNODE_ENV=production\b/);
   });
 
+  it("bounds the heap with NODE_OPTIONS and node flags that node accepts, and the README's plain-Node command uses the same", async () => {
+    const env = runtime.instructions.filter((i) => i.keyword === "ENV").map((i) => i.args).join(" ");
+    const options = /NODE_OPTIONS="([^"]*)"/.exec(env)?.[1] ?? "";
+    expect(options).toMatch(/--max-old-space-size=\d+/);
+    const cmd = execForm(only(runtime.instructions.filter((i) => i.keyword === "CMD"), "one CMD").args);
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    expect(readme).toContain(`NODE_OPTIONS="${options}" ${cmd.join(" ")}`);
+    // A flag node refuses in NODE_OPTIONS (most V8 flags) would stop the container at its first start.
+    await expect(promisify(execFile)(process.execPath, ["-e", "0"], { env: { ...process.env, NODE_OPTIONS: options } })).resolves.toBeDefined();
+    await expect(promisify(execFile)(process.execPath, [...cmd.slice(1, cmd.indexOf("dist/cli.js")), "-e", "0"])).resolves.toBeDefined();
+  });
+
   it("exposes the port the config listens on by default", () => {
     const expose = only(runtime.instructions.filter((i) => i.keyword === "EXPOSE"), "one EXPOSE").args;
     expect(Number(expose.split("/")[0])).toBe(loadConfig({}).port);
@@ -103,7 +115,7 @@ describe("Dockerfile runtime stage", () => {
 
   it("starts `railcache start` from the compiled CLI that the build produces", () => {
     const cmd = execForm(only(runtime.instructions.filter((i) => i.keyword === "CMD"), "one CMD").args);
-    expect(cmd).toEqual(["node", "dist/cli.js", "start"]);
+    expect(cmd).toEqual(["node", "--optimize-for-size", "dist/cli.js", "start"]);
     // dist/cli.js is tsc's output for src/cli.ts, and the same file package.json's bin runs.
     expect(buildTsconfig.compilerOptions).toMatchObject({ rootDir: "src", outDir: "dist" });
     expect(existsSync(path.join(root, "src/cli.ts"))).toBe(true);

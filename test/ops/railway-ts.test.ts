@@ -85,7 +85,7 @@ describe(".railway/railway.ts against the Dockerfile", () => {
   });
 
   it("starts the service with the Dockerfile's CMD", () => {
-    expect(dockerCmd).toEqual(["node", "dist/cli.js", "start"]);
+    expect(dockerCmd).toEqual(["node", "--optimize-for-size", "dist/cli.js", "start"]);
     expect(stringValue(property(botConfig, "start"))).toBe(dockerCmd.join(" "));
   });
 

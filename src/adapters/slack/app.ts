@@ -193,15 +193,16 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
     });
   }
 
-  // Events are acked by Bolt before listeners run; questions are answered in a thread.
-  app.event("app_mention", async ({ event, body, context }) => {
-    if (isRedelivery(body.event_id, context.retryNum) || !event.user) return;
-    question(event.text, event.user, { platform: "slack", channelId: event.channel, threadId: event.thread_ts ?? event.ts });
-  });
-
-  app.event("message", async ({ event, body, context }) => {
+  // Events are acked by Bolt before listeners run; questions are answered in a thread. Mentions and
+  // DMs share one listener: Bolt runs every listener's middleware for every request, commands too.
+  app.event(/^(app_mention|message)$/, async ({ event, body, context }) => {
+    if (event.type === "app_mention") {
+      if (isRedelivery(body.event_id, context.retryNum) || !event.user) return;
+      question(event.text, event.user, { platform: "slack", channelId: event.channel, threadId: event.thread_ts ?? event.ts });
+      return;
+    }
     // Only plain messages people send in a DM with the bot: no edits, joins or bot posts.
-    if (event.channel_type !== "im" || event.subtype !== undefined || !("user" in event) || "bot_id" in event) return;
+    if (event.type !== "message" || event.channel_type !== "im" || event.subtype !== undefined || !("user" in event) || "bot_id" in event) return;
     if (isRedelivery(body.event_id, context.retryNum)) return;
     question(event.text ?? "", event.user, { platform: "slack", channelId: event.channel, threadId: event.thread_ts ?? event.ts });
   });

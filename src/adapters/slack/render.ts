@@ -127,8 +127,23 @@ function fallbackText(reply: Reply): string {
   return cutMrkdwn(escapeMrkdwn(text), FALLBACK_CHARS);
 }
 
+/**
+ * Replies are values nobody changes once built, and some are built once and sent many times
+ * (help, answered inside the slash-command ack): render each reply object only once.
+ */
+const rendered = new WeakMap<Reply, SlackMessage>();
+
 /** Renders a Reply as Block Kit, never over Slack's limits and with every text escaped. */
 export function renderBlocks(reply: Reply): SlackMessage {
+  let message = rendered.get(reply);
+  if (!message) {
+    message = renderFresh(reply);
+    rendered.set(reply, message);
+  }
+  return message;
+}
+
+function renderFresh(reply: Reply): SlackMessage {
   const head: KnownBlock[] = [];
   const title = `${toneEmoji[reply.tone ?? "info"]}${reply.title}`.trim();
   if (title !== "") {

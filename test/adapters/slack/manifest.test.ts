@@ -31,8 +31,10 @@ describe("Slack app manifest", () => {
     const called = new Set([...source.matchAll(/client\.([a-z]+)\.([a-zA-Z]+)\(/g)].map((m) => `${m[1]}.${m[2]}`));
     called.add("auth.test"); // app.init() calls it to learn the bot's own ids
     expect([...called].sort()).toEqual(Object.keys(webApiMethods).sort());
-    // Events the listeners subscribe to; plain `message` is narrowed to DMs in code.
-    const listened = [...source.matchAll(/app\.event\("([a-z_.]+)"/g)].map((m) => (m[1] === "message" ? "message.im" : m[1]));
+    // Events the listeners subscribe to, by name or by /^(a|b)$/; plain `message` is narrowed to DMs in code.
+    const names = [...source.matchAll(/app\.event\("([a-z_.]+)"/g)].map((m) => m[1] as string);
+    const patterns = [...source.matchAll(/app\.event\(\/\^\(([a-z_.|]+)\)\$\//g)].flatMap((m) => (m[1] as string).split("|"));
+    const listened = [...names, ...patterns].map((name) => (name === "message" ? "message.im" : name));
     expect(listened.sort()).toEqual(Object.keys(botEvents).sort());
     expect(source).toContain('event.channel_type !== "im"');
     const manifest = parse(renderManifest({ socket: false })) as Manifest;
