@@ -18,9 +18,9 @@ import { openKnowledge } from "./knowledge.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import { RailwayClient, type RailwayClientOptions } from "./railway/client.js";
-import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "./railway/simulator/index.js";
+import type { Simulator } from "./railway/simulator/index.js";
 import { RailwayError, type RailwayApi } from "./railway/types.js";
-import { openPostgresStore, openSqliteStore } from "./store/index.js";
+import { openSqliteStore } from "./store/index.js";
 import type { Store } from "./store/store.js";
 
 /** No token and no --demo: the command cannot run, and the message says how to fix that. */
@@ -52,6 +52,8 @@ export async function connectRailway(
   const onRequest = options.onRequest ? { onRequest: options.onRequest } : {};
   if (options.demo) {
     // Ten times faster than life, so a demo cache clear finishes in seconds, not minutes.
+    // Loaded only for the demo: a deployed bot never pays for the simulator's code.
+    const { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator } = await import("./railway/simulator/index.js");
     const simulator = await startSimulator({ autoAdvance: true, speed: 10 });
     const api = new RailwayClient({ endpoint: simulator.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", log: options.log, clock: simulator.clock, ...onRequest });
     return { api, projectId: DEMO_PROJECT_ID, simulator, demo: true, close: () => simulator.close() };
@@ -72,6 +74,8 @@ export async function connectRailway(
 /** PostgreSQL when DATABASE_URL is set (replicas share it), else the embedded SQLite file. */
 export async function openStore(config: Config, options: { demo: boolean; log?: Logger }): Promise<Store> {
   if (config.databaseUrl && !options.demo) {
+    // node-postgres is loaded only when it is used (about 5 MB resident otherwise wasted).
+    const { openPostgresStore } = await import("./store/postgres/index.js");
     return openPostgresStore({ connectionString: config.databaseUrl, ...(options.log ? { log: options.log } : {}) });
   }
   // The demo keeps its own file so trying it never mixes with a real project's audit log.

@@ -1,4 +1,5 @@
 export type * from "./store.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./sqlite/sqlite-store.js";
-export { openPostgresStore, PostgresConnectionError, type PostgresStoreOptions } from "./postgres/index.js";
+// The PostgreSQL store is imported from ./postgres/index.js where it is used, so SQLite-only
+// processes never load node-postgres.
 export { LeaderElector, type LeaderElectorOptions } from "./leader.js";
