@@ -22,21 +22,34 @@ import { signRequest, slashCommandBody } from "../test/fakes/slack/requests.js";
 import { startFakeSlack, type FakeSlack } from "../test/fakes/slack/server.js";
 import { terminator, BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, childLog, cpuMsOf, deployedNode, freePort, root, startServerChild, summarize, waitFor } from "./support.js";
 
+export interface AckFigures {
+  p50Ms: number;
+  p99Ms: number;
+  n: number;
+  /** CPU time the server process spent per request (every thread, from /proc). */
+  cpuPerAckMs: number;
+}
+
+/** One app against the bare Bolt baseline over the same rounds. */
+export interface AckComparison {
+  /** p99 over every measured request of the app / the same for the baseline. */
+  pooledP99Ratio: number;
+  /**
+   * Round by round (each round is one burst, and adjacent rounds meet the same machine), the
+   * app's p99 / the baseline's: the median and the range. The median is steady where the pooled
+   * ratio is decided by the one or two worst bursts of a run.
+   */
+  roundP99Ratio: { median: number; min: number; max: number };
+  cpuRatio: number;
+}
+
 export interface AckBenchResult {
-  railcache: { p50Ms: number; p99Ms: number; n: number };
-  bolt: { p50Ms: number; p99Ms: number; n: number };
-  /** railcache p99 / bare Bolt p99, over every measured request. */
-  ratio: number;
-  /**
-   * CPU time each server process spent per request over the measured rounds (every thread, from
-   * /proc): the cost behind the latency, steady from run to run where wall-clock is not.
-   */
-  cpuPerAckMs: { railcache: number; bolt: number };
-  /**
-   * The same ratio per pair of adjacent rounds (railcache's round p99 / Bolt's): how much one
-   * run can be trusted on a shared machine.
-   */
-  roundRatios: { median: number; min: number; max: number };
+  railcache: AckFigures;
+  bolt: AckFigures;
+  /** A second, identical bare Bolt app: what the same comparison shows when there is nothing to find. */
+  twin: AckFigures;
+  railcacheVsBolt: AckComparison;
+  twinVsBolt: AckComparison;
   concurrency: number;
   rounds: number;
 }
@@ -128,23 +141,14 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
     };
     const bolt = await startBareBolt(slack);
     stops.unshift(bolt.stop);
+    const twin = await startBareBolt(slack);
+    stops.unshift(twin.stop);
+    const targets = [railcache, bolt, twin];
 
-    const samples = new Map<Target, number[]>([
-      [railcache, []],
-      [bolt, []],
-    ]);
-    const roundP99s = new Map<Target, number[]>([
-      [railcache, []],
-      [bolt, []],
-    ]);
-    const sent = new Map<Target, number>([
-      [railcache, 0],
-      [bolt, 0],
-    ]);
-    const cpuMs = new Map<Target, number>([
-      [railcache, 0],
-      [bolt, 0],
-    ]);
+    const samples = new Map<Target, number[]>(targets.map((t) => [t, []]));
+    const roundP99s = new Map<Target, number[]>(targets.map((t) => [t, []]));
+    const sent = new Map<Target, number>(targets.map((t) => [t, 0]));
+    const cpuMs = new Map<Target, number>(targets.map((t) => [t, 0]));
     const run = async (target: Target, keep: boolean) => {
       const cpuBefore = cpuMsOf(target.pid);
       const times = await round(target.url, concurrency, text);
@@ -157,24 +161,32 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     };
-    // Warm-up (JIT, connection pools), then a-b, b-a, ... so drift in machine load hits both alike.
-    for (let i = 0; i < 2; i += 1) {
-      await run(railcache, false);
-      await run(bolt, false);
-    }
+    // Warm-up (JIT, connection pools), then the three in a rotating order, so drift in machine
+    // load and the position in a round hit each alike.
+    for (let i = 0; i < 2; i += 1) for (const target of targets) await run(target, false);
     for (let i = 0; i < rounds; i += 1) {
-      for (const target of i % 2 === 0 ? [railcache, bolt] : [bolt, railcache]) await run(target, true);
+      for (let j = 0; j < targets.length; j += 1) await run(targets[(i + j) % targets.length] as Target, true);
     }
-    const a = summarize(samples.get(railcache) ?? []);
-    const b = summarize(samples.get(bolt) ?? []);
-    const boltRounds = roundP99s.get(bolt) ?? [];
-    const pairs = summarize((roundP99s.get(railcache) ?? []).map((p99, i) => p99 / (boltRounds[i] ?? Number.NaN)));
+    const figures = (target: Target): AckFigures => {
+      const all = summarize(samples.get(target) ?? []);
+      return { p50Ms: all.p50, p99Ms: all.p99, n: all.n, cpuPerAckMs: (cpuMs.get(target) ?? 0) / all.n };
+    };
+    const compare = (target: Target): AckComparison => {
+      const base = roundP99s.get(bolt) ?? [];
+      const perRound = summarize((roundP99s.get(target) ?? []).map((p99, i) => p99 / (base[i] ?? Number.NaN)));
+      const [mine, theirs] = [figures(target), figures(bolt)];
+      return {
+        pooledP99Ratio: mine.p99Ms / theirs.p99Ms,
+        roundP99Ratio: { median: perRound.p50, min: perRound.min, max: perRound.max },
+        cpuRatio: mine.cpuPerAckMs / theirs.cpuPerAckMs,
+      };
+    };
     return {
-      railcache: { p50Ms: a.p50, p99Ms: a.p99, n: a.n },
-      bolt: { p50Ms: b.p50, p99Ms: b.p99, n: b.n },
-      ratio: a.p99 / b.p99,
-      roundRatios: { median: pairs.p50, min: pairs.min, max: pairs.max },
-      cpuPerAckMs: { railcache: (cpuMs.get(railcache) ?? 0) / a.n, bolt: (cpuMs.get(bolt) ?? 0) / b.n },
+      railcache: figures(railcache),
+      bolt: figures(bolt),
+      twin: figures(twin),
+      railcacheVsBolt: compare(railcache),
+      twinVsBolt: compare(twin),
       concurrency,
       rounds,
     };
@@ -186,5 +198,9 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await benchSlackAck();
   const ms = (v: number) => `${v.toFixed(1)} ms`;
-  console.log(`ack, ${r.concurrency} concurrent x ${r.rounds} rounds: railcache p50 ${ms(r.railcache.p50Ms)} p99 ${ms(r.railcache.p99Ms)}; bare Bolt p50 ${ms(r.bolt.p50Ms)} p99 ${ms(r.bolt.p99Ms)}; p99 ratio ${r.ratio.toFixed(2)} (per round pair: median ${r.roundRatios.median.toFixed(2)}, ${r.roundRatios.min.toFixed(2)} to ${r.roundRatios.max.toFixed(2)}); CPU per ack: railcache ${r.cpuPerAckMs.railcache.toFixed(3)} ms, bare Bolt ${r.cpuPerAckMs.bolt.toFixed(3)} ms`);
+  const app = (name: string, f: AckFigures) => `${name} p50 ${ms(f.p50Ms)} p99 ${ms(f.p99Ms)} cpu/ack ${f.cpuPerAckMs.toFixed(3)} ms`;
+  const vs = (name: string, c: AckComparison) =>
+    `${name}: p99 ratio per round median ${c.roundP99Ratio.median.toFixed(2)} (${c.roundP99Ratio.min.toFixed(2)} to ${c.roundP99Ratio.max.toFixed(2)}), pooled ${c.pooledP99Ratio.toFixed(2)}, CPU ${c.cpuRatio.toFixed(2)}`;
+  console.log(`ack, ${r.concurrency} concurrent x ${r.rounds} rounds: ${app("railcache", r.railcache)}; ${app("bare Bolt", r.bolt)}; ${app("twin", r.twin)}`);
+  console.log(`  ${vs("railcache / bare", r.railcacheVsBolt)}\n  ${vs("twin / bare (A/A)", r.twinVsBolt)}`);
 }

@@ -69,7 +69,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     return value;
   }
 
-  async function ask(text: string): Promise<TrackedReply> {
+  /** A question answered from the knowledge base: memory only, no I/O. */
+  function answer(text: string): TrackedReply {
     if (!text.trim()) return help();
     const result = answers.answer(text);
     deps.onAnswer?.(result.matched);
@@ -181,7 +182,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     const { args } = command;
     switch (command.name) {
       case "ask":
-        return ask(args.text ?? "");
+        return answer(args.text ?? "");
       case "help":
         return help();
       case "status":
@@ -197,16 +198,26 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     }
   }
 
+  function usageError(parsed: { error: string; usage: string }): TrackedReply {
+    return { title: "That command did not parse", body: escapeMentions(parsed.error), code: [{ text: parsed.usage }], tone: "warning", private: true };
+  }
+
   return {
-    ask: (text) => ask(text),
+    ask: async (text) => answer(text),
 
     async command(text, ctx) {
       const parsed = parseCommand(text);
-      if (!parsed.ok) {
-        return { title: "That command did not parse", body: escapeMentions(parsed.error), code: [{ text: parsed.usage }], tone: "warning", private: true };
-      }
+      if (!parsed.ok) return usageError(parsed);
       log.debug({ event: "command", command: parsed.command.name, user: ctx.actor.userId, platform: ctx.actor.platform }, "command");
       return run(parsed.command, ctx);
+    },
+
+    instantReply(text) {
+      const parsed = parseCommand(text);
+      if (!parsed.ok) return usageError(parsed);
+      if (parsed.command.name === "ask") return answer(parsed.command.args.text ?? "");
+      if (parsed.command.name === "help") return help();
+      return undefined;
     },
 
     async action(kind: ActionKind, value: string, ctx) {

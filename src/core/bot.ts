@@ -21,6 +21,12 @@ export interface BotCore {
   ask(text: string, ctx: RequestContext): Promise<TrackedReply>;
   /** The text after `/railcache`: parsed against the command registry; usage errors come back as a Reply. */
   command(text: string, ctx: RequestContext): Promise<TrackedReply>;
+  /**
+   * The reply to `/railcache <text>` when it needs no Railway, store or chat call (a question,
+   * help, a usage error), computed at once; undefined for every other command. Adapters answer
+   * these inside the platform's acknowledgement instead of sending a second message.
+   */
+  instantReply(text: string): TrackedReply | undefined;
   /** A button click. `value` is what the Action carried. */
   action(kind: ActionKind, value: string, ctx: RequestContext): Promise<TrackedReply>;
   /** Tell core where a TrackedReply was posted, so later workflow steps edit it in place. */

@@ -87,16 +87,6 @@ export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; er
 
 const byName = new Map<string, CommandSpec>(commands.map((c) => [c.name, c]));
 
-/**
- * True when `/railcache <text>` is answered from the knowledge base and the registry alone
- * (a question, help, or a usage error): no Railway, store or chat-API call, so adapters may
- * answer within the platform's acknowledgement instead of sending a second message.
- */
-export function answersInstantly(text: string): boolean {
-  const parsed = parseCommand(text);
-  return !parsed.ok || parsed.command.name === "ask" || parsed.command.name === "help";
-}
-
 /** `clear <service> [env]`: the usage line of one command. */
 export function usageOf(spec: CommandSpec): string {
   const args = spec.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));

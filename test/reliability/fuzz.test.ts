@@ -124,6 +124,26 @@ describe("BotCore on arbitrary chat text", () => {
     await t.runtime.workflows?.idle();
   });
 
+  it("answers instantly exactly the /railcache texts that need no I/O, with the reply `command` would give", async () => {
+    await fc.assert(
+      fc.asyncProperty(commandText, async (text) => {
+        const before = t.sim.requests.length;
+        const instant = t.runtime.bot.instantReply(text);
+        // Computed from memory: not one Railway request.
+        expect(t.sim.requests.length).toBe(before);
+        const parsed = parseCommand(text);
+        const needsNoIo = !parsed.ok || parsed.command.name === "ask" || parsed.command.name === "help";
+        expect(instant !== undefined).toBe(needsNoIo);
+        if (instant) {
+          expectSafeToPost(instant, text);
+          expect(instant).toEqual(await t.runtime.bot.command(text, ctx));
+        }
+      }),
+      { numRuns: runs(200) },
+    );
+    await t.runtime.workflows?.idle();
+  });
+
   it("survives arbitrary button values", async () => {
     const kinds = ["clear", "redeploy", "confirm", "cancel", "see_more", "mute", "remove_no_cache", "link"] as const;
     await fc.assert(

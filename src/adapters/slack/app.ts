@@ -15,7 +15,6 @@ import {
   type RespondFn,
 } from "@slack/bolt";
 import type { BotCore, RequestContext, TrackedReply } from "../../core/bot.js";
-import { answersInstantly } from "../../core/commands.js";
 import type { Actor, ChatTarget, MessageRef } from "../../core/ports.js";
 import type { Reply } from "../../core/reply.js";
 import type { Logger } from "../../log.js";
@@ -133,7 +132,9 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
     retryConfig: { retries: config.retries ?? 3 },
   };
   const receiver = buildReceiver(config, logger, clientOptions);
-  const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true });
+  // No conversation store: nothing here reads context.conversation, and Bolt's default in-memory
+  // one costs a rejected lookup on every request, slash commands included.
+  const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
   const messenger = new SlackMessenger(app.client);
   const userGroups = new SlackUserGroups(app.client, log);
   const recentEvents = new RecentKeys();
@@ -224,24 +225,30 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
     }
   }
 
+  /** The core's instant reply, if any; a failure still answers the ack (with an apology), never times it out. */
+  function instantReplyTo(text: string): Reply | undefined {
+    try {
+      return bot.instantReply(text);
+    } catch (error) {
+      log.error({ event: "slack.command.failed", ...errorSummary(error) }, "Slack request failed");
+      return failureReply;
+    }
+  }
+
   app.command(slashCommand, async ({ ack, command, respond }) => {
     const text = unescapeSlack(command.text);
-    const origin: Origin = { userId: command.user_id, displayName: command.user_name, target: { platform: "slack", channelId: command.channel_id } };
-    if (answersInstantly(text)) {
-      // Questions, help and usage errors take a millisecond and no I/O: answer in the ack itself,
-      // which saves a Web API call and works in channels the bot is not in.
-      const ctx: RequestContext = { actor: { platform: "slack", userId: command.user_id, displayName: command.user_name, groups: [] }, target: origin.target };
-      const reply = await bot.command(text, ctx).catch((error: unknown) => {
-        log.error({ event: "slack.command.failed", ...errorSummary(error) }, "Slack request failed");
-        return failureReply;
-      });
-      const message = renderBlocks(reply);
-      await ack({ response_type: reply.private ? "ephemeral" : "in_channel", text: message.text, blocks: message.blocks });
-      // Logged once the answer is on its way, like every other command: the ack does not wait for the log write.
+    // Questions, help and usage errors take a millisecond and no I/O: answer in the ack itself,
+    // which saves a Web API call and works in channels the bot is not in.
+    const instant = instantReplyTo(text);
+    if (instant) {
+      const message = renderBlocks(instant);
+      await ack({ response_type: instant.private ? "ephemeral" : "in_channel", text: message.text, blocks: message.blocks });
+      // Logged once the answer is on its way: the ack does not wait for the log write.
       log.info({ event: "slack.command", channel: command.channel_id, user: command.user_id, sub: text.split(/\s/)[0], inAck: true }, "Slash command");
       return;
     }
     await ack();
+    const origin: Origin = { userId: command.user_id, displayName: command.user_name, target: { platform: "slack", channelId: command.channel_id } };
     afterAck("command", origin, async (ctx) => {
       log.info({ event: "slack.command", channel: command.channel_id, user: command.user_id, sub: text.split(/\s/)[0] }, "Slash command");
       await deliverCommandReply(await bot.command(text, ctx), ctx, respond);
