@@ -40,6 +40,8 @@ export interface AckComparison {
    * ratio is decided by the one or two worst bursts of a run.
    */
   roundP99Ratio: { median: number; min: number; max: number };
+  /** The median burst p99 of the app / the median burst p99 of the baseline. */
+  medianBurstP99Ratio: number;
   cpuRatio: number;
 }
 
@@ -178,6 +180,7 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
       return {
         pooledP99Ratio: mine.p99Ms / theirs.p99Ms,
         roundP99Ratio: { median: perRound.p50, min: perRound.min, max: perRound.max },
+        medianBurstP99Ratio: summarize(roundP99s.get(target) ?? []).p50 / summarize(base).p50,
         cpuRatio: mine.cpuPerAckMs / theirs.cpuPerAckMs,
       };
     };
@@ -200,7 +203,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   const app = (name: string, f: AckFigures) => `${name} p50 ${ms(f.p50Ms)} p99 ${ms(f.p99Ms)} cpu/ack ${f.cpuPerAckMs.toFixed(3)} ms`;
   const vs = (name: string, c: AckComparison) =>
-    `${name}: p99 ratio per round median ${c.roundP99Ratio.median.toFixed(2)} (${c.roundP99Ratio.min.toFixed(2)} to ${c.roundP99Ratio.max.toFixed(2)}), pooled ${c.pooledP99Ratio.toFixed(2)}, CPU ${c.cpuRatio.toFixed(2)}`;
+    `${name}: p99 ratio per round median ${c.roundP99Ratio.median.toFixed(2)} (${c.roundP99Ratio.min.toFixed(2)} to ${c.roundP99Ratio.max.toFixed(2)}), of medians ${c.medianBurstP99Ratio.toFixed(2)}, pooled ${c.pooledP99Ratio.toFixed(2)}, CPU ${c.cpuRatio.toFixed(2)}`;
   console.log(`ack, ${r.concurrency} concurrent x ${r.rounds} rounds: ${app("railcache", r.railcache)}; ${app("bare Bolt", r.bolt)}; ${app("twin", r.twin)}`);
   console.log(`  ${vs("railcache / bare", r.railcacheVsBolt)}\n  ${vs("twin / bare (A/A)", r.twinVsBolt)}`);
 }

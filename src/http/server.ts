@@ -57,9 +57,6 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const server = createServer((req, res) => {
     // Keep-alive clients must reconnect elsewhere once we drain.
     if (draining) res.setHeader("connection", "close");
-    res.on("close", () => {
-      if (draining) server.closeIdleConnections();
-    });
     void dispatch(req, res);
   });
 
@@ -126,8 +123,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         if (!server.listening) return resolve();
         const force = setTimeout(() => server.closeAllConnections(), drainMs);
         force.unref();
+        // Keep-alive connections go idle as their last response is sent: close them as they do.
+        const sweep = setInterval(() => server.closeIdleConnections(), 25);
+        sweep.unref();
         server.close(() => {
           clearTimeout(force);
+          clearInterval(sweep);
           resolve();
         });
         server.closeIdleConnections();

@@ -12,6 +12,7 @@ export function escapeMrkdwn(text: string): string {
 
 /** Slack sends `&`, `<`, `>` in message and command text as entities; this undoes that. */
 export function unescapeSlack(text: string): string {
+  if (!text.includes("&")) return text;
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
