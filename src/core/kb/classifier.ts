@@ -2,6 +2,7 @@
  * Recognises the errors a stale build cache (or a missed migration) produces in Django apps.
  * Exported on its own because the deploy watcher runs it over build and deploy log tails.
  */
+import { findMissingPackage } from "./missing-package.js";
 import type { SignatureId, SignatureMatch } from "./types.js";
 
 interface SignatureRule {
@@ -11,6 +12,8 @@ interface SignatureRule {
   /** How strongly the signature alone points at its section (0..1). */
   weight: number;
   pattern: RegExp;
+  /** Lines the pattern matches that this signature must still not count. */
+  unless?: (line: string) => boolean;
 }
 
 /** Order matters: a line counts for the first rule it matches (a column error names a relation too). */
@@ -71,6 +74,8 @@ const RULES: readonly SignatureRule[] = [
     weight: 0.8,
     // A circular import is a bug in the code, not a stale build.
     pattern: /^(?!.*(?:partially initialized module|circular import))(?:.*\b(?:ImportError|ModuleNotFoundError)\b(?!\()|.*cannot import name ['"`]|.*No module named ['"`]?\w)/,
+    // A third-party package missing from requirements.txt fails a clean build too (not-cache.ts answers it).
+    unless: (line) => findMissingPackage(line) !== null,
   },
   {
     id: "app_registry",
@@ -112,7 +117,7 @@ export function classifyLog(text: string): SignatureMatch[] {
   for (const rawLine of scanned.split("\n")) {
     const line = rawLine.length > MAX_LINE_CHARS ? rawLine.slice(0, MAX_LINE_CHARS) : rawLine;
     if (PREFILTER.test(line)) {
-      const rule = RULES.find((candidate) => candidate.pattern.test(line));
+      const rule = RULES.find((candidate) => candidate.pattern.test(line) && !candidate.unless?.(line));
       if (rule) {
         addLine(found, rule.id, rule.label, rule.sectionId, line);
         continue;

@@ -201,7 +201,8 @@ export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
       matched: false,
       confidence: 0,
       section: null,
-      answer: other ? `${notCacheLead(other)}\n\n${unmatchedText}` : unmatchedText,
+      // Specific advice replaces the list of topics: it says what to fix.
+      answer: other ? `${notCacheLead(other)}\n\n${other.advice ? escapeMentions(other.advice) : unmatchedText}` : unmatchedText,
       actions: [],
       signals: { signatures: signatures.map(escapeSignature), terms: [] },
     };
@@ -269,6 +270,8 @@ function escapeSignature(match: SignatureMatch): SignatureMatch {
 /** Names the error the log shows, so a code or settings problem is not mistaken for the cache. */
 function notCacheLead(other: NotCacheError): string {
   const line = escapeMentions(other.line.replace(/`/g, "'"));
+  // With advice the cache stays the fallback (the advice's last line), so do not rule it out here.
+  if (other.advice) return `That looks like ${other.label} (\`${line}\`) rather than a stale build cache.`;
   return `That looks like ${other.label} (\`${line}\`), not a stale build cache: clearing the cache will not fix it.`;
 }
 

@@ -1,15 +1,19 @@
 /**
  * Recognises deploy errors that a stale build cache does not cause: a bug in the code itself,
  * a missing setting or variable, a port or database connection problem, a dependency that
- * cannot be installed. When a pasted log shows one of these and no stale-cache signature, the
- * engine says so instead of selling a cache clear.
+ * cannot be installed, a third-party package missing from requirements.txt. When a pasted log
+ * shows one of these and no stale-cache signature, the engine says so instead of selling a cache
+ * clear.
  */
+import { findMissingPackage, missingPackageAdvice } from "./missing-package.js";
 
 export interface NotCacheError {
   /** Short human label, e.g. "a syntax error in the code". */
   label: string;
   /** The line that showed it, trimmed. */
   line: string;
+  /** What to do instead, when the error says exactly what to fix. */
+  advice?: string;
 }
 
 interface NotCacheRule {
@@ -65,16 +69,34 @@ const MAX_SHOWN_LINE = 160;
 /** The first error in `text` (lines scanned from the end: the last error is the one that failed the deploy). */
 export function findNotCacheError(text: string): NotCacheError | null {
   const scanned = text.length > MAX_SCAN_CHARS ? text.slice(text.length - MAX_SCAN_CHARS) : text;
-  const lines = scanned.split("\n");
+  const lines = scanned.split("\n").map((raw) => (raw.length > MAX_LINE_CHARS ? raw.slice(0, MAX_LINE_CHARS) : raw));
+  // A missing package goes first: Django wraps it in errors another rule would name
+  // ("ImproperlyConfigured: WSGI application 'config.wsgi.application' could not be loaded").
+  return findLast(lines, missingPackageError) ?? findLast(lines, ruleError);
+}
+
+function findLast(lines: string[], recognise: (line: string) => NotCacheError | null): NotCacheError | null {
   for (let i = lines.length - 1; i >= 0; i--) {
-    const raw = lines[i]!;
-    const line = raw.length > MAX_LINE_CHARS ? raw.slice(0, MAX_LINE_CHARS) : raw;
-    if (!PREFILTER.test(line)) continue;
-    const rule = RULES.find((candidate) => candidate.pattern.test(line));
-    if (rule) {
-      const trimmed = line.trim();
-      return { label: rule.label, line: trimmed.length > MAX_SHOWN_LINE ? `${trimmed.slice(0, MAX_SHOWN_LINE)}…` : trimmed };
-    }
+    const found = recognise(lines[i]!);
+    if (found) return found;
   }
   return null;
+}
+
+function missingPackageError(line: string): NotCacheError | null {
+  const missing = findMissingPackage(line);
+  if (!missing) return null;
+  const label = missing.missingPart ? "a Python package at the wrong version" : "a Python package missing from requirements.txt";
+  return { label, line: shown(line), advice: missingPackageAdvice(missing) };
+}
+
+function ruleError(line: string): NotCacheError | null {
+  if (!PREFILTER.test(line)) return null;
+  const rule = RULES.find((candidate) => candidate.pattern.test(line));
+  return rule ? { label: rule.label, line: shown(line) } : null;
+}
+
+function shown(line: string): string {
+  const trimmed = line.trim();
+  return trimmed.length > MAX_SHOWN_LINE ? `${trimmed.slice(0, MAX_SHOWN_LINE)}…` : trimmed;
 }
