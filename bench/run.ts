@@ -67,8 +67,11 @@ await section("Slack slash-command ack", async () => {
     `${c.roundP99Ratio.median.toFixed(2)} per burst (median of ${a.rounds}; ${c.roundP99Ratio.min.toFixed(2)} to ${c.roundP99Ratio.max.toFixed(2)}); pooled over all requests ${c.pooledP99Ratio.toFixed(2)}; CPU per request ${c.cpuRatio.toFixed(2)}`;
   record(`Slack ack latency, railcache start (HTTP mode), ${load}`, figures(a.railcache), "-");
   record(`Slack ack latency, bare Bolt app that only acks, ${load}`, figures(a.bolt), "-");
+  record(`Slack ack latency, bare Bolt app acking railcache's reply (${(a.replyBytes / 1000).toFixed(1)} KB), ${load}`, figures(a.sameReply), "-");
   record("Slack ack latency, railcache p99 / bare Bolt p99", ratios(a.railcacheVsBolt), "<= 1.2 (per burst)", a.railcacheVsBolt.roundP99Ratio.median <= 1.2);
   record("Slack ack, the same comparison between two identical bare Bolt apps (the noise floor)", ratios(a.twinVsBolt), "none (calibration)");
+  record("Slack ack, where the gap comes from: a bare Bolt app acking railcache's own reply / the bare app acking empty", ratios(a.sameReplyVsBolt), "none (the reply's cost)");
+  record("Slack ack, railcache / a bare Bolt app acking the same reply (railcache's own overhead)", ratios(a.railcacheVsSameReply), "none (for reference)");
 });
 
 await section("resident memory of `railcache start`", async () => {
@@ -86,7 +89,7 @@ const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} (${os.cpus().length} co
 const table = rows.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 const notes = [
   "Latency figures are wall-clock on a shared machine: compare railcache with the bare Bolt baseline of the same run, not across runs.",
-  "Slack ack: every app runs with the Dockerfile's NODE_OPTIONS and node flags and writes its output to a file; railcache answers `help` inside its ack (a 2 KB Block Kit message), the bare apps ack empty. The three take rounds in a rotating order; each round is one burst of concurrent requests, and a burst's p99 is how long the whole burst took to answer. The verdict is the median over bursts of railcache's burst p99 over the bare app's in the same turn; the p99 pooled over every request of a run is printed too, but it is decided by the one or two worst bursts (a pause of the load generator, a neighbour on the machine), as the identical-apps row shows.",
+  "Slack ack: every app runs with the Dockerfile's NODE_OPTIONS and node flags and writes its output to a file; railcache answers `help` inside its ack (a 2 KB Block Kit message), the bare apps ack empty but for one that acks with railcache's very reply. The four take rounds in a rotating order; each round is one burst of concurrent requests, and a burst's p99 is how long the whole burst took to answer. The verdict is the median over bursts of railcache's burst p99 over the bare app's in the same turn; the p99 pooled over every request of a run is printed too, but it is decided by the one or two worst bursts (a pause of the load generator, a neighbour on the machine), as the identical-apps row shows.",
   "Memory is the child process's RSS from `ps` (1 MB = 10^6 bytes); the watcher is on, watching 50 services x 2 environments.",
 ].join("\n");
 const text = `# Benchmark results\n\nMeasured ${new Date().toISOString()} on ${machine}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}.\nRegenerate with \`npm run bench\`.\n\n| benchmark | result | target | met |\n| --- | --- | --- | --- |\n${table}\n\n${notes}\n`;

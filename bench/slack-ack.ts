@@ -11,7 +11,7 @@
  * while it generates the load (only railcache logs, so a pipe would tax its rounds alone).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -50,8 +50,16 @@ export interface AckBenchResult {
   bolt: AckFigures;
   /** A second, identical bare Bolt app: what the same comparison shows when there is nothing to find. */
   twin: AckFigures;
+  /** A bare Bolt app that acks with railcache's own reply: the cost of the reply itself, without railcache. */
+  sameReply: AckFigures;
   railcacheVsBolt: AckComparison;
   twinVsBolt: AckComparison;
+  /** The bare app acking railcache's reply / the bare app acking empty: what the reply costs. */
+  sameReplyVsBolt: AckComparison;
+  /** railcache / the bare app acking the same reply: railcache's own overhead. */
+  railcacheVsSameReply: AckComparison;
+  /** Size of railcache's ack body for the benchmarked text. */
+  replyBytes: number;
   concurrency: number;
   rounds: number;
 }
@@ -94,14 +102,24 @@ async function round(url: string, concurrency: number, text: string): Promise<nu
   );
 }
 
-async function startBareBolt(slack: FakeSlack): Promise<Target> {
+/** The body of one signed `/railcache <text>` ack. */
+async function ackBodyOf(url: string, text: string): Promise<string> {
+  const { body, contentType } = slashCommandBody({ text });
+  const res = await fetch(url, { method: "POST", headers: { "content-type": contentType, ...signRequest(BENCH_SIGNING_SECRET, body) }, body });
+  const reply = await res.text();
+  if (res.status !== 200 || reply === "") throw new Error(`railcache did not answer \`${text}\` inside its ack (${res.status})`);
+  answeredInAck.set(url, (answeredInAck.get(url) ?? 0) + 1);
+  return reply;
+}
+
+async function startBareBolt(slack: FakeSlack, ackBodyFile?: string): Promise<Target> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), "railcache-bench-bolt-"));
   const log = childLog(path.join(dir, "output.log"));
   const node = deployedNode();
   const child = spawn(process.execPath, [...node.flags, ...profileArgs(), "--import", "tsx", path.join(root, "bench", "bare-bolt.ts")], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: node.nodeOptions, BOT_TOKEN: BENCH_BOT_TOKEN, SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: node.nodeOptions, BOT_TOKEN: BENCH_BOT_TOKEN, SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), ...(ackBodyFile ? { ACK_BODY: ackBodyFile } : {}) },
     stdio: ["ignore", log.fd, log.fd],
   });
   log.spawned();
@@ -145,7 +163,15 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
     stops.unshift(bolt.stop);
     const twin = await startBareBolt(slack);
     stops.unshift(twin.stop);
-    const targets = [railcache, bolt, twin];
+    // railcache's reply to the benchmarked text, exactly as it sends it, for a bare app to ack with.
+    const replyDir = mkdtempSync(path.join(tmpdir(), "railcache-bench-reply-"));
+    stops.push(async () => rmSync(replyDir, { recursive: true, force: true }));
+    const replyFile = path.join(replyDir, "reply.json");
+    const reply = await ackBodyOf(url, text);
+    writeFileSync(replyFile, reply);
+    const sameReply = await startBareBolt(slack, replyFile);
+    stops.unshift(sameReply.stop);
+    const targets = [railcache, bolt, twin, sameReply];
 
     const samples = new Map<Target, number[]>(targets.map((t) => [t, []]));
     const roundP99s = new Map<Target, number[]>(targets.map((t) => [t, []]));
@@ -173,10 +199,10 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
       const all = summarize(samples.get(target) ?? []);
       return { p50Ms: all.p50, p99Ms: all.p99, n: all.n, cpuPerAckMs: (cpuMs.get(target) ?? 0) / all.n };
     };
-    const compare = (target: Target): AckComparison => {
-      const base = roundP99s.get(bolt) ?? [];
+    const compare = (target: Target, baseline = bolt): AckComparison => {
+      const base = roundP99s.get(baseline) ?? [];
       const perRound = summarize((roundP99s.get(target) ?? []).map((p99, i) => p99 / (base[i] ?? Number.NaN)));
-      const [mine, theirs] = [figures(target), figures(bolt)];
+      const [mine, theirs] = [figures(target), figures(baseline)];
       return {
         pooledP99Ratio: mine.p99Ms / theirs.p99Ms,
         roundP99Ratio: { median: perRound.p50, min: perRound.min, max: perRound.max },
@@ -188,8 +214,12 @@ export async function benchSlackAck(options: { concurrency?: number; rounds?: nu
       railcache: figures(railcache),
       bolt: figures(bolt),
       twin: figures(twin),
+      sameReply: figures(sameReply),
       railcacheVsBolt: compare(railcache),
       twinVsBolt: compare(twin),
+      sameReplyVsBolt: compare(sameReply),
+      railcacheVsSameReply: compare(railcache, sameReply),
+      replyBytes: Buffer.byteLength(reply),
       concurrency,
       rounds,
     };
@@ -204,6 +234,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const app = (name: string, f: AckFigures) => `${name} p50 ${ms(f.p50Ms)} p99 ${ms(f.p99Ms)} cpu/ack ${f.cpuPerAckMs.toFixed(3)} ms`;
   const vs = (name: string, c: AckComparison) =>
     `${name}: p99 ratio per round median ${c.roundP99Ratio.median.toFixed(2)} (${c.roundP99Ratio.min.toFixed(2)} to ${c.roundP99Ratio.max.toFixed(2)}), of medians ${c.medianBurstP99Ratio.toFixed(2)}, pooled ${c.pooledP99Ratio.toFixed(2)}, CPU ${c.cpuRatio.toFixed(2)}`;
-  console.log(`ack, ${r.concurrency} concurrent x ${r.rounds} rounds: ${app("railcache", r.railcache)}; ${app("bare Bolt", r.bolt)}; ${app("twin", r.twin)}`);
+  console.log(`ack, ${r.concurrency} concurrent x ${r.rounds} rounds: ${app("railcache", r.railcache)}; ${app("bare Bolt", r.bolt)}; ${app("twin", r.twin)}; ${app("bare acking railcache's reply", r.sameReply)}`);
   console.log(`  ${vs("railcache / bare", r.railcacheVsBolt)}\n  ${vs("twin / bare (A/A)", r.twinVsBolt)}`);
+  console.log(`  ${vs("bare acking railcache's reply / bare", r.sameReplyVsBolt)}\n  ${vs("railcache / bare acking its reply", r.railcacheVsSameReply)}`);
 }
