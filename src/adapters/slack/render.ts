@@ -22,7 +22,8 @@ const FIELD_CHARS = 2000;
 const HEADER_CHARS = 150;
 const BUTTON_LABEL_CHARS = 75;
 const MAX_BUTTONS = 25;
-const FALLBACK_CHARS = 3000;
+/** Mobile notifications show about this much; the message itself shows the blocks. */
+const FALLBACK_CHARS = 300;
 const CODE_SECTIONS_PER_BLOCK = 4;
 const ACTION_PREFIX = "railcache";
 
@@ -120,10 +121,15 @@ function actionsBlock(actions: Action[]): KnownBlock | undefined {
   return elements.length > 0 ? { type: "actions", block_id: "railcache_actions", elements: elements.slice(0, MAX_BUTTONS) } : undefined;
 }
 
-/** Plain fallback text: title and body, escaped and cut, for notifications and old clients. */
+/**
+ * The message's `text`: with blocks present Slack uses it only for notifications, so it is a
+ * summary (the title and the body's first paragraph), escaped and cut, not a second copy of the
+ * whole message.
+ */
 function fallbackText(reply: Reply): string {
   const title = `${toneEmoji[reply.tone ?? "info"]}${reply.title}`.trim();
-  const text = [title, reply.body.trim()].filter(Boolean).join("\n") || "railcache";
+  const lead = reply.body.trim().split(/\n\s*\n/)[0] ?? "";
+  const text = [title, lead].filter(Boolean).join("\n") || "railcache";
   return cutMrkdwn(escapeMrkdwn(text), FALLBACK_CHARS);
 }
 

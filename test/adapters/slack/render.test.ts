@@ -24,6 +24,16 @@ describe("renderBlocks", () => {
     expect(blocks.at(-1)).toMatchObject({ type: "context", elements: [{ type: "mrkdwn", text: "From: Build cache" }] });
   });
 
+  it("makes the notification text a summary: the title and the body's first paragraph, cut short", () => {
+    const reply: Reply = { title: "What railcache can do", body: "Ask me about stale caches.\n\nTopics I know:\n• One\n• Two", tone: "warning" };
+    expect(renderBlocks(reply).text).toBe("⚠️ What railcache can do\nAsk me about stale caches.");
+    const long = renderBlocks({ title: "t", body: "word ".repeat(200) }).text;
+    expect(long.length).toBeLessThanOrEqual(300);
+    expect(long.endsWith("…")).toBe(true);
+    // The whole body is still in the blocks.
+    expect(sectionTexts(reply).join("\n")).toContain("• Two");
+  });
+
   it("escapes &, < and > in body, fields and context", () => {
     const reply: Reply = { title: "t", body: "a & b <c>", fields: [{ name: "x<y", value: "1 > 0" }], context: "R&D" };
     const json = JSON.stringify(renderBlocks(reply));
