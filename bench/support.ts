@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, World } from "../src/railway/simulator/index.js";
+import { execForm, parseDockerfile } from "../test/ops/dockerfile.js";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const hour = 60 * 60 * 1000;
@@ -72,11 +73,11 @@ export const BENCH_WEBHOOK_SECRET = "wh-bench-secret-0123456789abcdef0123";
  * (V8 flags that node refuses in NODE_OPTIONS), so benchmarks measure that configuration.
  */
 export function deployedNode(): { nodeOptions: string; flags: string[] } {
-  const dockerfile = readFileSync(path.join(root, "Dockerfile"), "utf8");
-  const nodeOptions = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1] ?? "";
-  const cmd = /^CMD (\[.*\])\s*$/m.exec(dockerfile)?.[1];
-  const args = cmd ? (JSON.parse(cmd) as string[]) : [];
-  return { nodeOptions, flags: args.slice(1).filter((arg) => arg.startsWith("--")) };
+  const runtime = parseDockerfile(readFileSync(path.join(root, "Dockerfile"), "utf8")).stages.at(-1);
+  const args = (keyword: string) => runtime?.instructions.filter((i) => i.keyword === keyword).map((i) => i.args) ?? [];
+  const nodeOptions = /NODE_OPTIONS="([^"]*)"/.exec(args("ENV").join(" "))?.[1] ?? "";
+  const cmd = args("CMD").at(-1);
+  return { nodeOptions, flags: (cmd ? execForm(cmd) : []).slice(1).filter((arg) => arg.startsWith("--")) };
 }
 
 /**
