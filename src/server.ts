@@ -150,9 +150,11 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   }
 
   const stopWatching = watchWhileLeader(runtime, instanceId);
-  // Prompts expire on their own schedule, not only when someone clicks.
+  // Prompts expire on their own schedule, not only when someone clicks; spent claims (event
+  // deliveries, warning locks) are dropped so the table stays small.
   const housekeeping = setInterval(() => {
     void runtime.workflows?.expireOverdue().catch((error: unknown) => log.warn({ event: "workflow.expire_failed", err: error }, "could not expire prompts"));
+    void runtime.store.pruneClaims().catch((error: unknown) => log.warn({ event: "store.prune_failed", err: error }, "could not prune expired claims"));
     const remaining = runtime.railway?.api.rateBudget().remaining;
     if (remaining !== null && remaining !== undefined) metrics.railwayRateRemaining.set(remaining);
   }, 30_000);

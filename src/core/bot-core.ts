@@ -6,6 +6,7 @@ import type { Logger } from "../log.js";
 import type { ProjectStatus, RailwayApi } from "../railway/types.js";
 import { RailwayError } from "../railway/types.js";
 import type { Store } from "../store/store.js";
+import { RecentKeys } from "./recent-keys.js";
 import { auditReply, listAuditEntries, parseSince } from "./audit.js";
 import type { BotCore, RequestContext, TrackedReply } from "./bot.js";
 import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
@@ -35,6 +36,9 @@ export interface BotCoreDeps {
   /** Counts answers (metrics); core stays free of any metrics library. */
   onAnswer?: (matched: boolean) => void;
 }
+
+/** How long a delivered event id is remembered: Slack retries an event within minutes. */
+const DELIVERY_MEMORY_MS = 60 * 60 * 1000;
 
 /** How old a shared projectStatus may be: fresh for status replies, older for autocomplete names. */
 const STATUS_REUSE_MS = 2_000;
@@ -198,6 +202,20 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     }
   }
 
+  // Without a store (or while it fails) this process's own memory is the next best thing.
+  const recentDeliveries = new RecentKeys();
+
+  async function firstDelivery(key: string): Promise<boolean> {
+    if (!deps.store) return recentDeliveries.first(key);
+    try {
+      return await deps.store.claimOnce(`delivery:${key}`, DELIVERY_MEMORY_MS);
+    } catch (error) {
+      // Answering twice is better than not answering: fall back rather than drop the event.
+      log.warn({ event: "delivery.claim_failed", err: error }, "could not record an event delivery in the store");
+      return recentDeliveries.first(key);
+    }
+  }
+
   function usageError(parsed: { error: string; usage: string }): TrackedReply {
     return { title: "That command did not parse", body: escapeMentions(parsed.error), code: [{ text: parsed.usage }], tone: "warning", private: true };
   }
@@ -211,6 +229,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       log.debug({ event: "command", command: parsed.command.name, user: ctx.actor.userId, platform: ctx.actor.platform }, "command");
       return run(parsed.command, ctx);
     },
+
+    firstDelivery,
 
     instantReply(text) {
       const parsed = parseCommand(text);

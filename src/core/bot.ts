@@ -31,6 +31,11 @@ export interface BotCore {
   action(kind: ActionKind, value: string, ctx: RequestContext): Promise<TrackedReply>;
   /** Tell core where a TrackedReply was posted, so later workflow steps edit it in place. */
   attachMessage(workflowId: string, ref: MessageRef): Promise<void>;
+  /**
+   * True the first time a chat platform delivers the event `key` (its own event id, prefixed by
+   * the platform) to any replica sharing the store; false for a redelivery, which must be dropped.
+   */
+  firstDelivery(key: string): Promise<boolean>;
   /** Suggestions for a command option (service or environment names), for autocomplete. */
   complete(option: "service" | "env", prefix: string): Promise<string[]>;
 }

@@ -90,6 +90,8 @@ export interface Store {
 
   /** True exactly once per key within `ttlMs` (for retried deliveries, duplicate warnings). */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  /** Forgets claims whose ttl has passed (they no longer block anything); returns how many. */
+  pruneClaims(): Promise<number>;
 
   /** Take (or renew, if `holder` already has it) the lease `name`. False while another holder's lease is live. */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;

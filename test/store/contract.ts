@@ -138,6 +138,16 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await store.claimOnce("delivery-1", 60_000)).toBe(true);
       });
 
+      it("prunes expired claims and keeps live ones", async () => {
+        await store.claimOnce("old", 1_000);
+        await store.claimOnce("live", 60_000);
+        time += 1_000;
+        expect(await store.pruneClaims()).toBe(1);
+        expect(await store.pruneClaims()).toBe(0);
+        expect(await store.claimOnce("live", 60_000)).toBe(false);
+        expect(await store.claimOnce("old", 60_000)).toBe(true);
+      });
+
       it("gives a key to exactly one of many concurrent claimers", async () => {
         const results = await Promise.all(Array.from({ length: 50 }, () => store.claimOnce("warning:web:d1", 60_000)));
         expect(results.filter(Boolean)).toHaveLength(1);

@@ -76,19 +76,6 @@ const inviteReply: Reply = {
   private: true,
 };
 
-/** Remembers recent keys (event ids) to drop redeliveries; bounded so it cannot grow forever. */
-class RecentKeys {
-  private readonly keys = new Set<string>();
-  constructor(private readonly max = 5_000) {}
-  /** True if `key` was seen before; otherwise records it. */
-  seen(key: string): boolean {
-    if (this.keys.has(key)) return true;
-    this.keys.add(key);
-    if (this.keys.size > this.max) this.keys.delete(this.keys.values().next().value as string);
-    return false;
-  }
-}
-
 /** Bolt's logger interface on top of pino; never below info, so payloads are not logged. */
 function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: "bolt" });
@@ -137,7 +124,6 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
   const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
   const messenger = new SlackMessenger(app.client);
   const userGroups = new SlackUserGroups(app.client, log);
-  const recentEvents = new RecentKeys();
   const inFlight = new Set<Promise<void>>();
   let started = false;
 
@@ -181,8 +167,9 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
     return { platform: "slack", userId, ...(displayName ? { displayName } : {}), groups: await userGroups.of(userId) };
   }
 
-  function isRedelivery(eventId: unknown, retryNum: number | undefined): boolean {
-    if (typeof eventId !== "string" || !recentEvents.seen(eventId)) return false;
+  /** Slack redelivers an event it thinks was not acked, possibly to another replica: the core remembers ids across replicas. */
+  async function isRedelivery(eventId: unknown, retryNum: number | undefined): Promise<boolean> {
+    if (typeof eventId !== "string" || (await bot.firstDelivery(`slack:${eventId}`))) return false;
     log.info({ event: "slack.event.duplicate", eventId, retryNum }, "Dropped a redelivered Slack event");
     return true;
   }
@@ -198,13 +185,13 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
   // DMs share one listener: Bolt runs every listener's middleware for every request, commands too.
   app.event(/^(app_mention|message)$/, async ({ event, body, context }) => {
     if (event.type === "app_mention") {
-      if (isRedelivery(body.event_id, context.retryNum) || !event.user) return;
+      if (!event.user || (await isRedelivery(body.event_id, context.retryNum))) return;
       question(event.text, event.user, { platform: "slack", channelId: event.channel, threadId: event.thread_ts ?? event.ts });
       return;
     }
     // Only plain messages people send in a DM with the bot: no edits, joins or bot posts.
     if (event.type !== "message" || event.channel_type !== "im" || event.subtype !== undefined || !("user" in event) || "bot_id" in event) return;
-    if (isRedelivery(body.event_id, context.retryNum)) return;
+    if (await isRedelivery(body.event_id, context.retryNum)) return;
     question(event.text ?? "", event.user, { platform: "slack", channelId: event.channel, threadId: event.thread_ts ?? event.ts });
   });
 

@@ -249,6 +249,10 @@ class PostgresStore implements Store {
     return result.rowCount === 1;
   }
 
+  async pruneClaims(): Promise<number> {
+    return (await this.query("DELETE FROM claims WHERE expires_at <= $1", [this.now()])).rowCount ?? 0;
+  }
+
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
     const result = await this.query(

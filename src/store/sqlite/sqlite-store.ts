@@ -187,6 +187,10 @@ class SqliteStore implements Store {
     return result.changes === 1;
   }
 
+  async pruneClaims(): Promise<number> {
+    return this.db.prepare("DELETE FROM claims WHERE expires_at <= ?").run(this.now()).changes;
+  }
+
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
     const result = this.db
