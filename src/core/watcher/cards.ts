@@ -5,6 +5,7 @@ import { dashboardUrl, type Deployment, type DeploymentStatus } from "../../rail
 import type { Action, Field, Reply } from "../reply.js";
 import { escapeMentions } from "../text/mentions.js";
 import type { FiveXxBurst } from "./rules.js";
+import type { NotCacheError } from "../kb/not-cache.js";
 import type { SignatureMatch } from "../kb/types.js";
 import { CONFIG_AS_CODE_CUTOFF, daysUntilConfigCutoff } from "./rules.js";
 
@@ -87,11 +88,13 @@ export function staleCacheCard(instance: InstanceRef, deployment: Deployment, ma
 }
 
 /** FAILED/CRASHED without any stale-cache signature: what failed, nothing more. */
-export function failureCard(instance: InstanceRef, deployment: Deployment, errorLines: string[]): Reply {
+export function failureCard(instance: InstanceRef, deployment: Deployment, errorLines: string[], cause?: NotCacheError | null): Reply {
   const verb = deployment.status === "CRASHED" ? "crashed" : "failed";
+  // What the logs say it is (a syntax error, a package missing from requirements.txt...), and the fix when it is that plain.
+  const diagnosis = cause ? [`*Likely cause:* ${cause.label}.`, ...(cause.advice ? [cause.advice] : [])] : [];
   return {
     title: `${instance.serviceName} (${instance.environmentName}) ${verb}`,
-    body: `The deploy of ${where(instance)} ${verb} on ${commitLine(deployment)}. The last error lines are below; the full logs are one click away.`,
+    body: [`The deploy of ${where(instance)} ${verb} on ${commitLine(deployment)}. The last error lines are below; the full logs are one click away.`, ...diagnosis].join("\n"),
     ...(errorLines.length > 0 ? { code: [{ lang: "text", text: errorLines.join("\n") }] } : {}),
     fields: baseFields(instance, deployment),
     actions: [logsAction(instance, deployment.id), muteAction(instance)],

@@ -3,6 +3,7 @@
  * stale-cache failure looks like, what a burst of 5xx is. The Watcher class does the I/O.
  */
 import { classifyLog } from "../kb/classifier.js";
+import { findNotCacheError, type NotCacheError } from "../kb/not-cache.js";
 import type { SignatureMatch } from "../kb/types.js";
 import type { DeploymentStatus, LogLine } from "../../railway/types.js";
 
@@ -94,8 +95,8 @@ export function staleCacheMatches(matches: SignatureMatch[]): SignatureMatch[] {
 
 export type FailureDiagnosis =
   | { kind: "stale_cache"; matches: SignatureMatch[] }
-  /** `lines`: the last error lines, to show what went wrong. */
-  | { kind: "plain"; lines: string[]; matches: SignatureMatch[] };
+  /** `lines`: the last error lines, to show what went wrong; `cause`: what they say it is, when known. */
+  | { kind: "plain"; lines: string[]; matches: SignatureMatch[]; cause: NotCacheError | null };
 
 /** Classifies a failed deployment from its build and deploy log tails. */
 export function diagnoseFailure(buildLogs: LogLine[], deployLogs: LogLine[]): FailureDiagnosis {
@@ -103,7 +104,7 @@ export function diagnoseFailure(buildLogs: LogLine[], deployLogs: LogLine[]): Fa
   const matches = classifyLog(text);
   const stale = staleCacheMatches(matches);
   if (stale.length > 0) return { kind: "stale_cache", matches: stale };
-  return { kind: "plain", lines: lastErrorLines([...buildLogs, ...deployLogs]), matches };
+  return { kind: "plain", lines: lastErrorLines([...buildLogs, ...deployLogs]), matches, cause: findNotCacheError(text) };
 }
 
 /** The last few lines that look like the error (severity error, else the tail). */

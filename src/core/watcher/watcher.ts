@@ -336,7 +336,7 @@ export class Watcher {
       this.log.info({ event: "watcher.failure", deploymentId: deployment.id, service: instance.serviceName, diagnosis: diagnosis.kind }, "deployment failed");
       return diagnosis.kind === "stale_cache"
         ? { kind: "stale_cache", reply: staleCacheCard(instance, deployment, diagnosis.matches) }
-        : { kind: "failure", reply: failureCard(instance, deployment, diagnosis.lines) };
+        : { kind: "failure", reply: failureCard(instance, deployment, diagnosis.lines, diagnosis.cause) };
     }
     const elapsed = now - state.statusSince;
     if (status === "BUILDING" && this.rules.building.enabled && shown?.kind !== "building" && elapsed >= this.rules.building.afterMs) {

@@ -6,7 +6,7 @@
 import type { SimInstance, SimLog, SimService } from "./world.js";
 
 export interface Failure {
-  kind: "stale_cache" | "syntax";
+  kind: "stale_cache" | "syntax" | "missing_package";
   status: "FAILED" | "CRASHED";
 }
 
@@ -75,7 +75,7 @@ export function deployLogLines(input: { service: SimService; instance: SimInstan
 
 /** The traceback a failed deployment leaves in its deploy logs. */
 export function failureLogLines(failure: Failure, service: SimService, at: At): SimLog[] {
-  const lines = failure.kind === "stale_cache" ? staleCacheTraceback : syntaxErrorTraceback;
+  const lines = tracebacks[failure.kind];
   const out = lines.map((message, i) => error(message, at(i * 2)));
   out.push(
     error(
@@ -119,3 +119,24 @@ const syntaxErrorTraceback = [
   "                                   ^",
   "SyntaxError: closing parenthesis ')' does not match opening parenthesis '{'",
 ];
+
+/** A package the code imports is not in requirements.txt: every build fails, cache or not. */
+const missingPackageTraceback = [
+  "Traceback (most recent call last):",
+  `  File "${site}/db/backends/postgresql/base.py", line 25, in <module>`,
+  "    import psycopg as Database",
+  "ModuleNotFoundError: No module named 'psycopg'",
+  "",
+  "During handling of the above exception, another exception occurred:",
+  "",
+  `  File "${site}/db/backends/postgresql/base.py", line 27, in <module>`,
+  "    import psycopg2 as Database",
+  "ModuleNotFoundError: No module named 'psycopg2'",
+  "django.core.exceptions.ImproperlyConfigured: Error loading psycopg2 or psycopg module",
+];
+
+const tracebacks: Record<Failure["kind"], string[]> = {
+  stale_cache: staleCacheTraceback,
+  syntax: syntaxErrorTraceback,
+  missing_package: missingPackageTraceback,
+};

@@ -16,8 +16,11 @@ export interface Scenarios {
    * with NO_CACHE=1; after that, builds (cached or not) succeed.
    */
   staleCache(serviceName: string, environmentName: string, options?: FailureOptions): SimDeployment | null;
-  /** Every build fails with a SyntaxError, cache or not, until a new commit is pushed. */
-  plainFailure(serviceName: string, environmentName: string, options?: FailureOptions): SimDeployment | null;
+  /**
+   * Every build fails, cache or not, until a new commit is pushed: with a SyntaxError, or with
+   * a package missing from requirements.txt (`cause: "missing_package"`).
+   */
+  plainFailure(serviceName: string, environmentName: string, options?: FailureOptions & { cause?: "syntax" | "missing_package" }): SimDeployment | null;
   /** A burst of 5xx responses in the latest deployment's HTTP logs. */
   http5xxBurst(serviceName: string, environmentName: string, options?: { count?: number; status?: number; path?: string }): void;
   /** A git push: a new head commit, deployed to the environment. */
@@ -36,7 +39,7 @@ export function createScenarios(world: World): Scenarios {
     },
     plainFailure(serviceName, environmentName, options = {}) {
       const instance = world.instanceByName(serviceName, environmentName);
-      instance.plainFailure = { status: options.status ?? "CRASHED" };
+      instance.plainFailure = { status: options.status ?? "CRASHED", kind: options.cause ?? "syntax" };
       return deployHead(instance.serviceId, instance.environmentId, options);
     },
     http5xxBurst(serviceName, environmentName, options = {}) {

@@ -54,7 +54,7 @@ export interface SimInstance {
   /** Scenario: cached builds produce a broken image until an uncached build refreshes the cache. */
   staleCache: { status: "FAILED" | "CRASHED" } | null;
   /** Scenario: every build of the current code fails, cache or not, until a new commit. */
-  plainFailure: { status: "FAILED" | "CRASHED" } | null;
+  plainFailure: { status: "FAILED" | "CRASHED"; kind: "syntax" | "missing_package" } | null;
 }
 
 export interface SimLog {
@@ -313,7 +313,7 @@ export class World {
       deployment.built = true;
       deployment.usedCache = !noCache;
       let failure: Failure | null = null;
-      if (instance.plainFailure) failure = { kind: "syntax", status: instance.plainFailure.status };
+      if (instance.plainFailure) failure = { kind: instance.plainFailure.kind, status: instance.plainFailure.status };
       else if (instance.staleCache && !noCache) failure = { kind: "stale_cache", status: instance.staleCache.status };
       // An uncached build refreshes the layer cache: later cached builds are healthy again.
       if (noCache) instance.staleCache = null;

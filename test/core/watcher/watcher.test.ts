@@ -51,7 +51,22 @@ describe("Watcher: failures", () => {
     expect(ref.channelId).toBe(stagingAlerts.channelId);
     expect(reply.title).toBe("web (staging) crashed");
     expect(reply.code?.[0]?.text).toContain("SyntaxError");
+    expect(reply.body).toContain("*Likely cause:* a syntax error in the code.");
     expect(`${reply.title} ${reply.body}`).not.toMatch(/cache/i);
+    expect(reply.actions?.map((a) => a.kind)).toEqual(["link", "mute"]);
+  });
+
+  it("names the package to add when a deploy fails on one missing from requirements.txt, and offers no cache clear", async () => {
+    h = await createHarness({ watcher: noConfigWarning });
+    const deployment = h.sim.scenario.plainFailure("web", "staging", { cause: "missing_package" })!;
+    await h.pollFor(3 * 60_000);
+
+    const cards = h.messenger.cardsFor(deployment.id);
+    expect(cards).toHaveLength(1);
+    const { reply } = cards[0]!;
+    expect(reply.title).toBe("web (staging) crashed");
+    expect(reply.body).toContain("*Likely cause:* a Python package missing from requirements.txt.");
+    expect(reply.body).toContain("Add `psycopg2-binary` to requirements.txt");
     expect(reply.actions?.map((a) => a.kind)).toEqual(["link", "mute"]);
   });
 
