@@ -40,6 +40,9 @@ const PYPI_NAME_BY_IMPORT: ReadonlyMap<string, string> = new Map([
   ["stripe", "stripe"],
   ["boto3", "boto3"],
   ["sentry_sdk", "sentry-sdk"],
+  // Python 3.12 dropped distutils from the standard library; setuptools brings a replacement.
+  ["distutils", "setuptools"],
+  ["pkg_resources", "setuptools"],
 ]);
 
 export interface MissingPackage {
@@ -80,10 +83,10 @@ export function findMissingPackage(line: string): MissingPackage | null {
 /** What to change in requirements.txt, with the cache clear as the fallback. */
 export function missingPackageAdvice(missing: MissingPackage): string {
   const { importName, pypiName, missingPart } = missing;
-  const importedAs = importName === pypiName ? "" : ` (it is imported as \`${importName}\`)`;
+  const provides = importName === pypiName ? "" : ` (it provides the \`${importName}\` module)`;
   const fix = missingPart
-    ? `Make sure \`${pypiName}\` is in requirements.txt${importedAs}, pinned to a version that has \`${missingPart}\`, then commit and push.`
-    : `Add \`${pypiName}\` to requirements.txt${importedAs}, then commit and push: the next build installs it.`;
+    ? `Make sure \`${pypiName}\` is in requirements.txt${provides}, pinned to a version that has \`${missingPart}\`, then commit and push.`
+    : `Add \`${pypiName}\` to requirements.txt${provides}, then commit and push: the next build installs it.`;
   const fallback = `If it is already in requirements.txt and the error persists, a stale build cache is the likely cause: \`/railcache clear <service>\` fixes that.`;
   return `${fix}\n${fallback}`;
 }

@@ -65,6 +65,7 @@ describe("a third-party package missing from requirements.txt", () => {
     ["ModuleNotFoundError: No module named 'psycopg2'", { importName: "psycopg2", pypiName: "psycopg2-binary" }],
     ["ImportError: No module named dj_database_url", { importName: "dj_database_url", pypiName: "dj-database-url" }],
     ["ModuleNotFoundError: No module named 'PIL'", { importName: "PIL", pypiName: "Pillow" }],
+    ["ModuleNotFoundError: No module named 'distutils'", { importName: "distutils", pypiName: "setuptools" }],
     ["django.core.exceptions.ImproperlyConfigured: Error loading psycopg2 or psycopg module", { importName: "psycopg2", pypiName: "psycopg2-binary" }],
     ["ModuleNotFoundError: No module named 'rest_framework.authtoken'", { importName: "rest_framework", pypiName: "djangorestframework", missingPart: "rest_framework.authtoken" }],
     ["ImportError: cannot import name 'S3Storage' from 'storages.backends.s3' (/opt/venv/x.py)", { importName: "storages", pypiName: "django-storages", missingPart: "S3Storage" }],
@@ -94,7 +95,7 @@ describe("a third-party package missing from requirements.txt", () => {
     expect(result.answer).toMatch(/^That looks like a Python package missing from requirements\.txt \(`ModuleNotFoundError: No module named 'PIL'`\) rather than a stale build cache\.\n/);
     // The cache is the fallback here, so the lead must not rule it out.
     expect(result.answer).not.toContain("will not fix");
-    expect(result.answer).toContain("Add `Pillow` to requirements.txt (it is imported as `PIL`), then commit and push");
+    expect(result.answer).toContain("Add `Pillow` to requirements.txt (it provides the `PIL` module), then commit and push");
     expect(result.answer.split("\n").at(-1)).toMatch(/already in requirements\.txt .*stale build cache.*`\/railcache clear <service>`/);
   });
 
@@ -122,7 +123,7 @@ describe("a third-party package missing from requirements.txt", () => {
   it("asks for a version that has a missing submodule of an installed package", () => {
     const result = engine.answer("ModuleNotFoundError: No module named 'rest_framework.authtoken'");
     expect(result.matched).toBe(false);
-    expect(result.answer).toContain("Make sure `djangorestframework` is in requirements.txt (it is imported as `rest_framework`), pinned to a version that has `rest_framework.authtoken`");
+    expect(result.answer).toContain("Make sure `djangorestframework` is in requirements.txt (it provides the `rest_framework` module), pinned to a version that has `rest_framework.authtoken`");
   });
 
   // The m batch of the probe fixtures: each pasted traceback must get the package answer.
