@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { coreMissing, startCore, type CoreFixture } from "./core.js";
-import { SIGNING_SECRET, startSlackHarness, type Mode, type SlackHarness } from "./harness.js";
+import { SIGNING_SECRET, startSlackHarness, waitFor, type Mode, type SlackHarness } from "./harness.js";
 import { sendToApp, slashCommandBody, urlVerificationBody } from "../../fakes/slack/requests.js";
 import { validateBlocks } from "../../fakes/slack/block-kit.js";
 import type { RecordedCall } from "../../fakes/slack/server.js";
@@ -14,15 +14,6 @@ type AnyBlock = Record<string, any>; // eslint-disable-line @typescript-eslint/n
 function buttons(call: RecordedCall | undefined): AnyBlock[] {
   const blocks = (call?.args.blocks ?? []) as AnyBlock[];
   return blocks.filter((b) => b.type === "actions").flatMap((b) => b.elements as AnyBlock[]);
-}
-
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe.skipIf(!startCore).each(["http", "socket"] as Mode[])(`Slack adapter in %s mode (${startCore ? "real core" : `skipped: ${coreMissing}`})`, (mode) => {

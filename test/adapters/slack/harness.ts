@@ -30,6 +30,16 @@ export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 
 export type Mode = "http" | "socket";
 
+/** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+
 export interface SlackHarness {
   mode: Mode;
   slack: FakeSlack;

@@ -5,15 +5,7 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestRuntime, type TestRuntime } from "../../support/runtime.js";
-import { startSlackHarness, type SlackHarness } from "./harness.js";
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { startSlackHarness, waitFor, type SlackHarness } from "./harness.js";
 
 describe("Slack events across replicas sharing one store", () => {
   const cleanups: (() => Promise<void>)[] = [];
