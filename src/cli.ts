@@ -45,7 +45,8 @@ program
   .argument("[question...]", "the question")
   .option("--json", "print the result object")
   .option("--jsonl", 'read {"id","text"} JSON lines on stdin and write one result line per input')
-  .action(async (words: string[], options: { json?: boolean; jsonl?: boolean }) => {
+  .option("--explain", "also print why: the best sections with their scores, the signals found, the accept rule")
+  .action(async (words: string[], options: { json?: boolean; jsonl?: boolean; explain?: boolean }) => {
     const { openKnowledge } = await import("./knowledge.js");
     const { askCommand } = await import("./cli/ask.js");
     const { config, log } = setup();

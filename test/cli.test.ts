@@ -40,7 +40,7 @@ describe("railcache ask", () => {
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ matched: true, section: { id: "symptoms" } });
-    expect(result.answer).toMatch(/Clear Build Cache/);
+    expect(result.answer).toMatch(/\/railcache clear <service>/);
   });
 
   it("says plainly when a question is not something it knows", async () => {
@@ -58,7 +58,7 @@ describe("railcache ask", () => {
     const run = await railcache(["ask", "--jsonl"], { input });
     const lines = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(lines).toHaveLength(3);
-    expect(Object.keys(lines[0])).toEqual(["id", "matched", "confidence", "section", "answer"]);
+    expect(Object.keys(lines[0])).toEqual(["id", "matched", "confidence", "section", "answer", "sections"]);
     expect(lines[0]).toMatchObject({ id: "a", matched: true });
     expect(lines[1]).toMatchObject({ id: null, line: 2 });
     expect(lines[2]).toMatchObject({ id: "7", matched: false, section: null });

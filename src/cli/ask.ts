@@ -7,23 +7,48 @@ import { CliError, printJson, readStdin, useColour } from "./io.js";
 
 const jsonlInput = z.object({ id: z.union([z.string(), z.number()]).transform(String), text: z.string() });
 
-/** The stable batch-output shape (the evaluation harness depends on it). */
-export function jsonlRecord(id: string, result: AnswerResult) {
-  return { id, matched: result.matched, confidence: result.confidence, section: result.section, answer: result.answer };
+/** The stable batch-output shape (the evaluation harness depends on it); `sections` lists every section shown. */
+export function jsonlRecord(id: string, result: AnswerResult, explain = false) {
+  return {
+    id,
+    matched: result.matched,
+    confidence: result.confidence,
+    section: result.section,
+    answer: result.answer,
+    sections: result.sections,
+    ...(explain ? { explain: result.explain } : {}),
+  };
 }
 
-export async function askCommand(answers: AnswerEngine, words: string[], options: { json?: boolean; jsonl?: boolean }): Promise<void> {
-  if (options.jsonl) return askJsonl(answers);
+export async function askCommand(answers: AnswerEngine, words: string[], options: { json?: boolean; jsonl?: boolean; explain?: boolean }): Promise<void> {
+  if (options.jsonl) return askJsonl(answers, options.explain ?? false);
   const text = words.length ? words.join(" ") : process.stdin.isTTY ? "" : await readStdin();
   if (!text.trim()) throw new CliError('Give a question, e.g. railcache ask "FieldError after deploy", or pipe a traceback on stdin.', 2);
   const result = answers.answer(text);
   if (options.json) return printJson(result);
   const title = result.matched && result.section ? result.section.title : "Not something I know";
   process.stdout.write(`${renderText({ title, body: result.answer, actions: result.actions.filter((a) => a.kind === "link") }, { colour: useColour() })}\n`);
-  if (result.section) process.stdout.write(`\n(section: ${result.section.id}, confidence ${result.confidence})\n`);
+  if (result.section) process.stdout.write(`\n(section: ${result.sections.map((s) => s.id).join(" + ")}, confidence ${result.confidence})\n`);
+  if (options.explain) process.stdout.write(`\n${explainText(result)}\n`);
 }
 
-async function askJsonl(answers: AnswerEngine): Promise<void> {
+/** Why the engine answered (or refused) as it did, for runbook authors debugging a miss. */
+export function explainText(result: AnswerResult): string {
+  const { explain } = result;
+  const lines = [
+    `Decision: ${result.matched ? `answered with ${result.sections.map((s) => s.id).join(" + ")}` : "refused (no section fits well enough)"}`,
+    `Accept rule: best section >= ${explain.threshold.toFixed(2)} and ahead of the near misses by >= ${explain.margin.toFixed(2)}`,
+    `Near misses (off-topic examples): ${explain.offTopicScore.toFixed(2)}`,
+    "Best sections:",
+    ...explain.candidates.map((c, i) => `  ${i + 1}. ${c.id.padEnd(44)} ${c.score.toFixed(2)}`),
+    `Signals: ${explain.signalTokens.length ? explain.signalTokens.join(", ") : "none"}${explain.notCache ? ` (not a cache error: ${explain.notCache})` : ""}`,
+  ];
+  if (result.signals?.terms.length) lines.push(`Words shared with the chosen section: ${result.signals.terms.join(", ")}`);
+  if (!result.matched) lines.push("To fix a miss: add the question (as users write it) to the section's `examples:` front-matter.");
+  return lines.join("\n");
+}
+
+async function askJsonl(answers: AnswerEngine, explain: boolean): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let lineNumber = 0;
   for await (const line of lines) {
@@ -37,6 +62,6 @@ async function askJsonl(answers: AnswerEngine): Promise<void> {
       process.stdout.write(`${JSON.stringify({ id: null, line: lineNumber, error: 'expected {"id": "...", "text": "..."}' })}\n`);
       continue;
     }
-    process.stdout.write(`${JSON.stringify(jsonlRecord(parsed.id, answers.answer(parsed.text)))}\n`);
+    process.stdout.write(`${JSON.stringify(jsonlRecord(parsed.id, answers.answer(parsed.text), explain))}\n`);
   }
 }

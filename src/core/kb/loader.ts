@@ -15,6 +15,8 @@ export const BUILTIN_KB_DIR = fileURLToPath(new URL("../../../content/kb/", impo
 
 /** Longest answer a section may carry before it is cut at a line and the rest goes to "more". */
 export const MAX_SECTION_ANSWER_CHARS = 1_000;
+/** Longest example question: a short pasted traceback fits, a whole log does not. */
+const MAX_EXAMPLE_CHARS = 3_000;
 
 const MORE_MARKER = /^<!--\s*more\s*-->\s*$/m;
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
@@ -26,6 +28,9 @@ const actionSchema = z.object({
   style: z.enum(["primary", "danger"]).optional(),
 });
 
+/** One example question: what a user might write, a pasted log line included. */
+const exampleSchema = z.string().trim().min(2, "an example must not be empty").max(MAX_EXAMPLE_CHARS);
+
 const builtinMetaSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "id must be lowercase letters, digits and dashes"),
   title: z.string().min(1).max(120),
@@ -33,10 +38,19 @@ const builtinMetaSchema = z.object({
   order: z.number().int().default(1000),
   keywords: z.array(z.string().min(1)).default([]),
   actions: z.array(actionSchema).default([]),
+  /** Questions the section answers: the router learns from them. */
+  examples: z.array(exampleSchema).default([]),
+  /** Near misses that look like this section but must not be answered. */
+  negatives: z.array(exampleSchema).default([]),
+  /** A file of near misses only (content/kb/off-topic.md): never shown as an answer. */
+  never_answer: z.boolean().default(false),
 });
 
 const teamMetaSchema = z.object({
   keywords: z.array(z.string().min(1)).default([]),
+  /** Example questions per heading, keyed by the heading text as written. */
+  examples: z.record(z.string(), z.array(exampleSchema)).default({}),
+  negatives: z.array(exampleSchema).default([]),
 });
 
 interface LoadOptions {
@@ -49,21 +63,27 @@ interface LoadOptions {
 export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
   const problems: KbProblem[] = [];
   const sections: Section[] = [];
+  const offTopic: string[] = [];
   const builtinDir = options.builtinDir ?? BUILTIN_KB_DIR;
 
   const builtins: { section: Section; order: number }[] = [];
   for (const file of listMarkdown(builtinDir, problems)) {
     const parsed = parseBuiltinFile(file, problems);
-    if (parsed) builtins.push(parsed);
+    if (!parsed) continue;
+    offTopic.push(...parsed.negatives);
+    if (parsed.neverAnswer) offTopic.push(...parsed.section.examples);
+    else builtins.push(parsed);
   }
   builtins.sort((a, b) => a.order - b.order || a.section.id.localeCompare(b.section.id));
   sections.push(...builtins.map((b) => b.section));
   if (options.extraDir) {
     for (const file of listMarkdown(options.extraDir, problems)) {
-      sections.push(...parseTeamFile(file, options.extraDir, problems));
+      const team = parseTeamFile(file, options.extraDir, problems);
+      sections.push(...team.sections);
+      offTopic.push(...team.negatives);
     }
   }
-  return { sections: dedupeIds(sections, problems), problems };
+  return { sections: dedupeIds(sections, problems), offTopic, problems };
 }
 
 function listMarkdown(dir: string, problems: KbProblem[]): string[] {
@@ -124,7 +144,14 @@ function splitFrontMatter(file: string, text: string, problems: KbProblem[]): Fr
   return { data: doc.toJS(), body: text.slice(match[0].length), bodyLine: lineAt(text, match[0].length) };
 }
 
-function parseBuiltinFile(file: string, problems: KbProblem[]): { section: Section; order: number } | undefined {
+interface BuiltinFile {
+  section: Section;
+  order: number;
+  negatives: string[];
+  neverAnswer: boolean;
+}
+
+function parseBuiltinFile(file: string, problems: KbProblem[]): BuiltinFile | undefined {
   const text = readUtf8(file, problems);
   if (text === undefined) return undefined;
   const fm = splitFrontMatter(file, text, problems);
@@ -135,9 +162,7 @@ function parseBuiltinFile(file: string, problems: KbProblem[]): { section: Secti
   }
   const meta = builtinMetaSchema.safeParse(fm.data);
   if (!meta.success) {
-    const issue = meta.error.issues[0];
-    const key = String(issue?.path[0] ?? "");
-    problems.push({ file, line: keyLine(text, key), message: `front-matter ${key || "value"}: ${issue?.message ?? "invalid"}` });
+    problems.push(frontMatterProblem(file, text, meta.error));
     return undefined;
   }
   const [answerPart, morePart = ""] = fm.body.split(MORE_MARKER);
@@ -158,8 +183,18 @@ function parseBuiltinFile(file: string, problems: KbProblem[]): { section: Secti
     actions: meta.data.actions satisfies KbAction[],
     origin: "builtin",
     file,
+    examples: meta.data.examples,
   };
-  return { section, order: meta.data.order };
+  return { section, order: meta.data.order, negatives: meta.data.negatives, neverAnswer: meta.data.never_answer };
+}
+
+/** The first schema problem of a front-matter block, at the line of its key (and list item). */
+function frontMatterProblem(file: string, text: string, error: z.ZodError): KbProblem {
+  const issue = error.issues[0];
+  const path = issue?.path ?? [];
+  const key = String(path[0] ?? "");
+  const where = path.length > 1 ? `${key}[${path.slice(1).map(String).join("][")}]` : key;
+  return { file, line: keyLine(text, key), message: `front-matter ${where || "value"}: ${issue?.message ?? "invalid"}` };
 }
 
 interface Heading {
@@ -168,17 +203,21 @@ interface Heading {
   line: number;
 }
 
-/** Every heading (levels 1-3, outside code fences) with body text becomes one section. */
-function parseTeamFile(file: string, root: string, problems: KbProblem[]): Section[] {
+/**
+ * Every heading (levels 1-3, outside code fences) with body text becomes one section. Optional
+ * front-matter: `keywords`, `examples` (heading text -> example questions), `negatives`.
+ */
+function parseTeamFile(file: string, root: string, problems: KbProblem[]): { sections: Section[]; negatives: string[] } {
+  const none = { sections: [], negatives: [] };
   const text = readUtf8(file, problems);
-  if (text === undefined) return [];
+  if (text === undefined) return none;
   const fm = splitFrontMatter(file, text, problems);
-  if (!fm) return [];
-  let fileKeywords: string[] = [];
+  if (!fm) return none;
+  let meta: z.infer<typeof teamMetaSchema> = { keywords: [], examples: {}, negatives: [] };
   if (fm.data !== undefined) {
-    const meta = teamMetaSchema.safeParse(isPlainObject(fm.data) ? fm.data : {});
-    if (meta.success) fileKeywords = meta.data.keywords;
-    else problems.push({ file, line: keyLine(text, "keywords"), message: "front-matter keywords must be a list of strings" });
+    const parsed = teamMetaSchema.safeParse(isPlainObject(fm.data) ? fm.data : {});
+    if (parsed.success) meta = parsed.data;
+    else problems.push(frontMatterProblem(file, text, parsed.error));
   }
 
   const lines = fm.body.split(/\r?\n/);
@@ -201,26 +240,35 @@ function parseTeamFile(file: string, root: string, problems: KbProblem[]): Secti
   });
   if (blocks.length === 0) {
     problems.push({ file, line: fm.bodyLine, message: "no headings found: a runbook needs at least one '#' heading to become a section" });
-    return [];
+    return none;
   }
+  const kept = blocks.filter((block) => block.body.join("").trim() !== "");
+  const headings = new Set(kept.map((block) => block.heading.title));
+  for (const heading of Object.keys(meta.examples)) {
+    if (!headings.has(stripMarkdown(heading))) {
+      problems.push({ file, line: keyLine(text, "examples"), message: `examples name a heading this file does not have: "${heading}" (headings: ${[...headings].join(", ")})` });
+    }
+  }
+  const examplesOf = (title: string): string[] =>
+    Object.entries(meta.examples).flatMap(([heading, list]) => (stripMarkdown(heading) === title ? list : []));
 
   const fileSlug = slugify(relative(root, file).replace(/\.[^.]+$/, "")) || slugify(basename(file));
-  return blocks
-    .filter((block) => block.body.join("").trim() !== "")
-    .map((block) => {
+  const sections = kept.map((block) => {
       const body = block.body.join("\n").trim();
       const { answer, more } = splitLong(body);
       return {
-        id: `team-${fileSlug}-${slugify(block.heading.title) || `line-${block.heading.line}`}`,
+      id: `team-${fileSlug}-${slugify(block.heading.title) || `line-${block.heading.line}`}`,
         title: block.heading.title,
-        keywords: fileKeywords,
+        keywords: meta.keywords,
         answer,
         more,
         actions: [{ kind: "see_more", label: "See more" }],
         origin: "team",
         file,
+        examples: examplesOf(block.heading.title),
       } satisfies Section;
     });
+  return { sections, negatives: meta.negatives };
 }
 
 /** Cuts long runbook text at the last line break before the limit; the rest becomes "more". */

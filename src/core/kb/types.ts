@@ -22,6 +22,8 @@ export interface Section {
   origin: "builtin" | "team";
   /** File the section came from, for problems and "source" lines. */
   file: string;
+  /** Questions this section answers, as users write them: what the router learns from. */
+  examples: string[];
 }
 
 /** A file or line the loader could not use; the rest of the knowledge base still loads. */
@@ -33,6 +35,8 @@ export interface KbProblem {
 
 export interface KnowledgeBase {
   sections: Section[];
+  /** Near misses that must never be answered (off-topic examples and sections' negatives). */
+  offTopic: string[];
   problems: KbProblem[];
 }
 
@@ -41,8 +45,8 @@ export interface SignatureMatch {
   signature: SignatureId;
   /** Short human label, e.g. "Django FieldError (unknown field)". */
   label: string;
-  /** Section that explains it. */
-  sectionId: string;
+  /** What the error usually means: code older than the repo, or a schema older than the models. */
+  cause: "stale_cache" | "missing_migration";
   /** Up to three matching lines, trimmed, in input order. */
   lines: string[];
 }
@@ -61,7 +65,7 @@ export type SignatureId =
 
 export interface AnswerSignals {
   signatures: SignatureMatch[];
-  /** Query terms the full-text search matched in the chosen section. */
+  /** Words of the message that the chosen section's examples share. */
   terms: string[];
 }
 
@@ -74,6 +78,25 @@ export interface AnswerResult {
   answer: string;
   actions: Action[];
   signals?: AnswerSignals;
+  /** Every section the answer shows, the best first (at most two). */
+  sections: { id: string; title: string }[];
+  /** Why the engine decided as it did (for `railcache ask --explain`). */
+  explain: AnswerExplanation;
+}
+
+/** The router's view of one message: what `railcache ask --explain` prints. */
+export interface AnswerExplanation {
+  /** Best-scoring sections, highest first (at most five). */
+  candidates: { id: string; score: number }[];
+  /** Similarity to the nearest off-topic examples. */
+  offTopicScore: number;
+  /** Score the best section needs, and how far it must lead the off-topic score. */
+  threshold: number;
+  margin: number;
+  /** Feature tokens the extracted signals added (error signatures, not-a-cache errors). */
+  signalTokens: string[];
+  /** A recognised error that a stale cache does not cause, if any. */
+  notCache?: string;
 }
 
 export interface AnswerOptions {
@@ -86,4 +109,6 @@ export interface AnswerEngine {
   answer(text: string, options?: AnswerOptions): AnswerResult;
   section(id: string): Section | undefined;
   sections(): Section[];
+  /** The accept rule fitted when the engine was built. */
+  rule(): { threshold: number; margin: number };
 }

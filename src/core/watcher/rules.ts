@@ -90,7 +90,7 @@ export const failedStatuses: ReadonlySet<DeploymentStatus> = new Set(["FAILED", 
 
 /** Signatures that point at a stale build cache (not at missing migrations or a bare 500). */
 export function staleCacheMatches(matches: SignatureMatch[]): SignatureMatch[] {
-  return matches.filter((m) => m.sectionId === "symptoms" && m.signature !== "prod_only_500");
+  return matches.filter((m) => m.cause === "stale_cache" && m.signature !== "prod_only_500");
 }
 
 export type FailureDiagnosis =

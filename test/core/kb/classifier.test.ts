@@ -15,29 +15,29 @@ describe("classifyLog", () => {
       "django.core.exceptions.FieldError: Cannot resolve keyword 'tier' into field. Choices are: id, name",
     ].join("\n");
     const [first] = classifyLog(log);
-    expect(first).toMatchObject({ signature: "field_error", sectionId: "symptoms" });
+    expect(first).toMatchObject({ signature: "field_error", cause: "stale_cache" });
     expect(first?.lines).toEqual(["django.core.exceptions.FieldError: Cannot resolve keyword 'tier' into field. Choices are: id, name"]);
   });
 
   it.each([
-    ["FieldError: Invalid field name(s) given in select_related: 'team'", "field_error", "symptoms"],
-    ["ModuleNotFoundError: No module named 'payments.apps'", "import_error", "symptoms"],
-    ["ImportError: cannot import name 'Invoice' from 'billing.models' (/app/billing/models.py)", "import_error", "symptoms"],
-    ["LookupError: No installed app with label 'crm'.", "no_installed_app", "symptoms"],
-    ["LookupError: App 'reports' doesn't have a 'Snapshot' model.", "missing_model", "symptoms"],
+    ["FieldError: Invalid field name(s) given in select_related: 'team'", "field_error", "stale_cache"],
+    ["ModuleNotFoundError: No module named 'payments.apps'", "import_error", "stale_cache"],
+    ["ImportError: cannot import name 'Invoice' from 'billing.models' (/app/billing/models.py)", "import_error", "stale_cache"],
+    ["LookupError: No installed app with label 'crm'.", "no_installed_app", "stale_cache"],
+    ["LookupError: App 'reports' doesn't have a 'Snapshot' model.", "missing_model", "stale_cache"],
     [
       "RuntimeError: Model class notes.models.Digest doesn't declare an explicit app_label and isn't in an application in INSTALLED_APPS.",
       "app_label",
-      "symptoms",
+      "stale_cache",
     ],
-    ["psycopg2.errors.UndefinedColumn: column accounts_profile.tz does not exist", "undefined_column", "migrations"],
-    ['django.db.utils.ProgrammingError: column "tz" of relation "accounts_profile" does not exist', "undefined_column", "migrations"],
-    ['django.db.utils.ProgrammingError: relation "django_session" does not exist', "undefined_relation", "migrations"],
-    ["django.db.utils.OperationalError: no such table: shop_cartitem", "sqlite_missing", "migrations"],
-    ["django.core.exceptions.AppRegistryNotReady: Apps aren't loaded yet.", "app_registry", "symptoms"],
-  ])("classifies %j", (line, signature, sectionId) => {
+    ["psycopg2.errors.UndefinedColumn: column accounts_profile.tz does not exist", "undefined_column", "missing_migration"],
+    ['django.db.utils.ProgrammingError: column "tz" of relation "accounts_profile" does not exist', "undefined_column", "missing_migration"],
+    ['django.db.utils.ProgrammingError: relation "django_session" does not exist', "undefined_relation", "missing_migration"],
+    ["django.db.utils.OperationalError: no such table: shop_cartitem", "sqlite_missing", "missing_migration"],
+    ["django.core.exceptions.AppRegistryNotReady: Apps aren't loaded yet.", "app_registry", "stale_cache"],
+  ])("classifies %j", (line, signature, cause) => {
     const matches = classifyLog(`some context\n${line}\nmore context`);
-    expect(matches[0]).toMatchObject({ signature, sectionId, lines: [line] });
+    expect(matches[0]).toMatchObject({ signature, cause, lines: [line] });
   });
 
   it("flags 500s only together with a production context", () => {

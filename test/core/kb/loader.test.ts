@@ -13,7 +13,8 @@ const REQUIRED_IDS = [
   "triggers",
   "migrations",
   "config-as-code-deprecation",
-  "current-setup",
+  "railpack-django",
+  "team-setup",
 ];
 
 let dir: string;
@@ -48,7 +49,53 @@ describe("built-in knowledge base", () => {
     expect(forced?.answer).toContain("[build.nixpacksPlan.phases.install]");
     expect(forced?.answer).toMatch(/\[build\.nixpacksPhase\][^.]*not a Railway key/);
     expect(forced?.answer).toContain("NO_CACHE=1");
-    expect(forced?.answer).toContain("2026-12-01");
+  });
+
+  it("never speaks of the passed Config-as-Code cutoff as a future stop", () => {
+    for (const s of loadKnowledgeBase().sections) {
+      expect(`${s.title}\n${s.answer}\n${s.more}`, s.id).not.toMatch(/\b(?:stops?|will stop) (?:being )?read(?:ing)?\b[^.]*2026-12-01/i);
+    }
+  });
+
+  it("gives every built-in section examples to learn from and keeps the near misses out of the sections", () => {
+    const kb = loadKnowledgeBase();
+    for (const s of kb.sections) expect(s.examples.length, s.id).toBeGreaterThanOrEqual(20);
+    expect(kb.sections.map((s) => s.id)).not.toContain("off-topic");
+    expect(kb.offTopic.length).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe("examples and near misses in front-matter", () => {
+  it("loads a section's examples and negatives, and an off-topic file only as near misses", () => {
+    writeFileSync(join(dir, "a.md"), section("a", 'examples:\n  - "why is prod on old code"\n  - |\n    FieldError: Cannot resolve keyword\nnegatives: ["docker build cache"]\n'));
+    writeFileSync(join(dir, "off.md"), '---\nid: off-topic\ntitle: Not ours\nnever_answer: true\nexamples: ["how much is the pro plan"]\n---\nNear misses.\n');
+    const kb = loadKnowledgeBase({ builtinDir: dir });
+    expect(kb.problems).toEqual([]);
+    expect(kb.sections.map((s) => s.id)).toEqual(["a"]);
+    expect(kb.sections[0]?.examples).toEqual(["why is prod on old code", "FieldError: Cannot resolve keyword"]);
+    expect(kb.offTopic).toEqual(["docker build cache", "how much is the pro plan"]);
+  });
+
+  it("reports an example that is not text with the file, the line and the item", () => {
+    writeFileSync(join(dir, "a.md"), section("a", "examples:\n  - fine question\n  - [not, text]\n"));
+    const kb = loadKnowledgeBase({ builtinDir: dir });
+    expect(kb.sections).toEqual([]);
+    expect(kb.problems[0]).toMatchObject({ file: join(dir, "a.md"), line: 8 });
+    expect(kb.problems[0]?.message).toMatch(/examples\[1\]/);
+  });
+
+  it("gives a team runbook heading the examples keyed by its text and reports a key naming no heading", () => {
+    const team = join(dir, "team");
+    mkdirSync(team);
+    writeFileSync(
+      join(team, "ops.md"),
+      '---\nexamples:\n  "Restart the worker": ["worker is stuck again", "kick the celery box"]\n  "No such heading": ["x y z"]\nnegatives: ["install celery on windows"]\n---\n# Ops\n## Restart the worker\nRun `railway redeploy`.\n',
+    );
+    const kb = loadKnowledgeBase({ builtinDir: BUILTIN_KB_DIR, extraDir: team });
+    const restart = kb.sections.find((s) => s.title === "Restart the worker");
+    expect(restart?.examples).toEqual(["worker is stuck again", "kick the celery box"]);
+    expect(kb.offTopic).toContain("install celery on windows");
+    expect(kb.problems).toEqual([expect.objectContaining({ file: join(team, "ops.md"), line: 2, message: expect.stringMatching(/No such heading/) })]);
   });
 });
 

@@ -8,16 +8,16 @@ const SP = "/opt/venv/lib/python3.11/site-packages";
 
 describe("findNotCacheError", () => {
   it.each([
-    ["SyntaxError: '(' was never closed", "a syntax error in the code"],
-    ["django.core.exceptions.ImproperlyConfigured: The SECRET_KEY setting must not be empty.", "a missing setting or environment variable"],
-    ["KeyError: 'DATABASE_URL'", "a missing setting or environment variable"],
-    ["[ERROR] Connection in use: ('0.0.0.0', 8000)", "a port or start-up problem"],
-    ['psycopg.OperationalError: connection failed: could not translate host name "db" to address', "a database connection problem"],
-    ["ERROR: No matching distribution found for Djangoo==5.1", "a dependency that cannot be installed"],
-    ["Invalid HTTP_HOST header: 'x.up.railway.app'. You may need to add 'x.up.railway.app' to ALLOWED_HOSTS.", "a host or CSRF setting"],
-    ["ImportError: cannot import name 'A' from partially initialized module 'api.models' (most likely due to a circular import)", "a circular import in the code"],
-  ])("recognises %s", (line, label) => {
-    expect(findNotCacheError(`Traceback (most recent call last):\n  File "/app/x.py", line 1\n${line}`)).toEqual({ label, line });
+    ["SyntaxError: '(' was never closed", "syntax", "a syntax error in the code"],
+    ["django.core.exceptions.ImproperlyConfigured: The SECRET_KEY setting must not be empty.", "setting", "a missing setting or environment variable"],
+    ["KeyError: 'DATABASE_URL'", "setting", "a missing setting or environment variable"],
+    ["[ERROR] Connection in use: ('0.0.0.0', 8000)", "startup", "a port or start-up problem"],
+    ['psycopg.OperationalError: connection failed: could not translate host name "db" to address', "db_connection", "a database connection problem"],
+    ["ERROR: No matching distribution found for Djangoo==5.1", "dependency", "a dependency that cannot be installed"],
+    ["Invalid HTTP_HOST header: 'x.up.railway.app'. You may need to add 'x.up.railway.app' to ALLOWED_HOSTS.", "host", "a host or CSRF setting"],
+    ["ImportError: cannot import name 'A' from partially initialized module 'api.models' (most likely due to a circular import)", "circular_import", "a circular import in the code"],
+  ])("recognises %s", (line, kind, label) => {
+    expect(findNotCacheError(`Traceback (most recent call last):\n  File "/app/x.py", line 1\n${line}`)).toEqual({ kind, label, line });
   });
 
   it("finds nothing in a stale-cache error", () => {

@@ -1,82 +1,42 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { formatScore, loadQuestions, scoreQuestions } from "../../../bench/answer-quality.js";
 import { createAnswerEngine, loadKnowledgeBase } from "../../../src/core/kb/index.js";
 
-interface Question {
-  id: string;
-  text: string;
-  expect: string | null;
-}
-
 const engine = createAnswerEngine(loadKnowledgeBase());
+const teamEngine = createAnswerEngine(loadKnowledgeBase({ extraDir: new URL("../../../examples/team-runbook/", import.meta.url).pathname }));
 
-function load(name: string): Question[] {
-  const text = readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), "utf8");
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as Question);
+/** Held-out sets report their score only: seeing their misses would invite tuning to them. */
+const HELD_OUT = new Set(["questions-heldout-v2.jsonl", "questions-team-runbook.jsonl"]);
+
+function check(name: string, minOnTopic: number, minOffTopic: number, answers = engine) {
+  const score = scoreQuestions(answers, name, loadQuestions(name));
+  const report = HELD_OUT.has(name) ? formatScore(score) : `${formatScore(score)}\nmisses:\n${score.misses.join("\n")}`;
+  expect(score.onTopicRight / score.onTopic, report).toBeGreaterThanOrEqual(minOnTopic);
+  if (score.offTopic > 0) expect(score.offTopicRefused / score.offTopic, report).toBeGreaterThanOrEqual(minOffTopic);
+  return score;
 }
 
-function score(questions: Question[]) {
-  const misses: string[] = [];
-  let onTopic = 0;
-  let onTopicRight = 0;
-  let offTopic = 0;
-  let offTopicRight = 0;
-  for (const q of questions) {
-    const result = engine.answer(q.text);
-    const got = result.matched ? (result.section?.id ?? null) : null;
-    if (q.expect === null) {
-      offTopic++;
-      if (!result.matched) offTopicRight++;
-    } else {
-      onTopic++;
-      if (got === q.expect) onTopicRight++;
-    }
-    if (got !== q.expect) misses.push(`${q.id}: expected ${q.expect}, got ${got} (${result.confidence}) :: ${q.text.slice(0, 80).replace(/\n/g, " ")}`);
-  }
-  return { onTopic, offTopic, onTopicRate: onTopicRight / onTopic, offTopicRate: offTopicRight / offTopic, misses };
-}
-
+// questions.jsonl and questions-probes.jsonl fed the content's examples; questions-eval2.jsonl
+// and questions-holdout.jsonl never did (the fixed test part). The held-out v2 and team-runbook
+// sets were written from public reports by people who never read the engine or the content,
+// before the engine was rebuilt; they are never edited and never copied into examples.
 describe("answer quality on the question fixtures", () => {
-  it("sends >= 90% of on-topic questions to the right section and rejects >= 90% of off-topic ones", () => {
-    const questions = load("questions.jsonl");
-    const result = score(questions);
-    expect(questions.length).toBeGreaterThanOrEqual(70);
-    expect(result.offTopic).toBeGreaterThanOrEqual(20);
-    const report = `misses:\n${result.misses.join("\n")}`;
-    expect(result.onTopicRate, report).toBeGreaterThanOrEqual(0.9);
-    expect(result.offTopicRate, report).toBeGreaterThanOrEqual(0.9);
+  it("answers the questions the examples were drawn from", () => {
+    check("questions.jsonl", 0.95, 0.9);
+    check("questions-probes.jsonl", 0.92, 0.9);
   });
 
-  // 100 questions written from the content alone, before reading the engine's tables; the
-  // baseline was 87% / 80%, general rule changes brought both to 100%.
-  it("keeps >= 92% on the second evaluation set (tracebacks, slang, typos, near misses)", () => {
-    const questions = load("questions-eval2.jsonl");
-    const result = score(questions);
-    expect(questions.length).toBeGreaterThanOrEqual(100);
-    const report = `misses:\n${result.misses.join("\n")}`;
-    expect(result.onTopicRate, report).toBeGreaterThanOrEqual(0.92);
-    expect(result.offTopicRate, report).toBeGreaterThanOrEqual(0.92);
+  it("answers the fixed test questions no example was drawn from", () => {
+    check("questions-eval2.jsonl", 0.85, 0.85);
+    check("questions-holdout.jsonl", 0.85, 0.9);
   });
 
-  // Three later probe batches (p, r, s ids) written to look for weak spots; the last one
-  // scored 91% / 100% before its two misses were fixed by general rules. The m ids are
-  // third-party packages missing from requirements.txt (not a cache problem).
-  it("keeps >= 92% on the probe questions", () => {
-    const result = score(load("questions-probes.jsonl"));
-    const report = `misses:\n${result.misses.join("\n")}`;
-    expect(result.onTopicRate, report).toBeGreaterThanOrEqual(0.92);
-    expect(result.offTopicRate, report).toBeGreaterThanOrEqual(0.92);
+  it("answers the held-out v2 questions from public reports", () => {
+    const score = check("questions-heldout-v2.jsonl", 0.85, 0.85);
+    expect(score.onTopic + score.offTopic).toBeGreaterThanOrEqual(120);
   });
 
-  // Written before any tuning and never tuned on: a check that the rules generalise.
-  it("keeps >= 80% on the held-out questions", () => {
-    const result = score(load("questions-holdout.jsonl"));
-    const report = `misses:\n${result.misses.join("\n")}`;
-    console.log(`held-out: on-topic ${(result.onTopicRate * 100).toFixed(0)}%, off-topic rejected ${(result.offTopicRate * 100).toFixed(0)}%`);
-    expect(result.onTopicRate, report).toBeGreaterThanOrEqual(0.8);
-    expect(result.offTopicRate, report).toBeGreaterThanOrEqual(0.8);
+  it("answers questions about the example team runbook from its sections", () => {
+    check("questions-team-runbook.jsonl", 0.8, 0.4, teamEngine);
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * Answer quality on the question fixtures: share of on-topic questions answered with the right
+ * section (and the second one when a message asks two things) and share of off-topic ones
+ * refused. `tsx bench/answer-quality.ts [--misses FILE...]` prints one line per set; misses are
+ * listed only for the sets named after --misses (never for the held-out sets by default).
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createAnswerEngine, loadKnowledgeBase } from "../src/core/kb/index.js";
+import type { AnswerEngine } from "../src/core/kb/index.js";
+
+export interface Question {
+  id: string;
+  text: string;
+  expect: string | string[] | null;
+  also?: string;
+  kind?: string;
+}
+
+export interface QualityScore {
+  name: string;
+  onTopic: number;
+  onTopicRight: number;
+  offTopic: number;
+  offTopicRefused: number;
+  misses: string[];
+}
+
+const FIXTURES = new URL("../test/fixtures/", import.meta.url);
+const TEAM_RUNBOOK_DIR = fileURLToPath(new URL("../examples/team-runbook/", import.meta.url));
+
+export function loadQuestions(name: string): Question[] {
+  return readFileSync(new URL(name, FIXTURES), "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as Question);
+}
+
+/** Ids of every section the answer shows (the first is `section`). */
+function shownSections(engine: AnswerEngine, text: string): { matched: boolean; ids: string[]; confidence: number } {
+  const result = engine.answer(text);
+  const ids = result.sections?.map((s) => s.id) ?? (result.section ? [result.section.id] : []);
+  return { matched: result.matched, ids, confidence: result.confidence };
+}
+
+export function scoreQuestions(engine: AnswerEngine, name: string, questions: Question[]): QualityScore {
+  const score: QualityScore = { name, onTopic: 0, onTopicRight: 0, offTopic: 0, offTopicRefused: 0, misses: [] };
+  for (const q of questions) {
+    const got = shownSections(engine, q.text);
+    let right: boolean;
+    if (q.expect === null) {
+      score.offTopic++;
+      right = !got.matched;
+      if (right) score.offTopicRefused++;
+    } else {
+      score.onTopic++;
+      const acceptable = Array.isArray(q.expect) ? q.expect : [q.expect];
+      right = got.matched && acceptable.includes(got.ids[0] ?? "") && (!q.also || got.ids.includes(q.also));
+      if (right) score.onTopicRight++;
+    }
+    if (!right) {
+      const expected = JSON.stringify(q.expect) + (q.also ? `+${q.also}` : "");
+      score.misses.push(`${q.id} [${q.kind ?? "-"}]: expected ${expected}, got ${got.matched ? got.ids.join("+") : "unmatched"} (${got.confidence}) :: ${q.text.slice(0, 100).replace(/\n/g, " ")}`);
+    }
+  }
+  return score;
+}
+
+export function formatScore(s: QualityScore): string {
+  const pct = (a: number, b: number) => (b === 0 ? "-" : `${((100 * a) / b).toFixed(1)}%`);
+  return `${s.name}: on-topic right ${s.onTopicRight}/${s.onTopic} (${pct(s.onTopicRight, s.onTopic)}), off-topic refused ${s.offTopicRefused}/${s.offTopic} (${pct(s.offTopicRefused, s.offTopic)})`;
+}
+
+export const QUESTION_SETS = [
+  "questions.jsonl",
+  "questions-probes.jsonl",
+  "questions-eval2.jsonl",
+  "questions-holdout.jsonl",
+  "questions-heldout-v2.jsonl",
+] as const;
+
+export function benchAnswerQuality(): QualityScore[] {
+  const builtin = createAnswerEngine(loadKnowledgeBase());
+  const withTeam = createAnswerEngine(loadKnowledgeBase({ extraDir: TEAM_RUNBOOK_DIR }));
+  return [
+    ...QUESTION_SETS.map((name) => scoreQuestions(builtin, name, loadQuestions(name))),
+    scoreQuestions(withTeam, "questions-team-runbook.jsonl", loadQuestions("questions-team-runbook.jsonl")),
+  ];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const at = process.argv.indexOf("--misses");
+  const showMisses = new Set(at >= 0 ? process.argv.slice(at + 1) : []);
+  for (const score of benchAnswerQuality()) {
+    console.log(formatScore(score));
+    if (showMisses.has(score.name)) for (const miss of score.misses) console.log(`  ${miss}`);
+  }
+}

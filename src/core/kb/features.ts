@@ -1,0 +1,97 @@
+/**
+ * Turns a cleaned message into the features the router compares: stemmed words and word pairs
+ * (with negated words marked, so "without editing railway.toml" does not count as asking about
+ * railway.toml), question words that matter ("our", "why"), and the tokens of the signals
+ * extracted from pasted logs, kept apart from the words.
+ */
+import { processTerm } from "./terms.js";
+
+export interface TextFeatures {
+  /** Word features with their counts: terms, "a b" pairs, "!term" for a negated term, signal tokens. */
+  words: Map<string, number>;
+  /** Signal tokens ("§sig:field_error"): compared on their own, so a recognised error weighs the same in any length of text. */
+  signals: Map<string, number>;
+}
+
+/** How many content words after "without", "not", "can't"... are negated. */
+const NEGATION_SCOPE = 3;
+const MAX_WORDS = 400;
+
+// Words split on anything but letters, digits, "_" and inner apostrophes; "." and "/" stay inside
+// file-ish words (manage.py, railway.toml, requirements.txt).
+const WORD = /[\p{L}\p{N}_]+(?:['’./-][\p{L}\p{N}_]+)*|[.!?;,:()]/gu;
+const CLAUSE_END = new Set([".", "!", "?", ";", ",", ":", "(", ")", "but", "and", "so"]);
+const NEGATORS = new Set(["without", "w/o", "not", "never", "cannot", "instead", "rather"]);
+const NEGATED_CONTRACTION = /n['’]?t$/;
+const CONTRACTION_WORDS = new Set(["dont", "doesnt", "didnt", "cant", "wont", "isnt", "arent", "wasnt", "werent", "shouldnt", "couldnt", "wouldnt", "havent", "hasnt"]);
+
+// Words the search stopword list drops that still say what a question is after: "our"/"we"
+// (the team's own setup), the question word (when and why ask for causes, how for steps).
+const KEPT_WORDS: Record<string, string> = {
+  our: "~our", we: "~our", us: "~our", ours: "~our", "we're": "~our", "we've": "~our",
+  when: "~when", why: "~why", how: "~how", which: "~which", what: "~what", where: "~where",
+};
+
+export function isNegator(word: string): boolean {
+  return NEGATORS.has(word) || CONTRACTION_WORDS.has(word) || (word.length > 3 && NEGATED_CONTRACTION.test(word) && word.includes("'"));
+}
+
+/** The lower-cased word tokens of `text`, as the features see them (for the speller). */
+export function wordTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.toLowerCase().matchAll(WORD)) if (!CLAUSE_END.has(match[0])) out.push(match[0]);
+  return out;
+}
+
+/**
+ * Features of `text` (already cleaned of chat markup) plus the given signal tokens; `correct`
+ * maps a word the model has never seen to a known one (typos in a question).
+ */
+export function extractFeatures(text: string, signalTokens: readonly string[] = [], correct?: (word: string) => string): TextFeatures {
+  const words = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
+
+  let negatedLeft = 0;
+  let previous: string | null = null;
+  let count = 0;
+  for (const match of text.toLowerCase().matchAll(WORD)) {
+    if (++count > MAX_WORDS) break;
+    const raw = correct ? correct(match[0]) : match[0];
+    if (CLAUSE_END.has(raw)) {
+      negatedLeft = 0;
+      previous = null;
+      continue;
+    }
+    if (isNegator(raw)) {
+      negatedLeft = NEGATION_SCOPE;
+      previous = null;
+      continue;
+    }
+    const kept = KEPT_WORDS[raw];
+    if (kept) add(words, kept);
+    for (const part of splitCompound(raw)) {
+      const term = processTerm(part);
+      if (!term) continue;
+      if (negatedLeft > 0) {
+        negatedLeft--;
+        add(words, `!${term}`);
+        previous = null;
+        continue;
+      }
+      add(words, term);
+      if (previous) add(words, `${previous} ${term}`, 0.5);
+      previous = term;
+    }
+  }
+  const signals = new Map<string, number>();
+  for (const token of signalTokens) add(signals, token);
+  return { words, signals };
+}
+
+/** "railway.toml" counts as itself and as its parts; "no_cache" likewise. */
+function splitCompound(raw: string): string[] {
+  const cleaned = raw.replace(/['’]/g, "");
+  if (!/[._/-]/.test(cleaned)) return [cleaned];
+  const parts = cleaned.split(/[._/-]+/).filter((p) => p !== "");
+  return [cleaned, ...parts];
+}
