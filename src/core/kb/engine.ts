@@ -8,7 +8,7 @@ import type { Action } from "../reply.js";
 import { cleanChatText } from "../text/chat-format.js";
 import { escapeMentions } from "../text/mentions.js";
 import { MAX_ANSWER_CHARS, composeAnswer } from "./compose.js";
-import { extractFeatures, wordTokens } from "./features.js";
+import { extractFeatures } from "./features.js";
 import type { NotCacheError } from "./not-cache.js";
 import { OFF_TOPIC, Router } from "./router.js";
 import type { Decision, LabelledFeatures } from "./router.js";
@@ -41,10 +41,16 @@ export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
   const router = Router.train(trainingDocs(kb, speller));
   const correct = (word: string) => speller.correct(word);
   const unmatchedText = buildUnmatchedText(sections);
-  const vocabulary = new Map(sections.map((s) => [s.id, new Set(queryTerms(sectionText(s), 100_000))]));
+  // Each section's words, worked out the first time an answer from it lists the shared words.
+  const vocabularies = new Map<string, Set<string>>();
+  const vocabulary = (section: Section): Set<string> => {
+    let words = vocabularies.get(section.id);
+    if (!words) vocabularies.set(section.id, (words = new Set(queryTerms(sectionText(section), 100_000))));
+    return words;
+  };
 
   function route(text: string, signals: Signals): Decision {
-    return router.decide(extractFeatures(routingText(text), signals.tokens, correct));
+    return router.decide(extractFeatures(routingText(text), signals.tokens, { correct }));
   }
 
   function answer(text: string, options: AnswerOptions = {}): AnswerResult {
@@ -70,7 +76,7 @@ export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
       actions: sectionActions(shown, options),
       signals: {
         signatures: signals.signatures.map((m) => ({ ...m, lines: m.lines.map(escapeMentions) })),
-        terms: queryTerms(routingText(cleaned), 32).filter((t) => vocabulary.get(primary.id)?.has(t)),
+        terms: queryTerms(routingText(cleaned), 32).filter((t) => vocabulary(primary).has(t)),
       },
       explain,
     };
@@ -140,12 +146,12 @@ export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
 /** Every example and every paragraph of section text, labelled; near misses as OFF_TOPIC. The speller learns their words. */
 function trainingDocs(kb: KnowledgeBase, speller: Speller): LabelledFeatures[] {
   const docs: LabelledFeatures[] = [];
+  const learn = (word: string) => speller.learn(word);
   const example = (label: string, text: string, isText = false) => {
     const cleaned = cleanChatText(text);
     const signals = extractSignals(cleaned);
-    const routed = routingText(cleaned);
-    speller.learn(wordTokens(routed));
-    docs.push({ label, features: extractFeatures(routed, signals.tokens), ...(isText ? { text: true } : {}) });
+    const features = extractFeatures(routingText(cleaned), signals.tokens, { onWord: learn });
+    docs.push({ label, features, ...(isText ? { text: true } : {}) });
   };
   for (const section of kb.sections) {
     example(section.id, `${section.title}\n${section.keywords.join(", ")}`, true);

@@ -36,18 +36,16 @@ export function isNegator(word: string): boolean {
   return NEGATORS.has(word) || CONTRACTION_WORDS.has(word) || (word.length > 3 && NEGATED_CONTRACTION.test(word) && word.includes("'"));
 }
 
-/** The lower-cased word tokens of `text`, as the features see them (for the speller). */
-export function wordTokens(text: string): string[] {
-  const out: string[] = [];
-  for (const match of text.toLowerCase().matchAll(WORD)) if (!CLAUSE_END.has(match[0])) out.push(match[0]);
-  return out;
+export interface WordOptions {
+  /** Maps a word the model has never seen to a known one (typos in a question). */
+  correct?: (word: string) => string;
+  /** Sees every word token (lower-cased), e.g. to learn the vocabulary. */
+  onWord?: (word: string) => void;
 }
 
-/**
- * Features of `text` (already cleaned of chat markup) plus the given signal tokens; `correct`
- * maps a word the model has never seen to a known one (typos in a question).
- */
-export function extractFeatures(text: string, signalTokens: readonly string[] = [], correct?: (word: string) => string): TextFeatures {
+/** Features of `text` (already cleaned of chat markup) plus the given signal tokens. */
+export function extractFeatures(text: string, signalTokens: readonly string[] = [], options: WordOptions = {}): TextFeatures {
+  const { correct, onWord } = options;
   const words = new Map<string, number>();
   const add = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
 
@@ -56,12 +54,13 @@ export function extractFeatures(text: string, signalTokens: readonly string[] = 
   let count = 0;
   for (const match of text.toLowerCase().matchAll(WORD)) {
     if (++count > MAX_WORDS) break;
-    const raw = correct ? correct(match[0]) : match[0];
-    if (CLAUSE_END.has(raw)) {
+    if (CLAUSE_END.has(match[0])) {
       negatedLeft = 0;
       previous = null;
       continue;
     }
+    onWord?.(match[0]);
+    const raw = correct ? correct(match[0]) : match[0];
     if (isNegator(raw)) {
       negatedLeft = NEGATION_SCOPE;
       previous = null;

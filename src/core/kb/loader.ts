@@ -6,7 +6,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, extname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseDocument } from "yaml";
+// js-yaml rather than the yaml package used for manifests: the front-matter holds thousands of
+// example questions and js-yaml reads them about twice as fast at start-up.
+import { CORE_SCHEMA, YAMLException, load as loadYaml } from "js-yaml";
 import { z } from "zod";
 import type { KbAction, KbProblem, KnowledgeBase, Section } from "./types.js";
 
@@ -133,15 +135,18 @@ function splitFrontMatter(file: string, text: string, problems: KbProblem[]): Fr
   const match = FRONT_MATTER.exec(text);
   if (!match) return { data: undefined, body: text, bodyLine: 1 };
   const yamlText = match[1] ?? "";
-  const doc = parseDocument(yamlText, { prettyErrors: false });
-  const firstError = doc.errors[0];
-  if (firstError) {
-    // +1 for the opening `---` line.
-    const yamlLine = lineAt(yamlText, firstError.pos[0]);
-    problems.push({ file, line: yamlLine + 1, message: `front-matter is not valid YAML: ${firstError.message.split("\n")[0]}` });
+  let data: unknown;
+  try {
+    // The YAML 1.2 core schema, as before: "2026-12-01" stays text, not a Date.
+    data = loadYaml(yamlText, { schema: CORE_SCHEMA });
+  } catch (error) {
+    // +1 for the opening `---` line; js-yaml counts lines from 0.
+    const yamlLine = error instanceof YAMLException ? (error.mark?.line ?? 0) + 1 : 1;
+    const reason = error instanceof YAMLException ? error.reason : errorMessage(error);
+    problems.push({ file, line: yamlLine + 1, message: `front-matter is not valid YAML: ${reason}` });
     return undefined;
   }
-  return { data: doc.toJS(), body: text.slice(match[0].length), bodyLine: lineAt(text, match[0].length) };
+  return { data, body: text.slice(match[0].length), bodyLine: lineAt(text, match[0].length) };
 }
 
 interface BuiltinFile {

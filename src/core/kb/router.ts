@@ -42,6 +42,7 @@ const SIGNAL_SHARE = Number(process.env.RC_SIG ?? 0.25);
 const NEAREST_SHARE = Number(process.env.RC_NEAR ?? 0.5);
 /** Every how-many-th example of a label is kept out of training to fit the accept rule. */
 const VALIDATION_EVERY = 4;
+const MAX_VALIDATION = 300;
 /** Off-topic mistakes count this much more than unanswered on-topic ones when fitting. */
 const OFF_TOPIC_COST = Number(process.env.RC_COST ?? 1.5);
 /** Used when a knowledge base has too few examples to fit a rule. */
@@ -198,11 +199,14 @@ export class Router {
     const router = new Router(docs);
     const validation: number[] = [];
     const seen = new Map<string, number>();
+    const examples = docs.filter((doc) => !doc.text).length;
+    // Every fourth example, or fewer in a large knowledge base: a few hundred fit the rule as well.
+    const every = Math.max(VALIDATION_EVERY, Math.ceil(examples / MAX_VALIDATION));
     docs.forEach((doc, index) => {
       if (doc.text) return;
       const n = (seen.get(doc.label) ?? 0) + 1;
       seen.set(doc.label, n);
-      if (n % VALIDATION_EVERY === 0) validation.push(index);
+      if (n % every === 0) validation.push(index);
     });
     if (validation.length >= 10) router.rule = fitRule(router, docs, validation);
     return router;

@@ -2,7 +2,8 @@
  * Typo tolerance for the router: a word the knowledge base never uses is replaced by a word it
  * does use that is one edit away (a letter dropped, added, changed or two swapped), the most
  * common one when several are. Lookups go through an index of every word with one letter
- * deleted (the symmetric-delete method), so a correction costs a few map lookups.
+ * deleted (the symmetric-delete method), so a correction costs a few map lookups; the index is
+ * built on the first correction that needs it, not while the knowledge base loads.
  */
 
 /** Words shorter than this are left alone: one edit turns "pip" into "pipe" or "zip". */
@@ -11,26 +12,33 @@ const MAX_WORD_LENGTH = 30;
 
 export class Speller {
   private readonly counts = new Map<string, number>();
-  private readonly deletes = new Map<string, string[]>();
+  private deletes: Map<string, string[]> | undefined;
 
-  /** Learns the words of one text (lower-cased word tokens). */
-  learn(words: Iterable<string>): void {
-    for (const word of words) {
-      if (word.length > MAX_WORD_LENGTH) continue;
-      const count = this.counts.get(word) ?? 0;
-      this.counts.set(word, count + 1);
-      if (count > 0 || word.length < MIN_CORRECTED_LENGTH - 1) continue;
+  /** Learns one word (lower-cased, as the features see it). */
+  learn(word: string): void {
+    if (word.length > MAX_WORD_LENGTH) return;
+    this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
+    this.deletes = undefined;
+  }
+
+  private index(): Map<string, string[]> {
+    if (this.deletes) return this.deletes;
+    const deletes = new Map<string, string[]>();
+    for (const word of this.counts.keys()) {
+      if (word.length < MIN_CORRECTED_LENGTH - 1) continue;
       for (const variant of oneDeleted(word)) {
-        const list = this.deletes.get(variant);
+        const list = deletes.get(variant);
         if (list) list.push(word);
-        else this.deletes.set(variant, [word]);
+        else deletes.set(variant, [word]);
       }
     }
+    return (this.deletes = deletes);
   }
 
   /** `word` itself when known or too short; else the most common known word one edit away. */
   correct(word: string): string {
     if (word.length < MIN_CORRECTED_LENGTH || word.length > MAX_WORD_LENGTH || this.counts.has(word) || /\d/.test(word)) return word;
+    const deletes = this.index();
     let best = word;
     let bestCount = 0;
     const consider = (candidate: string) => {
@@ -42,10 +50,10 @@ export class Speller {
     for (const variant of oneDeleted(word)) {
       consider(variant);
       // A letter changed or two swapped: both lose one letter to the same string.
-      for (const candidate of this.deletes.get(variant) ?? []) if (candidate.length === word.length) consider(candidate);
+      for (const candidate of deletes.get(variant) ?? []) if (candidate.length === word.length) consider(candidate);
     }
     // A letter dropped: the known word minus one letter is the word.
-    for (const candidate of this.deletes.get(word) ?? []) consider(candidate);
+    for (const candidate of deletes.get(word) ?? []) consider(candidate);
     return best;
   }
 }
