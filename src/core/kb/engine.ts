@@ -4,6 +4,7 @@
  * and text (router.ts) -> accept or refuse with the fitted rule -> compose up to two sections.
  * Built once per knowledge base; answering is synchronous and deterministic.
  */
+import { createHash } from "node:crypto";
 import type { Action } from "../reply.js";
 import { cleanChatText } from "../text/chat-format.js";
 import { escapeMentions } from "../text/mentions.js";
@@ -11,12 +12,12 @@ import { MAX_ANSWER_CHARS, composeAnswer } from "./compose.js";
 import { extractFeatures } from "./features.js";
 import type { NotCacheError } from "./not-cache.js";
 import { OFF_TOPIC, Router } from "./router.js";
-import type { Decision, LabelledFeatures } from "./router.js";
+import type { Decision, LabelledFeatures, RouterState } from "./router.js";
 import { extractSignals, routingText } from "./signals.js";
 import type { Signals } from "./signals.js";
 import { Speller } from "./speller.js";
 import { queryTerms } from "./terms.js";
-import type { AnswerEngine, AnswerExplanation, AnswerOptions, AnswerResult, KnowledgeBase, Section } from "./types.js";
+import type { AnswerEngine, AnswerExplanation, AnswerOptions, AnswerResult, KnowledgeBase, ModelCache, Section } from "./types.js";
 
 export { MAX_ANSWER_CHARS };
 
@@ -34,11 +35,15 @@ const MAX_CANDIDATES = 5;
 /** A question mark or a sentence opening with a question word: the message asks something. */
 const ASKS = /\?|(?:^|[.!]\s+|\n)\s*(?:how|what|why|where|when|which|who|is|are|do|does|did|can|could|should|will|would)\b/i;
 
-export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
+export interface EngineOptions {
+  /** Keeps the built model between runs (see ModelCache); without it the model is built every time. */
+  modelCache?: ModelCache;
+}
+
+export function createAnswerEngine(kb: KnowledgeBase, options: EngineOptions = {}): AnswerEngine {
   const sections = kb.sections;
   const byId = new Map(sections.map((section) => [section.id, section]));
-  const speller = new Speller();
-  const router = Router.train(trainingDocs(kb, speller));
+  const { router, speller } = buildModel(kb, options.modelCache);
   const correct = (word: string) => speller.correct(word);
   const unmatchedText = buildUnmatchedText(sections);
   // Each section's words, worked out the first time an answer from it lists the shared words.
@@ -83,14 +88,17 @@ export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
   }
 
   /**
-   * The best section, or a team runbook section that fits nearly as well: a team's own runbook
-   * knows its setup better than the built-in one ("our migrations" in the team's words).
+   * The best section, or a team runbook section that fits nearly as well (or at all, when the best
+   * is a fallback): a team's own runbook knows its setup better than the built-in one.
    */
   function preferTeam(decision: Decision): Decision["ranked"][number] | undefined {
     const top = decision.ranked[0];
-    if (!top || byId.get(top.label)?.origin === "team") return top;
+    const section = top && byId.get(top.label);
+    if (!top || !section || section.origin === "team") return top;
     const team = decision.ranked.find((c) => byId.get(c.label)?.origin === "team");
-    return team && team.score >= router.rule.threshold && team.score >= TEAM_PREFERENCE * top.score ? team : top;
+    if (!team || team.score < router.rule.threshold) return top;
+    // A fallback section stands in for the team's own knowledge: any team section that fits wins.
+    return section.fallback || team.score >= TEAM_PREFERENCE * top.score ? team : top;
   }
 
   /** A second section when the message asks two things, or when two sections fit almost equally. */
@@ -141,6 +149,41 @@ export function createAnswerEngine(kb: KnowledgeBase): AnswerEngine {
     sections: () => [...sections],
     rule: () => ({ ...router.rule }),
   };
+}
+
+/** Bump when the model's features or stored form change: older stored models are then ignored. */
+const MODEL_FORMAT = "railcache-answer-model/1";
+
+interface StoredModel {
+  format: string;
+  router: RouterState;
+  words: [string, number][];
+}
+
+/** The router and speller for `kb`: read back from the cache when it holds this very knowledge base, else built (and stored). */
+function buildModel(kb: KnowledgeBase, cache: ModelCache | undefined): { router: Router; speller: Speller } {
+  const key = cache ? modelKey(kb) : "";
+  const stored = cache?.read(key);
+  if (stored !== undefined) {
+    try {
+      const model = JSON.parse(stored) as StoredModel;
+      if (model.format === MODEL_FORMAT) return { router: Router.restore(model.router), speller: new Speller(model.words) };
+    } catch {
+      // A damaged or foreign file: build the model again and overwrite it.
+    }
+  }
+  const speller = new Speller();
+  const router = Router.train(trainingDocs(kb, speller));
+  if (cache) cache.write(key, JSON.stringify({ format: MODEL_FORMAT, router: router.state(), words: speller.state() } satisfies StoredModel));
+  return { router, speller };
+}
+
+/** A hash of everything the model is built from, so a changed example or section builds a new one. */
+function modelKey(kb: KnowledgeBase): string {
+  const hash = createHash("sha256").update(MODEL_FORMAT);
+  for (const s of kb.sections) hash.update(JSON.stringify([s.id, s.origin, s.title, s.keywords, s.answer, s.more, s.examples]));
+  hash.update(JSON.stringify(kb.offTopic));
+  return hash.digest("hex").slice(0, 32);
 }
 
 /** Every example and every paragraph of section text, labelled; near misses as OFF_TOPIC. The speller learns their words. */

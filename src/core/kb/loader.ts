@@ -46,6 +46,8 @@ const builtinMetaSchema = z.object({
   negatives: z.array(exampleSchema).default([]),
   /** A file of near misses only (content/kb/off-topic.md): never shown as an answer. */
   never_answer: z.boolean().default(false),
+  /** Answers only until a team runbook says it better ("how to document your own setup"). */
+  fallback: z.boolean().default(false),
 });
 
 const teamMetaSchema = z.object({
@@ -189,6 +191,7 @@ function parseBuiltinFile(file: string, problems: KbProblem[]): BuiltinFile | un
     origin: "builtin",
     file,
     examples: meta.data.examples,
+    ...(meta.data.fallback ? { fallback: true } : {}),
   };
   return { section, order: meta.data.order, negatives: meta.data.negatives, neverAnswer: meta.data.never_answer };
 }

@@ -1,5 +1,6 @@
 /**
- * The router: nearest-example retrieval over TF-IDF vectors of words and character n-grams.
+ * The router: nearest-example retrieval over TF-IDF vectors of words (and, apart, of the signals
+ * found in pasted logs), blended with each label's centroid.
  * Every example (and every paragraph of a section's own text) is a document labelled with its
  * section, or with OFF_TOPIC for the near misses that must never be answered. A message scores
  * each label by its most similar documents; the accept rule (a threshold on the best section
@@ -7,6 +8,8 @@
  * the model is built, so a team runbook gets a rule fitted with its own examples in it.
  */
 import type { TextFeatures } from "./features.js";
+import { Space } from "./space.js";
+import type { SpaceState } from "./space.js";
 
 export const OFF_TOPIC = "§off-topic";
 
@@ -37,157 +40,53 @@ export interface AcceptRule {
 /** A label's score: its best document, plus a little of its second best (one odd example is not enough). */
 const BEST_SHARE = 0.75;
 /** Share of the similarity that comes from the signals, when the message has any. */
-const SIGNAL_SHARE = Number(process.env.RC_SIG ?? 0.25);
+const SIGNAL_SHARE = 0.25;
 /** Share of a label's score from its nearest examples; the rest from its centroid (all its examples). */
-const NEAREST_SHARE = Number(process.env.RC_NEAR ?? 0.5);
+const NEAREST_SHARE = 0.5;
 /** Every how-many-th example of a label is kept out of training to fit the accept rule. */
 const VALIDATION_EVERY = 4;
 const MAX_VALIDATION = 300;
 /** Off-topic mistakes count this much more than unanswered on-topic ones when fitting. */
-const OFF_TOPIC_COST = Number(process.env.RC_COST ?? 1.5);
+const OFF_TOPIC_COST = 1.5;
 /** Used when a knowledge base has too few examples to fit a rule. */
 export const DEFAULT_RULE: AcceptRule = { threshold: 0.3, margin: 0.02 };
 
-/** Features in more than this share of documents say little and cost the most: not indexed. */
-const MAX_INDEXED_SHARE = 0.3;
-
-/** A query's unit-length TF-IDF vector in one space: feature ids and weights, side by side. */
-interface QueryVector {
-  ids: number[];
-  weights: number[];
-}
-
-/**
- * One vector space (words, characters or signals): features interned to ids, inverse document
- * frequencies, postings in compressed rows (offsets into flat arrays) and dense label centroids.
- * Typed arrays throughout: building it allocates a handful of objects, not one per feature.
- */
-class Space<K extends string> {
-  private readonly ids = new Map<K, number>();
-  private readonly idf: Float64Array;
-  /** Postings of feature f: postingDocs/postingWeights[offsets[f] .. offsets[f + 1]). */
-  private readonly offsets: Int32Array;
-  private readonly postingDocs: Int32Array;
-  private readonly postingWeights: Float64Array;
-  /** Label centroids, unit length: centroids[label * featureCount + f]. */
-  private readonly centroids: Float64Array;
-  private readonly featureCount: number;
-
-  constructor(docs: Map<K, number>[], docLabels: number[], labelCount: number) {
-    const df: number[] = [];
-    const docFeatures = docs.map((doc) => {
-      const ids = new Int32Array(doc.size);
-      const counts = new Float64Array(doc.size);
-      let i = 0;
-      for (const [key, count] of doc) {
-        let id = this.ids.get(key);
-        if (id === undefined) {
-          id = df.length;
-          this.ids.set(key, id);
-          df.push(0);
-        }
-        df[id]!++;
-        ids[i] = id;
-        counts[i++] = count;
-      }
-      return { ids, counts };
-    });
-    const featureCount = (this.featureCount = df.length);
-    this.idf = Float64Array.from(df, (count) => Math.log(1 + docs.length / count));
-    const maxIndexed = Math.max(2, docs.length * MAX_INDEXED_SHARE);
-
-    // Unit-length weights per document, in place of the counts.
-    const offsets = (this.offsets = new Int32Array(featureCount + 1));
-    for (const { ids, counts } of docFeatures) {
-      let norm = 0;
-      for (let i = 0; i < ids.length; i++) {
-        counts[i] = (1 + Math.log(counts[i]!)) * this.idf[ids[i]!]!;
-        norm += counts[i]! * counts[i]!;
-      }
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let i = 0; i < ids.length; i++) {
-        counts[i]! *= scale;
-        if (df[ids[i]!]! <= maxIndexed) offsets[ids[i]! + 1]!++;
-      }
-    }
-    for (let f = 0; f < featureCount; f++) offsets[f + 1]! += offsets[f]!;
-    this.postingDocs = new Int32Array(offsets[featureCount]!);
-    this.postingWeights = new Float64Array(offsets[featureCount]!);
-    const fill = offsets.slice(0, featureCount);
-    this.centroids = new Float64Array(labelCount * featureCount);
-    docFeatures.forEach(({ ids, counts }, doc) => {
-      const base = docLabels[doc]! * featureCount;
-      for (let i = 0; i < ids.length; i++) {
-        const f = ids[i]!;
-        this.centroids[base + f]! += counts[i]!;
-        if (df[f]! > maxIndexed) continue;
-        const at = fill[f]!++;
-        this.postingDocs[at] = doc;
-        this.postingWeights[at] = counts[i]!;
-      }
-    });
-    for (let label = 0; label < labelCount; label++) {
-      const row = this.centroids.subarray(label * featureCount, (label + 1) * featureCount);
-      let norm = 0;
-      for (const value of row) norm += value * value;
-      if (norm > 0) row.forEach((value, f) => (row[f] = value / Math.sqrt(norm)));
-    }
-  }
-
-  /** The unit-length TF-IDF vector of `counts`; features this space has never seen are dropped. */
-  vector(counts: Map<K, number>): QueryVector {
-    const ids: number[] = [];
-    const weights: number[] = [];
-    let norm = 0;
-    for (const [key, count] of counts) {
-      const id = this.ids.get(key);
-      if (id === undefined) continue;
-      const weight = (1 + Math.log(count)) * this.idf[id]!;
-      ids.push(id);
-      weights.push(weight);
-      norm += weight * weight;
-    }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let i = 0; i < weights.length; i++) weights[i]! *= scale;
-    return { ids, weights };
-  }
-
-  /** Adds share x cosine(query, doc) into `into[doc]` for every document. */
-  accumulate(query: QueryVector, share: number, into: Float64Array): void {
-    for (let i = 0; i < query.ids.length; i++) {
-      const f = query.ids[i]!;
-      const scaled = share * query.weights[i]!;
-      for (let at = this.offsets[f]!; at < this.offsets[f + 1]!; at++) into[this.postingDocs[at]!]! += scaled * this.postingWeights[at]!;
-    }
-  }
-
-  /** Adds share x cosine(query, centroid) into `into[label]` for every label. */
-  accumulateCentroids(query: QueryVector, share: number, into: Float64Array): void {
-    for (let label = 0; label < into.length; label++) {
-      const base = label * this.featureCount;
-      let dot = 0;
-      for (let i = 0; i < query.ids.length; i++) dot += query.weights[i]! * this.centroids[base + query.ids[i]!]!;
-      into[label]! += share * dot;
-    }
-  }
+/** Everything a trained router needs to answer, as JSON-friendly data. */
+export interface RouterState {
+  labels: string[];
+  docLabels: number[];
+  rule: AcceptRule;
+  words: SpaceState;
+  signals: SpaceState;
 }
 
 export class Router {
-  private readonly words: Space<string>;
-  private readonly signals: Space<string>;
-  /** Distinct labels, and each document's index into them. */
-  private readonly labels: string[];
-  private readonly docLabels: number[];
+  private constructor(
+    /** Distinct labels, and each document's index into them. */
+    private readonly labels: string[],
+    private readonly docLabels: number[],
+    private readonly words: Space,
+    private readonly signals: Space,
+    public rule: AcceptRule,
+  ) {}
 
-  rule: AcceptRule;
+  private static build(docs: LabelledFeatures[]): Router {
+    const labels = [...new Set(docs.map((d) => d.label))];
+    const labelIndex = new Map(labels.map((label, index) => [label, index]));
+    const docLabels = docs.map((d) => labelIndex.get(d.label)!);
+    const words = Space.build(docs.map((d) => d.features.words), docLabels, labels.length);
+    const signals = Space.build(docs.map((d) => d.features.signals), docLabels, labels.length);
+    return new Router(labels, docLabels, words, signals, DEFAULT_RULE);
+  }
 
-  private constructor(docs: LabelledFeatures[]) {
-    this.labels = [...new Set(docs.map((d) => d.label))];
-    const labelIndex = new Map(this.labels.map((label, index) => [label, index]));
-    this.docLabels = docs.map((d) => labelIndex.get(d.label)!);
-    this.words = new Space(docs.map((d) => d.features.words), this.docLabels, this.labels.length);
-    this.signals = new Space(docs.map((d) => d.features.signals), this.docLabels, this.labels.length);
-    this.rule = DEFAULT_RULE;
+  /** A router from its stored state; throws on a state that does not hold together. */
+  static restore(state: RouterState): Router {
+    if (state.docLabels.some((label) => label < 0 || label >= state.labels.length)) throw new Error("stored router is inconsistent");
+    return new Router(state.labels, state.docLabels, Space.restore(state.words), Space.restore(state.signals), state.rule);
+  }
+
+  state(): RouterState {
+    return { labels: this.labels, docLabels: this.docLabels, rule: this.rule, words: this.words.state(), signals: this.signals.state() };
   }
 
   /**
@@ -196,7 +95,7 @@ export class Router {
    * costs no second model).
    */
   static train(docs: LabelledFeatures[]): Router {
-    const router = new Router(docs);
+    const router = Router.build(docs);
     const validation: number[] = [];
     const seen = new Map<string, number>();
     const examples = docs.filter((doc) => !doc.text).length;
@@ -214,8 +113,8 @@ export class Router {
 
   decide(query: TextFeatures, leaveOut = -1): Decision {
     const sims = new Float64Array(this.docLabels.length);
-    // A recognised error in the message takes a share of the similarity; without one, words
-    // and characters share all of it.
+    // A recognised error in the message takes a share of the similarity; without one, the
+    // words have all of it.
     const signalShare = query.signals.size > 0 ? SIGNAL_SHARE : 0;
     const wordShare = 1 - signalShare;
     const words = this.words.vector(query.words);

@@ -11,8 +11,17 @@ const MIN_CORRECTED_LENGTH = 5;
 const MAX_WORD_LENGTH = 30;
 
 export class Speller {
-  private readonly counts = new Map<string, number>();
+  private readonly counts: Map<string, number>;
   private deletes: Map<string, string[]> | undefined;
+
+  constructor(known: Iterable<[string, number]> = []) {
+    this.counts = new Map(known);
+  }
+
+  /** The known words with their counts, to restore the speller later. */
+  state(): [string, number][] {
+    return [...this.counts];
+  }
 
   /** Learns one word (lower-cased, as the features see it). */
   learn(word: string): void {

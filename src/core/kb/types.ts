@@ -24,6 +24,8 @@ export interface Section {
   file: string;
   /** Questions this section answers, as users write them: what the router learns from. */
   examples: string[];
+  /** A built-in stand-in for what only the team knows: any team section that fits answers instead. */
+  fallback?: boolean;
 }
 
 /** A file or line the loader could not use; the rest of the knowledge base still loads. */
@@ -111,4 +113,14 @@ export interface AnswerEngine {
   sections(): Section[];
   /** The accept rule fitted when the engine was built. */
   rule(): { threshold: number; margin: number };
+}
+
+/**
+ * Where a built answer model may be kept between runs, keyed by a hash of the knowledge base it
+ * was built from: building takes a few hundred milliseconds at start-up, reading it back a few
+ * dozen. Either call may fail quietly; the engine then builds the model itself.
+ */
+export interface ModelCache {
+  read(key: string): string | undefined;
+  write(key: string, model: string): void;
 }

@@ -103,6 +103,28 @@ describe("answer engine", () => {
     }
   });
 
+  it("stores the built model and answers the same from the stored copy, rebuilding when it is damaged or the content changed", () => {
+    const files = new Map<string, string>();
+    let writes = 0;
+    const cache = { read: (key: string) => files.get(key), write: (key: string, model: string) => (writes++, files.set(key, model)) };
+    const kb = loadKnowledgeBase();
+    const built = createAnswerEngine(kb, { modelCache: cache });
+    expect(writes).toBe(1);
+    const restored = createAnswerEngine(kb, { modelCache: cache });
+    expect(writes).toBe(1);
+    expect(restored.rule()).toEqual(built.rule());
+    for (const text of ["railway keeps serving old code", traceback(3), "how much is the pro plan", "how do i cleer the biuld cahce"]) {
+      expect(restored.answer(text)).toEqual(engine.answer(text));
+    }
+    const [key] = [...files.keys()];
+    files.set(key!, "{ not json");
+    expect(createAnswerEngine(kb, { modelCache: cache }).answer("deploy shows old code").section?.id).toBe("symptoms");
+    expect(writes).toBe(2);
+    const changed = { ...kb, offTopic: [...kb.offTopic, "what is the capital of france"] };
+    createAnswerEngine(changed, { modelCache: cache });
+    expect(files.size).toBe(2);
+  });
+
   it("says what it can help with when nothing fits, without inventing steps", () => {
     const { answer } = engine.answer("how do I add a custom domain?");
     expect(answer).toMatch(/help with/);
@@ -162,6 +184,20 @@ describe("answer engine", () => {
       const result = teamEngine.answer("how do I restart celery beat on railway after a schedule change");
       expect(result.section?.id).toBe("team-celery-celery-beat-on-railway");
       expect(result.answer).toContain("railway restart --service beat");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("lets a team's own setup section answer instead of the built-in fallback that says how to write one", () => {
+    const question = "is build caching turned on for our web service right now?";
+    expect(engine.answer(question).section?.id).toBe("team-setup");
+    expect(engine.section("team-setup")?.fallback).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), "railcache-team-"));
+    try {
+      writeFileSync(join(dir, "setup.md"), "# How our services are set up\nBuild cache: on for web and worker. Database: Neon. Migrations: pre-deploy `python manage.py migrate`.\n");
+      const teamEngine = createAnswerEngine(loadKnowledgeBase({ extraDir: dir }));
+      expect(teamEngine.answer(question).section?.id).toBe("team-setup-how-our-services-are-set-up");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

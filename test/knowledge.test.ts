@@ -1,0 +1,48 @@
+import { chmodSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fileModelCache, openKnowledge } from "../src/knowledge.js";
+import { silentLogger } from "../src/log.js";
+
+const log = silentLogger();
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "railcache-models-test-"));
+});
+afterEach(() => {
+  chmodSync(dir, 0o700);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the answer model cache on disk", () => {
+  it("stores the model once and answers the same from it on the next start", () => {
+    const first = openKnowledge(undefined, log, dir);
+    const stored = readdirSync(dir);
+    expect(stored).toEqual([expect.stringMatching(/^answer-model-[0-9a-f]{32}\.json$/)]);
+    const second = openKnowledge(undefined, log, dir);
+    expect(readdirSync(dir)).toEqual(stored);
+    expect(second.answer("railway keeps serving old code after a deploy")).toEqual(first.answer("railway keeps serving old code after a deploy"));
+  });
+
+  it("removes stored models unused for a week when it writes a new one", () => {
+    const old = join(dir, "answer-model-0123.json");
+    writeFileSync(old, "{}");
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600_000);
+    utimesSync(old, weekAgo, weekAgo);
+    fileModelCache(dir, log).write("abcd", "{}");
+    expect(readdirSync(dir)).toEqual(["answer-model-abcd.json"]);
+  });
+
+  it("answers without a cache when the folder cannot be written", () => {
+    if (process.getuid?.() === 0) {
+      // root writes anywhere: point the cache at a file instead of a folder.
+      const notADir = join(dir, "file");
+      writeFileSync(notADir, "x");
+      expect(openKnowledge(undefined, log, notADir).answer("deploy shows old code").section?.id).toBe("symptoms");
+      return;
+    }
+    chmodSync(dir, 0o500);
+    expect(openKnowledge(undefined, log, dir).answer("deploy shows old code").section?.id).toBe("symptoms");
+  });
+});
