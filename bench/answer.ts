@@ -2,6 +2,10 @@
  * Answer latency: a short chat question and a ~5,000-character Django traceback, measured
  * after warm-up over many iterations. `tsx bench/answer.ts` prints the figures.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createAnswerEngine, loadKnowledgeBase } from "../src/core/kb/index.js";
@@ -51,4 +55,38 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const ms = (v: number) => `${v.toFixed(3)} ms`;
   console.log(`answer, short question:     p50 ${ms(r.shortP50Ms)}  p99 ${ms(r.shortP99Ms)}`);
   console.log(`answer, 5,000-char traceback: p50 ${ms(r.tracebackP50Ms)}  p99 ${ms(r.tracebackP99Ms)}`);
+}
+
+/**
+ * Knowledge base load plus model build: in a fresh process each time (as `railcache ask` and a
+ * restarted bot pay it), without the stored model and with it, and warm in one process.
+ */
+export function benchKnowledgeBuild(runs = 7): { coldMs: number; cachedMs: number; warmMs: number } {
+  const script = `
+    const kb = await import(${JSON.stringify(new URL("../dist/core/kb/index.js", import.meta.url).href)});
+    const knowledge = await import(${JSON.stringify(new URL("../dist/knowledge.js", import.meta.url).href)});
+    const log = { debug() {}, info() {}, warn() {}, error() {} };
+    const mode = process.argv[1];
+    const start = performance.now();
+    if (mode === "warm") {
+      const times = [];
+      for (let i = 0; i < 10; i++) { const t = performance.now(); kb.createAnswerEngine(kb.loadKnowledgeBase()); times.push(performance.now() - t); }
+      times.sort((a, b) => a - b);
+      console.log(times[5]);
+    } else {
+      knowledge.openKnowledge(undefined, log, mode === "cold" ? null : process.argv[2]);
+      console.log(performance.now() - start);
+    }`;
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), "railcache-bench-models-"));
+  const run = (mode: string) => Number(execFileSync(process.execPath, ["--input-type=module", "-e", script, mode, cacheDir], { encoding: "utf8" }).trim());
+  const median = (mode: string) => {
+    const times = Array.from({ length: runs }, () => run(mode)).sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)] ?? 0;
+  };
+  try {
+    run("cached"); // stores the model
+    return { coldMs: median("cold"), cachedMs: median("cached"), warmMs: run("warm") };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 }

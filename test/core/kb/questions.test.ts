@@ -37,6 +37,6 @@ describe("answer quality on the question fixtures", () => {
   });
 
   it("answers questions about the example team runbook from its sections", () => {
-    check("questions-team-runbook.jsonl", 0.8, 0.4, teamEngine);
+    check("questions-team-runbook.jsonl", 0.85, 0.6, teamEngine);
   });
 });
