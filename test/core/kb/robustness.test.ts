@@ -9,6 +9,24 @@ const engine = createAnswerEngine(loadKnowledgeBase());
  */
 const BASES: { text: string; edits: [string, string][] }[] = [
   {
+    text: "prod on railway still serves old code after I added the Order model",
+    edits: [
+      ["Order model", "Invoice model"],
+      ["Order model", "Price model"],
+      ["Order model", "Order model (it uses redis)"],
+      ["added", "added and pushed from github actions"],
+      ["prod on railway", "I'm on windows, prod on railway"],
+    ],
+  },
+  {
+    text: "after adding a field the railway deploy throws errors about it, but the code works on my laptop",
+    edits: [
+      ["works on my laptop", "exists on my laptop"],
+      ["a field", "two fields"],
+      ["railway deploy", "railway deploy (docker locally)"],
+    ],
+  },
+  {
     text: "railway deploy shows old code after I merged the model changes",
     edits: [
       ["railway", "railwy"],
