@@ -89,6 +89,11 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     return;
   }
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  // A promise some library forgot to handle must not end the bot (Node's default exits 1): one
+  // request fails, the rest go on, and a clear in progress still gets its NO_CACHE restored.
+  process.on("unhandledRejection", (reason) => {
+    log.error({ event: "process.unhandled_rejection", err: reason instanceof Error ? reason.message : String(reason) }, "a request failed outside any handler");
+  });
   const metrics = createMetrics();
   const routing = warningRouting(config);
   const instanceId = `${hostname()}:${process.pid}`;
