@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { ConfigError, loadConfig, secretsOf, type Config } from "./config.js";
 import { CliError } from "./cli/io.js";
 import { createLogger, type Logger } from "./log.js";
+import { redactConnectionSecrets } from "./redact.js";
 import type { RailwayConnection, Runtime } from "./app.js";
 
 const program = new Command("railcache")
@@ -186,17 +187,18 @@ try {
   process.exitCode = exitCodeFor(error);
 }
 
-/** Prints a failure as one clear line; a stack trace only for true bugs. */
+/** Prints a failure as one clear line; a stack trace only for true bugs. Database passwords never reach the terminal. */
 function exitCodeFor(error: unknown): number {
+  const stderr = { write: (text: string) => process.stderr.write(redactConnectionSecrets(text)) };
   if (error instanceof CliError) {
-    if (error.message) process.stderr.write(`railcache: ${error.message}\n`);
+    if (error.message) stderr.write(`railcache: ${error.message}\n`);
     return error.exitCode;
   }
   const known = error as { name?: string; message?: string; userMessage?: string };
   if (known.name === "RailwayError" || known.name === "PolicyError" || known.name === "NoRailwayError" || known.name === "ConfigError") {
-    process.stderr.write(`railcache: ${known.userMessage ?? known.message}\n`);
+    stderr.write(`railcache: ${known.userMessage ?? known.message}\n`);
     return 1;
   }
-  process.stderr.write(`railcache: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  stderr.write(`railcache: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 70;
 }

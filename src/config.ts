@@ -3,6 +3,7 @@
  * Every problem is listed at once, each with what the value should look like.
  */
 import { z } from "zod";
+import { passwordOf } from "./redact.js";
 
 export const DEFAULT_RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2";
 
@@ -35,6 +36,8 @@ const envSchema = z.object({
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, "should be a PostgreSQL URL like postgres://user@host:5432/db")
+      // libpq's `host=... password=...` form pasted after the scheme would be read as a host name.
+      .refine((url) => !/\s/.test(url) && URL.canParse(url), "should be one PostgreSQL URL like postgres://user:password@host:5432/db, with no spaces (the key=value form is not accepted)")
       .optional(),
   ),
   RAILCACHE_KB_DIR: optional,
@@ -100,7 +103,8 @@ export interface Config {
 
 /** Every secret value in the configuration, for the logger to keep out of its lines. */
 export function secretsOf(config: Config): string[] {
-  return [config.railway?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.databaseUrl, config.webhookSecret].filter(
+  const databasePassword = config.databaseUrl ? passwordOf(config.databaseUrl) : undefined;
+  return [config.railway?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.databaseUrl, databasePassword, config.webhookSecret].filter(
     (s): s is string => typeof s === "string" && s !== "",
   );
 }
