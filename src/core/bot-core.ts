@@ -16,6 +16,7 @@ import type { Clock, MessageRef } from "./ports.js";
 import type { ActionKind, Reply } from "./reply.js";
 import { statusReply } from "./status.js";
 import { escapeMentions } from "./text/mentions.js";
+import { plainUserText } from "./text/user-text.js";
 import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
 
 /** What the watcher offers to buttons on its warnings (mute, remove a forgotten NO_CACHE). */
@@ -221,10 +222,11 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   return {
-    ask: async (text) => answer(text),
+    // Whatever a person typed may be echoed into a public answer: no links, no control characters.
+    ask: async (text) => answer(plainUserText(text)),
 
     async command(text, ctx) {
-      const parsed = parseCommand(text);
+      const parsed = parseCommand(plainUserText(text));
       if (!parsed.ok) return usageError(parsed);
       log.debug({ event: "command", command: parsed.command.name, user: ctx.actor.userId, platform: ctx.actor.platform }, "command");
       return run(parsed.command, ctx);
@@ -233,7 +235,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     firstDelivery,
 
     instantReply(text) {
-      const parsed = parseCommand(text);
+      const parsed = parseCommand(plainUserText(text));
       if (!parsed.ok) return usageError(parsed);
       if (parsed.command.name === "ask") return answer(parsed.command.args.text ?? "");
       if (parsed.command.name === "help") return help();

@@ -76,6 +76,20 @@ describe("Discord end to end", () => {
     expectNoPings(harness);
   });
 
+  it("echoes no live link, bidi override or NUL from a question into the public answer", async () => {
+    const { harness } = await startStack();
+    const { fake } = harness;
+    const alice = fake.addMember("alice");
+    const text = "[click here](https://evil.example/phish) ModuleNotFoundError: No module named \u202eevil\u0000 after deploy";
+    const sent = fake.slashCommand({ member: alice, command: "railcache", subcommand: "ask", options: { text } });
+    await fake.waitForCall((c) => c.path.startsWith(`/interactions/${sent.id}/`));
+    const shown = JSON.stringify(fake.messages.get(sent.originalMessageId!)?.data);
+    expect(shown).toContain("click here");
+    expect(shown).not.toMatch(/\]\(https?:|https?:\/\/evil|\\u202e|\\u0000/i);
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+    expect(shown).not.toMatch(/[\u202e\u0000]/);
+  });
+
   it("answers a mention in a channel when the Message Content intent is on, as a reply to that message", async () => {
     const { harness } = await startStack({ messageContent: true });
     const { fake } = harness;
