@@ -7,11 +7,13 @@ import type { ProjectStatus, RailwayApi } from "../railway/types.js";
 import { RailwayError } from "../railway/types.js";
 import type { Store } from "../store/store.js";
 import { RecentKeys } from "./recent-keys.js";
-import { auditReply, listAuditEntries, parseSince } from "./audit.js";
+import { auditActor, auditReply, listAuditEntries, parseSince, recordAudit, type AuditInput } from "./audit.js";
 import type { BotCore, RequestContext, TrackedReply } from "./bot.js";
 import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
 import type { AnswerEngine } from "./kb/types.js";
-import { decide, type Policy } from "./policy/policy.js";
+import { actionPermissions, commandPermission } from "./permissions.js";
+import type { Permission } from "./commands.js";
+import { approversText, decide, mayConfirm, resolveService, type Approvers, type Policy } from "./policy/policy.js";
 import type { Clock, MessageRef } from "./ports.js";
 import type { ActionKind, Reply } from "./reply.js";
 import { statusReply } from "./status.js";
@@ -112,12 +114,15 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     try {
       return await run(deps.railway);
     } catch (error) {
-      if (error instanceof RailwayError) {
-        log.warn({ event: "railway.error", kind: error.kind, err: error.cause }, error.userMessage);
-        return { title: "Railway did not answer as expected", body: error.userMessage, tone: "error", private: true };
-      }
-      throw error;
+      return railwayFailure(error);
     }
+  }
+
+  /** A RailwayError as a reply for the person; anything else is a bug and is rethrown. */
+  function railwayFailure(error: unknown): Reply {
+    if (!(error instanceof RailwayError)) throw error;
+    log.warn({ event: "railway.error", kind: error.kind, err: error.cause }, error.userMessage);
+    return { title: "Railway did not answer as expected", body: error.userMessage, tone: "error", private: true };
   }
 
   async function status(args: Record<string, string>): Promise<Reply> {
@@ -127,13 +132,16 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     });
   }
 
-  async function startWorkflow(kind: WorkflowKind, service: string, env: string | undefined, ctx: RequestContext): Promise<TrackedReply> {
+  async function startWorkflow(kind: WorkflowKind, service: string, env: string | undefined, ctx: RequestContext, granted?: Granted): Promise<TrackedReply> {
     if (!deps.railway || !deps.workflows) return noRailway;
     const workflows = deps.workflows;
     if (!service) return servicePicker(kind);
     const result = await withRailway(async () => {
       const outcome = await workflows.request({ actor: ctx.actor, kind, service, ...(env ? { environment: env } : {}) });
-      return outcome.ok ? { ...outcome.reply, workflowId: outcome.workflowId } : outcome.reply;
+      if (!outcome.ok) return outcome.reply;
+      // The prompt says who may approve, so the requester knows whom to ask.
+      const approvers = granted?.approval === "second_person" ? `\n\nA second person must confirm: ${approversText(granted.approvers)}.` : "";
+      return { ...outcome.reply, body: `${outcome.reply.body}${approvers}`, workflowId: outcome.workflowId };
     });
     log.info({ event: "workflow.request", kind, service, env: env ?? null, user: ctx.actor.userId }, "workflow requested");
     return result;
@@ -167,24 +175,125 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     return auditReply(entries, label);
   }
 
-  /** Muting is harmless; removing NO_CACHE redeploys the service, so it needs the redeploy permission. */
-  async function warningAction(kind: "mute" | "remove_no_cache", value: string, ctx: RequestContext): Promise<Reply> {
+  /** The watcher's buttons (permission already checked by the precondition); both change state, so both are audited. */
+  async function warningAction(kind: "mute" | "remove_no_cache", value: string, ctx: RequestContext, target: WarningTarget | undefined): Promise<Reply> {
     const warnings = deps.warnings;
     if (!warnings) return notWatching;
-    const who = ctx.actor.displayName ?? ctx.actor.userId;
-    if (kind === "mute") return warnings.handleAction(kind, value, who);
-    return withRailway(async (railway) => {
-      const [serviceId, environmentId] = value.split("@");
-      const instance = (await projectStatus(railway)).instances.find((i) => i.serviceId === serviceId && i.environmentId === environmentId);
-      if (!instance) return { title: "That service is gone", body: "Railway no longer lists that service in that environment.", tone: "warning", private: true };
-      const decision = decide(deps.policy, ctx.actor, "redeploy", instance.serviceName, instance.environmentName);
-      if (!decision.allowed) return { title: "Not allowed", body: escapeMentions(decision.reason), tone: "error", private: true };
-      return warnings.handleAction(kind, value, who);
-    });
+    if (!target) return goneService;
+    const reply = await warnings.handleAction(kind, value, ctx.actor.displayName ?? ctx.actor.userId);
+    const done = kind === "mute" ? reply.tone !== "error" : reply.tone === "success";
+    if (done) {
+      await writeAudit({
+        event: kind === "mute" ? "watcher.muted" : "watcher.no_cache_removed",
+        actor: auditActor(ctx.actor),
+        service: target.service,
+        environment: target.environment,
+        details: kind === "mute" ? { for: "1h" } : { variable: "NO_CACHE" },
+      });
+    }
+    return reply;
+  }
+
+  /** An audit entry; a store failure is logged, never turned into a failed request. */
+  async function writeAudit(input: AuditInput): Promise<void> {
+    if (!deps.store) return;
+    try {
+      await recordAudit(deps.store, deps.clock.now(), input);
+    } catch (error) {
+      log.warn({ event: "audit.write_failed", auditEvent: input.event, err: error }, "could not write an audit entry");
+    }
+  }
+
+  /** The service and environment names a watcher button (`serviceId@environmentId`) acts on. */
+  async function warningTarget(value: string): Promise<WarningTarget | undefined> {
+    if (!deps.railway) return undefined;
+    const [serviceId, environmentId] = value.split("@");
+    const instance = (await projectStatus(deps.railway)).instances.find((i) => i.serviceId === serviceId && i.environmentId === environmentId);
+    return instance ? { service: instance.serviceName, environment: instance.environmentName } : undefined;
+  }
+
+  /**
+   * The precondition every command and button passes before it is dispatched: the permission
+   * from the one table (permissions.ts), scoped to the service and environment it acts on, and
+   * for confirmations and cancels the workflow's own approval rule. A refusal is audited (who,
+   * what, which rule) and returned; a grant carries the approval rule for the prompt.
+   */
+  async function precondition(request: Request, ctx: RequestContext): Promise<Refusal | Granted> {
+    const check = await permissionCheck(request, ctx);
+    if ("refused" in check) {
+      await writeAudit({
+        event: "permission.refused",
+        actor: auditActor(ctx.actor),
+        service: check.service ?? null,
+        environment: check.environment ?? null,
+        details: { request: describeRequest(request), ...(check.permission ? { permission: check.permission } : {}), rule: check.rule, reason: check.refused },
+      });
+      log.info({ event: "permission.refused", request: describeRequest(request), user: ctx.actor.userId, rule: check.rule }, "request refused by the policy");
+      return { refusal: { title: check.title ?? "Not allowed", body: escapeMentions(check.refused), tone: "error", private: true } };
+    }
+    return check;
+  }
+
+  async function permissionCheck(request: Request, ctx: RequestContext): Promise<Granted | RefusedCheck> {
+    const policy = deps.policy;
+    const scoped = (permission: Permission, service?: string, environment?: string): Granted | RefusedCheck => {
+      const decision = decide(policy, ctx.actor, permission, service, environment);
+      if (decision.allowed) return { approval: decision.approval, ...(decision.approvers ? { approvers: decision.approvers } : {}) };
+      return { refused: decision.reason, rule: decision.rule, permission, ...(service !== undefined ? { service } : {}), ...(environment !== undefined ? { environment } : {}) };
+    };
+    const workflowScope = (service: string | undefined, env: string | undefined) =>
+      service ? { service: resolveService(policy, service), environment: env ?? policy.defaultEnvironment } : {};
+    if (request.via === "question") return scoped("ask");
+    if (request.via === "command") {
+      const { name, args } = request.command;
+      const permission = commandPermission(name);
+      if (name === "clear" || name === "redeploy") {
+        const where = workflowScope(args.service, args.env);
+        return scoped(permission, where.service, where.environment);
+      }
+      if (name === "status") return scoped(permission, args.service ? resolveService(policy, args.service) : undefined, args.env);
+      return scoped(permission);
+    }
+    const { kind, value } = request;
+    const needs = actionPermissions[kind];
+    if (kind === "clear" || kind === "redeploy") {
+      const [service, env] = value.split("@");
+      const where = workflowScope(service, env);
+      return scoped(kind, where.service, where.environment);
+    }
+    if (kind === "mute" || kind === "remove_no_cache") {
+      const target = request.target;
+      return target ? scoped(actionPermissions[kind], target.service, target.environment) : { approval: "requester" };
+    }
+    if (needs !== "workflow") return scoped(needs);
+    // Confirm and cancel act on a workflow: its kind, place and approval rule decide.
+    const wf = deps.workflows ? await deps.workflows.get(value) : null;
+    if (!wf || wf.state !== "awaiting_confirmation") return { approval: "requester" }; // the engine explains
+    const { kind: wfKind, serviceName: service, environmentName: environment, requester, approval } = wf.data;
+    const approvers = wf.data.approvers ?? undefined;
+    const isRequester = requester.platform === ctx.actor.platform && requester.userId === ctx.actor.userId;
+    const place = { service, environment, permission: wfKind };
+    if (kind === "cancel") {
+      if (isRequester || (approval === "second_person" && mayConfirm("second_person", approvers, requester, ctx.actor).ok)) return { approval };
+      const others = approval === "second_person" ? ` or an approver (${approversText(approvers)})` : "";
+      return { ...place, title: "Not yours to cancel", refused: `Only the person who asked${others} can cancel this.`, rule: approval === "second_person" ? "second_approver" : "requester_only" };
+    }
+    // The requester's own permission may have been withdrawn (policy reloaded) since they asked.
+    if (isRequester) {
+      const own = scoped(wfKind, service, environment);
+      if ("refused" in own) return own;
+    }
+    const confirmCheck = mayConfirm(approval, approvers, requester, ctx.actor);
+    if (!confirmCheck.ok) {
+      return { ...place, title: "Not yours to confirm", refused: confirmCheck.reason, rule: approval === "second_person" ? "second_approver" : "requester_only" };
+    }
+    return { approval, ...(approvers ? { approvers } : {}) };
   }
 
   async function run(command: ParsedCommand, ctx: RequestContext): Promise<TrackedReply> {
     const { args } = command;
+    const granted = await precondition({ via: "command", command }, ctx);
+    if ("refusal" in granted) return granted.refusal;
     switch (command.name) {
       case "ask":
         return answer(args.text ?? "");
@@ -194,7 +303,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         return status(args);
       case "clear":
       case "redeploy":
-        return startWorkflow(command.name, args.service ?? "", args.env, ctx);
+        return startWorkflow(command.name, args.service ?? "", args.env, ctx, granted);
       case "cancel":
         if (!deps.workflows) return noRailway;
         return deps.workflows.cancel(args.service ? { service: args.service } : {}, ctx.actor);
@@ -223,7 +332,10 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
 
   return {
     // Whatever a person typed may be echoed into a public answer: no links, no control characters.
-    ask: async (text) => answer(plainUserText(text)),
+    async ask(text, ctx) {
+      const granted = await precondition({ via: "question" }, ctx);
+      return "refusal" in granted ? granted.refusal : answer(plainUserText(text));
+    },
 
     async command(text, ctx) {
       const parsed = parseCommand(plainUserText(text));
@@ -237,17 +349,31 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     instantReply(text) {
       const parsed = parseCommand(plainUserText(text));
       if (!parsed.ok) return usageError(parsed);
+      // A policy that limits questions needs the asker's groups: that is the slower path.
+      if (deps.policy.allow.some((rule) => rule.permissions.includes("ask"))) return undefined;
       if (parsed.command.name === "ask") return answer(parsed.command.args.text ?? "");
       if (parsed.command.name === "help") return help();
       return undefined;
     },
 
     async action(kind: ActionKind, value: string, ctx) {
+      // A watcher button names ids: the names the policy speaks of come from Railway.
+      let target: WarningTarget | undefined;
+      if (kind === "mute" || kind === "remove_no_cache") {
+        if (!deps.warnings) return notWatching;
+        try {
+          target = await warningTarget(value);
+        } catch (error) {
+          return railwayFailure(error);
+        }
+      }
+      const granted = await precondition({ via: "button", kind, value, ...(target ? { target } : {}) }, ctx);
+      if ("refusal" in granted) return granted.refusal;
       switch (kind) {
         case "clear":
         case "redeploy": {
           const [service = "", env] = value.split("@");
-          return startWorkflow(kind, service, env, ctx);
+          return startWorkflow(kind, service, env, ctx, granted);
         }
         case "confirm": {
           if (!deps.workflows) return noRailway;
@@ -267,7 +393,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         }
         case "mute":
         case "remove_no_cache":
-          return warningAction(kind, value, ctx);
+          return warningAction(kind, value, ctx, target);
         case "link":
           return { title: "Link", body: value, tone: "info", private: true };
       }
@@ -295,6 +421,46 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     },
   };
 }
+
+/** What a request is, for the precondition: a question, a parsed command, or a button click. */
+type Request =
+  | { via: "question" }
+  | { via: "command"; command: ParsedCommand }
+  | { via: "button"; kind: ActionKind; value: string; target?: WarningTarget };
+
+interface WarningTarget {
+  service: string;
+  environment: string;
+}
+
+/** Passed the precondition: the approval rule that applies (the prompt names the approvers). */
+interface Granted {
+  approval: "requester" | "second_person";
+  approvers?: Approvers;
+}
+
+interface RefusedCheck {
+  refused: string;
+  /** Which rule refused: "[[allow]] rule 2", "second_approver", "requester_only". */
+  rule: string;
+  title?: string;
+  permission?: Permission | WorkflowKind;
+  service?: string;
+  environment?: string;
+}
+
+interface Refusal {
+  refusal: Reply;
+}
+
+/** `command:clear`, `button:mute`, `question`: what was attempted, for the audit log. */
+function describeRequest(request: Request): string {
+  if (request.via === "question") return "question";
+  if (request.via === "command") return `command:${request.command.name}`;
+  return `button:${request.kind}`;
+}
+
+const goneService: Reply = { title: "That service is gone", body: "Railway no longer lists that service in that environment.", tone: "warning", private: true };
 
 const notWatching: Reply = {
   title: "Warnings are not running here",

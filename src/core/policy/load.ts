@@ -46,11 +46,14 @@ const durationWithin = (min: number, max: number, range: string) => duration.ref
 
 const name = z.string().trim().min(1, "must not be empty").max(100);
 const nameList = z.array(name);
-const permission = z.enum(["ask", "status", "clear", "redeploy", "audit"]);
+/** Every permission a rule may name; commands.ts and the button table use exactly these. */
+export const permissionNames = ["ask", "status", "clear", "redeploy", "audit", "mute"] as const;
+const permission = z.enum(permissionNames);
 
 const allowRule = z
   .strictObject({
-    permissions: z.array(permission).min(1, "name at least one permission (clear, redeploy, audit, ask, status)"),
+    name: z.string().trim().min(1).max(80).optional(),
+    permissions: z.array(permission).min(1, "name at least one permission (clear, redeploy, audit, ask, status, mute)"),
     users: nameList.default([]),
     groups: nameList.default([]),
     services: nameList.min(1).default(["*"]),
