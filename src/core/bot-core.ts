@@ -164,14 +164,16 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     });
   }
 
-  async function audit(args: Record<string, string>): Promise<Reply> {
+  async function audit(args: Record<string, string>, ctx: RequestContext): Promise<Reply> {
     if (!deps.store) return { title: "No audit log here", body: "The audit log needs the store; it is not open in this mode.", tone: "warning", private: true };
     const label = args.since ?? DEFAULT_AUDIT_SINCE;
     const span = parseSince(label);
     if (span === null) {
       return { title: "Not a period I understand", body: `Use a number and a unit, like \`24h\`, \`7d\` or \`30m\`.`, code: [{ text: auditUsage }], tone: "warning", private: true };
     }
-    const entries = await listAuditEntries(deps.store, { since: deps.clock.now() - span });
+    const all = await listAuditEntries(deps.store, { since: deps.clock.now() - span });
+    // A rule that grants `audit` for some environments or services shows only their entries.
+    const entries = all.filter((e) => decide(deps.policy, ctx.actor, "audit", e.service ?? undefined, e.environment ?? undefined).allowed);
     return auditReply(entries, label);
   }
 
@@ -308,7 +310,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         if (!deps.workflows) return noRailway;
         return deps.workflows.cancel(args.service ? { service: args.service } : {}, ctx.actor);
       case "audit":
-        return audit(args);
+        return audit(args, ctx);
     }
   }
 
