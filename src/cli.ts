@@ -173,12 +173,28 @@ program
   .command("config")
   .description("configuration tools")
   .command("check")
-  .description("validate the environment and railcache.toml, listing every problem at once")
+  .description("validate the environment and the policy (railcache.toml or RAILCACHE_POLICY) the way the running bot does, listing every problem at once")
   .action(async () => {
     const { config } = setup();
-    const { loadPolicyFile } = await import("./core/policy/index.js");
-    await loadPolicyFile(config.policyPath, { required: config.policyPathExplicit });
-    process.stdout.write("Configuration is valid.\n");
+    const { policySource } = await import("./app.js");
+    const { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } = await import("./core/policy/index.js");
+    const source = policySource(config);
+    try {
+      const policy = await loadPolicy(source);
+      const where = isOpenPolicy(policy)
+        ? `Policy: none. Warning: ${OPEN_POLICY_WARNING}.`
+        : config.policyText !== undefined
+          ? `Policy: RAILCACHE_POLICY is valid (${policy.allow.length} allow rule${policy.allow.length === 1 ? "" : "s"}); railcache starts with it.`
+          : `Policy: ${policy.source} is valid (${policy.allow.length} allow rule${policy.allow.length === 1 ? "" : "s"}); a running railcache accepts it on SIGHUP (kill -HUP <pid>).`;
+      process.stdout.write(`Configuration is valid.\n${where}\n`);
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      const consequence =
+        config.policyText !== undefined
+          ? "railcache would refuse to start with this RAILCACHE_POLICY."
+          : "A running railcache would refuse this file on SIGHUP and keep the policy in force; a new one would not start.";
+      throw new CliError(`${error.message}\n${consequence}`, 1);
+    }
   });
 
 try {

@@ -31,6 +31,12 @@ const envSchema = z.object({
   RAILWAY_API_URL: optional.pipe(z.url({ message: "should be a URL like https://backboard.railway.com/graphql/v2" }).optional()),
   RAILWAY_TIMEOUT_MS: optional.pipe(z.coerce.number<string | undefined>().int().min(500).max(120_000).optional()),
   RAILCACHE_CONFIG: optional,
+  // The policy's TOML text itself (a platform variable, where there is no file to mount). Not
+  // trimmed: error line numbers must match what was pasted.
+  RAILCACHE_POLICY: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value : undefined)),
   RAILCACHE_DB: optional,
   DATABASE_URL: optional.pipe(
     z
@@ -92,6 +98,8 @@ export interface Config {
   policyPath: string;
   /** Explicit policy path: a missing file is then an error, not "use defaults". */
   policyPathExplicit: boolean;
+  /** RAILCACHE_POLICY: the policy's TOML text; when set, no file is read. */
+  policyText: string | undefined;
   sqlitePath: string;
   databaseUrl: string | undefined;
   kbDir: string | undefined;
@@ -184,6 +192,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push("DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not: copy the bot token from the Developer Portal's Bot page");
   }
 
+  if (e.RAILCACHE_POLICY !== undefined && e.RAILCACHE_CONFIG !== undefined) {
+    problems.push("RAILCACHE_POLICY and RAILCACHE_CONFIG are both set: set one (RAILCACHE_POLICY holds the policy's TOML text, RAILCACHE_CONFIG the path of a railcache.toml)");
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     railway,
@@ -191,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     discord,
     policyPath: e.RAILCACHE_CONFIG ?? "railcache.toml",
     policyPathExplicit: e.RAILCACHE_CONFIG !== undefined,
+    policyText: e.RAILCACHE_POLICY,
     sqlitePath: e.RAILCACHE_DB ?? ".railcache/railcache.db",
     databaseUrl: e.DATABASE_URL,
     kbDir: e.RAILCACHE_KB_DIR,

@@ -68,6 +68,15 @@ export function defaultPolicy(): Policy {
   };
 }
 
+/**
+ * Makes `live` the policy `next` in place. BotCore, the workflow engine and the rest all hold the
+ * same Policy object, so a reload (SIGHUP) reaches every one of them at once, between two requests.
+ */
+export function adoptPolicy(live: Policy, next: Policy): void {
+  Object.assign(live, next);
+  if (!next.watcher) delete live.watcher;
+}
+
 export type Decision =
   | { allowed: true; approval: "requester" | "second_person"; approvers?: Approvers }
   | { allowed: false; reason: string; rule: string };
