@@ -132,3 +132,44 @@ export function guardSlackRequests(
     });
   };
 }
+
+type WsListener = (data: unknown, isBinary: boolean) => void;
+
+/**
+ * The same gate for Socket Mode. The Socket Mode client reads `payload.event.type` before Bolt's
+ * error handling (an `events_api` envelope whose payload is null rejected outside any catch), so
+ * its one `ws_message` listener is wrapped: an envelope whose payload is not the shape Slack
+ * sends is logged and dropped; everything else (hello, disconnect, pings) passes untouched.
+ */
+export function guardSocketMode(client: { listeners(event: string): unknown[]; removeAllListeners(event: string): unknown; on(event: string, listener: WsListener): unknown }, log: Logger): void {
+  const originals = client.listeners("ws_message") as WsListener[];
+  client.removeAllListeners("ws_message");
+  client.on("ws_message", (data, isBinary) => {
+    const checked = isBinary ? null : envelopeProblem(data);
+    if (checked) {
+      log.warn({ event: "slack.request.malformed", problem: checked.problem, mode: "socket" }, "Dropped a malformed Slack Socket Mode envelope");
+      // Acknowledged, so Slack does not deliver it again. `send` is the client's own ack path
+      // (not in its typings); without it Slack retries a few times and each retry is dropped too.
+      const send = (client as { send?: (id: string) => Promise<void> }).send;
+      if (checked.envelopeId && typeof send === "function") send.call(client, checked.envelopeId).catch(() => undefined);
+      return;
+    }
+    for (const listener of originals) listener(data, isBinary);
+  });
+}
+
+const ENVELOPE_TYPES = new Set(["slash_commands", "interactive", "events_api"]);
+
+function envelopeProblem(data: unknown): { problem: string; envelopeId?: string } | null {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(typeof data === "string" ? data : Buffer.from(data as ArrayBuffer).toString("utf8"));
+  } catch {
+    return null; // the client ignores what it cannot parse
+  }
+  if (envelope === null || typeof envelope !== "object") return { problem: "the envelope is not a JSON object" };
+  const { type, payload, envelope_id: envelopeId } = envelope as { type?: unknown; payload?: unknown; envelope_id?: unknown };
+  if (typeof type !== "string" || !ENVELOPE_TYPES.has(type)) return null;
+  const problem = slackBodyProblem(payload);
+  return problem ? { problem, ...(typeof envelopeId === "string" ? { envelopeId } : {}) } : null;
+}

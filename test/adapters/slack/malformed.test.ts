@@ -108,3 +108,35 @@ describe("Slack HTTP mode against malformed but signed requests", () => {
     await waitFor(() => h.slack.callsTo("chat.postMessage").length > before, "an answer after the malformed requests");
   });
 });
+
+describe("Slack Socket Mode against malformed envelopes", () => {
+  let core: CoreFixture;
+  let h: SlackHarness;
+  beforeAll(async () => {
+    core = await (startCore as () => Promise<CoreFixture>)();
+    h = await startSlackHarness({ bot: core.bot, mode: "socket" });
+    core.useMessenger(h.adapter.messenger);
+  });
+  afterAll(async () => {
+    await h.stop();
+    await core.close();
+  });
+
+  it("acknowledges and drops payloads Slack would never send, then keeps answering", async () => {
+    const envelopes = [
+      ["interactive", null],
+      ["slash_commands", null],
+      ["events_api", null],
+      ["interactive", 5],
+      ["events_api", { type: "event_callback", event: null }],
+      ["slash_commands", { command: 5, text: null }],
+      ["interactive", { type: "block_actions", user: null, actions: [null] }],
+    ] as const;
+    for (const [type, payload] of envelopes) {
+      await expect(h.slack.deliver(type, payload as never), `${type} ${JSON.stringify(payload)}`).resolves.toBeDefined();
+    }
+    expect(h.logs.filter((l) => l.event === "slack.request.malformed")).toHaveLength(envelopes.length);
+    await h.event("mention", { text: "<@U0BOT> why does my Django build still use the old requirements.txt?" });
+    await h.slack.waitForCalls("chat.postMessage");
+  });
+});
