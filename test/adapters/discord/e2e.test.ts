@@ -143,6 +143,27 @@ describe("Discord end to end", () => {
     expect(embedOf(fake.messages.get(sent.originalMessageId!)?.data)?.title).toBeTruthy();
   });
 
+  it("lets a member of a role the policy lists read the audit log and refuses one without it, naming the rule", async () => {
+    const s = await startStack();
+    const { fake } = s.harness;
+    const dana = fake.addMember("dana", ["ops"]);
+    const eve = fake.addMember("eve", ["visitors"]);
+    const opsRole = dana.roles[0]!;
+    writeFileSync(s.runtime.policy.source, `[[allow]]\nname = "audit readers"\npermissions = ["audit"]\ngroups = ["${opsRole}"]\n`);
+    expect(await s.runtime.reloadPolicy()).toMatchObject({ outcome: "reloaded" });
+    const shown = async (member: typeof dana) => {
+      const sent = fake.slashCommand({ member, command: "railcache", subcommand: "audit", options: {} });
+      await fake.waitForCall((c) => c.path.startsWith(`/interactions/${sent.id}/`) || c.path.includes(`/webhooks/${fake.applicationId}/${sent.token}/`), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return embedOf(fake.messages.get(sent.originalMessageId!)?.data);
+    };
+    expect((await shown(dana))?.title).toMatch(/Audit log/);
+    const refused = await shown(eve);
+    expect(refused?.title).toBe("Not allowed");
+    expect(refused?.description).toContain('"audit readers" ([[allow]] rule 1)');
+    expect(refused?.description).not.toContain(s.runtime.policy.source);
+  });
+
   describe("clear with confirmation", () => {
     async function requestClear(s: Stack) {
       const { fake } = s.harness;
