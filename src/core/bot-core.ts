@@ -11,9 +11,8 @@ import { auditActor, auditReply, listAuditEntries, parseSince, recordAudit, type
 import type { BotCore, RequestContext, TrackedReply } from "./bot.js";
 import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
 import type { AnswerEngine } from "./kb/types.js";
-import { actionPermissions, commandPermission } from "./permissions.js";
-import type { Permission } from "./commands.js";
-import { approversText, decide, mayConfirm, resolveService, type Approvers, type Policy } from "./policy/policy.js";
+import { checkPermission, describeRequest, type Granted, type PermissionRequest, type WarningTarget } from "./permissions.js";
+import { approversText, decide, type Policy } from "./policy/policy.js";
 import type { Clock, MessageRef } from "./ports.js";
 import type { ActionKind, Reply } from "./reply.js";
 import { statusReply } from "./status.js";
@@ -220,8 +219,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
    * for confirmations and cancels the workflow's own approval rule. A refusal is audited (who,
    * what, which rule) and returned; a grant carries the approval rule for the prompt.
    */
-  async function precondition(request: Request, ctx: RequestContext): Promise<Refusal | Granted> {
-    const check = await permissionCheck(request, ctx);
+  async function precondition(request: PermissionRequest, ctx: RequestContext): Promise<{ refusal: Reply } | Granted> {
+    const check = await checkPermission(request, ctx.actor, { policy: deps.policy, ...(deps.workflows ? { workflows: deps.workflows } : {}) });
     if ("refused" in check) {
       await writeAudit({
         event: "permission.refused",
@@ -234,62 +233,6 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       return { refusal: { title: check.title ?? "Not allowed", body: escapeMentions(check.refused), tone: "error", private: true } };
     }
     return check;
-  }
-
-  async function permissionCheck(request: Request, ctx: RequestContext): Promise<Granted | RefusedCheck> {
-    const policy = deps.policy;
-    const scoped = (permission: Permission, service?: string, environment?: string): Granted | RefusedCheck => {
-      const decision = decide(policy, ctx.actor, permission, service, environment);
-      if (decision.allowed) return { approval: decision.approval, ...(decision.approvers ? { approvers: decision.approvers } : {}) };
-      return { refused: decision.reason, rule: decision.rule, permission, ...(service !== undefined ? { service } : {}), ...(environment !== undefined ? { environment } : {}) };
-    };
-    const workflowScope = (service: string | undefined, env: string | undefined) =>
-      service ? { service: resolveService(policy, service), environment: env ?? policy.defaultEnvironment } : {};
-    if (request.via === "question") return scoped("ask");
-    if (request.via === "command") {
-      const { name, args } = request.command;
-      const permission = commandPermission(name);
-      if (name === "clear" || name === "redeploy") {
-        const where = workflowScope(args.service, args.env);
-        return scoped(permission, where.service, where.environment);
-      }
-      if (name === "status") return scoped(permission, args.service ? resolveService(policy, args.service) : undefined, args.env);
-      return scoped(permission);
-    }
-    const { kind, value } = request;
-    const needs = actionPermissions[kind];
-    if (kind === "clear" || kind === "redeploy") {
-      const [service, env] = value.split("@");
-      const where = workflowScope(service, env);
-      return scoped(kind, where.service, where.environment);
-    }
-    if (kind === "mute" || kind === "remove_no_cache") {
-      const target = request.target;
-      return target ? scoped(actionPermissions[kind], target.service, target.environment) : { approval: "requester" };
-    }
-    if (needs !== "workflow") return scoped(needs);
-    // Confirm and cancel act on a workflow: its kind, place and approval rule decide.
-    const wf = deps.workflows ? await deps.workflows.get(value) : null;
-    if (!wf || wf.state !== "awaiting_confirmation") return { approval: "requester" }; // the engine explains
-    const { kind: wfKind, serviceName: service, environmentName: environment, requester, approval } = wf.data;
-    const approvers = wf.data.approvers ?? undefined;
-    const isRequester = requester.platform === ctx.actor.platform && requester.userId === ctx.actor.userId;
-    const place = { service, environment, permission: wfKind };
-    if (kind === "cancel") {
-      if (isRequester || (approval === "second_person" && mayConfirm("second_person", approvers, requester, ctx.actor).ok)) return { approval };
-      const others = approval === "second_person" ? ` or an approver (${approversText(approvers)})` : "";
-      return { ...place, title: "Not yours to cancel", refused: `Only the person who asked${others} can cancel this.`, rule: approval === "second_person" ? "second_approver" : "requester_only" };
-    }
-    // The requester's own permission may have been withdrawn (policy reloaded) since they asked.
-    if (isRequester) {
-      const own = scoped(wfKind, service, environment);
-      if ("refused" in own) return own;
-    }
-    const confirmCheck = mayConfirm(approval, approvers, requester, ctx.actor);
-    if (!confirmCheck.ok) {
-      return { ...place, title: "Not yours to confirm", refused: confirmCheck.reason, rule: approval === "second_person" ? "second_approver" : "requester_only" };
-    }
-    return { approval, ...(approvers ? { approvers } : {}) };
   }
 
   async function run(command: ParsedCommand, ctx: RequestContext): Promise<TrackedReply> {
@@ -422,44 +365,6 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       return pool.filter((name) => name.toLowerCase().startsWith(lower)).slice(0, 25);
     },
   };
-}
-
-/** What a request is, for the precondition: a question, a parsed command, or a button click. */
-type Request =
-  | { via: "question" }
-  | { via: "command"; command: ParsedCommand }
-  | { via: "button"; kind: ActionKind; value: string; target?: WarningTarget };
-
-interface WarningTarget {
-  service: string;
-  environment: string;
-}
-
-/** Passed the precondition: the approval rule that applies (the prompt names the approvers). */
-interface Granted {
-  approval: "requester" | "second_person";
-  approvers?: Approvers;
-}
-
-interface RefusedCheck {
-  refused: string;
-  /** Which rule refused: "[[allow]] rule 2", "second_approver", "requester_only". */
-  rule: string;
-  title?: string;
-  permission?: Permission | WorkflowKind;
-  service?: string;
-  environment?: string;
-}
-
-interface Refusal {
-  refusal: Reply;
-}
-
-/** `command:clear`, `button:mute`, `question`: what was attempted, for the audit log. */
-function describeRequest(request: Request): string {
-  if (request.via === "question") return "question";
-  if (request.via === "command") return `command:${request.command.name}`;
-  return `button:${request.kind}`;
 }
 
 const goneService: Reply = { title: "That service is gone", body: "Railway no longer lists that service in that environment.", tone: "warning", private: true };
