@@ -124,10 +124,12 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     return { title: "Railway did not answer as expected", body: error.userMessage, tone: "error", private: true };
   }
 
-  async function status(args: Record<string, string>): Promise<Reply> {
+  async function status(args: Record<string, string>, ctx: RequestContext): Promise<Reply> {
     return withRailway(async (railway) => {
       const project = await projectStatus(railway);
-      return statusReply(project, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
+      // A rule that grants `status` for some services or environments shows only those.
+      const visible = { ...project, instances: project.instances.filter((i) => decide(deps.policy, ctx.actor, "status", i.serviceName, i.environmentName).allowed) };
+      return statusReply(visible, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
     });
   }
 
@@ -245,7 +247,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       case "help":
         return help();
       case "status":
-        return status(args);
+        return status(args, ctx);
       case "clear":
       case "redeploy":
         return startWorkflow(command.name, args.service ?? "", args.env, ctx, granted);

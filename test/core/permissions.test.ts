@@ -225,6 +225,15 @@ describe("confirmation by an approver", () => {
   });
 });
 
+describe("status", () => {
+  it("shows a reader only the environments their rule covers", async () => {
+    const reply = await bot().command("status", ctx(allowedActors["a Slack user listed by id"] as Actor));
+    const shown = (reply.fields ?? []).map((f) => f.name);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((name) => name.endsWith("· production")), shown.join(", ")).toBe(true);
+  });
+});
+
 describe("the audit log", () => {
   it("shows a reader only the entries of environments their rule covers", async () => {
     await t.runtime.store.appendAudit({ at: t.sim.clock.now() + 60_000, event: "test.staging_entry", workflowId: null, actor: null, service: "web", environment: "staging", details: {} });
