@@ -19,7 +19,7 @@ describe("Slack users, user groups and the policy", () => {
   let h: SlackHarness;
   beforeAll(async () => {
     t = await startTestRuntime({ policyToml });
-    h = await startSlackHarness({ bot: t.runtime.bot, mode: "http", userGroups: [{ id: "S0OPS", handle: "ops", users: ["U0MEMBER"] }] });
+    h = await startSlackHarness({ bot: t.runtime.bot, mode: "http", userGroups: [{ id: "S0OPS", handle: "ops", users: ["U0MEMBER"] }], users: ["U0MEMBER", "U0STRANGER"] });
     t.runtime.messengers.register("slack", h.adapter.messenger);
   });
   afterAll(async () => {
@@ -29,7 +29,7 @@ describe("Slack users, user groups and the policy", () => {
 
   /** The text of the private reply to a slash command from `userId`. */
   async function privateReply(text: string, userId: string): Promise<string> {
-    const replies = () => [...h.slack.callsTo("chat.postEphemeral").map((c) => c.args).filter((a) => a.user === userId), ...h.ackReplies()];
+    const replies = () => [...h.slack.callsTo("chat.postEphemeral").filter((c) => c.response.ok === true && c.args.user === userId).map((c) => c.args), ...h.ackReplies()];
     const before = replies().length;
     await h.command({ text, userId });
     await waitFor(() => replies().length > before, `the reply to ${text}`);
