@@ -5,7 +5,7 @@
  * is not the shape Slack sends gets a 400 and never reaches Bolt or our listeners.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { HTTPModuleFunctions, isRawBodyError } from "@slack/bolt";
+import { defaultBodyLimit, HTTPModuleFunctions, isRawBodyError } from "@slack/bolt";
 import { z } from "zod";
 import type { Logger } from "../../log.js";
 
@@ -98,7 +98,8 @@ export function guardSlackRequests(
     let buffered: BufferedRequest;
     try {
       buffered = (await HTTPModuleFunctions.parseAndVerifyHTTPRequest(
-        { enabled: true, signingSecret: options.signingSecret, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) },
+        // Bolt's own limit: the body is read before the signature can be checked.
+        { enabled: true, signingSecret: options.signingSecret, bodyLimit: options.bodyLimit ?? defaultBodyLimit },
         req,
       )) as BufferedRequest;
     } catch (error) {

@@ -73,6 +73,11 @@ describe("Slack HTTP mode against malformed but signed requests", () => {
     }
   });
 
+  it("refuses an oversized body with 413 before reading it all", async () => {
+    const res = await send({ body: `payload=${"x".repeat(11 * 1024 * 1024)}`, contentType: formContentType });
+    expect(res.status).toBe(413);
+  });
+
   it("still refuses an unsigned malformed body with 401", async () => {
     const res = await sendToApp(h.endpoint as string, form({ payload: "null" }), { signingSecret: SIGNING_SECRET, signature: "v0=deadbeef" });
     expect(res.status).toBe(401);
