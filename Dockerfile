@@ -33,7 +33,10 @@ ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=112 --max-semi-space-size=2" \
     RAILCACHE_DB=/data/railcache.db
 WORKDIR /app
-COPY --chown=node:node package.json package-lock.json ./
+# The team's railcache.toml, when the repository has one (the [l] glob lets the build go on
+# without it). It lands in the working directory, where railcache looks for it by default.
+# Without a file, set RAILCACHE_POLICY to the policy's text; with neither, the policy is open.
+COPY --chown=node:node package.json package-lock.json railcache.tom[l] ./
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node content ./content

@@ -34,6 +34,11 @@ export default defineRailway(() => {
     env: {
       DATABASE_URL: db.env.DATABASE_URL,
       LOG_LEVEL: "info",
+      // Who may clear and redeploy what: the text of a railcache.toml (README, "Permissions").
+      // Without it (and without a railcache.toml committed next to the Dockerfile) anyone in the
+      // workspace may clear production; the start-up log and `railcache doctor` say so.
+      //   railway variables --set "RAILCACHE_POLICY=$(cat railcache.toml)"
+      RAILCACHE_POLICY: preserve(),
       // Railway: a project token (Project Settings > Tokens) for the project railcache watches.
       RAILWAY_TOKEN: preserve(),
       // Long random string; Railway's webhook URL is https://<domain>/webhooks/railway/<secret>.

@@ -9,8 +9,8 @@ import { createBotCore } from "./core/bot-core.js";
 import { Watcher, type WatcherRouting, type WatcherRulesInput } from "./core/watcher/index.js";
 import type { AnswerEngine } from "./core/kb/types.js";
 import { MessengerRegistry } from "./core/messengers.js";
-import { loadPolicyFile } from "./core/policy/index.js";
-import type { Policy, WatcherPolicy } from "./core/policy/policy.js";
+import { isOpenPolicy, loadPolicy, PolicyError, type PolicySource } from "./core/policy/index.js";
+import { adoptPolicy, type Policy, type WatcherPolicy } from "./core/policy/policy.js";
 import { systemClock, type Clock } from "./core/ports.js";
 import { WorkflowEngine, type WorkflowTimeouts } from "./core/workflow/engine.js";
 import { outcomeStates } from "./core/workflow/states.js";
@@ -71,6 +71,17 @@ export async function connectRailway(
   return { api, projectId, demo: false, close: async () => {} };
 }
 
+/** Where the policy comes from: RAILCACHE_POLICY's text when set, else the file. */
+export function policySource(config: Config): PolicySource {
+  return { text: config.policyText, textLabel: "RAILCACHE_POLICY", path: config.policyPath, required: config.policyPathExplicit };
+}
+
+/** What a policy reload did. */
+export type PolicyReload =
+  | { outcome: "reloaded"; source: string; rules: number; watcherChanged: boolean }
+  | { outcome: "rejected"; source: string; problems: string[] }
+  | { outcome: "fixed"; source: string };
+
 /** PostgreSQL when DATABASE_URL is set (replicas share it), else the embedded SQLite file. */
 export async function openStore(config: Config, options: { demo: boolean; log?: Logger }): Promise<Store> {
   if (config.databaseUrl && !options.demo) {
@@ -94,6 +105,12 @@ export interface Runtime {
   messengers: MessengerRegistry;
   bot: BotCore;
   log: Logger;
+  /**
+   * Reads the policy file again and, when it is valid, puts it in force for every new request
+   * (SIGHUP). An invalid file is refused and the policy in force stays. A policy given in
+   * RAILCACHE_POLICY cannot change while the process runs.
+   */
+  reloadPolicy(): Promise<PolicyReload>;
   close(): Promise<void>;
 }
 
@@ -147,7 +164,7 @@ export function mergeWatchSettings(watch: WatchSettings, fromPolicy: WatcherPoli
 /** Wires everything; the caller owns `close()`. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, log, metrics } = options;
-  const policy = await loadPolicyFile(config.policyPath, { required: config.policyPathExplicit });
+  const policy = await loadPolicy(policySource(config));
   const answers = openKnowledge(config.kbDir, log);
   let railway: RailwayConnection | undefined;
   try {
@@ -225,6 +242,24 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     messengers,
     bot,
     log,
+    async reloadPolicy() {
+      if (config.policyText !== undefined) return { outcome: "fixed", source: "RAILCACHE_POLICY" };
+      let next: Policy;
+      try {
+        next = await loadPolicy(policySource(config));
+      } catch (error) {
+        if (error instanceof PolicyError) return { outcome: "rejected", source: config.policyPath, problems: error.problems };
+        throw error;
+      }
+      // A file that vanished would open everything up: keep the policy in force instead.
+      if (isOpenPolicy(next) && !isOpenPolicy(policy)) {
+        return { outcome: "rejected", source: config.policyPath, problems: [`${config.policyPath} is gone; railcache keeps the policy it has rather than opening up to everyone`] };
+      }
+      // The watcher was built from the [watcher] section at start-up; a change there needs a restart.
+      const watcherChanged = JSON.stringify(next.watcher ?? null) !== JSON.stringify(policy.watcher ?? null);
+      adoptPolicy(policy, next);
+      return { outcome: "reloaded", source: next.source, rules: next.allow.length, watcherChanged };
+    },
     async close() {
       // Running workflows pause at their next wait and resume on the next start (state is persisted).
       await workflows?.stop();

@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { ConfigError, loadConfig, secretsOf, type Config } from "./config.js";
 import { CliError } from "./cli/io.js";
 import { createLogger, type Logger } from "./log.js";
+import { redactConnectionSecrets } from "./redact.js";
 import type { RailwayConnection, Runtime } from "./app.js";
 
 const program = new Command("railcache")
@@ -173,12 +174,28 @@ program
   .command("config")
   .description("configuration tools")
   .command("check")
-  .description("validate the environment and railcache.toml, listing every problem at once")
+  .description("validate the environment and the policy (railcache.toml or RAILCACHE_POLICY) the way the running bot does, listing every problem at once")
   .action(async () => {
     const { config } = setup();
-    const { loadPolicyFile } = await import("./core/policy/index.js");
-    await loadPolicyFile(config.policyPath, { required: config.policyPathExplicit });
-    process.stdout.write("Configuration is valid.\n");
+    const { policySource } = await import("./app.js");
+    const { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } = await import("./core/policy/index.js");
+    const source = policySource(config);
+    try {
+      const policy = await loadPolicy(source);
+      const where = isOpenPolicy(policy)
+        ? `Policy: none. Warning: ${OPEN_POLICY_WARNING}.`
+        : config.policyText !== undefined
+          ? `Policy: RAILCACHE_POLICY is valid (${policy.allow.length} allow rule${policy.allow.length === 1 ? "" : "s"}); railcache starts with it.`
+          : `Policy: ${policy.source} is valid (${policy.allow.length} allow rule${policy.allow.length === 1 ? "" : "s"}); a running railcache accepts it on SIGHUP (kill -HUP <pid>).`;
+      process.stdout.write(`Configuration is valid.\n${where}\n`);
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      const consequence =
+        config.policyText !== undefined
+          ? "railcache would refuse to start with this RAILCACHE_POLICY."
+          : "A running railcache would refuse this file on SIGHUP and keep the policy in force; a new one would not start.";
+      throw new CliError(`${error.message}\n${consequence}`, 1);
+    }
   });
 
 try {
@@ -187,17 +204,18 @@ try {
   process.exitCode = exitCodeFor(error);
 }
 
-/** Prints a failure as one clear line; a stack trace only for true bugs. */
+/** Prints a failure as one clear line; a stack trace only for true bugs. Database passwords never reach the terminal. */
 function exitCodeFor(error: unknown): number {
+  const stderr = { write: (text: string) => process.stderr.write(redactConnectionSecrets(text)) };
   if (error instanceof CliError) {
-    if (error.message) process.stderr.write(`railcache: ${error.message}\n`);
+    if (error.message) stderr.write(`railcache: ${error.message}\n`);
     return error.exitCode;
   }
   const known = error as { name?: string; message?: string; userMessage?: string };
   if (known.name === "RailwayError" || known.name === "PolicyError" || known.name === "NoRailwayError" || known.name === "ConfigError") {
-    process.stderr.write(`railcache: ${known.userMessage ?? known.message}\n`);
+    stderr.write(`railcache: ${known.userMessage ?? known.message}\n`);
     return 1;
   }
-  process.stderr.write(`railcache: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  stderr.write(`railcache: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 70;
 }

@@ -3,6 +3,7 @@
  * Every problem is listed at once, each with what the value should look like.
  */
 import { z } from "zod";
+import { passwordOf } from "./redact.js";
 
 export const DEFAULT_RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2";
 
@@ -30,11 +31,19 @@ const envSchema = z.object({
   RAILWAY_API_URL: optional.pipe(z.url({ message: "should be a URL like https://backboard.railway.com/graphql/v2" }).optional()),
   RAILWAY_TIMEOUT_MS: optional.pipe(z.coerce.number<string | undefined>().int().min(500).max(120_000).optional()),
   RAILCACHE_CONFIG: optional,
+  // The policy's TOML text itself (a platform variable, where there is no file to mount). Not
+  // trimmed: error line numbers must match what was pasted.
+  RAILCACHE_POLICY: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value : undefined)),
   RAILCACHE_DB: optional,
   DATABASE_URL: optional.pipe(
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, "should be a PostgreSQL URL like postgres://user@host:5432/db")
+      // libpq's `host=... password=...` form pasted after the scheme would be read as a host name.
+      .refine((url) => !/\s/.test(url) && URL.canParse(url), "should be one PostgreSQL URL like postgres://user:password@host:5432/db, with no spaces (the key=value form is not accepted)")
       .optional(),
   ),
   RAILCACHE_KB_DIR: optional,
@@ -89,6 +98,8 @@ export interface Config {
   policyPath: string;
   /** Explicit policy path: a missing file is then an error, not "use defaults". */
   policyPathExplicit: boolean;
+  /** RAILCACHE_POLICY: the policy's TOML text; when set, no file is read. */
+  policyText: string | undefined;
   sqlitePath: string;
   databaseUrl: string | undefined;
   kbDir: string | undefined;
@@ -100,7 +111,8 @@ export interface Config {
 
 /** Every secret value in the configuration, for the logger to keep out of its lines. */
 export function secretsOf(config: Config): string[] {
-  return [config.railway?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.databaseUrl, config.webhookSecret].filter(
+  const databasePassword = config.databaseUrl ? passwordOf(config.databaseUrl) : undefined;
+  return [config.railway?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.databaseUrl, databasePassword, config.webhookSecret].filter(
     (s): s is string => typeof s === "string" && s !== "",
   );
 }
@@ -180,6 +192,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push("DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not: copy the bot token from the Developer Portal's Bot page");
   }
 
+  if (e.RAILCACHE_POLICY !== undefined && e.RAILCACHE_CONFIG !== undefined) {
+    problems.push("RAILCACHE_POLICY and RAILCACHE_CONFIG are both set: set one (RAILCACHE_POLICY holds the policy's TOML text, RAILCACHE_CONFIG the path of a railcache.toml)");
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     railway,
@@ -187,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     discord,
     policyPath: e.RAILCACHE_CONFIG ?? "railcache.toml",
     policyPathExplicit: e.RAILCACHE_CONFIG !== undefined,
+    policyText: e.RAILCACHE_POLICY,
     sqlitePath: e.RAILCACHE_DB ?? ".railcache/railcache.db",
     databaseUrl: e.DATABASE_URL,
     kbDir: e.RAILCACHE_KB_DIR,

@@ -1,9 +1,10 @@
 import { pino, type Logger, type DestinationStream } from "pino";
+import { CENSOR } from "./censor.js";
+import { redactConnectionSecrets } from "./redact.js";
 
 export type { Logger };
 
-/** What a secret is replaced with in a log line. */
-export const CENSOR = "[redacted]";
+export { CENSOR };
 
 /** A key whose value is a secret wherever it appears in a log line, at any depth, in any case. */
 const SECRET_KEY = /token|secret|password|passwd|authorization|cookie|database_?url|api_?key|private_?key/i;
@@ -40,7 +41,8 @@ export function scrubLine(line: string, secrets: readonly string[] = []): string
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(CENSOR);
   }
-  return out;
+  // A database password inside a driver's error, however the connection string was spelled.
+  return redactConnectionSecrets(out);
 }
 
 export interface LoggerOptions {

@@ -14,6 +14,7 @@ import type { WatcherRouting } from "./core/watcher/index.js";
 import { createHttpServer, type Route } from "./http/server.js";
 import { createWebhookHandler, WEBHOOK_PATH_PREFIX } from "./http/webhooks.js";
 import { createMetrics } from "./metrics.js";
+import { isOpenPolicy, OPEN_POLICY_WARNING } from "./core/policy/index.js";
 import { LeaderElector } from "./store/index.js";
 
 const connectHelp = [
@@ -89,6 +90,11 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     return;
   }
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  // A promise some library forgot to handle must not end the bot (Node's default exits 1): one
+  // request fails, the rest go on, and a clear in progress still gets its NO_CACHE restored.
+  process.on("unhandledRejection", (reason) => {
+    log.error({ event: "process.unhandled_rejection", err: reason instanceof Error ? reason.message : String(reason) }, "a request failed outside any handler");
+  });
   const metrics = createMetrics();
   const routing = warningRouting(config);
   const instanceId = `${hostname()}:${process.pid}`;
@@ -101,6 +107,8 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     instanceId,
     ...(routing ? { watch: { routing } } : {}),
   });
+  if (isOpenPolicy(runtime.policy)) log.warn({ event: "policy.open" }, `${OPEN_POLICY_WARNING}. Commit a railcache.toml or set RAILCACHE_POLICY (see the README).`);
+  else log.info({ event: "policy.loaded", source: runtime.policy.source, rules: runtime.policy.allow.length }, `policy from ${runtime.policy.source}`);
   if (!runtime.railway) log.warn({ event: "railway.missing" }, "No Railway token: questions work; status, clear, redeploy and warnings are off");
   if (!routing) log.info({ event: "watcher.off" }, "No SLACK_WARN_CHANNEL or DISCORD_WARN_CHANNEL: proactive warnings are off");
   // A [[watcher.route]] to a platform that is not connected would fail on every card it matches.
@@ -150,6 +158,9 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   }
 
   const stopWatching = watchWhileLeader(runtime, instanceId);
+  // `kill -HUP <pid>`: re-read railcache.toml without dropping a connection or a running clear.
+  const onHangup = () => void reloadPolicy(runtime);
+  process.on("SIGHUP", onHangup);
   // Prompts expire on their own schedule, not only when someone clicks; spent claims (event
   // deliveries, warning locks) are dropped so the table stays small.
   const housekeeping = setInterval(() => {
@@ -163,6 +174,7 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     const shutdown = (signal: string) => {
       log.info({ event: "shutdown", signal }, "draining in-flight work");
       clearInterval(housekeeping);
+      process.off("SIGHUP", onHangup);
       void (async () => {
         // /readyz turns 503 at once while chat connections finish what they are doing.
         await Promise.allSettled([stopWatching(), ...stops.map((stop) => stop()), http.close()]);
@@ -174,6 +186,25 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   });
+}
+
+/** SIGHUP: the policy file again; a broken file is refused with its problems and the policy in force stays. */
+export async function reloadPolicy(runtime: Runtime): Promise<void> {
+  const { log } = runtime;
+  try {
+    const result = await runtime.reloadPolicy();
+    if (result.outcome === "fixed") {
+      log.warn({ event: "policy.reload_fixed" }, "SIGHUP: the policy comes from RAILCACHE_POLICY, which cannot change while railcache runs; redeploy to change it");
+    } else if (result.outcome === "rejected") {
+      log.error({ event: "policy.reload_rejected", source: result.source, problems: result.problems }, `SIGHUP: ${result.source} is not valid; the policy in force stays:\n${result.problems.join("\n")}`);
+    } else {
+      log.info({ event: "policy.reloaded", source: result.source, rules: result.rules }, `SIGHUP: policy reloaded from ${result.source}`);
+      if (result.watcherChanged) log.warn({ event: "policy.reload_watcher" }, "the [watcher] section changed: restart railcache for the watcher to use it");
+      if (isOpenPolicy(runtime.policy)) log.warn({ event: "policy.open" }, OPEN_POLICY_WARNING);
+    }
+  } catch (error) {
+    log.error({ event: "policy.reload_failed", err: error instanceof Error ? error.message : String(error) }, "SIGHUP: could not reload the policy");
+  }
 }
 
 /**

@@ -4,14 +4,14 @@
  * metrics and the webhook endpoint; then SIGTERM.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botScopes } from "../src/adapters/slack/manifest.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "../src/railway/simulator/index.js";
-import { sendToApp, slashCommandBody } from "./fakes/slack/requests.js";
+import { formContentType, sendToApp, slashCommandBody } from "./fakes/slack/requests.js";
 import { startFakeSlack, type FakeSlack } from "./fakes/slack/server.js";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -25,6 +25,9 @@ let child: ChildProcess;
 let base: string;
 let output = "";
 const dir = mkdtempSync(path.join(tmpdir(), "railcache-server-"));
+const policyPath = path.join(dir, "railcache.toml");
+/** Only U0OPS may read the audit log; everything else is open. */
+const auditForOps = '[[allow]]\nname = "audit readers"\npermissions = ["audit"]\nusers = ["U0OPS"]\n';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -48,6 +51,7 @@ beforeAll(async () => {
   sim = await startSimulator({ autoAdvance: true });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  writeFileSync(policyPath, auditForOps);
   child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "start"], {
     cwd: root,
     env: {
@@ -61,6 +65,7 @@ beforeAll(async () => {
       RAILWAY_API_URL: sim.url,
       RAILCACHE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       RAILCACHE_DB: path.join(dir, "railcache.db"),
+      RAILCACHE_CONFIG: policyPath,
       PORT: String(port),
       HOST: "127.0.0.1",
       LOG_LEVEL: "debug",
@@ -110,6 +115,44 @@ describe("railcache start (Slack HTTP mode)", () => {
     expect(wrong.status).toBe(404);
     const malformed = await fetch(`${base}/webhooks/railway/${WEBHOOK_SECRET}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
     expect(malformed.status).toBe(400);
+  });
+
+  it("says at start-up which policy it runs with", () => {
+    expect(output).toMatch(/"event":"policy.loaded"/);
+    expect(output).not.toMatch(/"event":"policy.open"/);
+  });
+
+  it("answers a signed payload=null and a signed JSON null with 400 and keeps serving", async () => {
+    for (const delivery of [{ body: "payload=null", contentType: formContentType }, { body: "null", contentType: "application/json" }]) {
+      const res = await sendToApp(`${base}/slack/events`, delivery, { signingSecret: SIGNING_SECRET });
+      expect(res.status).toBe(400);
+    }
+    expect(child.exitCode).toBeNull();
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it("reloads the policy file on SIGHUP, and refuses a broken one keeping the policy in force", async () => {
+    const ephemerals = () => slack.callsTo("chat.postEphemeral").map((c) => String(c.args.text ?? JSON.stringify(c.args.blocks)));
+    const audit = async () => {
+      const before = ephemerals().length;
+      const res = await sendToApp(`${base}/slack/events`, slashCommandBody({ text: "audit", userId: "U0ALICE" }), { signingSecret: SIGNING_SECRET });
+      expect(res.status).toBe(200);
+      await waitFor(() => ephemerals().length > before, "the reply to /railcache audit");
+      return ephemerals().at(-1) as string;
+    };
+    expect(await audit()).toMatch(/Not allowed/);
+
+    writeFileSync(policyPath, auditForOps.replace('"U0OPS"', '"U0OPS", "U0ALICE"'));
+    child.kill("SIGHUP");
+    await waitFor(() => /"event":"policy.reloaded"/.test(output), "the reload");
+    expect(await audit()).toMatch(/Audit log/);
+
+    writeFileSync(policyPath, '[[allow]]\npermissions = ["audit"]\nusers = ["U0OPS"]\nspeling = true\n');
+    child.kill("SIGHUP");
+    await waitFor(() => /"event":"policy.reload_rejected"/.test(output), "the refusal of the broken file");
+    expect(output).toMatch(/line 4: `allow\[0\]\.speling`/);
+    expect(await audit()).toMatch(/Audit log/);
+    expect(child.exitCode).toBeNull();
   });
 
   it("drains and exits cleanly on SIGTERM, never having logged a secret", async () => {

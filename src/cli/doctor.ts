@@ -1,8 +1,8 @@
 /** `railcache doctor`: checks config, policy, knowledge base and the Railway token, in plain words. */
-import { connectRailway, NoRailwayError } from "../app.js";
+import { connectRailway, NoRailwayError, policySource } from "../app.js";
 import { ConfigError, loadConfig, type Config } from "../config.js";
 import { loadKnowledgeBase } from "../core/kb/index.js";
-import { loadPolicyFile, PolicyError } from "../core/policy/index.js";
+import { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } from "../core/policy/index.js";
 import { formatFindings, hasProblems, lintProject, type Finding } from "../core/doctor/index.js";
 import type { Logger } from "../log.js";
 import { RailwayError } from "../railway/types.js";
@@ -29,12 +29,12 @@ export async function runDoctorChecks(env: Record<string, string | undefined>, o
   }
 
   try {
-    const policy = await loadPolicyFile(config.policyPath, { required: config.policyPathExplicit });
-    checks.push({
-      check: "policy",
-      level: "ok",
-      message: policy.source === "defaults" ? `no ${config.policyPath}: anyone may ask; every clear or redeploy needs the requester's confirmation` : `${policy.source} is valid`,
-    });
+    const policy = await loadPolicy(policySource(config));
+    checks.push(
+      isOpenPolicy(policy)
+        ? { check: "policy", level: "warn", message: `${OPEN_POLICY_WARNING}; commit a ${config.policyPath} or set RAILCACHE_POLICY` }
+        : { check: "policy", level: "ok", message: `${policy.source} is valid (${policy.allow.length} allow rules)` },
+    );
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     checks.push({ check: "policy", level: "fail", message: error.message });

@@ -4,6 +4,7 @@
  * and `/railcache audit` read it through `listAuditEntries` and render it with `auditText` /
  * `auditReply`.
  */
+import { redactConnectionSecrets } from "../redact.js";
 import type { AuditEntry, JsonObject, Store } from "../store/store.js";
 import type { Actor } from "./ports.js";
 import type { Reply } from "./reply.js";
@@ -34,8 +35,15 @@ export async function recordAudit(store: Store, at: number, input: AuditInput): 
     actor: input.actor ?? null,
     service: input.service ?? null,
     environment: input.environment ?? null,
-    details: input.details ?? {},
+    details: withoutPasswords(input.details ?? {}),
   });
+}
+
+/** Details carry error texts (a failed restore, say), and a driver's error may quote a connection string. */
+function withoutPasswords(details: JsonObject): JsonObject {
+  const text = JSON.stringify(details);
+  const clean = redactConnectionSecrets(text);
+  return clean === text ? details : (JSON.parse(clean) as JsonObject);
 }
 
 const SINCE_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

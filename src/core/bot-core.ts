@@ -7,15 +7,17 @@ import type { ProjectStatus, RailwayApi } from "../railway/types.js";
 import { RailwayError } from "../railway/types.js";
 import type { Store } from "../store/store.js";
 import { RecentKeys } from "./recent-keys.js";
-import { auditReply, listAuditEntries, parseSince } from "./audit.js";
+import { auditActor, auditReply, listAuditEntries, parseSince, recordAudit, type AuditInput } from "./audit.js";
 import type { BotCore, RequestContext, TrackedReply } from "./bot.js";
 import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
 import type { AnswerEngine } from "./kb/types.js";
-import { decide, type Policy } from "./policy/policy.js";
+import { checkPermission, describeRequest, type Granted, type PermissionRequest, type WarningTarget } from "./permissions.js";
+import { approversText, decide, type Policy } from "./policy/policy.js";
 import type { Clock, MessageRef } from "./ports.js";
 import type { ActionKind, Reply } from "./reply.js";
 import { statusReply } from "./status.js";
 import { escapeMentions } from "./text/mentions.js";
+import { plainUserText } from "./text/user-text.js";
 import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
 
 /** What the watcher offers to buttons on its warnings (mute, remove a forgotten NO_CACHE). */
@@ -111,28 +113,36 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     try {
       return await run(deps.railway);
     } catch (error) {
-      if (error instanceof RailwayError) {
-        log.warn({ event: "railway.error", kind: error.kind, err: error.cause }, error.userMessage);
-        return { title: "Railway did not answer as expected", body: error.userMessage, tone: "error", private: true };
-      }
-      throw error;
+      return railwayFailure(error);
     }
   }
 
-  async function status(args: Record<string, string>): Promise<Reply> {
+  /** A RailwayError as a reply for the person; anything else is a bug and is rethrown. */
+  function railwayFailure(error: unknown): Reply {
+    if (!(error instanceof RailwayError)) throw error;
+    log.warn({ event: "railway.error", kind: error.kind, err: error.cause }, error.userMessage);
+    return { title: "Railway did not answer as expected", body: error.userMessage, tone: "error", private: true };
+  }
+
+  async function status(args: Record<string, string>, ctx: RequestContext): Promise<Reply> {
     return withRailway(async (railway) => {
       const project = await projectStatus(railway);
-      return statusReply(project, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
+      // A rule that grants `status` for some services or environments shows only those.
+      const visible = { ...project, instances: project.instances.filter((i) => decide(deps.policy, ctx.actor, "status", i.serviceName, i.environmentName).allowed) };
+      return statusReply(visible, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
     });
   }
 
-  async function startWorkflow(kind: WorkflowKind, service: string, env: string | undefined, ctx: RequestContext): Promise<TrackedReply> {
+  async function startWorkflow(kind: WorkflowKind, service: string, env: string | undefined, ctx: RequestContext, granted?: Granted): Promise<TrackedReply> {
     if (!deps.railway || !deps.workflows) return noRailway;
     const workflows = deps.workflows;
     if (!service) return servicePicker(kind);
     const result = await withRailway(async () => {
       const outcome = await workflows.request({ actor: ctx.actor, kind, service, ...(env ? { environment: env } : {}) });
-      return outcome.ok ? { ...outcome.reply, workflowId: outcome.workflowId } : outcome.reply;
+      if (!outcome.ok) return outcome.reply;
+      // The prompt says who may approve, so the requester knows whom to ask.
+      const approvers = granted?.approval === "second_person" ? `\n\nA second person must confirm: ${approversText(granted.approvers)}.` : "";
+      return { ...outcome.reply, body: `${outcome.reply.body}${approvers}`, workflowId: outcome.workflowId };
     });
     log.info({ event: "workflow.request", kind, service, env: env ?? null, user: ctx.actor.userId }, "workflow requested");
     return result;
@@ -155,50 +165,97 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     });
   }
 
-  async function audit(args: Record<string, string>): Promise<Reply> {
+  async function audit(args: Record<string, string>, ctx: RequestContext): Promise<Reply> {
     if (!deps.store) return { title: "No audit log here", body: "The audit log needs the store; it is not open in this mode.", tone: "warning", private: true };
     const label = args.since ?? DEFAULT_AUDIT_SINCE;
     const span = parseSince(label);
     if (span === null) {
       return { title: "Not a period I understand", body: `Use a number and a unit, like \`24h\`, \`7d\` or \`30m\`.`, code: [{ text: auditUsage }], tone: "warning", private: true };
     }
-    const entries = await listAuditEntries(deps.store, { since: deps.clock.now() - span });
+    const all = await listAuditEntries(deps.store, { since: deps.clock.now() - span });
+    // A rule that grants `audit` for some environments or services shows only their entries.
+    const entries = all.filter((e) => decide(deps.policy, ctx.actor, "audit", e.service ?? undefined, e.environment ?? undefined).allowed);
     return auditReply(entries, label);
   }
 
-  /** Muting is harmless; removing NO_CACHE redeploys the service, so it needs the redeploy permission. */
-  async function warningAction(kind: "mute" | "remove_no_cache", value: string, ctx: RequestContext): Promise<Reply> {
+  /** The watcher's buttons (permission already checked by the precondition); both change state, so both are audited. */
+  async function warningAction(kind: "mute" | "remove_no_cache", value: string, ctx: RequestContext, target: WarningTarget | undefined): Promise<Reply> {
     const warnings = deps.warnings;
     if (!warnings) return notWatching;
-    const who = ctx.actor.displayName ?? ctx.actor.userId;
-    if (kind === "mute") return warnings.handleAction(kind, value, who);
-    return withRailway(async (railway) => {
-      const [serviceId, environmentId] = value.split("@");
-      const instance = (await projectStatus(railway)).instances.find((i) => i.serviceId === serviceId && i.environmentId === environmentId);
-      if (!instance) return { title: "That service is gone", body: "Railway no longer lists that service in that environment.", tone: "warning", private: true };
-      const decision = decide(deps.policy, ctx.actor, "redeploy", instance.serviceName, instance.environmentName);
-      if (!decision.allowed) return { title: "Not allowed", body: escapeMentions(decision.reason), tone: "error", private: true };
-      return warnings.handleAction(kind, value, who);
-    });
+    if (!target) return goneService;
+    const reply = await warnings.handleAction(kind, value, ctx.actor.displayName ?? ctx.actor.userId);
+    const done = kind === "mute" ? reply.tone !== "error" : reply.tone === "success";
+    if (done) {
+      await writeAudit({
+        event: kind === "mute" ? "watcher.muted" : "watcher.no_cache_removed",
+        actor: auditActor(ctx.actor),
+        service: target.service,
+        environment: target.environment,
+        details: kind === "mute" ? { for: "1h" } : { variable: "NO_CACHE" },
+      });
+    }
+    return reply;
+  }
+
+  /** An audit entry; a store failure is logged, never turned into a failed request. */
+  async function writeAudit(input: AuditInput): Promise<void> {
+    if (!deps.store) return;
+    try {
+      await recordAudit(deps.store, deps.clock.now(), input);
+    } catch (error) {
+      log.warn({ event: "audit.write_failed", auditEvent: input.event, err: error }, "could not write an audit entry");
+    }
+  }
+
+  /** The service and environment names a watcher button (`serviceId@environmentId`) acts on. */
+  async function warningTarget(value: string): Promise<WarningTarget | undefined> {
+    if (!deps.railway) return undefined;
+    const [serviceId, environmentId] = value.split("@");
+    const instance = (await projectStatus(deps.railway)).instances.find((i) => i.serviceId === serviceId && i.environmentId === environmentId);
+    return instance ? { service: instance.serviceName, environment: instance.environmentName } : undefined;
+  }
+
+  /**
+   * The precondition every command and button passes before it is dispatched: the permission
+   * from the one table (permissions.ts), scoped to the service and environment it acts on, and
+   * for confirmations and cancels the workflow's own approval rule. A refusal is audited (who,
+   * what, which rule) and returned; a grant carries the approval rule for the prompt.
+   */
+  async function precondition(request: PermissionRequest, ctx: RequestContext): Promise<{ refusal: Reply } | Granted> {
+    const check = await checkPermission(request, ctx.actor, { policy: deps.policy, ...(deps.workflows ? { workflows: deps.workflows } : {}) });
+    if ("refused" in check) {
+      await writeAudit({
+        event: "permission.refused",
+        actor: auditActor(ctx.actor),
+        service: check.service ?? null,
+        environment: check.environment ?? null,
+        details: { request: describeRequest(request), ...(check.permission ? { permission: check.permission } : {}), rule: check.rule, reason: check.refused },
+      });
+      log.info({ event: "permission.refused", request: describeRequest(request), user: ctx.actor.userId, rule: check.rule }, "request refused by the policy");
+      return { refusal: { title: check.title ?? "Not allowed", body: escapeMentions(check.refused), tone: "error", private: true } };
+    }
+    return check;
   }
 
   async function run(command: ParsedCommand, ctx: RequestContext): Promise<TrackedReply> {
     const { args } = command;
+    const granted = await precondition({ via: "command", command }, ctx);
+    if ("refusal" in granted) return granted.refusal;
     switch (command.name) {
       case "ask":
         return answer(args.text ?? "");
       case "help":
         return help();
       case "status":
-        return status(args);
+        return status(args, ctx);
       case "clear":
       case "redeploy":
-        return startWorkflow(command.name, args.service ?? "", args.env, ctx);
+        return startWorkflow(command.name, args.service ?? "", args.env, ctx, granted);
       case "cancel":
         if (!deps.workflows) return noRailway;
         return deps.workflows.cancel(args.service ? { service: args.service } : {}, ctx.actor);
       case "audit":
-        return audit(args);
+        return audit(args, ctx);
     }
   }
 
@@ -221,10 +278,14 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   return {
-    ask: async (text) => answer(text),
+    // Whatever a person typed may be echoed into a public answer: no links, no control characters.
+    async ask(text, ctx) {
+      const granted = await precondition({ via: "question" }, ctx);
+      return "refusal" in granted ? granted.refusal : answer(plainUserText(text));
+    },
 
     async command(text, ctx) {
-      const parsed = parseCommand(text);
+      const parsed = parseCommand(plainUserText(text));
       if (!parsed.ok) return usageError(parsed);
       log.debug({ event: "command", command: parsed.command.name, user: ctx.actor.userId, platform: ctx.actor.platform }, "command");
       return run(parsed.command, ctx);
@@ -233,19 +294,33 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     firstDelivery,
 
     instantReply(text) {
-      const parsed = parseCommand(text);
+      const parsed = parseCommand(plainUserText(text));
       if (!parsed.ok) return usageError(parsed);
+      // A policy that limits questions needs the asker's groups: that is the slower path.
+      if (deps.policy.allow.some((rule) => rule.permissions.includes("ask"))) return undefined;
       if (parsed.command.name === "ask") return answer(parsed.command.args.text ?? "");
       if (parsed.command.name === "help") return help();
       return undefined;
     },
 
     async action(kind: ActionKind, value: string, ctx) {
+      // A watcher button names ids: the names the policy speaks of come from Railway.
+      let target: WarningTarget | undefined;
+      if (kind === "mute" || kind === "remove_no_cache") {
+        if (!deps.warnings) return notWatching;
+        try {
+          target = await warningTarget(value);
+        } catch (error) {
+          return railwayFailure(error);
+        }
+      }
+      const granted = await precondition({ via: "button", kind, value, ...(target ? { target } : {}) }, ctx);
+      if ("refusal" in granted) return granted.refusal;
       switch (kind) {
         case "clear":
         case "redeploy": {
           const [service = "", env] = value.split("@");
-          return startWorkflow(kind, service, env, ctx);
+          return startWorkflow(kind, service, env, ctx, granted);
         }
         case "confirm": {
           if (!deps.workflows) return noRailway;
@@ -265,7 +340,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         }
         case "mute":
         case "remove_no_cache":
-          return warningAction(kind, value, ctx);
+          return warningAction(kind, value, ctx, target);
         case "link":
           return { title: "Link", body: value, tone: "info", private: true };
       }
@@ -293,6 +368,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     },
   };
 }
+
+const goneService: Reply = { title: "That service is gone", body: "Railway no longer lists that service in that environment.", tone: "warning", private: true };
 
 const notWatching: Reply = {
   title: "Warnings are not running here",

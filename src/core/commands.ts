@@ -3,7 +3,8 @@
  * against it, the Discord adapter builds its command JSON from it, and `help` prints it.
  */
 
-export type Permission = "ask" | "status" | "clear" | "redeploy" | "audit";
+/** What a policy rule grants; `mute` silences the watcher's warnings about a service. */
+export type Permission = "ask" | "status" | "clear" | "redeploy" | "audit" | "mute";
 
 export interface ArgSpec {
   name: string;

@@ -41,3 +41,12 @@ describe("audit log", () => {
     expect(reply.code?.[0]?.text).not.toContain("<!here>");
   });
 });
+
+describe("audit entries and database passwords", () => {
+  it("never store a password a detail quotes from a connection string", async () => {
+    await recordAudit(store, 1, { event: "workflow.restore_failed", details: { error: "connect ECONNREFUSED host=db password=Hunter2Hunter2 port=5432", url: "postgres://app:Hunter2Hunter2@db/app" } });
+    const [entry] = await store.listAudit();
+    expect(JSON.stringify(entry)).not.toContain("Hunter2Hunter2");
+    expect(entry?.details.url).toBe("postgres://app:[redacted]@db/app");
+  });
+});

@@ -126,6 +126,12 @@ describe("Dockerfile runtime stage", () => {
     for (const stage of dockerfile.stages) {
       for (const copy of stage.instructions.filter((i) => i.keyword === "COPY").map((i) => parseCopy(i.args))) {
         for (const source of copy.sources) {
+          if (copy.from === undefined && /[[*?]/.test(source)) {
+            // An optional file: Docker accepts a pattern matching nothing only beside a source that exists.
+            expect(copy.sources.some((other) => !/[[*?]/.test(other) && existsSync(path.join(root, other))), `${source} has a companion`).toBe(true);
+            expect(ignored(source.replace(/\[(\w)\]/g, "$1")), `${source} is not in .dockerignore`).toBe(false);
+            continue;
+          }
           if (copy.from === undefined) {
             expect(existsSync(path.join(root, source)), `${source} exists`).toBe(true);
             expect(ignored(source), `${source} is not in .dockerignore`).toBe(false);
@@ -141,6 +147,16 @@ describe("Dockerfile runtime stage", () => {
         }
       }
     }
+  });
+
+  it("copies the repository's railcache.toml, when there is one, to where railcache looks for it by default", () => {
+    const copy = runtime.instructions
+      .filter((i) => i.keyword === "COPY")
+      .map((i) => parseCopy(i.args))
+      .find((c) => c.from === undefined && c.sources.some((source) => /^railcache\.tom\[l\]$/.test(source)));
+    expect(copy, "COPY ... railcache.tom[l] ./").toBeDefined();
+    const destination = path.posix.resolve(workdirOf(runtime), copy?.destination ?? "");
+    expect(path.posix.join(destination, "railcache.toml")).toBe(path.posix.resolve(workdirOf(runtime), loadConfig({}).policyPath));
   });
 
   it("ships the files the compiled code reads at run time: the knowledge base and Railway's schema", () => {

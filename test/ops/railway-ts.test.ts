@@ -159,6 +159,11 @@ describe(".railway/railway.ts variables against src/config.ts", () => {
     }
   });
 
+  it("declares RAILCACHE_POLICY, so a deployed bot is not left with the open policy by default", () => {
+    const value = env.get("RAILCACHE_POLICY");
+    expect(value?.getText()).toBe("preserve()");
+  });
+
   it("gives literal values that railcache's config accepts", () => {
     const literals = Object.fromEntries([...env].filter(([, value]) => stringValue(value) !== undefined).map(([name, value]) => [name, stringValue(value) as string]));
     expect(() => loadConfig({ ...literals, DATABASE_URL: "postgres://railcache@postgres.railway.internal:5432/railway" })).not.toThrow();

@@ -21,6 +21,7 @@ import type { Logger } from "../../log.js";
 import { eventsPath, slashCommand } from "./manifest.js";
 import { unescapeSlack } from "./mrkdwn.js";
 import { SlackMessenger } from "./messenger.js";
+import { guardSlackRequests, guardSocketMode } from "./request-guard.js";
 import { actionIdPattern, decodeAction, renderBlocks } from "./render.js";
 import { SlackUserGroups } from "./user-groups.js";
 
@@ -119,6 +120,11 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
     retryConfig: { retries: config.retries ?? 3 },
   };
   const receiver = buildReceiver(config, logger, clientOptions);
+  if (receiver instanceof HTTPReceiver && config.signingSecret) {
+    // Bolt's own server calls this property too, so the guard covers both ways of serving HTTP.
+    receiver.requestListener = guardSlackRequests(receiver.requestListener, { signingSecret: config.signingSecret, endpoints: [eventsPath], log });
+  }
+  if (receiver instanceof SocketModeReceiver) guardSocketMode(receiver.client, log);
   // No conversation store: nothing here reads context.conversation, and Bolt's default in-memory
   // one costs a rejected lookup on every request, slash commands included.
   const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });

@@ -20,16 +20,19 @@ export const examplePolicyToml =
   "api = \"web\"\n" +
   "celery = \"worker\"\n" +
   "\n" +
-  "# Allow rules. A permission (clear, redeploy, audit) that no rule mentions is open to everyone;\n" +
-  "# as soon as one rule mentions it, only the users and groups the rules name may use it.\n" +
+  "# Allow rules. A permission (ask, status, clear, redeploy, audit, mute) that no rule mentions is\n" +
+  "# open to everyone; as soon as one rule mentions it, only the users and groups the rules name may\n" +
+  "# use it. `name` is how a refusal names the rule (\"limited to ... by \"production changes\"\").\n" +
   "# users: Slack user ids (U...) or Discord user ids. groups: Slack user-group ids (S...) or\n" +
   "# Discord role ids. services / environments default to every one (\"*\").\n" +
   "[[allow]]\n" +
+  "name = \"staging changes\"\n" +
   "permissions = [\"clear\", \"redeploy\"]\n" +
   "groups = [\"S0DEVELOPERS\", \"112233445566778899\"]\n" +
   "environments = [\"staging\"]\n" +
   "\n" +
   "[[allow]]\n" +
+  "name = \"production changes\"\n" +
   "permissions = [\"clear\", \"redeploy\"]\n" +
   "users = [\"U0LEAD\"]\n" +
   "groups = [\"S0OPS\"]\n" +
@@ -37,6 +40,7 @@ export const examplePolicyToml =
   "environments = [\"production\"]\n" +
   "\n" +
   "[[allow]]\n" +
+  "name = \"audit readers\"\n" +
   "permissions = [\"audit\"]\n" +
   "groups = [\"S0OPS\"]\n" +
   "\n" +

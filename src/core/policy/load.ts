@@ -46,11 +46,14 @@ const durationWithin = (min: number, max: number, range: string) => duration.ref
 
 const name = z.string().trim().min(1, "must not be empty").max(100);
 const nameList = z.array(name);
-const permission = z.enum(["ask", "status", "clear", "redeploy", "audit"]);
+/** Every permission a rule may name; commands.ts and the button table use exactly these. */
+export const permissionNames = ["ask", "status", "clear", "redeploy", "audit", "mute"] as const;
+const permission = z.enum(permissionNames);
 
 const allowRule = z
   .strictObject({
-    permissions: z.array(permission).min(1, "name at least one permission (clear, redeploy, audit, ask, status)"),
+    name: z.string().trim().min(1).max(80).optional(),
+    permissions: z.array(permission).min(1, "name at least one permission (clear, redeploy, audit, ask, status, mute)"),
     users: nameList.default([]),
     groups: nameList.default([]),
     services: nameList.min(1).default(["*"]),
@@ -242,6 +245,36 @@ export async function loadPolicyFile(path: string, options: { required?: boolean
   }
   return parsePolicy(text, path);
 }
+
+/** Where the policy comes from: its TOML text (RAILCACHE_POLICY), or a file. */
+export interface PolicySource {
+  /** The TOML text itself; when set, no file is read. */
+  text?: string | undefined;
+  /** Label for `text` in messages (the variable's name). */
+  textLabel?: string;
+  path: string;
+  /** A missing file is an error rather than "the open defaults". */
+  required?: boolean;
+}
+
+/**
+ * The policy from its text or its file, validated the same way either way (every problem with
+ * its line). The start-up, SIGHUP reloads and `railcache config check` all go through here, so
+ * the check says exactly what the running bot would do with the same input.
+ */
+export async function loadPolicy(source: PolicySource): Promise<Policy> {
+  if (source.text !== undefined) return parsePolicy(source.text, source.textLabel ?? "RAILCACHE_POLICY");
+  return loadPolicyFile(source.path, { required: source.required ?? false });
+}
+
+/** Whether a policy is the open default (no file, no variable): then anyone may clear production. */
+export function isOpenPolicy(policy: Policy): boolean {
+  return policy.source === "defaults";
+}
+
+/** The warning for an open policy, for the start-up log and `doctor`. */
+export const OPEN_POLICY_WARNING =
+  "no policy (railcache.toml or RAILCACHE_POLICY): anyone in the workspace may clear the build cache of, and redeploy, every service, production included";
 
 function formatPath(path: PropertyKey[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");

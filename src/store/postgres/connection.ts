@@ -3,6 +3,7 @@
  * connection string (it often carries the password). Errors from pg are re-raised in these terms.
  */
 import pg from "pg";
+import { redactConnectionSecrets } from "../../redact.js";
 
 export interface SafeTarget {
   host: string;
@@ -35,7 +36,8 @@ export class PostgresConnectionError extends Error {
     /** The driver or server error code (ECONNREFUSED, 28P01, ...), when there is one. */
     readonly code: string | undefined,
   ) {
-    super(message);
+    // A host name pg parsed out of a mangled string may carry `password=...`.
+    super(redactConnectionSecrets(message));
   }
 }
 

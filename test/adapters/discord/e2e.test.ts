@@ -76,6 +76,20 @@ describe("Discord end to end", () => {
     expectNoPings(harness);
   });
 
+  it("echoes no live link, bidi override or NUL from a question into the public answer", async () => {
+    const { harness } = await startStack();
+    const { fake } = harness;
+    const alice = fake.addMember("alice");
+    const text = "[click here](https://evil.example/phish) ModuleNotFoundError: No module named \u202eevil\u0000 after deploy";
+    const sent = fake.slashCommand({ member: alice, command: "railcache", subcommand: "ask", options: { text } });
+    await fake.waitForCall((c) => c.path.startsWith(`/interactions/${sent.id}/`));
+    const shown = JSON.stringify(fake.messages.get(sent.originalMessageId!)?.data);
+    expect(shown).toContain("click here");
+    expect(shown).not.toMatch(/\]\(https?:|https?:\/\/evil|\\u202e|\\u0000/i);
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+    expect(shown).not.toMatch(/[\u202e\u0000]/);
+  });
+
   it("answers a mention in a channel when the Message Content intent is on, as a reply to that message", async () => {
     const { harness } = await startStack({ messageContent: true });
     const { fake } = harness;
@@ -127,6 +141,27 @@ describe("Discord end to end", () => {
     expect(sent.responseType).toBe(5);
     expect(sent.respondedAt! - sent.createdAt).toBeLessThan(3000);
     expect(embedOf(fake.messages.get(sent.originalMessageId!)?.data)?.title).toBeTruthy();
+  });
+
+  it("lets a member of a role the policy lists read the audit log and refuses one without it, naming the rule", async () => {
+    const s = await startStack();
+    const { fake } = s.harness;
+    const dana = fake.addMember("dana", ["ops"]);
+    const eve = fake.addMember("eve", ["visitors"]);
+    const opsRole = dana.roles[0]!;
+    writeFileSync(s.runtime.policy.source, `[[allow]]\nname = "audit readers"\npermissions = ["audit"]\ngroups = ["${opsRole}"]\n`);
+    expect(await s.runtime.reloadPolicy()).toMatchObject({ outcome: "reloaded" });
+    const shown = async (member: typeof dana) => {
+      const sent = fake.slashCommand({ member, command: "railcache", subcommand: "audit", options: {} });
+      await fake.waitForCall((c) => c.path.startsWith(`/interactions/${sent.id}/`) || c.path.includes(`/webhooks/${fake.applicationId}/${sent.token}/`), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return embedOf(fake.messages.get(sent.originalMessageId!)?.data);
+    };
+    expect((await shown(dana))?.title).toMatch(/Audit log/);
+    const refused = await shown(eve);
+    expect(refused?.title).toBe("Not allowed");
+    expect(refused?.description).toContain('"audit readers" ([[allow]] rule 1)');
+    expect(refused?.description).not.toContain(s.runtime.policy.source);
   });
 
   describe("clear with confirmation", () => {

@@ -39,6 +39,19 @@ describe.skipIf(!startCore).each(["http", "socket"] as Mode[])(`Slack adapter in
     expect((post?.args.blocks as AnyBlock[])[0]?.type).toBe("header");
   });
 
+  it("echoes no live link, bidi override or NUL from a question into the public answer", async () => {
+    await h.event("mention", { text: "<@U0BOT> [click here](https://evil.example/phish) ModuleNotFoundError: No module named \u202eevil\u0000 after deploy" });
+    await h.event("mention", { text: "<@U0BOT> <https://evil.example/x|docs> ImportError: cannot import name \u2066foo after deploy" });
+    const posts = await h.slack.waitForCalls("chat.postMessage", 2);
+    for (const post of posts) {
+      const shown = JSON.stringify(post?.args.blocks);
+      expect(shown).toMatch(/click here|docs/);
+      expect(shown).not.toMatch(/<https?:|https?:\/\/evil/i);
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+      expect(shown).not.toMatch(/[\u202e\u2066\u0000]|\\u202e|\\u0000/);
+    }
+  });
+
   it("answers a direct message in its thread", async () => {
     await h.event("dm", { text: "how do I clear the build cache?", ts: "1700000000.000200" });
     const [post] = await h.slack.waitForCalls("chat.postMessage");

@@ -61,6 +61,8 @@ export interface HarnessOptions {
   mode: Mode;
   retries?: number;
   userGroups?: Array<{ id: string; handle: string; users: string[] }>;
+  /** Workspace members besides the fake's default U0ALICE and U0BOB (ephemeral replies reach only members). */
+  users?: string[];
 }
 
 export async function startSlackHarness(options: HarnessOptions): Promise<SlackHarness> {
@@ -70,6 +72,7 @@ export async function startSlackHarness(options: HarnessOptions): Promise<SlackH
     appToken: APP_TOKEN,
     scopes: botScopes(),
     userGroups: options.userGroups ?? [],
+    ...(options.users ? { users: ["U0ALICE", "U0BOB", ...options.users] } : {}),
   });
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({

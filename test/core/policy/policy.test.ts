@@ -186,3 +186,25 @@ describe("loadPolicyFile", () => {
     expect(policy.allow).toHaveLength(3);
   });
 });
+
+describe("refusals", () => {
+  const policy = { ...parsePolicy(exampleText, "/app/railcache.toml") };
+
+  it("name the rule that refused and who it lets in, never the policy file's path", () => {
+    const d = decide(policy, actor("U9", ["S0DEVELOPERS"]), "clear", "web", "production");
+    expect(d).toMatchObject({ allowed: false, rule: '"production changes" ([[allow]] rule 2)' });
+    if (d.allowed) return;
+    expect(d.reason).toContain('limited to U0LEAD or members of S0OPS by "production changes" ([[allow]] rule 2)');
+    expect(d.reason).not.toContain("/app/");
+    const nobody = decide(policy, actor("U0LEAD"), "clear", "cron", "production");
+    if (!nobody.allowed) expect(nobody.reason).not.toContain("/app/");
+  });
+
+  it("say who may approve when the requester tries to confirm, or someone not listed does", () => {
+    const approvers = { users: ["U0LEAD"], groups: ["S0OPS"] };
+    const self = mayConfirm("second_person", approvers, actor("U1"), actor("U1"));
+    expect(self).toEqual({ ok: false, reason: expect.stringContaining("U0LEAD or members of S0OPS (not the person who asked)") });
+    const stranger = mayConfirm("second_person", approvers, actor("U1"), actor("U2"));
+    expect(stranger).toEqual({ ok: false, reason: expect.stringContaining("[second_approver]: U0LEAD or members of S0OPS") });
+  });
+});
