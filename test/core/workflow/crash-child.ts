@@ -11,7 +11,7 @@ import { silentLogger } from "../../../src/log.js";
 import { RailwayClient } from "../../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID } from "../../../src/railway/simulator/demo.js";
 import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
-import { childTimeouts, crashActor } from "./crash-setup.js";
+import { childTimeouts, crashActor, crashedInstance } from "./crash-setup.js";
 
 const hangAt = process.env.HANG_AT;
 const store = openSqliteStore({ path: process.env.DB_PATH as string });
@@ -23,6 +23,7 @@ const engine = new WorkflowEngine({
   log: silentLogger(),
   projectId: DEMO_PROJECT_ID,
   timeouts: childTimeouts,
+  instanceId: crashedInstance,
   notify: async (update) => {
     process.stdout.write(`STATE ${update.state}\n`);
     if (update.state === hangAt) await new Promise(() => {});
