@@ -183,6 +183,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
             log.warn({ event: "workflow.notify_failed", workflowId: update.workflowId, err: error }, "could not update the status message");
           }
         },
+        // A new message in the status message's channel (and thread): an edit would go unnoticed.
+        alert: async (update) => {
+          if (!update.ref || !messengers.has(update.ref.platform)) throw new Error("no chat message to post the alert next to");
+          const { platform, channelId, threadId } = update.ref;
+          await messengers.post({ platform, channelId, ...(threadId ? { threadId } : {}) }, update.reply);
+        },
       })
     : undefined;
   const watch = options.watch ? mergeWatchSettings(options.watch, policy.watcher) : undefined;

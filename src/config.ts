@@ -31,6 +31,7 @@ const envSchema = z.object({
   RAILWAY_TIMEOUT_MS: optional.pipe(z.coerce.number<string | undefined>().int().min(500).max(120_000).optional()),
   RAILCACHE_CONFIG: optional,
   RAILCACHE_DB: optional,
+  RAILCACHE_INSTANCE_ID: optional.pipe(z.string().regex(/^[\w.:@-]{1,100}$/, "should be 1-100 letters, digits or . : @ _ -").optional()),
   DATABASE_URL: optional.pipe(
     z
       .string()
@@ -90,6 +91,8 @@ export interface Config {
   /** Explicit policy path: a missing file is then an error, not "use defaults". */
   policyPathExplicit: boolean;
   sqlitePath: string;
+  /** This process's stable name for leases (RAILCACHE_INSTANCE_ID); generated and kept beside the SQLite file when absent. */
+  instanceId: string | undefined;
   databaseUrl: string | undefined;
   kbDir: string | undefined;
   webhookSecret: string | undefined;
@@ -188,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     policyPath: e.RAILCACHE_CONFIG ?? "railcache.toml",
     policyPathExplicit: e.RAILCACHE_CONFIG !== undefined,
     sqlitePath: e.RAILCACHE_DB ?? ".railcache/railcache.db",
+    instanceId: e.RAILCACHE_INSTANCE_ID,
     databaseUrl: e.DATABASE_URL,
     kbDir: e.RAILCACHE_KB_DIR,
     webhookSecret: e.RAILCACHE_WEBHOOK_SECRET,

@@ -275,6 +275,10 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       await deps.workflows?.attachMessage(workflowId, ref);
     },
 
+    async withdrawPrompt(workflowId: string, reason: string) {
+      await deps.workflows?.withdraw(workflowId, reason);
+    },
+
     async complete(option, prefix) {
       if (!deps.railway) return [];
       let project: ProjectStatus;
