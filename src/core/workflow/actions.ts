@@ -100,12 +100,19 @@ function target(wf: Workflow): VariableTarget {
   return { projectId: wf.data.projectId, environmentId: wf.data.environmentId, serviceId: wf.data.serviceId };
 }
 
-/** Waits grow with the time the build has been running: quick looks early, few looks at a long build. */
+/**
+ * Waits grow with the time since the rebuild was asked for (three quarters of it, between pollMs
+ * and maxPollMs): quick looks while a build starts, few looks at a long one. A whole clear of a
+ * 5-minute build costs about 23 Railway requests (bench/RESULTS.md).
+ */
 function pollDelay(ctx: ActionContext, wf: Workflow): number {
   const since = wf.data.rebuildRequestedAt ?? ctx.clock.now();
   const elapsed = Math.max(0, ctx.clock.now() - since);
-  return Math.round(Math.min(ctx.t.maxPollMs, Math.max(ctx.t.pollMs, elapsed / 2)));
+  return Math.round(Math.min(ctx.t.maxPollMs, Math.max(ctx.t.pollMs, elapsed * 0.75)));
 }
+
+/** A deployment just created is queued: the first look waits one poll. */
+const afterTrigger = (ctx: ActionContext, wf: Workflow | null): ActionResult => moved(wf, ctx.t.pollMs);
 
 // ---- confirmed (clear): NO_CACHE=1 without a deploy ----
 
@@ -147,7 +154,7 @@ async function rebuildUnlessStarted(ctx: ActionContext, wf: Workflow): Promise<A
   }
   if (!started) return requestRebuild(ctx, wf);
   const data = { newDeploymentId: started, rebuildRequestedAt: wf.data.noCacheSetAt };
-  return moved(await ctx.rec.move(wf, "trigger", { data, details: { newDeploymentId: started, adopted: true, startedBy: "variable change" } }));
+  return afterTrigger(ctx, await ctx.rec.move(wf, "trigger", { data, details: { newDeploymentId: started, adopted: true, startedBy: "variable change" } }));
 }
 
 /** Records the intent first (`rebuild_requested`), then asks Railway; a lost answer stays in that state. */
@@ -164,7 +171,7 @@ async function sendRebuild(ctx: ActionContext, wf: Workflow): Promise<ActionResu
     const newId = base.commitHash
       ? await ctx.railway.deployFromSource({ serviceId: wf.data.serviceId, environmentId: wf.data.environmentId, commitSha: base.commitHash })
       : await ctx.railway.redeploy(base.deploymentId, { usePreviousImageTag: false });
-    return moved(await ctx.rec.move(wf, "trigger", { data: { newDeploymentId: newId }, details: { newDeploymentId: newId, commit: base.commitHash, attempt: wf.data.rebuildAttempts } }));
+    return afterTrigger(ctx, await ctx.rec.move(wf, "trigger", { data: { newDeploymentId: newId }, details: { newDeploymentId: newId, commit: base.commitHash, attempt: wf.data.rebuildAttempts } }));
   } catch (error) {
     if (error instanceof RailwayError && error.outcomeUnknown) {
       // It may have started: rebuild_requested looks for it before anything is sent again.
@@ -185,7 +192,7 @@ async function lookForRebuild(ctx: ActionContext, wf: Workflow): Promise<ActionR
     if (ctx.clock.now() >= (wf.data.rebuildRequestedAt ?? 0) + ctx.t.buildMs) return abort(ctx, wf, `could not check whether Railway started the rebuild: ${describeError(error)}`);
     return { wf, waitMs: pollDelay(ctx, wf) };
   }
-  if (found) return moved(await ctx.rec.move(wf, "trigger", { data: { newDeploymentId: found }, details: { newDeploymentId: found, adopted: true } }));
+  if (found) return afterTrigger(ctx, await ctx.rec.move(wf, "trigger", { data: { newDeploymentId: found }, details: { newDeploymentId: found, adopted: true } }));
   if (wf.data.rebuildAttempts >= ctx.t.rebuildAttempts) {
     return abort(ctx, wf, `Railway did not confirm the rebuild after ${wf.data.rebuildAttempts} requests and shows no new deployment`);
   }
