@@ -20,7 +20,7 @@ import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
 
 /** What the watcher offers to buttons on its warnings (mute, remove a forgotten NO_CACHE). */
 export interface WarningActions {
-  handleAction(kind: "mute" | "remove_no_cache", value: string, actorName?: string): Promise<Reply>;
+  handleAction(kind: "mute" | "unmute" | "remove_no_cache", value: string, actorName?: string): Promise<Reply>;
 }
 
 export interface BotCoreDeps {
@@ -167,11 +167,11 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   /** Muting is harmless; removing NO_CACHE redeploys the service, so it needs the redeploy permission. */
-  async function warningAction(kind: "mute" | "remove_no_cache", value: string, ctx: RequestContext): Promise<Reply> {
+  async function warningAction(kind: "mute" | "unmute" | "remove_no_cache", value: string, ctx: RequestContext): Promise<Reply> {
     const warnings = deps.warnings;
     if (!warnings) return notWatching;
     const who = ctx.actor.displayName ?? ctx.actor.userId;
-    if (kind === "mute") return warnings.handleAction(kind, value, who);
+    if (kind === "mute" || kind === "unmute") return warnings.handleAction(kind, value, who);
     return withRailway(async (railway) => {
       const [serviceId, environmentId] = value.split("@");
       const instance = (await projectStatus(railway)).instances.find((i) => i.serviceId === serviceId && i.environmentId === environmentId);
@@ -264,6 +264,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
           return { title: section.title, body: escapeMentions(section.more || section.answer), context: `railcache knowledge base: ${section.id}`, tone: "info" };
         }
         case "mute":
+        case "unmute":
         case "remove_no_cache":
           return warningAction(kind, value, ctx);
         case "link":

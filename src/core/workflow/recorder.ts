@@ -19,6 +19,8 @@ export interface WorkflowUpdate {
   state: WorkflowState;
   reply: Reply;
   ref: MessageRef | null;
+  /** The workflow as it is now (for hooks that react to how it ended). */
+  workflow: Workflow;
 }
 
 export interface MoveOptions {
@@ -78,7 +80,7 @@ export class WorkflowRecorder {
     if (!this.deps.notify) return;
     try {
       const ref = (await this.deps.store.getMessageRef(wf.id)) as MessageRef | null;
-      await this.deps.notify({ workflowId: wf.id, state: wf.state, reply: statusReply(wf, this.deps.clock.now(), logTail), ref });
+      await this.deps.notify({ workflowId: wf.id, state: wf.state, reply: statusReply(wf, this.deps.clock.now(), logTail), ref, workflow: wf });
     } catch (error) {
       // A chat outage must not stop a workflow that is restoring NO_CACHE.
       this.deps.log.warn({ event: "workflow.notify_failed", workflowId: wf.id, err: error }, "could not update the status message");
@@ -90,7 +92,7 @@ export class WorkflowRecorder {
     if (!this.deps.alert) return false;
     try {
       const ref = (await this.deps.store.getMessageRef(wf.id)) as MessageRef | null;
-      await this.deps.alert({ workflowId: wf.id, state: wf.state, reply, ref });
+      await this.deps.alert({ workflowId: wf.id, state: wf.state, reply, ref, workflow: wf });
       return true;
     } catch (error) {
       this.deps.log.warn({ event: "workflow.alert_failed", workflowId: wf.id, err: error }, "could not post an alert");
