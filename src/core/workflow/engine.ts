@@ -245,6 +245,13 @@ export class WorkflowEngine {
           (!selector.environment || w.data.environmentName.toLowerCase() === selector.environment.toLowerCase()),
       );
       wf = pending.find((w) => w.data.requester.platform === actor.platform && w.data.requester.userId === actor.userId) ?? (pending.length === 1 ? (pending[0] ?? null) : null);
+      if (!wf && !pending.length) {
+        // Say what is going on rather than "nothing": a running clear cannot be cancelled, but it is there.
+        const running = (await this.unfinished()).find(
+          (w) => w.state !== "awaiting_confirmation" && w.state !== "requested" && (!selector.service || w.data.serviceName.toLowerCase() === resolveService(this.policy, selector.service).toLowerCase()),
+        );
+        if (running) return errorReply("Already running", `${running.data.kind === "clear" ? "A cache clear" : "A redeploy"} of \`${escapeMentions(running.data.serviceName)}\` (${escapeMentions(running.data.environmentName)}) asked by ${who(running.data.requester)} is running and cannot be cancelled halfway: railcache finishes it and removes \`NO_CACHE\` either way.`, "warning");
+      }
       if (!wf) return errorReply("Nothing to cancel", pending.length ? "Several requests are pending: name the service." : "You have no pending clear or redeploy.", "info");
     }
     if (!wf) return errorReply("Unknown request", "This request does not exist (any more).");

@@ -149,6 +149,16 @@ describe("guards", () => {
     expect(h.count("VariableUpsert") + h.count("ServiceInstanceDeployV2")).toBe(0);
   });
 
+  it("answers a typed cancel during a running clear with what is running, not 'nothing pending'", async () => {
+    const asked = await h.engine.request({ actor: alice, kind: "clear", service: "web", environment: "production" });
+    if (!asked.ok) throw new Error(asked.reply.body);
+    await h.engine.confirm(asked.workflowId, alice);
+    const reply = await h.engine.cancel({ service: "web" }, alice);
+    await h.engine.idle();
+    expect(reply.title).toBe("Already running");
+    expect(reply.body).toMatch(/A cache clear of `web` \(production\) asked by Alice is running/);
+  });
+
   it("records an approver's cancel as a decline", async () => {
     const policy = parsePolicy('[second_approver]\nenvironments = ["production"]\nusers = ["U0BOB"]\n');
     h.engine = h.restart({ policy });
