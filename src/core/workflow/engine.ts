@@ -371,11 +371,21 @@ export class WorkflowEngine {
       return;
     }
     let finished = false;
+    // An action can outlast the lease when Railway hangs (each request has its own timeout and
+    // retries): a heartbeat keeps the lease ours meanwhile, so no replica starts a second driver.
+    let lost = false;
+    const heartbeat = setInterval(() => {
+      void this.renew(id).then(
+        (held) => (lost ||= !held),
+        () => undefined,
+      );
+    }, Math.max(50, this.t.leaseMs / 3));
+    heartbeat.unref();
     try {
       let wf = await this.rec.load(id);
       while (wf && !finalStates.has(wf.state) && wf.state !== "awaiting_confirmation") {
         const action = actions[wf.state];
-        if (!action || this.stopping) return;
+        if (!action || this.stopping || lost) return;
         const result = await action(this.ctx, wf);
         if (!result) return;
         if (result.waitMs) {
@@ -387,6 +397,7 @@ export class WorkflowEngine {
       }
       finished = true;
     } finally {
+      clearInterval(heartbeat);
       // A finished workflow frees its lease; a paused one keeps it until it lapses, unless we are stopping.
       if (finished || this.stopping) await this.store.releaseLease(lease, this.instanceId).catch(() => undefined);
     }

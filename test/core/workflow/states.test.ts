@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { actions } from "../../../src/core/workflow/actions.js";
 import { finalStates, nextState, outcomeStates, transitions, workflowStates, type WorkflowState } from "../../../src/core/workflow/states.js";
 
 function reachable(from: WorkflowState): Set<WorkflowState> {
@@ -50,6 +51,13 @@ describe("the workflow transition table", () => {
     expect(seen.has("deployed")).toBe(false);
     expect(seen.has("failed")).toBe(false);
     expect(seen.has("image_reused")).toBe(false);
+  });
+
+  it("gives every state the engine drives exactly one action, and none to states that wait for people or are over", () => {
+    const waiting = new Set<WorkflowState>(["requested", "awaiting_confirmation"]);
+    for (const state of workflowStates) {
+      expect(typeof actions[state] === "function", state).toBe(!finalStates.has(state) && !waiting.has(state));
+    }
   });
 
   it("refuses events the table does not list", () => {
