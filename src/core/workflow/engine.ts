@@ -53,6 +53,9 @@ export type RequestResult = { ok: true; workflowId: string; reply: Reply } | { o
 export type ConfirmResult = { ok: true; workflowId: string; reply: Reply } | { ok: false; reply: Reply; workflowId?: string };
 export type CancelSelector = { workflowId: string } | { service?: string; environment?: string };
 
+/** Real time after which a driver that has not finished its action or wait is considered hung. */
+const HUNG_DRIVER_MS = 15 * 60_000;
+
 /** A `requested` row younger than this may be a request another replica is making right now. */
 const REQUEST_IN_FLIGHT_MS = 60_000;
 
@@ -374,7 +377,10 @@ export class WorkflowEngine {
     // An action can outlast the lease when Railway hangs (each request has its own timeout and
     // retries): a heartbeat keeps the lease ours meanwhile, so no replica starts a second driver.
     let lost = false;
+    let busySince = Date.now();
     const heartbeat = setInterval(() => {
+      // A driver stuck far longer than any Railway call can take is let go: housekeeping adopts the workflow.
+      if (Date.now() - busySince > HUNG_DRIVER_MS) return;
       void this.renew(id).then(
         (held) => (lost ||= !held),
         () => undefined,
@@ -386,10 +392,12 @@ export class WorkflowEngine {
       while (wf && !finalStates.has(wf.state) && wf.state !== "awaiting_confirmation") {
         const action = actions[wf.state];
         if (!action || this.stopping || lost) return;
+        busySince = Date.now();
         const result = await action(this.ctx, wf);
         if (!result) return;
         if (result.waitMs) {
           if (!(await this.renew(id))) return;
+          busySince = Date.now();
           await this.sleep(result.waitMs);
           if (this.stopping || !(await this.renew(id))) return;
         }
