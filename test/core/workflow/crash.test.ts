@@ -5,6 +5,8 @@
  * tells the story.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +18,9 @@ import { systemClock } from "../../../src/core/ports.js";
 import { silentLogger } from "../../../src/log.js";
 import { RailwayClient } from "../../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "../../../src/railway/simulator/index.js";
+import { openPostgresStore } from "../../../src/store/postgres/index.js";
 import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
+import type { Store } from "../../../src/store/store.js";
 import { simSettings } from "../../support/sim-settings.js";
 import { childTimeouts, crashedInstance } from "./crash-setup.js";
 
@@ -48,10 +52,10 @@ interface ChildRun {
 }
 
 /** Runs the child until `killWhen` says so (checked on every output line and every 5 ms), then SIGKILLs it. */
-function runChild(dbPath: string, options: { hangAt?: string; killOnRequest?: string }): Promise<ChildRun> {
+function runChild(dbPath: string, options: { hangAt?: string; killOnRequest?: string; pg?: { url: string; schema: string } }): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", childScript], {
-      env: { ...process.env, DB_PATH: dbPath, RAILWAY_URL: sim.url, HANG_AT: options.hangAt ?? "" },
+      env: { ...process.env, DB_PATH: dbPath, RAILWAY_URL: sim.url, HANG_AT: options.hangAt ?? "", ...(options.pg ? { PG_URL: options.pg.url, PG_SCHEMA: options.pg.schema } : {}) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const run: ChildRun = { states: [], workflowId: null, finished: false, signal: null };
@@ -90,7 +94,7 @@ function runChild(dbPath: string, options: { hangAt?: string; killOnRequest?: st
 }
 
 /** A new engine on the crashed bot's database: the restarted bot itself (same instance id) or another replica. */
-function engineOn(store: ReturnType<typeof openSqliteStore>, instanceId: string) {
+function engineOn(store: Store, instanceId: string) {
   return new WorkflowEngine({
     store,
     railway: new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", timeoutMs: 2_000 }),
@@ -217,4 +221,56 @@ describe("crash safety (kill -9 of the bot process)", () => {
       expect(after.workflows[0]?.data.outcome).toBe("deployed");
     },
   );
+});
+
+const pgUrl = process.env.RAILCACHE_TEST_DATABASE_URL;
+
+describe.skipIf(!pgUrl)("three replicas on PostgreSQL (kill -9 of the one driving a clear)", () => {
+  it("exactly one of the two others takes it over within one lease plus one housekeeping interval and finishes it", async () => {
+    const schema = `rc_crash_${randomBytes(4).toString("hex")}`;
+    const pgOptions = { url: pgUrl as string, schema };
+    const run = await runChild(join(dir, "unused.db"), { hangAt: "building", pg: pgOptions });
+    const killedAt = Date.now();
+    expect(run.signal).toBe("SIGKILL");
+
+    const stores = [await openPostgresStore({ connectionString: pgOptions.url, schema }), await openPostgresStore({ connectionString: pgOptions.url, schema })];
+    const replicas = [engineOn(stores[0]!, "bot-2"), engineOn(stores[1]!, "bot-3")];
+    const housekeepingMs = 200;
+    const adoptions: { replica: number; at: number }[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const tick = setInterval(() => {
+          replicas.forEach((replica, index) => {
+            replica
+              .housekeep()
+              .then((result) => {
+                if (result.resumed.includes(run.workflowId ?? "")) adoptions.push({ replica: index, at: Date.now() });
+                if (adoptions.length) {
+                  clearInterval(tick);
+                  resolve();
+                }
+              })
+              .catch(reject);
+          });
+        }, housekeepingMs);
+      });
+      await Promise.all(replicas.map((r) => r.idle()));
+      // One more round on both: a finished workflow is adopted by nobody.
+      expect((await Promise.all(replicas.map((r) => r.housekeep()))).flatMap((r) => r.resumed)).toEqual([]);
+      expect(adoptions).toHaveLength(1);
+      expect(adoptions[0]!.at - killedAt).toBeLessThanOrEqual((childTimeouts.leaseMs ?? 0) + housekeepingMs + 500);
+      const wf = (await stores[0]!.listWorkflows())[0];
+      expect(await stores[0]!.listUnfinished()).toEqual([]);
+      expect(wf?.state).toBe("done");
+      expect(wf?.data.outcome).toBe("deployed");
+      expect(noCache()).toBeUndefined();
+      expect(rebuilds()).toHaveLength(1);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      const client = new pg.Client({ connectionString: pgOptions.url });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
+  });
 });
