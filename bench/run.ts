@@ -3,12 +3,13 @@
  * machine and the date. Targets are printed beside the figures; nothing here fails a build,
  * and a benchmark that breaks is reported as such while the others still run.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchAnswer, benchKnowledgeBuild } from "./answer.js";
 import { benchAnswerQuality } from "./answer-quality.js";
+import { benchClearRequests } from "./clear.js";
 import { benchMemory } from "./memory.js";
 import { benchSlackAck, type AckComparison, type AckFigures } from "./slack-ack.js";
 import { benchStartup } from "./startup.js";
@@ -25,7 +26,12 @@ const record = (what: string, figure: string, target: string, met?: boolean) => 
   console.log(`${what}: ${figure}   (target: ${target}${verdict ? `; met: ${verdict}` : ""})`);
 };
 
+/** `npm run bench -- --only <words>`: just the sections whose name contains them; their rows are merged into RESULTS.md. */
+const onlyIndex = process.argv.indexOf("--only");
+const only = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? "") : null;
+
 async function section(name: string, run: () => Promise<void>): Promise<void> {
+  if (only !== null && !name.includes(only)) return;
   try {
     await run();
   } catch (error) {
@@ -69,6 +75,22 @@ await section("start-up of `railcache ask`", async () => {
 await section("Railway requests, watching 50 services x 2 envs", async () => {
   const watcher = await benchWatcherBudget();
   record("Railway requests, watching 50 services x 2 envs", `${watcher.requestsPerHour} per hour (${watcher.polls} polls)`, "< 130 per hour", watcher.requestsPerHour < 130);
+});
+
+await section("Railway requests per cache clear", async () => {
+  for (const deploys of [true, false]) {
+    const c = await benchClearRequests(deploys);
+    const guess = deploys ? "variable changes deploy" : "variable changes do not deploy";
+    const operations = Object.entries(c.byOperation)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(", ");
+    record(
+      `Railway requests per cache clear, 5-minute uncached build, simulator guess: ${guess}`,
+      `${c.requests} (${operations}); outcome ${c.outcome}; NO_CACHE removed ${(c.noCacheRemovedAfterMs / 1000).toFixed(0)} s after the build left BUILDING; confirmation to final message ${(c.clearMs / 60_000).toFixed(1)} min`,
+      "<= 25",
+      c.requests <= 25,
+    );
+  }
 });
 
 await section("webhook received -> warning posted", async () => {
@@ -115,6 +137,25 @@ const notes = [
   "Slack ack: every app runs with the Dockerfile's NODE_OPTIONS and node flags and writes its output to a file; railcache answers `help` inside its ack (a Block Kit message of the size shown above), the bare apps ack empty but for one that acks with railcache's very reply. The four take rounds in a rotating order; each round is one burst of concurrent requests, and a burst's p99 is how long the whole burst took to answer. The verdict is the median over bursts of railcache's burst p99 over the bare app's in the same turn; the p99 pooled over every request of a run is printed too, but it is decided by the one or two worst bursts (a pause of the load generator, a neighbour on the machine), as the identical-apps row shows.",
   "Memory is the child process's RSS from `ps` (1 MB = 10^6 bytes); the watcher is on, watching 50 services x 2 environments.",
 ].join("\n");
+if (only !== null) {
+  // A partial run: replace (or add) its rows in the last full results, and say when they were measured.
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "RESULTS.md");
+  const lines = readFileSync(file, "utf8").split("\n");
+  for (const cells of rows) {
+    const line = `| ${cells.join(" | ")} |`;
+    const at = lines.findIndex((l) => l.startsWith(`| ${cells[0]} |`));
+    if (at >= 0) lines[at] = line;
+    else lines.splice(lines.findLastIndex((l) => l.startsWith("| ")) + 1, 0, line);
+  }
+  const note = `Rows matching "${only}" re-measured ${new Date().toISOString()} with \`npm run bench -- --only "${only}"\` (load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}).`;
+  const noteAt = lines.findIndex((l) => l.startsWith(`Rows matching "${only}"`));
+  if (noteAt >= 0) lines[noteAt] = note;
+  else lines.push(note, "");
+  writeFileSync(file, lines.join("\n").replace(/\n+$/, "\n"));
+  console.log("\nmerged into bench/RESULTS.md");
+  process.exit(0);
+}
+
 const text = `# Benchmark results\n\nMeasured ${new Date().toISOString()} on ${machine}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}.\nRegenerate with \`npm run bench\`.\n\n| benchmark | result | target | met |\n| --- | --- | --- | --- |\n${table}\n\n${notes}\n`;
 writeFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "RESULTS.md"), text);
 console.log("\nwritten to bench/RESULTS.md");

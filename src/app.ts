@@ -14,6 +14,7 @@ import { adoptPolicy, type Policy, type WatcherPolicy } from "./core/policy/poli
 import { systemClock, type Clock } from "./core/ports.js";
 import { WorkflowEngine, type WorkflowTimeouts } from "./core/workflow/engine.js";
 import { outcomeStates } from "./core/workflow/states.js";
+import type { Workflow } from "./core/workflow/data.js";
 import { openKnowledge } from "./knowledge.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
@@ -193,6 +194,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...(options.instanceId ? { instanceId: options.instanceId } : {}),
         notify: async (update) => {
           if (outcomeStates.has(update.state)) options.metrics?.workflows.inc({ outcome: update.state });
+          if (update.state === "deployed" || update.state === "failed" || update.state === "image_reused") await resolveWarningCard(update.workflow);
           if (!update.ref || !messengers.has(update.ref.platform)) return;
           try {
             await messengers.update(update.ref, update.reply);
@@ -200,8 +202,37 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
             log.warn({ event: "workflow.notify_failed", workflowId: update.workflowId, err: error }, "could not update the status message");
           }
         },
+        // A new message in the status message's channel (and thread): an edit would go unnoticed.
+        alert: async (update) => {
+          if (!update.ref || !messengers.has(update.ref.platform)) throw new Error("no chat message to post the alert next to");
+          const { platform, channelId, threadId } = update.ref;
+          await messengers.post({ platform, channelId, ...(threadId ? { threadId } : {}) }, update.reply);
+        },
       })
     : undefined;
+  /** The warning card about the deployment a clear rebuilt says how the clear ended. */
+  async function resolveWarningCard(wf: Workflow): Promise<void> {
+    if (!watcher) return;
+    const d = wf.data;
+    const name = (p: { displayName?: string | undefined; userId: string }) => p.displayName ?? p.userId;
+    try {
+      await watcher.workflowEnded({
+        kind: d.kind,
+        outcome: d.outcome ?? "failed",
+        serviceId: d.serviceId,
+        serviceName: d.serviceName,
+        environmentId: d.environmentId,
+        environmentName: d.environmentName,
+        baseDeploymentId: d.base.deploymentId,
+        requester: name(d.requester),
+        confirmedBy: d.confirmedBy ? name(d.confirmedBy) : null,
+        liveDeploymentId: d.liveDeploymentId,
+        failure: d.failure,
+      });
+    } catch (error) {
+      log.warn({ event: "watcher.card_resolve_failed", workflowId: wf.id, err: error }, "could not update the warning card");
+    }
+  }
   const watch = options.watch ? mergeWatchSettings(options.watch, policy.watcher) : undefined;
   const watcher =
     railway && watch

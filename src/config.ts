@@ -38,6 +38,7 @@ const envSchema = z.object({
     .optional()
     .transform((value) => (value?.trim() ? value : undefined)),
   RAILCACHE_DB: optional,
+  RAILCACHE_INSTANCE_ID: optional.pipe(z.string().regex(/^[\w.:@-]{1,100}$/, "should be 1-100 letters, digits or . : @ _ -").optional()),
   DATABASE_URL: optional.pipe(
     z
       .string()
@@ -101,6 +102,8 @@ export interface Config {
   /** RAILCACHE_POLICY: the policy's TOML text; when set, no file is read. */
   policyText: string | undefined;
   sqlitePath: string;
+  /** This process's stable name for leases (RAILCACHE_INSTANCE_ID); generated and kept beside the SQLite file when absent. */
+  instanceId: string | undefined;
   databaseUrl: string | undefined;
   kbDir: string | undefined;
   webhookSecret: string | undefined;
@@ -205,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     policyPathExplicit: e.RAILCACHE_CONFIG !== undefined,
     policyText: e.RAILCACHE_POLICY,
     sqlitePath: e.RAILCACHE_DB ?? ".railcache/railcache.db",
+    instanceId: e.RAILCACHE_INSTANCE_ID,
     databaseUrl: e.DATABASE_URL,
     kbDir: e.RAILCACHE_KB_DIR,
     webhookSecret: e.RAILCACHE_WEBHOOK_SECRET,

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, secretsOf } from "./config.js";
 import { createRuntime, type Runtime } from "./app.js";
 import { ConsolePrinter, runConsoleChat } from "./adapters/console/chat.js";
 import { createLogger, type Logger } from "./log.js";
-import { hostname } from "node:os";
+import { resolveInstanceId } from "./instance-id.js";
 import type { RequestListener } from "node:http";
 import { eventsPath } from "./adapters/slack/manifest.js";
 import type { WatcherRouting } from "./core/watcher/index.js";
@@ -97,7 +97,8 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   });
   const metrics = createMetrics();
   const routing = warningRouting(config);
-  const instanceId = `${hostname()}:${process.pid}`;
+  // Stable across restarts: a restarted bot takes its own running clears back at once.
+  const instanceId = resolveInstanceId(config);
   const runtime = await createRuntime({
     config,
     log,
@@ -164,7 +165,13 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   // Prompts expire on their own schedule, not only when someone clicks; spent claims (event
   // deliveries, warning locks) are dropped so the table stays small.
   const housekeeping = setInterval(() => {
-    void runtime.workflows?.expireOverdue().catch((error: unknown) => log.warn({ event: "workflow.expire_failed", err: error }, "could not expire prompts"));
+    // Every replica adopts workflows whose driver is gone (lease lapsed): a crash elsewhere never strands a clear.
+    void runtime.workflows
+      ?.housekeep()
+      .then((result) => {
+        if (result.resumed.length) log.info({ event: "workflow.adopted", ...result }, "took over unfinished workflows");
+      })
+      .catch((error: unknown) => log.warn({ event: "workflow.housekeeping_failed", err: error }, "could not expire prompts or adopt workflows"));
     void runtime.store.pruneClaims().catch((error: unknown) => log.warn({ event: "store.prune_failed", err: error }, "could not prune expired claims"));
     const remaining = runtime.railway?.api.rateBudget().remaining;
     if (remaining !== null && remaining !== undefined) metrics.railwayRateRemaining.set(remaining);

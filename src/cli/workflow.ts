@@ -53,6 +53,8 @@ export async function workflowCommand(
     else printJson({ ok: false, title: confirmed.reply.title, message: confirmed.reply.body });
     throw new CliError("", 1);
   }
+  // The confirmation's own status is the caller's to show (the engine edits from the next step on).
+  await terminal.update(ref, confirmed.reply);
   const final = await workflows.settled(requested.workflowId);
   const succeeded = final?.state === "done" && final.data.outcome === "deployed";
   if (options.json) printJson({ ok: succeeded, workflow: final });

@@ -22,7 +22,7 @@ import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
 
 /** What the watcher offers to buttons on its warnings (mute, remove a forgotten NO_CACHE). */
 export interface WarningActions {
-  handleAction(kind: "mute" | "remove_no_cache", value: string, actorName?: string): Promise<Reply>;
+  handleAction(kind: "mute" | "unmute" | "remove_no_cache", value: string, actorName?: string): Promise<Reply>;
 }
 
 export interface BotCoreDeps {
@@ -179,19 +179,19 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   /** The watcher's buttons (permission already checked by the precondition); both change state, so both are audited. */
-  async function warningAction(kind: "mute" | "remove_no_cache", value: string, ctx: RequestContext, target: WarningTarget | undefined): Promise<Reply> {
+  async function warningAction(kind: "mute" | "unmute" | "remove_no_cache", value: string, ctx: RequestContext, target: WarningTarget | undefined): Promise<Reply> {
     const warnings = deps.warnings;
     if (!warnings) return notWatching;
     if (!target) return goneService;
     const reply = await warnings.handleAction(kind, value, ctx.actor.displayName ?? ctx.actor.userId);
-    const done = kind === "mute" ? reply.tone !== "error" : reply.tone === "success";
+    const done = kind === "remove_no_cache" ? reply.tone === "success" : reply.tone !== "error";
     if (done) {
       await writeAudit({
-        event: kind === "mute" ? "watcher.muted" : "watcher.no_cache_removed",
+        event: kind === "mute" ? "watcher.muted" : kind === "unmute" ? "watcher.unmuted" : "watcher.no_cache_removed",
         actor: auditActor(ctx.actor),
         service: target.service,
         environment: target.environment,
-        details: kind === "mute" ? { for: "1h" } : { variable: "NO_CACHE" },
+        details: kind === "mute" ? { for: "1h" } : kind === "unmute" ? {} : { variable: "NO_CACHE" },
       });
     }
     return reply;
@@ -306,7 +306,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     async action(kind: ActionKind, value: string, ctx) {
       // A watcher button names ids: the names the policy speaks of come from Railway.
       let target: WarningTarget | undefined;
-      if (kind === "mute" || kind === "remove_no_cache") {
+      if (kind === "mute" || kind === "unmute" || kind === "remove_no_cache") {
         if (!deps.warnings) return notWatching;
         try {
           target = await warningTarget(value);
@@ -339,6 +339,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
           return { title: section.title, body: escapeMentions(section.more || section.answer), context: `railcache knowledge base: ${section.id}`, tone: "info" };
         }
         case "mute":
+        case "unmute":
         case "remove_no_cache":
           return warningAction(kind, value, ctx, target);
         case "link":
@@ -348,6 +349,10 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
 
     async attachMessage(workflowId: string, ref: MessageRef) {
       await deps.workflows?.attachMessage(workflowId, ref);
+    },
+
+    async withdrawPrompt(workflowId: string, reason: string) {
+      await deps.workflows?.withdraw(workflowId, reason);
     },
 
     async complete(option, prefix) {

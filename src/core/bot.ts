@@ -31,6 +31,8 @@ export interface BotCore {
   action(kind: ActionKind, value: string, ctx: RequestContext): Promise<TrackedReply>;
   /** Tell core where a TrackedReply was posted, so later workflow steps edit it in place. */
   attachMessage(workflowId: string, ref: MessageRef): Promise<void>;
+  /** A workflow prompt could not be posted: nobody can confirm it, so core cancels it and frees the service. */
+  withdrawPrompt(workflowId: string, reason: string): Promise<void>;
   /**
    * True the first time a chat platform delivers the event `key` (its own event id, prefixed by
    * the platform) to any replica sharing the store; false for a redelivery, which must be dropped.

@@ -21,6 +21,8 @@ export const actionPermissions = {
   see_more: "ask",
   link: "ask",
   mute: "mute",
+  // Undoing a mute is muting's other half: the same people may do it.
+  unmute: "mute",
   // Removing NO_CACHE changes a variable, which redeploys the service.
   remove_no_cache: "redeploy",
 } as const satisfies Record<ActionKind, Permission | "workflow">;
@@ -100,7 +102,7 @@ const { policy } = deps;
     const where = workflowScope(service, env);
     return scoped(kind, where.service, where.environment);
   }
-  if (kind === "mute" || kind === "remove_no_cache") {
+  if (kind === "mute" || kind === "unmute" || kind === "remove_no_cache") {
     const target = request.target;
     return target ? scoped(actionPermissions[kind], target.service, target.environment) : { approval: "requester" };
   }

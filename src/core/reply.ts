@@ -11,6 +11,7 @@ export type ActionKind =
   | "cancel" // cancel workflow `value`
   | "see_more" // show the full knowledge-base section `value`
   | "mute" // mute warnings for `value` (a service id) for a while
+  | "unmute" // end that mute early
   | "remove_no_cache" // remove a forgotten NO_CACHE variable on `value`
   | "link"; // plain link button: `url`
 

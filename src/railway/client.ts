@@ -1,9 +1,11 @@
 /**
  * RailwayClient: the RailwayApi over Railway's public GraphQL API, built on graphql-request.
  * Every response is validated with zod; every failure becomes a RailwayError with a message a
- * chat user understands. Queries retry (with jittered backoff, honouring Retry-After);
- * mutations never retry blindly: when their outcome is unknown the error says so
- * (`outcomeUnknown`) and the caller re-reads state.
+ * chat user understands. This is the ONE place railcache retries a Railway request: queries and
+ * repeatable mutations (operations.ts) retry on transient failures with jittered backoff on the
+ * injected clock, honouring Retry-After; other mutations are repeated only when Railway surely did
+ * not act on them, else the error says the outcome is unknown (`outcomeUnknown`) and the caller
+ * (the workflow engine) moves to a state that checks Railway before anything is sent again.
  */
 import { ClientError, GraphQLClient } from "graphql-request";
 import pRetry from "p-retry";
@@ -12,7 +14,7 @@ import type { Clock } from "../core/ports.js";
 import { systemClock } from "../core/ports.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
-import { mutationNames, operations, type OperationName } from "./operations.js";
+import { mutationNames, operations, repeatableMutations, type OperationName } from "./operations.js";
 import { responseSchemas, toDeployment, toLogLines, toProjectStatus } from "./schemas.js";
 import {
   RailwayError,
@@ -22,6 +24,7 @@ import {
   type RailwayApi,
   type RailwayErrorKind,
   type RateBudget,
+  type ServiceVariables,
   type TokenInfo,
   type TokenKind,
   type VariableTarget,
@@ -37,7 +40,7 @@ export interface RailwayClientOptions {
   tokenKind: TokenKind;
   /** Per attempt (default 15 s). */
   timeoutMs?: number;
-  /** Extra attempts for queries after the first (default 3). Mutations are never retried blindly. */
+  /** Extra attempts after the first for queries and repeatable mutations (default 4). Others are never retried blindly. */
   retries?: number;
   /** Longest Retry-After the client waits out by itself; longer ones are reported (default 30 s). */
   maxRetryWaitMs?: number;
@@ -91,7 +94,7 @@ export class RailwayClient implements RailwayApi {
     this.token = options.token;
     this.tokenKind = options.tokenKind;
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.retries = options.retries ?? 3;
+    this.retries = options.retries ?? 4;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLogger();
@@ -148,6 +151,27 @@ export class RailwayClient implements RailwayApi {
     await this.send("VariableDelete", { input: { ...target, name } }, `project ${target.projectId}`);
   }
 
+  async serviceVariables(target: VariableTarget): Promise<ServiceVariables> {
+    const stored = await this.variables(target);
+    const meta = await this.send("VariableMeta", { environmentId: target.environmentId }, `project ${target.projectId}`);
+    const values: Record<string, string> = {};
+    const unreadable = new Set<string>();
+    for (const [name, value] of Object.entries(stored)) {
+      if (typeof value === "string") values[name] = value;
+      else unreadable.add(name);
+    }
+    for (const { node } of meta.environment.variables.edges) {
+      if (node.serviceId !== target.serviceId) continue;
+      if (node.isSealed || !(node.name in values)) unreadable.add(node.name);
+    }
+    for (const name of unreadable) delete values[name];
+    return { values, unreadable: [...unreadable].sort() };
+  }
+
+  async replaceVariables(target: VariableTarget, variables: Record<string, string>, options: { skipDeploys: boolean }): Promise<void> {
+    await this.send("VariableCollectionUpsert", { input: { ...target, variables, replace: true, skipDeploys: options.skipDeploys } }, `project ${target.projectId}`);
+  }
+
   async deployFromSource(input: { serviceId: string; environmentId: string; commitSha: string }): Promise<string> {
     const data = await this.send("ServiceInstanceDeployV2", { ...input }, `service ${input.serviceId}`);
     return data.serviceInstanceDeployV2;
@@ -185,6 +209,7 @@ export class RailwayClient implements RailwayApi {
    */
   private async send<N extends OperationName>(name: N, variables: Vars, subject: string): Promise<z.infer<(typeof responseSchemas)[N]>> {
     const isMutation = mutationNames.has(name);
+    const repeatable = !isMutation || repeatableMutations.has(name);
     try {
       return await pRetry(async (attempt) => this.attempt(name, variables, attempt), {
         retries: this.retries,
@@ -192,9 +217,9 @@ export class RailwayClient implements RailwayApi {
         minTimeout: 0,
         maxTimeout: 0,
         factor: 1,
-        shouldRetry: (error) => shouldRetry(error, isMutation, this.maxRetryWaitMs),
+        shouldRetry: (error) => shouldRetry(error, repeatable, this.maxRetryWaitMs),
         onFailedAttempt: async (error) => {
-          if (!shouldRetry(error, isMutation, this.maxRetryWaitMs) || error.retriesLeft <= 0) return;
+          if (!shouldRetry(error, repeatable, this.maxRetryWaitMs) || error.retriesLeft <= 0) return;
           const wait = this.backoffMs(error, error.attemptNumber);
           this.log.warn({ event: "railway.retry", operation: name, attempt: error.attemptNumber, waitMs: wait, reason: failureOf(error)?.kind });
           await this.clock.sleep(wait);
@@ -237,7 +262,8 @@ export class RailwayClient implements RailwayApi {
       const parsed = responseSchemas[name].safeParse(result.data);
       this.onRequest(name, parsed.success ? "ok" : "bad_response");
       if (!parsed.success) {
-        throw new AttemptError({ kind: "bad_response", retryable: false, mayHaveRun: true, messages: [`response did not match: ${parsed.error.issues[0]?.message ?? "?"}`] });
+        // A garbled answer is usually a proxy or a partial body: worth asking again when that is safe.
+        throw new AttemptError({ kind: "bad_response", retryable: true, mayHaveRun: true, messages: [`response did not match: ${parsed.error.issues[0]?.message ?? "?"}`] });
       }
       return parsed.data as z.infer<(typeof responseSchemas)[N]>;
     } catch (error) {
@@ -268,13 +294,15 @@ export class RailwayClient implements RailwayApi {
       if (codes.includes("GRAPHQL_VALIDATION_FAILED") || codes.includes("GRAPHQL_PARSE_FAILED")) {
         return { kind: "bad_response", retryable: false, mayHaveRun: false, status, messages };
       }
+      // Railway's own failure behind a 200 ("Problem processing request"): transient, and it may have acted.
+      if (codes.includes("INTERNAL_SERVER_ERROR")) return { kind: "unavailable", retryable: true, mayHaveRun: true, status, messages };
       if (messages.length === 0) return { kind: "bad_response", retryable: false, mayHaveRun: true, status, messages: [`HTTP ${status}`] };
       return { kind: "refused", retryable: false, mayHaveRun: false, status, messages };
     }
     if (timedOut) return { kind: "timeout", retryable: true, mayHaveRun: true, messages: [] };
     if (!answered) return { kind: "unavailable", retryable: true, mayHaveRun: false, messages: [this.scrub((error as Error)?.message ?? "network error")] };
-    // Railway answered 2xx but the body was not JSON we can read.
-    return { kind: "bad_response", retryable: false, mayHaveRun: true, messages: [this.scrub((error as Error)?.message ?? "unreadable body")] };
+    // Railway answered 2xx but the body was not JSON we can read: transient (a cut-off body), and it may have acted.
+    return { kind: "bad_response", retryable: true, mayHaveRun: true, messages: [this.scrub((error as Error)?.message ?? "unreadable body")] };
   }
 
   private toRailwayError(failure: Failure, context: { isMutation: boolean; subject: string; operation: string }): RailwayError {
@@ -346,12 +374,12 @@ function failureOf(error: unknown): Failure | undefined {
   return error instanceof AttemptError ? error.failure : undefined;
 }
 
-function shouldRetry(error: Error, isMutation: boolean, maxWaitMs: number): boolean {
+function shouldRetry(error: Error, repeatable: boolean, maxWaitMs: number): boolean {
   const failure = failureOf(error);
   if (!failure?.retryable) return false;
   if (failure.kind === "rate_limited") return (failure.retryAfterMs ?? Infinity) <= maxWaitMs;
-  // A mutation is retried only when Railway surely did not act on it.
-  return !isMutation || !failure.mayHaveRun;
+  // Anything else is sent again only when that is harmless or Railway surely did not act on it.
+  return repeatable || !failure.mayHaveRun;
 }
 
 function formatSeconds(ms: number): string {

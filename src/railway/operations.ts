@@ -51,6 +51,14 @@ export const operations = {
 
   VariableDelete: `mutation VariableDelete($input: VariableDeleteInput!) { variableDelete(input: $input) }`,
 
+  /** With replace + skipDeploys: the one way to drop a service variable without a deploy (see client.replaceVariables). */
+  VariableCollectionUpsert: `mutation VariableCollectionUpsert($input: VariableCollectionUpsertInput!) { variableCollectionUpsert(input: $input) }`,
+
+  /** Which variables exist and which are sealed (sealed values are never readable, so a replace would lose them). */
+  VariableMeta: `query VariableMeta($environmentId: String!) {
+  environment(id: $environmentId) { variables { edges { node { name serviceId isSealed } } } }
+}`,
+
   ServiceInstanceDeployV2: `mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!, $commitSha: String) {
   serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId, commitSha: $commitSha)
 }`,
@@ -82,3 +90,10 @@ export type OperationName = keyof typeof operations;
 export const mutationNames: ReadonlySet<OperationName> = new Set(
   (Object.keys(operations) as OperationName[]).filter((name) => operations[name].trimStart().startsWith("mutation")),
 );
+
+/**
+ * Mutations that may be sent again when their outcome is unknown: sending them twice leaves the
+ * same result as once (setting a variable to the same value without a deploy; replacing the whole
+ * set with the same collection). Deploys, redeploys and variableDelete (which may deploy) are not.
+ */
+export const repeatableMutations: ReadonlySet<OperationName> = new Set(["VariableUpsert", "VariableCollectionUpsert"]);

@@ -45,6 +45,10 @@ export const responseSchemas = {
   Variables: z.object({ variables: z.record(z.string(), z.string().nullable()) }),
   VariableUpsert: z.object({ variableUpsert: z.boolean() }),
   VariableDelete: z.object({ variableDelete: z.boolean() }),
+  VariableCollectionUpsert: z.object({ variableCollectionUpsert: z.boolean() }),
+  VariableMeta: z.object({
+    environment: z.object({ variables: edges(z.object({ name: z.string(), serviceId: z.string().nullable(), isSealed: z.boolean() })) }),
+  }),
   ServiceInstanceDeployV2: z.object({ serviceInstanceDeployV2: z.string().min(1) }),
   DeploymentRedeploy: z.object({ deploymentRedeploy: z.object({ id: z.string() }) }),
   DeploymentRestart: z.object({ deploymentRestart: z.boolean() }),

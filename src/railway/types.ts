@@ -121,6 +121,12 @@ export class RailwayError extends Error {
   }
 }
 
+export interface ServiceVariables {
+  values: Record<string, string>;
+  /** Set on the service but unreadable (sealed, or no value returned): a replace would lose them. */
+  unreadable: string[];
+}
+
 export interface RailwayApi {
   /** Who the token is and what it covers. */
   tokenInfo(): Promise<TokenInfo>;
@@ -131,7 +137,14 @@ export interface RailwayApi {
   variableNames(target: VariableTarget): Promise<string[]>;
   variableValue(target: VariableTarget, name: string): Promise<string | null>;
   upsertVariable(target: VariableTarget, name: string, value: string, options: { skipDeploys: boolean }): Promise<void>;
+  /** May start a deployment: Railway's variableDelete has no skipDeploys. */
   deleteVariable(target: VariableTarget, name: string): Promise<void>;
+  /** A service's variables as stored (references unrendered) and the names whose values cannot be read (sealed). */
+  serviceVariables(target: VariableTarget): Promise<ServiceVariables>;
+  /** Replaces ALL of a service's variables with `variables` (variableCollectionUpsert, replace: true). */
+  replaceVariables(target: VariableTarget, variables: Record<string, string>, options: { skipDeploys: boolean }): Promise<void>;
+  /** The latest deployments of one service in one environment, newest first. */
+  recentDeployments(input: { projectId: string; serviceId: string; environmentId: string }, first?: number): Promise<Deployment[]>;
   /** Rebuild `commitSha` from source (serviceInstanceDeployV2); returns the new deployment id. */
   deployFromSource(input: { serviceId: string; environmentId: string; commitSha: string }): Promise<string>;
   /** Redeploy an existing deployment (image sources); returns the new deployment id. */

@@ -139,6 +139,7 @@ const buttonRows: Record<ActionKind, Row> = {
   see_more: { scoped: false, run: (a) => bot().action("see_more", "symptoms", ctx(a)) },
   link: { scoped: false, run: (a) => bot().action("link", "https://railway.com/dashboard", ctx(a)) },
   mute: { scoped: true, run: (a, env) => bot().action("mute", ids[`web@${env}`] as string, ctx(a)) },
+  unmute: { scoped: true, run: (a, env) => bot().action("unmute", ids[`web@${env}`] as string, ctx(a)) },
   remove_no_cache: { scoped: true, run: (a, env) => bot().action("remove_no_cache", ids[`web@${env}`] as string, ctx(a)) },
 };
 
@@ -244,12 +245,13 @@ describe("the audit log", () => {
     expect(text).not.toContain("test.staging_entry");
   });
 
-  it("records Remove NO_CACHE and mute with who did it, and never a variable value", async () => {
+  it("records Remove NO_CACHE, mute and unmute with who did it, and never a variable value", async () => {
     const actor = allowedActors["a member of a listed Slack user group"] as Actor;
     await bot().action("mute", ids["worker@production"] as string, ctx(actor));
+    await bot().action("unmute", ids["worker@production"] as string, ctx(actor));
     await bot().action("remove_no_cache", ids["worker@production"] as string, ctx(actor));
     const entries = (await t.runtime.store.listAudit()).filter((e) => e.service === "worker" && e.actor?.startsWith("slack:U0MEMBER"));
-    expect(entries.map((e) => e.event)).toEqual(expect.arrayContaining(["watcher.muted", "watcher.no_cache_removed"]));
+    expect(entries.map((e) => e.event)).toEqual(expect.arrayContaining(["watcher.muted", "watcher.unmuted", "watcher.no_cache_removed"]));
     for (const entry of entries) expect(entry.environment).toBe("production");
   });
 });

@@ -112,13 +112,31 @@ describe("RailwayClient against the simulator", () => {
     expect(error.userMessage).toMatch(/Deployment not found/);
   });
 
-  it("fails a GraphQL error injected with data as refused, without retrying", async () => {
+  it("fails a plain GraphQL error as refused, without retrying", async () => {
     const { sim, client } = await setup();
-    sim.faults.add({ kind: "graphqlError", operationName: "Deployment", message: "Problem processing request" });
-    const error = await failure(client.deployment("whatever"));
+    sim.faults.add({ kind: "graphqlError", operationName: "Deployment", message: "Deployment is locked", code: null });
+    const error = await failure(client.projectStatus(DEMO_PROJECT_ID).then(() => client.deployment("whatever")));
     expect(error.kind).toBe("refused");
-    expect(error.userMessage).toBe("Railway refused: Problem processing request.");
-    expect(sim.requests).toHaveLength(1);
+    expect(error.userMessage).toBe("Railway refused: Deployment is locked.");
+    expect(sim.requests.filter((r) => r.operationName === "Deployment")).toHaveLength(1);
+  });
+
+  it("retries Railway's own INTERNAL_SERVER_ERROR behind an HTTP 200 on a query", async () => {
+    const { sim, client } = await setup();
+    sim.faults.add({ kind: "graphqlError", operationName: "ProjectStatus", message: "Problem processing request", times: 2 });
+    await expect(client.projectStatus(DEMO_PROJECT_ID)).resolves.toMatchObject({ projectId: DEMO_PROJECT_ID });
+    expect(sim.requests).toHaveLength(3);
+  });
+
+  it("retries only with backoff on the injected clock, five attempts in all, then reports", async () => {
+    const { sim, client } = await setup();
+    sim.faults.add({ kind: "http500", operationName: "ProjectStatus", times: Infinity });
+    const start = sim.world.now;
+    const error = await failure(client.projectStatus(DEMO_PROJECT_ID));
+    expect(error.kind).toBe("unavailable");
+    expect(sim.requests).toHaveLength(5);
+    // 0.5 + 1 + 2 + 4 s at the fixed jitter of the test client (random 0.5: three quarters of each step).
+    expect(sim.world.now - start).toBe(375 + 750 + 1500 + 3000);
   });
 
   it("waits out Retry-After on a 429 and then succeeds", async () => {
@@ -157,14 +175,22 @@ describe("RailwayClient against the simulator", () => {
     expect(sim.requests).toHaveLength(3);
   });
 
-  it("never retries a mutation after a 500, and says its outcome is unknown", async () => {
+  it("never retries a rebuild after a 500, and says its outcome is unknown", async () => {
     const { sim, client } = await setup();
-    sim.faults.add({ kind: "http500", operationName: "VariableUpsert" });
-    const error = await failure(client.upsertVariable(target, "NO_CACHE", "1", { skipDeploys: true }));
+    sim.faults.add({ kind: "http500", operationName: "ServiceInstanceDeployV2" });
+    const error = await failure(client.deployFromSource({ serviceId: DEMO_WEB_SERVICE_ID, environmentId: DEMO_PRODUCTION_ENVIRONMENT_ID, commitSha: "abc" }));
     expect(error.kind).toBe("unavailable");
     expect(error.outcomeUnknown).toBe(true);
     expect(error.userMessage).toMatch(/may or may not have been made/);
     expect(sim.requests).toHaveLength(1);
+  });
+
+  it("retries a repeatable mutation (setting a variable without a deploy) after a 500", async () => {
+    const { sim, client } = await setup();
+    sim.faults.add({ kind: "http500", operationName: "VariableUpsert" });
+    await client.upsertVariable(target, "NO_CACHE", "1", { skipDeploys: true });
+    expect(sim.requests).toHaveLength(2);
+    expect(sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID).get("NO_CACHE")).toBe("1");
   });
 
   it("retries a mutation refused with 429, since Railway did not run it", async () => {
@@ -193,9 +219,11 @@ describe("RailwayClient against the simulator", () => {
     expect(sim.requests).toHaveLength(1);
   });
 
-  it("treats malformed JSON as bad_response", async () => {
+  it("treats malformed JSON as bad_response, retried on a query", async () => {
     const { sim, client } = await setup();
     sim.faults.add({ kind: "malformedJson" });
+    await expect(client.projectStatus(DEMO_PROJECT_ID)).resolves.toMatchObject({ projectId: DEMO_PROJECT_ID });
+    sim.faults.add({ kind: "malformedJson", times: Infinity });
     const error = await failure(client.projectStatus(DEMO_PROJECT_ID));
     expect(error.kind).toBe("bad_response");
     expect(error.userMessage).toBe("Railway sent a reply railcache could not read.");

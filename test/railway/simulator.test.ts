@@ -177,15 +177,46 @@ describe("Railway simulator", () => {
     expect((await post(sim, "query Me { me { name } }")).status).toBe(200);
   });
 
-  it("stages a variableDelete without starting a deploy", async () => {
-    sim = await startSimulator();
+  it.each([
+    { variableChangesDeploy: true, deploys: 1 },
+    { variableChangesDeploy: false, deploys: 0 },
+  ])("deletes a variable and starts $deploys deployment(s) when variableChangesDeploy is $variableChangesDeploy", async ({ variableChangesDeploy, deploys }) => {
+    sim = await startSimulator({ settings: { variableChangesDeploy } });
     sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID).set("NO_CACHE", "1");
     const before = sim.world.deployments.size;
     const input = { projectId: DEMO_PROJECT_ID, environmentId: DEMO_PRODUCTION_ENVIRONMENT_ID, serviceId: DEMO_WEB_SERVICE_ID, name: "NO_CACHE" };
     const res = await post(sim, `mutation Delete($input: VariableDeleteInput!) { variableDelete(input: $input) }`, { input });
     expect(res.body.data).toEqual({ variableDelete: true });
     expect(sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID).has("NO_CACHE")).toBe(false);
-    expect(sim.world.deployments.size).toBe(before);
+    expect(sim.world.deployments.size).toBe(before + deploys);
+  });
+
+  it.each([true, false])("replaces a service's variables with skipDeploys (honoured: %s) and deploys only when it is not honoured", async (skipDeploysHonoured) => {
+    {
+      sim = await startSimulator({ settings: { skipDeploysHonoured } });
+      const vars = sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID);
+      vars.set("NO_CACHE", "1");
+      const before = sim.world.deployments.size;
+      const input = { projectId: DEMO_PROJECT_ID, environmentId: DEMO_PRODUCTION_ENVIRONMENT_ID, serviceId: DEMO_WEB_SERVICE_ID, replace: true, skipDeploys: true, variables: { A: "1" } };
+      const res = await post(sim, `mutation R($input: VariableCollectionUpsertInput!) { variableCollectionUpsert(input: $input) }`, { input });
+      expect(res.body.data).toEqual({ variableCollectionUpsert: true });
+      expect([...vars.keys()]).toEqual(["A"]);
+      expect(sim.world.deployments.size).toBe(before + (skipDeploysHonoured ? 0 : 1));
+    }
+  });
+
+  it("never returns a sealed variable's value, but lists it as sealed", async () => {
+    sim = await startSimulator();
+    sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID).set("SECRET", "s3cr3t");
+    sim.world.seal(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID, "SECRET");
+    const values = await post(sim, `query V($p: String!, $e: String!, $s: String) { variables(projectId: $p, environmentId: $e, serviceId: $s) }`, {
+      p: DEMO_PROJECT_ID,
+      e: DEMO_PRODUCTION_ENVIRONMENT_ID,
+      s: DEMO_WEB_SERVICE_ID,
+    });
+    expect(JSON.stringify(values.body)).not.toContain("s3cr3t");
+    const meta = await post(sim, `query M($e: String!) { environment(id: $e) { variables { edges { node { name serviceId isSealed } } } } }`, { e: DEMO_PRODUCTION_ENVIRONMENT_ID });
+    expect(JSON.stringify(meta.body)).toContain('"name":"SECRET","serviceId":"' + DEMO_WEB_SERVICE_ID + '","isSealed":true');
   });
 
   it("keeps failing a plain code error even with an uncached build", async () => {

@@ -145,7 +145,7 @@ describe("BotCore on arbitrary chat text", () => {
   });
 
   it("survives arbitrary button values", async () => {
-    const kinds = ["clear", "redeploy", "confirm", "cancel", "see_more", "mute", "remove_no_cache", "link"] as const;
+    const kinds = ["clear", "redeploy", "confirm", "cancel", "see_more", "mute", "unmute", "remove_no_cache", "link"] as const;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...kinds), chatText, async (kind, value) => {
         const reply = await t.runtime.bot.action(kind, value.slice(0, 2_000), ctx);

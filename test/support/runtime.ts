@@ -11,6 +11,7 @@ import type { WorkflowTimeouts } from "../../src/core/workflow/engine.js";
 import { mutationNames } from "../../src/railway/operations.js";
 import { silentLogger, type Logger } from "../../src/log.js";
 import type { Metrics } from "../../src/metrics.js";
+import { simSettings } from "./sim-settings.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator, type SimulatorOptions } from "../../src/railway/simulator/index.js";
 
 export interface TestRuntime {
@@ -35,7 +36,7 @@ export async function startTestRuntime(
   } = {},
 ): Promise<TestRuntime> {
   const dir = mkdtempSync(path.join(tmpdir(), "railcache-test-"));
-  const sim = await startSimulator(options.sim ?? {});
+  const sim = await startSimulator({ settings: simSettings, ...options.sim });
   const env: Record<string, string> = {
     RAILWAY_API_TOKEN: DEMO_ACCOUNT_TOKEN,
     RAILWAY_PROJECT_ID: DEMO_PROJECT_ID,

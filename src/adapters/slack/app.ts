@@ -72,7 +72,7 @@ const failureReply: Reply = {
 
 const inviteReply: Reply = {
   title: "Invite railcache to this channel first",
-  body: "railcache posts the status of a cache clear or redeploy here and updates it as it runs, so it must be a member: type `/invite @railcache`, then run the command again.",
+  body: "Nothing was started and the service is not locked. railcache posts the status of a cache clear or redeploy here and updates it as it runs, so it must be a member: type `/invite @railcache`, then run the command again.",
   tone: "warning",
   private: true,
 };
@@ -165,7 +165,14 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
       await messenger.postPrivate(ctx.target, ctx.actor.userId, reply);
       return;
     }
-    const ref = await messenger.post(ctx.target, reply);
+    let ref: MessageRef;
+    try {
+      ref = await messenger.post(ctx.target, reply);
+    } catch (error) {
+      // A prompt nobody can see must not hold the service's lock until it expires.
+      if (reply.workflowId) await bot.withdrawPrompt(reply.workflowId, "the confirmation could not be posted in the channel");
+      throw error;
+    }
     if (reply.workflowId) await bot.attachMessage(reply.workflowId, ref);
   }
 

@@ -41,6 +41,7 @@ const actionKinds: readonly ActionKind[] = [
   "cancel",
   "see_more",
   "mute",
+  "unmute",
   "remove_no_cache",
   "link",
 ];

@@ -64,6 +64,54 @@ function muteAction(instance: InstanceRef): Action {
 const where = (i: InstanceRef) => `\`${escapeMentions(i.serviceName)}\` in *${escapeMentions(i.environmentName)}*`;
 const context = (deployment: Deployment) => `railcache watcher · deployment ${deployment.id}`;
 
+/** What ran from (or after) a warning card, for the card's final edit. Names are display names. */
+export interface EndedWorkflow {
+  kind: "clear" | "redeploy";
+  outcome: "deployed" | "failed" | "image_reused";
+  serviceId: string;
+  serviceName: string;
+  environmentId: string;
+  environmentName: string;
+  baseDeploymentId: string;
+  requester: string;
+  confirmedBy: string | null;
+  liveDeploymentId: string | null;
+  failure: string | null;
+}
+
+/** The card after a clear or redeploy it led to has ended: what ran, who asked; no buttons left to click twice. */
+export function workflowEndedCard(instance: InstanceRef, ended: EndedWorkflow): Reply {
+  const what = ended.kind === "clear" ? "a rebuild without the build cache" : "a rebuild";
+  const people = `Asked by ${escapeMentions(ended.requester)}${ended.confirmedBy && ended.confirmedBy !== ended.requester ? `, confirmed by ${escapeMentions(ended.confirmedBy)}` : ""}.`;
+  const live = ended.liveDeploymentId ? ` Live now: deployment \`${ended.liveDeploymentId.slice(0, 8)}\`.` : "";
+  const link: Action = { kind: "link", label: "Open in Railway", url: dashboardUrl({ ...instance, ...(ended.liveDeploymentId ? { deploymentId: ended.liveDeploymentId } : {}) }) };
+  if (ended.outcome === "deployed") {
+    return { title: `Resolved: ${instance.serviceName} (${instance.environmentName}) rebuilt`, body: `railcache ran ${what} of ${where(instance)} and it deployed.${live} ${people}`, actions: [link], tone: "success" };
+  }
+  if (ended.outcome === "image_reused") {
+    return { title: `Rebuild ran, cache not cleared: ${instance.serviceName} (${instance.environmentName})`, body: `railcache asked for ${what} of ${where(instance)}, but Railway reused the image: no build ran.${live} ${people}`, actions: [link], tone: "warning" };
+  }
+  const why = ended.failure ? `: ${escapeMentions(ended.failure)}` : "";
+  return {
+    title: `Rebuild failed: ${instance.serviceName} (${instance.environmentName})`,
+    body: `railcache ran ${what} of ${where(instance)} and it failed${why}.${live} ${people} Ask again with \`/railcache ${ended.kind} ${escapeMentions(instance.serviceName)} ${escapeMentions(instance.environmentName)}\`.`,
+    actions: [link],
+    tone: "error",
+  };
+}
+
+/** Posted in the channel when someone mutes a service's warnings: who, for how long, and a way back. */
+export function mutedReply(instance: InstanceRef, by: string, until: number): Reply {
+  return {
+    title: `Warnings muted for ${instance.serviceName} (${instance.environmentName})`,
+    body: `${by} muted new warnings for ${where(instance)} for 1 h, until ${new Date(until).toISOString().slice(11, 16)} UTC.`,
+    actions: [{ kind: "unmute", label: "Unmute", value: instanceActionValue(instance) }],
+    tone: "info",
+  };
+}
+
+export const whereText = where;
+
 /** FAILED/CRASHED with a stale-cache signature in the logs. */
 export function staleCacheCard(instance: InstanceRef, deployment: Deployment, matches: SignatureMatch[]): Reply {
   const verb = deployment.status === "CRASHED" ? "crashed" : "failed";

@@ -16,13 +16,18 @@ import {
   configFileCard,
   failureCard,
   fiveXxCard,
+  mutedReply,
   noCacheCard,
   noCacheRemovedCard,
   parseActionValue,
   staleCacheCard,
   statusUpdateCard,
+  whereText,
+  workflowEndedCard,
+  type EndedWorkflow,
   type InstanceRef,
 } from "./cards.js";
+import { escapeMentions } from "../text/mentions.js";
 import { nextPollDelay } from "./poll-delay.js";
 import { diagnoseFailure, failedStatuses, findFiveXxBurst, isOlderStatus, resolveWatcherRules, type WatcherRules, type WatcherRulesInput } from "./rules.js";
 
@@ -114,6 +119,8 @@ const keys = {
   noCacheCard: (s: string, e: string) => `watcher:card:nocache:${s}:${e}`,
   configFile: (s: string) => `watcher:configfile:${s}`,
   mute: (s: string, e: string) => `watcher:mute:${s}:${e}`,
+  /** A card whose clear has ended: its final text stays. */
+  resolved: (id: string) => `watcher:resolved:${id}`,
   cooldown: (s: string, e: string) => `watcher:cooldown:${s}:${e}`,
 };
 
@@ -227,15 +234,36 @@ export class Watcher {
    * value (`serviceId@environmentId`); `actorName` goes into the edited card. Permission checks
    * are the caller's. Returns a Reply for the person who clicked.
    */
-  async handleAction(kind: "mute" | "remove_no_cache", value: string, actorName?: string): Promise<Reply> {
+  async handleAction(kind: "mute" | "unmute" | "remove_no_cache", value: string, actorName?: string): Promise<Reply> {
     const parsed = parseActionValue(value);
     if (!parsed) return { title: "Unknown target", body: `\`${value}\` does not name a service and environment.`, tone: "error", private: true };
+    const ref = this.instanceRef(parsed.service, parsed.environment);
+    const by = actorName ? escapeMentions(actorName) : "someone";
     if (kind === "mute") {
-      await this.mute(parsed.service, parsed.environment);
-      const ref = this.instanceRef(parsed.service, parsed.environment);
-      return { title: "Muted for 1 h", body: `No new warnings for \`${ref.serviceName}\` in *${ref.environmentName}* for one hour.`, tone: "info", private: true };
+      const ms = 60 * 60 * 1000;
+      await this.mute(parsed.service, parsed.environment, ms);
+      // Public: the channel learns who muted what, for how long, and can undo it.
+      return mutedReply(ref, by, this.clock.now() + ms);
+    }
+    if (kind === "unmute") {
+      await this.unmute(parsed.service, parsed.environment);
+      return { title: `Warnings back on for ${ref.serviceName} (${ref.environmentName})`, body: `${by} ended the mute: new warnings for ${whereText(ref)} are posted again.`, tone: "info" };
     }
     return this.removeNoCache(parsed.service, parsed.environment, actorName ?? null);
+  }
+
+  /**
+   * A clear or redeploy of the deployment a card warned about has ended: the card says what ran
+   * and who asked, and its buttons go (no second clear from a stale card).
+   */
+  async workflowEnded(ended: EndedWorkflow): Promise<void> {
+    const ref = await this.messageRef(keys.card(ended.baseDeploymentId));
+    if (!ref) return;
+    const known = this.instanceRef(ended.serviceId, ended.environmentId);
+    const instance = { ...known, serviceName: ended.serviceName, environmentName: ended.environmentName };
+    await this.store.kvSet(keys.resolved(ended.baseDeploymentId), true, stateTtlMs);
+    await this.update(ref, workflowEndedCard(instance, ended));
+    this.log.info({ event: "watcher.card_resolved", deploymentId: ended.baseDeploymentId, outcome: ended.outcome }, "warning card updated after the clear");
   }
 
   /** Removes a forgotten NO_CACHE (not while a cache-clear workflow owns it) and edits the reminder. */
@@ -357,6 +385,7 @@ export class Watcher {
    */
   private async deliver(deploymentId: string, instance: InstanceRef, kind: CardKind, reply: Reply, state: DeploymentState): Promise<boolean> {
     const existing = await this.messageRef(keys.card(deploymentId));
+    if (existing && (await this.store.kvGet(keys.resolved(deploymentId))) !== null) return true;
     if (existing) {
       await this.update(existing, reply);
       this.log.info({ event: "watcher.card_updated", deploymentId, service: instance.serviceName, status: state.status }, "card updated");

@@ -39,13 +39,33 @@ export const workflowDataSchema = z.object({
   noCachePreexisting: z.boolean().nullable().default(null),
   /** Written before the rebuild request, so recovery knows a rebuild may have been triggered. */
   rebuildRequestedAt: z.number().nullable().default(null),
+  /** How many rebuild requests were sent (a lost answer may lead to one more, after looking). */
+  rebuildAttempts: z.number().default(0),
   newDeploymentId: z.string().nullable().default(null),
+  /** A deployment that started after ours (e.g. Railway deploying on a variable change) and replaced it. */
+  laterDeploymentId: z.string().nullable().default(null),
+  /** The deployment live at the end, once known: the one the final message names. */
+  liveDeploymentId: z.string().nullable().default(null),
+  /** Failed optional looks at Railway (given up after a few: they only make the report more precise). */
+  lookFailures: z.number().default(0),
+  /** When the build was over and NO_CACHE back as found: following the deployment starts here. */
+  buildDoneAt: z.number().nullable().default(null),
+  /** When railcache set NO_CACHE itself (its value was not there before). */
+  noCacheSetAt: z.number().nullable().default(null),
+  /** When railcache removed its NO_CACHE again. */
+  noCacheRemovedAt: z.number().nullable().default(null),
+  /** How NO_CACHE was removed: without a deploy (replace with skipDeploys) or by variableDelete (may deploy). */
+  noCacheRemovedBy: z.enum(["replace", "delete"]).nullable().default(null),
+  /** Since when removing NO_CACHE keeps failing, how often it was tried, and when the channel was alerted. */
+  restoreFailingSince: z.number().nullable().default(null),
+  restoreAttempts: z.number().default(0),
+  restoreAlertedAt: z.number().nullable().default(null),
   sawBuilding: z.boolean().default(false),
-  /** Why the workflow is failing (set before restoring NO_CACHE on a failure path). */
+  /** Why the workflow is failing (set when it moves to `aborting`). */
   failure: z.string().nullable().default(null),
   /** The deployment's final status, once known. */
   finalStatus: z.string().nullable().default(null),
-  /** Last error while removing NO_CACHE; recovery retries it. */
+  /** Last error while removing NO_CACHE (cleared once removed); shown while railcache keeps trying. */
   restoreError: z.string().nullable().default(null),
   /** How it ended: the state before `done`. */
   outcome: z.enum(["deployed", "failed", "image_reused"]).nullable().default(null),

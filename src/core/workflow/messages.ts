@@ -28,7 +28,7 @@ function duration(ms: number): string {
 
 function links(wf: Workflow): string {
   const ids = { projectId: wf.data.projectId, serviceId: wf.data.serviceId, environmentId: wf.data.environmentId };
-  const deployment = wf.data.newDeploymentId ?? wf.data.base.deploymentId;
+  const deployment = wf.data.liveDeploymentId ?? wf.data.laterDeploymentId ?? wf.data.newDeploymentId ?? wf.data.base.deploymentId;
   return `[Open in Railway](${dashboardUrl({ ...ids, deploymentId: deployment })})`;
 }
 
@@ -77,19 +77,47 @@ export function promptReply(wf: Workflow, now: number): Reply {
 
 const progress: Record<"clear" | "redeploy", Partial<Record<Workflow["state"], string>>> = {
   clear: {
-    confirmed: "Confirmed. Starting.",
-    no_cache_set: "`NO_CACHE=1` is set (no deploy). Triggering the rebuild.",
-    rebuild_triggered: "Rebuild triggered. Waiting for the build to start.",
+    confirmed: "Confirmed. Setting `NO_CACHE=1` (without a deploy).",
+    no_cache_set: "`NO_CACHE=1` is set (no deploy). Asking Railway for the rebuild.",
+    rebuild_requested: "`NO_CACHE=1` is set. Asking Railway for the rebuild.",
+    rebuild_triggered: "Rebuild started. Waiting for the build to begin.",
     building: "Building without the layer cache. This takes longer than usual.",
-    no_cache_removed: "Build done and `NO_CACHE` removed again. Waiting for the deployment to finish.",
+    restoring: "Build finished. Removing `NO_CACHE` again.",
+    aborting: "Stopping: removing `NO_CACHE` again.",
+    no_cache_removed: "Build finished and `NO_CACHE` removed again. Waiting for the deployment to finish.",
   },
   redeploy: {
-    confirmed: "Confirmed. Triggering the rebuild.",
-    rebuild_triggered: "Rebuild triggered. Waiting for the build to start.",
+    confirmed: "Confirmed. Asking Railway for the rebuild.",
+    rebuild_requested: "Asking Railway for the rebuild.",
+    rebuild_triggered: "Rebuild started. Waiting for the build to begin.",
     building: "Building.",
-    no_cache_removed: "Build done. Waiting for the deployment to finish.",
+    restoring: "Build finished. Waiting for the deployment to finish.",
+    aborting: "Stopping.",
+    no_cache_removed: "Build finished. Waiting for the deployment to finish.",
   },
 };
+
+const short = (id: string | null) => `\`${(id ?? "").slice(0, 8)}\``;
+
+/** A message in the channel when removing NO_CACHE keeps failing: people may need to act. */
+export function restoreAlertReply(wf: Workflow, now: number): Reply {
+  const d = wf.data;
+  const minutes = Math.max(1, Math.round((now - (d.restoreFailingSince ?? now)) / 60_000));
+  return {
+    title: `NO_CACHE is still set on ${d.serviceName} (${d.environmentName})`,
+    body:
+      `railcache has been trying to remove \`NO_CACHE\` for ${minutes} min and Railway keeps refusing${d.restoreError ? ` (${escapeMentions(d.restoreError)})` : ""}. ` +
+      "It keeps trying. Until it is removed, every build of this service runs without the layer cache (slow). " +
+      "You can also remove `NO_CACHE` yourself in Railway (service > Variables); railcache will notice.",
+    context: links(wf),
+    tone: "error",
+  };
+}
+
+/** The follow-up to `restoreAlertReply` once NO_CACHE is gone. */
+export function restoredAlertReply(wf: Workflow): Reply {
+  return { title: `NO_CACHE is removed from ${wf.data.serviceName} (${wf.data.environmentName})`, body: "Railway accepted the removal: builds use the layer cache again.", context: links(wf), tone: "success" };
+}
 
 /** The status message for a workflow's current state. `logTail` is shown on failure. */
 export function statusReply(wf: Workflow, now: number, logTail: LogLine[] = []): Reply {
@@ -112,22 +140,31 @@ export function statusReply(wf: Workflow, now: number, logTail: LogLine[] = []):
     case "done":
       return statusReply({ ...wf, state: d.outcome ?? "failed" }, now, logTail);
     case "deployed":
-      return {
-        ...base,
-        body:
-          d.kind === "clear"
-            ? `Done: ${name(wf)} was rebuilt without the build cache and is live (deployment \`${(d.newDeploymentId ?? "").slice(0, 8)}\`). ${people}${noCacheNote}`
-            : `Done: ${name(wf)} was rebuilt and is live (deployment \`${(d.newDeploymentId ?? "").slice(0, 8)}\`). ${people}`,
-        tone: "success",
-      };
+      return { ...base, body: `${deployedText(wf)} ${people}${noCacheNote}`, tone: d.liveDeploymentId && d.liveDeploymentId !== d.newDeploymentId ? "warning" : "success" };
     case "failed":
     case "image_reused":
       return finishedReply(wf, base, people, noCacheNote, logTail);
     default: {
-      const restoring = d.restoreError ? `\nCould not remove \`NO_CACHE\` yet (${d.restoreError}); railcache keeps retrying and finishes it on its next start.` : "";
-      return { ...base, body: `${progress[d.kind][wf.state] ?? wf.state} ${people}${noCacheNote}${restoring}`, tone: d.restoreError ? "warning" : "info" };
+      const restoring =
+        d.restoreError && (wf.state === "restoring" || wf.state === "aborting")
+          ? `\nRailway refused to remove \`NO_CACHE\` so far (${escapeMentions(d.restoreError)}). railcache is still trying and will not stop while it runs.`
+          : "";
+      const failing = wf.state === "aborting" && d.failure ? `\nWhy: ${escapeMentions(d.failure)}.` : "";
+      return { ...base, body: `${progress[d.kind][wf.state] ?? wf.state} ${people}${noCacheNote}${failing}${restoring}`, tone: d.restoreError ? "warning" : "info" };
     }
   }
+}
+
+/** What is live at the end, in words that are true for how it got there. */
+function deployedText(wf: Workflow): string {
+  const d = wf.data;
+  const rebuilt = d.kind === "clear" ? `${name(wf)} was rebuilt without the build cache (deployment ${short(d.newDeploymentId)})` : `${name(wf)} was rebuilt (deployment ${short(d.newDeploymentId)})`;
+  if (!d.liveDeploymentId || d.liveDeploymentId === d.newDeploymentId) return `Done: ${rebuilt} and it is live.`;
+  const cause =
+    d.noCacheRemovedBy === "delete"
+      ? "Removing `NO_CACHE` made Railway start another deployment"
+      : "Railway started another deployment after it";
+  return `Done: ${rebuilt}. ${cause}, ${short(d.liveDeploymentId)} (a normal build, with the layer cache), which replaced it and is live now.`;
 }
 
 function finishedReply(wf: Workflow, base: { title: string; context: string }, people: string, noCacheNote: string, logTail: LogLine[]): Reply {
@@ -140,10 +177,19 @@ function finishedReply(wf: Workflow, base: { title: string; context: string }, p
     };
   }
   const reason = d.failure ?? `the deployment ended ${d.finalStatus ?? "unsuccessfully"}`;
-  const cleared = d.kind === "clear" && !d.noCachePreexisting ? " `NO_CACHE` was removed again." : "";
+  const cleared =
+    d.kind !== "clear" || d.noCachePreexisting !== false
+      ? ""
+      : d.noCacheRemovedAt !== null
+        ? " `NO_CACHE` was removed again."
+        : d.noCacheSetAt !== null
+          ? ""
+          : " `NO_CACHE` was not set, so nothing needed undoing.";
+  const nothingBuilt = d.newDeploymentId === null && d.kind === "clear" ? " Nothing was rebuilt." : "";
+  const live = d.liveDeploymentId ? ` Live now: deployment ${short(d.liveDeploymentId)}.` : "";
   return {
     ...base,
-    body: `Failed: ${escapeMentions(reason)}.${cleared} ${people}${noCacheNote}`,
+    body: `Failed: ${escapeMentions(reason)}.${nothingBuilt}${cleared}${live} ${people}${noCacheNote}`,
     code: logTail.length ? [{ lang: "text", text: escapeMentions(logTail.map((l) => l.message).join("\n")) }] : undefined,
     tone: "error",
   };

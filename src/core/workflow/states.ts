@@ -1,22 +1,30 @@
 /**
- * The clear / redeploy workflow as a transition table. The engine persists the state after
- * every step (compare-and-set in the store), so a crash leaves a row that `recover()` can read.
+ * The clear / redeploy workflow as a transition table. Every state has ONE action (actions.ts)
+ * and the engine persists the state before and after it (compare-and-set in the store), so a
+ * crash leaves a row whose state alone says what to do next: recovery runs that state's action.
  *
- *   requested -> awaiting_confirmation -> confirmed -> no_cache_set -> rebuild_triggered ->
- *   building -> no_cache_removed -> deployed | failed | image_reused -> done
+ *   requested -> awaiting_confirmation -> confirmed -> no_cache_set -> rebuild_requested ->
+ *   rebuild_triggered -> building -> restoring -> no_cache_removed -> deployed | failed | image_reused -> done
  *
- * plus cancelled, denied (an approver declined) and expired (too late, or the deployment changed).
- * `no_cache_removed` means "NO_CACHE is back to how we found it"; for a plain redeploy (which never
- * touches NO_CACHE) the step is a no-op. Every failure after confirmation goes through it.
+ * - `rebuild_requested`: the rebuild request may have reached Railway but its answer did not reach
+ *   us (a timeout, a crash): the action looks for the deployment before asking again.
+ * - `restoring` / `aborting`: NO_CACHE is being put back as it was (after the build, or after a
+ *   failure); neither gives up while railcache runs. A redeploy never touches NO_CACHE, so for it
+ *   these are instant.
+ * plus cancelled (also: the prompt could not be posted), denied (an approver declined) and expired
+ * (too late, or the deployment changed before confirmation).
  */
 
 export const transitions = {
   requested: { ask: "awaiting_confirmation", expire: "expired" },
-  awaiting_confirmation: { confirm: "confirmed", cancel: "cancelled", deny: "denied", expire: "expired" },
-  confirmed: { stale: "expired", set_no_cache: "no_cache_set", trigger: "rebuild_triggered", restore: "no_cache_removed" },
-  no_cache_set: { trigger: "rebuild_triggered", restore: "no_cache_removed" },
-  rebuild_triggered: { build_started: "building", restore: "no_cache_removed" },
-  building: { restore: "no_cache_removed" },
+  awaiting_confirmation: { confirm: "confirmed", cancel: "cancelled", withdraw: "cancelled", deny: "denied", expire: "expired" },
+  confirmed: { stale: "expired", set_no_cache: "no_cache_set", request_rebuild: "rebuild_requested", abort: "aborting" },
+  no_cache_set: { request_rebuild: "rebuild_requested", trigger: "rebuild_triggered", abort: "aborting" },
+  rebuild_requested: { trigger: "rebuild_triggered", abort: "aborting" },
+  rebuild_triggered: { build_started: "building", build_done: "restoring", abort: "aborting" },
+  building: { build_done: "restoring", abort: "aborting" },
+  restoring: { restore: "no_cache_removed" },
+  aborting: { fail: "failed" },
   no_cache_removed: { succeed: "deployed", fail: "failed", reuse: "image_reused" },
   deployed: { finish: "done" },
   failed: { finish: "done" },
@@ -42,6 +50,9 @@ export const outcomeStates: ReadonlySet<WorkflowState> = new Set(
     return next.length ? next.every((n) => n === "done") : s !== "done";
   }),
 );
+
+/** States in which NO_CACHE may be set by railcache and a driver must see it removed. */
+export const noCacheMayBeSet: ReadonlySet<WorkflowState> = new Set(["confirmed", "no_cache_set", "rebuild_requested", "rebuild_triggered", "building", "restoring", "aborting"]);
 
 export function isWorkflowState(value: string): value is WorkflowState {
   return Object.hasOwn(transitions, value);

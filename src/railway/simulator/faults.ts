@@ -12,6 +12,8 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** For graphqlError: the error message (default "Problem processing request"). */
   message?: string;
+  /** For graphqlError: extensions.code (default INTERNAL_SERVER_ERROR, Railway's own failure); null for a plain refusal. */
+  code?: string | null;
   /** For timeout: answer after this many ms instead of never. */
   delayMs?: number;
 }

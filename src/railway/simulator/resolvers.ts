@@ -107,6 +107,23 @@ function environmentView(ctx: ResolverContext, environment: SimEnvironment) {
     canAccess: true,
     unmergedChangesCount: 0,
     serviceInstances: (args: Args) => connection(instances().map((i) => instanceView(ctx, i)), args),
+    variables: (args: Args) =>
+      connection(
+        instances().flatMap((i) =>
+          [...ctx.world.vars(i.serviceId, environment.id).keys()].map((name) => ({
+            id: `${environment.id}:${i.serviceId}:${name}`,
+            name,
+            serviceId: i.serviceId,
+            environmentId: environment.id,
+            isSealed: ctx.world.isSealed(i.serviceId, environment.id, name),
+            createdAt: iso(environment.createdAt),
+            updatedAt: iso(environment.createdAt),
+            pluginId: null,
+            references: [],
+          })),
+        ),
+        args,
+      ),
     deployments: (args: Args) =>
       connection(
         [...ctx.world.deployments.values()]
@@ -225,8 +242,13 @@ function filterLogs(lines: SimLog[], args: Args): SimLog[] {
   return filter ? lines.filter((l) => l.message.toLowerCase().includes(filter)) : lines;
 }
 
-/** Runs the deploy Railway starts after a variable change, for the service's current commit. */
-function deployAfterVariableChange(ctx: ResolverContext, serviceId: string, environmentId: string): void {
+/**
+ * Runs the deploy Railway starts after a variable change, for the service's current commit.
+ * `skipDeploys` is what the request asked for; the world's settings decide what Railway does.
+ */
+function deployAfterVariableChange(ctx: ResolverContext, serviceId: string, environmentId: string, skipDeploys: boolean): void {
+  const { variableChangesDeploy, skipDeploysHonoured } = ctx.world.settings;
+  if (!variableChangesDeploy || (skipDeploys && skipDeploysHonoured)) return;
   const latest = ctx.world.latestDeployment(serviceId, environmentId);
   const sha = latest?.meta.commitHash;
   const commit = typeof sha === "string" ? (ctx.world.findCommit(serviceId, sha) ?? null) : undefined;
@@ -318,7 +340,8 @@ export function rootValue() {
     },
     variables: (args: Args, ctx: ResolverContext) => {
       const target = variableTarget(ctx, args);
-      return Object.fromEntries(ctx.world.vars(target.serviceId, target.environmentId));
+      // Sealed variables are not returned at all (the pessimistic guess: a reader cannot tell they exist).
+      return Object.fromEntries([...ctx.world.vars(target.serviceId, target.environmentId)].filter(([name]) => !ctx.world.isSealed(target.serviceId, target.environmentId, name)));
     },
     buildLogs: (args: Args, ctx: ResolverContext) => limitLogs(filterLogs(deploymentOrDeny(ctx, String(args.deploymentId)).buildLogs, args), args).map(logView),
     deploymentLogs: (args: Args, ctx: ResolverContext) =>
@@ -350,12 +373,12 @@ export function rootValue() {
       const input = args.input as Args;
       const target = variableTarget(ctx, input);
       ctx.world.vars(target.serviceId, target.environmentId).set(String(input.name), String(input.value));
-      if (input.skipDeploys !== true) deployAfterVariableChange(ctx, target.serviceId, target.environmentId);
+      deployAfterVariableChange(ctx, target.serviceId, target.environmentId, input.skipDeploys === true);
       return true;
     },
     /**
-     * Railway's variableDelete has no skipDeploys. The simulator models it as staging the change
-     * without deploying, so the removal takes effect on the next deploy and triggers none itself.
+     * Railway's variableDelete has no skipDeploys. Whether it deploys is not documented: the
+     * world's `variableChangesDeploy` setting decides (default: it does, like other variable changes).
      */
     variableDelete: (args: Args, ctx: ResolverContext) => {
       const input = args.input as Args;
@@ -363,15 +386,21 @@ export function rootValue() {
       const vars = ctx.world.vars(target.serviceId, target.environmentId);
       if (!vars.has(String(input.name))) throw new GraphQLError(`Variable ${String(input.name)} not found`);
       vars.delete(String(input.name));
+      ctx.world.sealed.delete(`${target.environmentId}:${target.serviceId}:${String(input.name)}`);
+      deployAfterVariableChange(ctx, target.serviceId, target.environmentId, false);
       return true;
     },
     variableCollectionUpsert: (args: Args, ctx: ResolverContext) => {
       const input = args.input as Args;
       const target = variableTarget(ctx, input);
       const vars = ctx.world.vars(target.serviceId, target.environmentId);
-      if (input.replace === true) vars.clear();
+      if (input.replace === true) {
+        // Sealed values go too: whoever replaces cannot have read them.
+        for (const name of vars.keys()) ctx.world.sealed.delete(`${target.environmentId}:${target.serviceId}:${name}`);
+        vars.clear();
+      }
       for (const [name, value] of Object.entries((input.variables ?? {}) as Record<string, unknown>)) vars.set(name, String(value));
-      if (input.skipDeploys !== true) deployAfterVariableChange(ctx, target.serviceId, target.environmentId);
+      deployAfterVariableChange(ctx, target.serviceId, target.environmentId, input.skipDeploys === true);
       return true;
     },
     serviceInstanceDeployV2: (args: Args, ctx: ResolverContext) => deployFromSource(ctx, args).id,

@@ -13,7 +13,7 @@ import { Faults } from "./faults.js";
 import { rootValue, type TokenGrant } from "./resolvers.js";
 import { loadRailwaySchema } from "./schema.js";
 import { createScenarios, type Scenarios } from "./scenarios.js";
-import type { World } from "./world.js";
+import type { World, WorldSettings } from "./world.js";
 
 export const graphqlPath = "/graphql/v2";
 
@@ -30,6 +30,8 @@ export interface SimulatorOptions {
   schemaPath?: string;
   /** Requests per token per hour (Railway Hobby: 1000). */
   rateLimitPerHour?: number;
+  /** Undocumented Railway behaviour to assume (world.ts WorldSettings); applied to the world served. */
+  settings?: Partial<WorldSettings>;
 }
 
 export interface RequestRecord {
@@ -71,6 +73,7 @@ const hourMs = 60 * 60 * 1000;
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const schema = loadRailwaySchema(options.schemaPath);
   const world = options.world ?? demoWorld();
+  Object.assign(world.settings, options.settings ?? {});
   const grants = options.tokens ?? demoTokens();
   const limit = options.rateLimitPerHour ?? 1000;
   const faults = new Faults();
@@ -139,8 +142,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           record.status = 200;
           res.writeHead(200, { "Content-Type": "application/json", ...rateHeaders }).end('{"data": {"project": {"id": ');
           return;
-        case "graphqlError":
-          return answer(200, { data: null, errors: [{ message: fault.message ?? "Problem processing request", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+        case "graphqlError": {
+          const code = fault.code === undefined ? "INTERNAL_SERVER_ERROR" : fault.code;
+          return answer(200, { data: null, errors: [{ message: fault.message ?? "Problem processing request", ...(code ? { extensions: { code } } : {}) }] });
+        }
         case "timeout":
           hanging.add(res);
           res.on("close", () => hanging.delete(res));

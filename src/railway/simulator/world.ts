@@ -108,6 +108,20 @@ export interface DeployRequest {
   reason?: string;
 }
 
+/**
+ * Railway behaviour nobody documents, one setting each, so tests can run under every plausible
+ * answer. The defaults are the pessimistic guess.
+ */
+export interface WorldSettings {
+  /** Whether a variable change without skipDeploys (variableDelete has none) starts a deployment. Default true. */
+  variableChangesDeploy: boolean;
+  /** Whether Railway honours skipDeploys: true. Default true; false models a deploy that starts anyway. */
+  skipDeploysHonoured: boolean;
+  /** How long a build takes, with and without the layer cache (ms). */
+  cachedBuildMs: number;
+  uncachedBuildMs: number;
+}
+
 const phaseDurations = {
   QUEUED: 2_000,
   INITIALIZING: 3_000,
@@ -129,9 +143,29 @@ export class World {
   /** In creation order. */
   readonly deployments = new Map<string, SimDeployment>();
   readonly variables = new Map<string, Map<string, string>>();
+  /** `${environmentId}:${serviceId}:${name}` of sealed variables: their values are never returned. */
+  readonly sealed = new Set<string>();
+  readonly settings: WorldSettings;
 
-  constructor(options: { now?: number } = {}) {
+  constructor(options: { now?: number; settings?: Partial<WorldSettings> } = {}) {
     this.now = options.now ?? Date.now();
+    this.settings = {
+      variableChangesDeploy: true,
+      skipDeploysHonoured: true,
+      cachedBuildMs: phaseDurations.cachedBuild,
+      uncachedBuildMs: phaseDurations.uncachedBuild,
+      ...options.settings,
+    };
+  }
+
+  /** Seals a variable (it must exist): listed, never readable. */
+  seal(serviceId: string, environmentId: string, name: string): void {
+    if (!this.vars(serviceId, environmentId).has(name)) throw new Error(`simulator: no variable ${name} to seal`);
+    this.sealed.add(`${instanceKey(serviceId, environmentId)}:${name}`);
+  }
+
+  isSealed(serviceId: string, environmentId: string, name: string): boolean {
+    return this.sealed.has(`${instanceKey(serviceId, environmentId)}:${name}`);
   }
 
   addProject(name: string, options: { id?: string } = {}): SimProject {
@@ -320,7 +354,7 @@ export class World {
       deployment.image.failure = failure;
       plan.push(
         { status: "INITIALIZING", durationMs: phaseDurations.INITIALIZING },
-        { status: "BUILDING", durationMs: noCache ? phaseDurations.uncachedBuild : phaseDurations.cachedBuild },
+        { status: "BUILDING", durationMs: noCache ? this.settings.uncachedBuildMs : this.settings.cachedBuildMs },
         ...deployOutcome(failure),
       );
     }

@@ -92,6 +92,18 @@ describe.skipIf(!startCore).each(["http", "socket"] as Mode[])(`Slack adapter in
     expect(JSON.stringify(h.slack.responses[0]?.body)).toContain("web");
   });
 
+  it("withdraws a clear whose prompt cannot be posted (bot not in the channel), says so, and leaves the service free", async () => {
+    await h.command({ text: "clear web production", channelId: "C0RANDOM", userId: "U0ALICE" });
+    await waitFor(() => h.slack.responses.length > 0, "a response_url message");
+    expect(JSON.stringify(h.slack.responses[0]?.body)).toMatch(/Nothing was started and the service is not locked/);
+    // The lock is free at once: the same clear in a channel the bot is in gets its prompt.
+    await h.command({ text: "clear web production", userId: "U0ALICE" });
+    await waitFor(() => h.slack.callsTo("chat.postMessage").some((c) => c.args.channel === "C0GENERAL") || h.slack.callsTo("chat.postEphemeral").length > 0, "an answer to the second clear");
+    const card = h.slack.callsTo("chat.postMessage").find((c) => c.args.channel === "C0GENERAL");
+    expect(card?.response.ok).toBe(true);
+    expect(buttons(card).some((b) => String(b.action_id).startsWith("railcache:confirm:"))).toBe(true);
+  });
+
   it("runs /railcache clear through confirmation: others' clicks are refused, the requester's confirm updates the card in place", async () => {
     await h.command({ text: "clear web production", userId: "U0ALICE" });
     const [card] = await h.slack.waitForCalls("chat.postMessage");

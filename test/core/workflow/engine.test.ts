@@ -41,15 +41,24 @@ describe("clearing the build cache", () => {
 
     const upsert = h.sim.requests.find((r) => r.operationName === "VariableUpsert")!;
     expect(upsert.variables).toMatchObject({ input: { name: "NO_CACHE", value: "1", skipDeploys: true } });
-    const del = h.sim.requests.find((r) => r.operationName === "VariableDelete")!;
-    // Removed only once the uncached build was over (queue 2 s + init 3 s + build 95 s).
-    expect(del.at).toBeGreaterThanOrEqual(rebuilt.createdAt + 100_000);
+    // Removed with a replace that skips the deploy (variableDelete cannot), keeping every other variable.
+    const removal = h.sim.requests.find((r) => r.operationName === "VariableCollectionUpsert")!;
+    expect(removal.variables).toMatchObject({ input: { replace: true, skipDeploys: true } });
+    expect(h.count("VariableDelete")).toBe(0);
+    expect(world.vars(web.serviceId, web.environmentId).get("DJANGO_SETTINGS_MODULE")).toBe("shop.settings");
+    // Removed only once the uncached build was over (queue 2 s + init 3 s + build 95 s), and within one poll of it.
+    const buildOver = rebuilt.createdAt + 100_000;
+    expect(removal.at).toBeGreaterThanOrEqual(buildOver);
+    expect(removal.at - buildOver).toBeLessThanOrEqual(60_000);
     expect(h.count("ServiceInstanceDeployV2")).toBe(1);
+    // No second deployment: the clean build is the live one.
+    expect(rebuildsSince(rebuilt.createdAt)).toHaveLength(1);
 
-    expect(h.updates.map((u) => u.state)).toEqual(["confirmed", "no_cache_set", "rebuild_triggered", "building", "no_cache_removed", "deployed"]);
+    // One edit per transition; the confirmation itself is shown by the caller with the reply it got.
+    expect(h.updates.map((u) => u.state)).toEqual(["no_cache_set", "rebuild_requested", "rebuild_triggered", "building", "restoring", "no_cache_removed", "deployed"]);
     const last = h.updates.at(-1)!.reply;
     expect(last.tone).toBe("success");
-    expect(last.body).toMatch(/rebuilt without the build cache/);
+    expect(last.body).toMatch(/rebuilt without the build cache \(deployment `[0-9a-f]{8}`\) and it is live/);
     expect(last.context).toContain(`id=${rebuilt.id}`);
   });
 });
@@ -138,6 +147,16 @@ describe("guards", () => {
     expect(late.ok).toBe(false);
     expect(late.reply.title).toBe("Cancelled");
     expect(h.count("VariableUpsert") + h.count("ServiceInstanceDeployV2")).toBe(0);
+  });
+
+  it("answers a typed cancel during a running clear with what is running, not 'nothing pending'", async () => {
+    const asked = await h.engine.request({ actor: alice, kind: "clear", service: "web", environment: "production" });
+    if (!asked.ok) throw new Error(asked.reply.body);
+    await h.engine.confirm(asked.workflowId, alice);
+    const reply = await h.engine.cancel({ service: "web" }, alice);
+    await h.engine.idle();
+    expect(reply.title).toBe("Already running");
+    expect(reply.body).toMatch(/A cache clear of `web` \(production\) asked by Alice is running/);
   });
 
   it("records an approver's cancel as a decline", async () => {
@@ -267,17 +286,71 @@ describe("NO_CACHE ownership and honesty", () => {
   });
 
   it("fails cleanly without a rebuild when Railway refuses the rebuild", async () => {
-    h.sim.faults.add({ kind: "graphqlError", operationName: "ServiceInstanceDeployV2", message: "Service is locked" });
+    h.sim.faults.add({ kind: "graphqlError", operationName: "ServiceInstanceDeployV2", message: "Service is locked", code: null });
     const wf = await clearAndConfirm();
     expect(wf.data.outcome).toBe("failed");
     expect(wf.data.failure).toMatch(/Railway did not start the rebuild: Railway refused: Service is locked/);
     expect(h.noCacheOn("web", "production")).toBeUndefined();
     expect(wf.data.newDeploymentId).toBeNull();
+    expect(h.count("ServiceInstanceDeployV2")).toBe(1);
+    expect(h.updates.at(-1)?.reply.body).toMatch(/Nothing was rebuilt\. `NO_CACHE` was removed again/);
+  });
+
+  it("says NO_CACHE needed no undoing when it could not be set at all", async () => {
+    h.sim.faults.add({ kind: "graphqlError", operationName: "VariableUpsert", message: "Variables are locked", code: null });
+    const wf = await clearAndConfirm();
+    expect(wf.data.outcome).toBe("failed");
+    expect(h.noCacheOn("web", "production")).toBeUndefined();
+    expect(h.count("ServiceInstanceDeployV2")).toBe(0);
+    const body = h.updates.at(-1)?.reply.body ?? "";
+    expect(body).toMatch(/could not set NO_CACHE/);
+    expect(body).not.toMatch(/removed again/);
+  });
+
+  it("never replaces the variables of a service with a sealed one: falls back to variableDelete and reports what is live", async () => {
+    const world = h.sim.world;
+    const web = world.instanceByName("web", "production");
+    world.vars(web.serviceId, web.environmentId).set("STRIPE_KEY", "sk_live_sealed");
+    world.seal(web.serviceId, web.environmentId, "STRIPE_KEY");
+    const start = world.now;
+    const wf = await clearAndConfirm();
+    expect(world.vars(web.serviceId, web.environmentId).get("STRIPE_KEY")).toBe("sk_live_sealed");
+    expect(h.count("VariableCollectionUpsert")).toBe(0);
+    expect(h.count("VariableDelete")).toBe(1);
+    expect(h.noCacheOn("web", "production")).toBeUndefined();
+    expect(wf.data.outcome).toBe("deployed");
+    const deployments = rebuildsSince(start);
+    const live = deployments.find((d) => d.status === "SUCCESS")!;
+    expect(wf.data.liveDeploymentId).toBe(live.id);
+    const last = h.updates.at(-1)!.reply;
+    expect(last.context).toContain(`id=${live.id}`);
+    if (h.sim.world.settings.variableChangesDeploy) {
+      // The delete started a second, cached deployment that replaced the clean build: say so.
+      expect(deployments).toHaveLength(2);
+      expect(live.id).not.toBe(wf.data.newDeploymentId);
+      expect(last.body).toMatch(/Removing `NO_CACHE` made Railway start another deployment, `[0-9a-f]{8}` \(a normal build, with the layer cache\), which replaced it and is live now/);
+    } else {
+      expect(deployments).toHaveLength(1);
+      expect(last.body).toMatch(/and it is live/);
+    }
+  });
+
+  it("follows a deployment Railway starts although skipDeploys was set, and names it as the live one", async () => {
+    h.sim.world.settings.skipDeploysHonoured = false;
+    const start = h.sim.world.now;
+    const wf = await clearAndConfirm();
+    const live = rebuildsSince(start).find((d) => d.status === "SUCCESS")!;
+    expect(wf.data.outcome).toBe("deployed");
+    expect(wf.data.liveDeploymentId).toBe(live.id);
+    expect(h.noCacheOn("web", "production")).toBeUndefined();
+    // Exactly one build ran without the cache; Railway's extra deployments are cached builds.
+    expect(rebuildsSince(start).filter((d) => d.usedCache === false)).toHaveLength(1);
+    expect(h.updates.at(-1)?.reply.context).toContain(`id=${live.id}`);
   });
 });
 
 describe("Railway faults at each step", () => {
-  const operations = ["ProjectStatus", "Variables", "VariableUpsert", "ServiceInstanceDeployV2", "Deployment", "VariableDelete", "BuildLogs"];
+  const operations = ["ProjectStatus", "Variables", "VariableMeta", "VariableUpsert", "ServiceInstanceDeployV2", "RecentDeployments", "Deployment", "VariableCollectionUpsert", "BuildLogs"];
   const kinds = ["http429", "http500", "timeout"] as const;
   const cases = operations.flatMap((operation) => kinds.map((kind) => ({ operation, kind })));
 
@@ -292,26 +365,27 @@ describe("Railway faults at each step", () => {
     expect(h.sim.requests.some((r) => r.fault === kind && r.operationName === operation)).toBe(true);
   });
 
-  it("keeps the workflow unfinished through a Railway outage while removing NO_CACHE, and recovery finishes it", async () => {
-    h.sim.faults.add({ kind: "http500", operationName: "VariableDelete", times: Infinity });
+  it("never gives up removing NO_CACHE through a long outage: says it is still trying, alerts the channel, then finishes", async () => {
+    // 60 failed HTTP requests: twelve tries of five attempts each, spread over more than ten minutes.
+    h.sim.faults.add({ kind: "http500", operationName: "VariableCollectionUpsert", times: 60 });
     const asked = await h.engine.request({ actor: alice, kind: "clear", service: "web", environment: "production" });
     if (!asked.ok) throw new Error(asked.reply.body);
     await h.engine.confirm(asked.workflowId, alice);
-    const stuck = await h.engine.settled(asked.workflowId);
-    expect(stuck?.state).toBe("building");
-    expect(stuck?.data.restoreError).toMatch(/not answering properly/);
-    expect(h.noCacheOn("web", "production")).toBe("1");
-    expect(h.updates.at(-1)?.reply.body).toMatch(/Could not remove `NO_CACHE` yet/);
-
-    h.sim.faults.clear();
-    const restarted = h.restart();
-    expect((await restarted.recover()).resumed).toEqual([asked.workflowId]);
-    await restarted.idle();
-    const done = await restarted.get(asked.workflowId);
+    const done = await h.engine.settled(asked.workflowId);
     expect(done?.state).toBe("done");
     expect(done?.data.outcome).toBe("deployed");
     expect(h.noCacheOn("web", "production")).toBeUndefined();
     expect(h.count("ServiceInstanceDeployV2")).toBe(1);
+    expect(h.sim.faults.pending).toBe(0);
+
+    const trying = h.updates.find((u) => u.state === "restoring" && /still trying/.test(u.reply.body));
+    expect(trying?.reply.body).toMatch(/Railway refused to remove `NO_CACHE` so far \(Railway is not answering properly/);
+    // Edited once when it started failing, not once per try.
+    expect(h.updates.filter((u) => u.state === "restoring")).toHaveLength(2);
+    expect(h.alerts.map((a) => a.reply.title)).toEqual(["NO_CACHE is still set on web (production)", "NO_CACHE is removed from web (production)"]);
+    expect(h.alerts[0]?.reply.body).toMatch(/It keeps trying/);
+    const audit = (await h.store.listAudit({ workflowId: asked.workflowId })).map((e) => e.event);
+    expect(audit).toContain("workflow.restore_alert");
   });
 });
 
@@ -334,16 +408,18 @@ describe("status messages and audit", () => {
       "workflow.ask",
       "workflow.confirm",
       "workflow.set_no_cache",
+      "workflow.request_rebuild",
       "workflow.trigger",
       "workflow.build_started",
+      "workflow.build_done",
       "workflow.restore",
       "workflow.succeed",
       "workflow.finish",
     ]);
     expect(entries[0]?.actor).toBe("slack:U0ALICE (Alice)");
     expect(entries[1]?.actor).toBe("slack:U0ALICE (Alice)");
-    expect(entries[3]?.details).toMatchObject({ newDeploymentId: wf.data.newDeploymentId, baseDeploymentId: wf.data.base.deploymentId, commit: wf.data.base.commitHash });
-    expect(entries[5]?.details).toMatchObject({ noCacheRemoved: true });
+    expect(entries[4]?.details).toMatchObject({ newDeploymentId: wf.data.newDeploymentId, baseDeploymentId: wf.data.base.deploymentId, commit: wf.data.base.commitHash });
+    expect(entries[7]?.details).toMatchObject({ noCacheRemoved: true, by: "replace" });
     expect(entries.every((e) => e.service === "web" && e.environment === "production")).toBe(true);
     expect(JSON.stringify(entries)).not.toContain(DEMO_ACCOUNT_TOKEN);
   });
@@ -358,24 +434,15 @@ describe("status messages and audit", () => {
 });
 
 
-describe("recovery after a failure path was interrupted", () => {
-  it("keeps the original failure reason when recovery finishes removing NO_CACHE", async () => {
+describe("a failure path that meets a Railway outage", () => {
+  it("keeps the original failure reason while it keeps trying to remove NO_CACHE", async () => {
     h.engine = h.restart({ timeouts: { buildMs: 30_000 } });
-    h.sim.faults.add({ kind: "http500", operationName: "VariableDelete", times: Infinity });
-    const asked = await h.engine.request({ actor: alice, kind: "clear", service: "web", environment: "production" });
-    if (!asked.ok) throw new Error(asked.reply.body);
-    await h.engine.confirm(asked.workflowId, alice);
-    const stuck = await h.engine.settled(asked.workflowId);
-    expect(stuck?.data.failure).toMatch(/still BUILDING/);
-    expect(h.noCacheOn("web", "production")).toBe("1");
-
-    h.sim.faults.clear();
-    const restarted = h.restart();
-    await restarted.recover();
-    await restarted.idle();
-    const done = await restarted.get(asked.workflowId);
-    expect(done?.data.outcome).toBe("failed");
-    expect(done?.data.failure).toMatch(/still BUILDING/);
+    h.sim.faults.add({ kind: "http500", operationName: "VariableCollectionUpsert", times: 15 });
+    const wf = await clearAndConfirm();
+    expect(wf.data.outcome).toBe("failed");
+    expect(wf.data.failure).toMatch(/still BUILDING/);
     expect(h.noCacheOn("web", "production")).toBeUndefined();
+    expect(h.updates.some((u) => u.state === "aborting" && /Why: the build was still BUILDING/.test(u.reply.body) && /still trying/.test(u.reply.body))).toBe(true);
+    expect(h.updates.at(-1)?.reply.body).toMatch(/Failed: the build was still BUILDING .*`NO_CACHE` was removed again/);
   });
 });

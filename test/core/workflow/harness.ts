@@ -14,6 +14,7 @@ import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } f
 import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../../src/store/store.js";
 import { silentLogger } from "../../../src/log.js";
+import { simSettings } from "../../support/sim-settings.js";
 
 export const alice: Actor = { platform: "slack", userId: "U0ALICE", displayName: "Alice", groups: ["S0DEV"] };
 export const bob: Actor = { platform: "slack", userId: "U0BOB", displayName: "Bob", groups: ["S0OPS"] };
@@ -24,6 +25,8 @@ export interface Harness {
   store: Store;
   engine: WorkflowEngine;
   updates: WorkflowUpdate[];
+  /** New messages the engine posted next to the status message (alerts). */
+  alerts: WorkflowUpdate[];
   dbPath: string;
   /** A fresh engine on the same store, simulator and updates list, as after a restart (optionally with another policy or timeouts). */
   restart(options?: EngineOptions): WorkflowEngine;
@@ -35,21 +38,21 @@ export interface Harness {
 
 export const fastTimeouts: Partial<WorkflowTimeouts> = {
   pollMs: 5_000,
-  retry: { attempts: 4, baseDelayMs: 1_000, maxDelayMs: 10_000 },
-  restoreRetry: { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 10_000 },
 };
 
 interface EngineOptions {
   policy?: Policy;
   timeouts?: Partial<WorkflowTimeouts>;
+  instanceId?: string;
 }
 
 export async function createHarness(options: EngineOptions = {}): Promise<Harness> {
-  const sim = await startSimulator();
+  const sim = await startSimulator({ settings: simSettings });
   const dir = mkdtempSync(join(tmpdir(), "railcache-workflow-"));
   const dbPath = join(dir, "railcache.db");
   const store = openSqliteStore({ path: dbPath, now: sim.clock.now });
   const updates: WorkflowUpdate[] = [];
+  const alerts: WorkflowUpdate[] = [];
   const railway = new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", clock: sim.clock, timeoutMs: 250, retries: 2, random: () => 0.5 });
   const make = (overrides: EngineOptions = {}) =>
     new WorkflowEngine({
@@ -62,6 +65,10 @@ export async function createHarness(options: EngineOptions = {}): Promise<Harnes
       notify: async (update) => {
         updates.push(update);
       },
+      alert: async (update) => {
+        alerts.push(update);
+      },
+      ...(overrides.instanceId ? { instanceId: overrides.instanceId } : {}),
       timeouts: { ...fastTimeouts, ...options.timeouts, ...overrides.timeouts },
     });
   return {
@@ -69,6 +76,7 @@ export async function createHarness(options: EngineOptions = {}): Promise<Harnes
     store,
     engine: make(),
     updates,
+    alerts,
     dbPath,
     restart: make,
     count: (operationName) => sim.requests.filter((r) => r.operationName === operationName).length,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { actions } from "../../../src/core/workflow/actions.js";
 import { finalStates, nextState, outcomeStates, transitions, workflowStates, type WorkflowState } from "../../../src/core/workflow/states.js";
 
 function reachable(from: WorkflowState): Set<WorkflowState> {
@@ -35,13 +36,14 @@ describe("the workflow transition table", () => {
   });
 
   it("restores NO_CACHE on every path from confirmation to a successful or failed end", () => {
-    // Removing `restore` edges must disconnect confirmed from deployed/failed: no way around it.
+    // Without the two states that put NO_CACHE back, confirmed cannot reach an outcome: no way around them.
     const seen = new Set<WorkflowState>(["confirmed"]);
     const queue: WorkflowState[] = ["confirmed"];
     while (queue.length) {
       const state = queue.shift() as WorkflowState;
       for (const [event, next] of Object.entries(transitions[state]) as [string, WorkflowState][]) {
-        if (event === "restore" || seen.has(next)) continue;
+        if (next === "restoring" || next === "aborting" || seen.has(next)) continue;
+        void event;
         seen.add(next);
         queue.push(next);
       }
@@ -49,6 +51,13 @@ describe("the workflow transition table", () => {
     expect(seen.has("deployed")).toBe(false);
     expect(seen.has("failed")).toBe(false);
     expect(seen.has("image_reused")).toBe(false);
+  });
+
+  it("gives every state the engine drives exactly one action, and none to states that wait for people or are over", () => {
+    const waiting = new Set<WorkflowState>(["requested", "awaiting_confirmation"]);
+    for (const state of workflowStates) {
+      expect(typeof actions[state] === "function", state).toBe(!finalStates.has(state) && !waiting.has(state));
+    }
   });
 
   it("refuses events the table does not list", () => {

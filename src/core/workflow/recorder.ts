@@ -1,0 +1,122 @@
+/**
+ * Persists workflow steps: every move is one compare-and-set transition in the store, one audit
+ * entry and (at most) one edit of the status message. Shared by the engine's public calls and
+ * the state actions, so there is exactly one way a workflow changes.
+ */
+import type { Logger } from "../../log.js";
+import type { LogLine } from "../../railway/types.js";
+import type { JsonObject, Store } from "../../store/store.js";
+import { BOT_ACTOR, recordAudit } from "../audit.js";
+import type { Clock, MessageRef } from "../ports.js";
+import type { Reply } from "../reply.js";
+import { parseWorkflow, type Workflow, type WorkflowData } from "./data.js";
+import { statusReply } from "./messages.js";
+import { finalStates, nextState, type WorkflowEvent, type WorkflowState } from "./states.js";
+
+/** One change of a workflow's status message. `ref` is where it was posted (null before attachMessage). */
+export interface WorkflowUpdate {
+  workflowId: string;
+  state: WorkflowState;
+  reply: Reply;
+  ref: MessageRef | null;
+  /** The workflow as it is now (for hooks that react to how it ended). */
+  workflow: Workflow;
+}
+
+export interface MoveOptions {
+  actor?: string;
+  data?: Partial<WorkflowData>;
+  expiresAt?: number | null;
+  details?: JsonObject;
+  /** False when the caller shows the new status itself (the reply to a click replaces the message). */
+  notify?: boolean;
+  logTail?: LogLine[];
+}
+
+export class WorkflowRecorder {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      log: Logger;
+      notify?: (update: WorkflowUpdate) => Promise<void>;
+      /** Posts a NEW message next to the status message (an alert people should see). */
+      alert?: (update: WorkflowUpdate) => Promise<void>;
+    },
+  ) {}
+
+  /** Moves along the table with compare-and-set; audits and updates the status message. Null when another actor moved it first. */
+  async move(wf: Workflow, event: WorkflowEvent, options: MoveOptions = {}): Promise<Workflow | null> {
+    const to = nextState(wf.state, event);
+    if (!to) throw new Error(`workflow ${wf.id}: no transition "${event}" from ${wf.state}`);
+    const now = this.deps.clock.now();
+    const patch = { data: (options.data ?? {}) as JsonObject, releaseLock: finalStates.has(to), ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}) };
+    if (!(await this.deps.store.transition(wf.id, wf.state, to, patch))) return null;
+    const moved: Workflow = {
+      ...wf,
+      state: to,
+      updatedAt: now,
+      expiresAt: options.expiresAt === undefined ? wf.expiresAt : options.expiresAt,
+      data: { ...wf.data, ...options.data },
+    };
+    this.deps.log.info({ event: "workflow.step", workflowId: wf.id, step: event, from: wf.state, to, service: wf.data.serviceName, environment: wf.data.environmentName });
+    await this.audit(moved, `workflow.${event}`, options.actor ?? BOT_ACTOR, { from: wf.state, to, kind: wf.data.kind, ...auditIds(moved), ...(options.details ?? {}) });
+    if (options.notify !== false) await this.notify(moved, options.logTail);
+    return moved;
+  }
+
+  /** Updates data without changing state, guarded like a transition. No message edit. */
+  async patch(wf: Workflow, data: Partial<WorkflowData>): Promise<Workflow | null> {
+    if (!(await this.deps.store.transition(wf.id, wf.state, wf.state, { data: data as JsonObject }))) return null;
+    return { ...wf, updatedAt: this.deps.clock.now(), data: { ...wf.data, ...data } };
+  }
+
+  async load(id: string): Promise<Workflow | null> {
+    const row = await this.deps.store.getWorkflow(id);
+    return row ? parseWorkflow(row) : null;
+  }
+
+  async notify(wf: Workflow, logTail: LogLine[] = []): Promise<void> {
+    if (!this.deps.notify) return;
+    try {
+      const ref = (await this.deps.store.getMessageRef(wf.id)) as MessageRef | null;
+      await this.deps.notify({ workflowId: wf.id, state: wf.state, reply: statusReply(wf, this.deps.clock.now(), logTail), ref, workflow: wf });
+    } catch (error) {
+      // A chat outage must not stop a workflow that is restoring NO_CACHE.
+      this.deps.log.warn({ event: "workflow.notify_failed", workflowId: wf.id, err: error }, "could not update the status message");
+    }
+  }
+
+  /** A new message in the status message's channel; false when it could not be posted. */
+  async alert(wf: Workflow, reply: Reply): Promise<boolean> {
+    if (!this.deps.alert) return false;
+    try {
+      const ref = (await this.deps.store.getMessageRef(wf.id)) as MessageRef | null;
+      await this.deps.alert({ workflowId: wf.id, state: wf.state, reply, ref, workflow: wf });
+      return true;
+    } catch (error) {
+      this.deps.log.warn({ event: "workflow.alert_failed", workflowId: wf.id, err: error }, "could not post an alert");
+      return false;
+    }
+  }
+
+  async audit(wf: Workflow | null, event: string, actor: string, details: JsonObject, where?: { service: string; environment: string }): Promise<void> {
+    await recordAudit(this.deps.store, this.deps.clock.now(), {
+      event,
+      workflowId: wf?.id ?? null,
+      actor,
+      service: wf?.data.serviceName ?? where?.service ?? null,
+      environment: wf?.data.environmentName ?? where?.environment ?? null,
+      details,
+    });
+  }
+}
+
+function auditIds(wf: Workflow): JsonObject {
+  return {
+    serviceId: wf.data.serviceId,
+    environmentId: wf.data.environmentId,
+    baseDeploymentId: wf.data.base.deploymentId,
+    ...(wf.data.newDeploymentId ? { newDeploymentId: wf.data.newDeploymentId } : {}),
+  };
+}

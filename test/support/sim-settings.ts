@@ -1,0 +1,13 @@
+/**
+ * Which undocumented Railway behaviour the simulator assumes in this test run. vitest.config.ts
+ * runs the workflow suites twice: with variable changes deploying (the default, like Railway for
+ * service variables) and without (RAILCACHE_SIM_VARIABLE_CHANGES_DEPLOY=false).
+ */
+import type { WorldSettings } from "../../src/railway/simulator/index.js";
+
+export const simSettings: Partial<WorldSettings> = {
+  variableChangesDeploy: process.env.RAILCACHE_SIM_VARIABLE_CHANGES_DEPLOY !== "false",
+};
+
+/** For test titles: which setting a run used. */
+export const simSettingsLabel = simSettings.variableChangesDeploy ? "variable changes deploy" : "variable changes do not deploy";
