@@ -54,14 +54,16 @@ export function createAnswerEngine(kb: KnowledgeBase, options: EngineOptions = {
     return words;
   };
 
-  function route(text: string, signals: Signals): Decision {
-    return router.decide(extractFeatures(routingText(text), signals.tokens, { correct }));
+  /** Routes the part of a cleaned message worth comparing (see routingText). */
+  function route(routed: string, signals: Signals): Decision {
+    return router.decide(extractFeatures(routed, signals.tokens, { correct }));
   }
 
   function answer(text: string, options: AnswerOptions = {}): AnswerResult {
     const cleaned = cleanChatText(text);
+    const routed = routingText(cleaned);
     const signals = extractSignals(cleaned);
-    const decision = route(cleaned, signals);
+    const decision = route(routed, signals);
     const explain = explanation(decision, signals, router.rule);
     const top = preferTeam(decision);
     const primary = decision.accepted && top ? byId.get(top.label) : undefined;
@@ -71,17 +73,16 @@ export function createAnswerEngine(kb: KnowledgeBase, options: EngineOptions = {
     const second = secondSection(cleaned, decision, primary.id);
     if (second) shown.push(second);
     const caveat = signals.notCache ? notCacheCaveat(signals.notCache) : undefined;
-    const threshold = router.rule.threshold;
     return {
       matched: true,
-      confidence: confidence(top.score, threshold),
+      confidence: confidence(top.score, router.rule.threshold),
       section: { id: primary.id, title: escapeMentions(primary.title) },
       sections: shown.map((s) => ({ id: s.id, title: escapeMentions(s.title) })),
-      answer: composeAnswer({ sections: shown, question: cleaned, asks: ASKS.test(routingText(cleaned)), signatures: signals.signatures, ...(caveat ? { caveat } : {}) }),
+      answer: composeAnswer({ sections: shown, question: cleaned, asks: ASKS.test(routed), signatures: signals.signatures, ...(caveat ? { caveat } : {}) }),
       actions: sectionActions(shown, options),
       signals: {
         signatures: signals.signatures.map((m) => ({ ...m, lines: m.lines.map(escapeMentions) })),
-        terms: queryTerms(routingText(cleaned), 32).filter((t) => vocabulary(primary).has(t)),
+        terms: queryTerms(routed, 32).filter((t) => vocabulary(primary).has(t)),
       },
       explain,
     };
@@ -110,8 +111,7 @@ export function createAnswerEngine(kb: KnowledgeBase, options: EngineOptions = {
       // fits nearly as well as that question's best and better than the near misses.
       for (const question of questions) {
         // The question weighs most, the rest of the message gives it context ("that", "it").
-        const withContext = `${question}\n${question}\n${cleaned}`;
-        const part = route(withContext, extractSignals(question));
+        const part = route(routingText(`${question}\n${question}\n${cleaned}`), extractSignals(question));
         const [first, next] = part.ranked;
         const pick = first?.label !== primaryId ? first : next;
         if (!pick || !first) continue;
