@@ -3,6 +3,11 @@
  * against it, the Discord adapter builds its command JSON from it, and `help` prints it.
  */
 
+import { closest } from "./status.js";
+
+/** First words that start a question or a report, never a command ("can" is not "cancel"). */
+const QUESTION_START = /^(?:how|what|whats|what's|why|where|when|which|who|can|could|should|would|will|is|are|do|does|did|i|i'm|im|my|our|we|the|prod|it|its|it's|any|anyone|hi|hey|hello|help me|pls|please)$/;
+
 /** What a policy rule grants; `mute` silences the watcher's warnings about a service. */
 export type Permission = "ask" | "status" | "clear" | "redeploy" | "audit" | "mute";
 
@@ -101,7 +106,9 @@ export function usageText(): string {
 
 /**
  * Parse the text after `/railcache`. Never throws: unknown or malformed input gives an error
- * and the usage to show. `--env production` and `env=production` are accepted for optional args.
+ * and the usage to show; text that does not start with a command but reads as a question (it
+ * opens with a question word, or has four words or more, or three words or a question mark and
+ * a first word that is not a near miss of a command name) is a question. `--env production` and `env=production` are accepted for optional args.
  */
 export function parseCommand(text: string): ParseResult {
   const words = text.trim().split(/\s+/).filter(Boolean);
@@ -109,7 +116,12 @@ export function parseCommand(text: string): ParseResult {
   if (!first) return { ok: true, command: { name: "help", args: {} } };
   const spec = byName.get(first);
   if (!spec) {
-    return { ok: false, error: `Unknown command \`${truncate(first, 40)}\`.`, usage: usageText() };
+    // "/railcache how do I clear the cache?" is a question typed without `ask`; "clera web" a typo.
+    const [near] = closest(first, [...byName.keys()], 1);
+    // A command takes at most two arguments: four words or more are a sentence whatever the first.
+    const question = QUESTION_START.test(first) || words.length >= 3 || (!near && (words.length >= 2 || text.includes("?")));
+    if (question) return { ok: true, command: { name: "ask", args: { text: text.trim() } } };
+    return { ok: false, error: `Unknown command \`${truncate(first, 40)}\`.${near ? ` Did you mean \`${near}\`?` : ""}`, usage: usageText() };
   }
   const args: Record<string, string> = {};
   const positional: string[] = [];
