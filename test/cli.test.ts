@@ -61,7 +61,7 @@ describe("railcache ask", () => {
     expect(Object.keys(lines[0])).toEqual(["id", "matched", "confidence", "section", "answer", "sections"]);
     expect(lines[0]).toMatchObject({ id: "a", matched: true });
     expect(lines[1]).toMatchObject({ id: null, line: 2 });
-    expect(lines[2]).toMatchObject({ id: "7", matched: false, section: null });
+    expect(lines[2]).toMatchObject({ id: 7, matched: false, section: null });
   });
 });
 

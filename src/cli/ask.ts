@@ -5,10 +5,11 @@ import { renderText } from "../adapters/console/render.js";
 import type { AnswerEngine, AnswerResult } from "../core/kb/types.js";
 import { CliError, printJson, readStdin, useColour } from "./io.js";
 
-const jsonlInput = z.object({ id: z.union([z.string(), z.number()]).transform(String), text: z.string() });
+// The id comes back exactly as it was sent: a number stays a number, so callers can join on it.
+const jsonlInput = z.object({ id: z.union([z.string(), z.number()]), text: z.string() });
 
 /** The stable batch-output shape (the evaluation harness depends on it); `sections` lists every section shown. */
-export function jsonlRecord(id: string, result: AnswerResult, explain = false) {
+export function jsonlRecord(id: string | number, result: AnswerResult, explain = false) {
   return {
     id,
     matched: result.matched,
