@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAnswerEngine, loadKnowledgeBase } from "./core/kb/index.js";
+import { openAnswerEngine } from "./core/kb/index.js";
 import type { AnswerEngine, ModelCache } from "./core/kb/types.js";
 import type { Logger } from "./log.js";
 
@@ -12,11 +12,11 @@ const STALE_MS = 7 * 24 * 3600_000;
 
 /** The built-in knowledge base plus a team's runbooks; broken files are logged and skipped. */
 export function openKnowledge(kbDir: string | undefined, log: Logger, cacheDir: string | null = MODEL_CACHE_DIR): AnswerEngine {
-  const kb = loadKnowledgeBase(kbDir ? { extraDir: kbDir } : {});
+  const { engine, kb } = openAnswerEngine({ ...(kbDir ? { extraDir: kbDir } : {}), ...(cacheDir ? { modelCache: fileModelCache(cacheDir, log) } : {}) });
   for (const problem of kb.problems) {
     log.warn({ event: "kb.problem", file: problem.file, line: problem.line }, `knowledge base: ${problem.file}:${problem.line}: ${problem.message}`);
   }
-  return createAnswerEngine(kb, cacheDir ? { modelCache: fileModelCache(cacheDir, log) } : {});
+  return engine;
 }
 
 /**

@@ -19,10 +19,31 @@ describe("the answer model cache on disk", () => {
   it("stores the model once and answers the same from it on the next start", () => {
     const first = openKnowledge(undefined, log, dir);
     const stored = readdirSync(dir);
-    expect(stored).toEqual([expect.stringMatching(/^answer-model-[0-9a-f]{32}\.json$/)]);
+    expect(stored).toEqual([expect.stringMatching(/^answer-model-files-[0-9a-f]{32}\.json$/)]);
     const second = openKnowledge(undefined, log, dir);
     expect(readdirSync(dir)).toEqual(stored);
     expect(second.answer("railway keeps serving old code after a deploy")).toEqual(first.answer("railway keeps serving old code after a deploy"));
+  });
+
+  it("builds a new model when a runbook file changes, and reports a broken file on every start", () => {
+    const team = mkdtempSync(join(tmpdir(), "railcache-team-"));
+    const warnings: string[] = [];
+    const recording = { ...log, warn: (_fields: unknown, message: string) => void warnings.push(message) } as typeof log;
+    try {
+      writeFileSync(join(team, "ops.md"), "# Restart the worker\nRun `railway redeploy --service worker` when the worker hangs.\n");
+      writeFileSync(join(team, "broken.md"), "---\nexamples: [unclosed\n---\n# X\ntext\n");
+      openKnowledge(team, recording, dir);
+      const second = openKnowledge(team, recording, dir);
+      expect(readdirSync(dir)).toHaveLength(1);
+      expect(warnings.filter((w) => w.includes("broken.md"))).toHaveLength(2);
+      expect(second.answer("the celery worker hangs, how do I restart the worker").answer).toContain("railway redeploy --service worker");
+      writeFileSync(join(team, "ops.md"), "# Restart the worker\nRun `railway restart --service worker` when the worker hangs.\n");
+      const third = openKnowledge(team, recording, dir);
+      expect(readdirSync(dir)).toHaveLength(2);
+      expect(third.answer("the celery worker hangs, how do I restart the worker").answer).toContain("railway restart --service worker");
+    } finally {
+      rmSync(team, { recursive: true, force: true });
+    }
   });
 
   it("removes stored models unused for a week when it writes a new one", () => {

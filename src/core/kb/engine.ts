@@ -10,6 +10,8 @@ import { cleanChatText } from "../text/chat-format.js";
 import { escapeMentions } from "../text/mentions.js";
 import { MAX_ANSWER_CHARS, composeAnswer } from "./compose.js";
 import { extractFeatures } from "./features.js";
+import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
+import type { LoadOptions } from "./loader.js";
 import type { NotCacheError } from "./not-cache.js";
 import { OFF_TOPIC, Router } from "./router.js";
 import type { Decision, LabelledFeatures, RouterState } from "./router.js";
@@ -41,9 +43,55 @@ export interface EngineOptions {
 }
 
 export function createAnswerEngine(kb: KnowledgeBase, options: EngineOptions = {}): AnswerEngine {
+  const { router, speller } = buildModel(kb, options.modelCache);
+  return engineFrom(kb, router, speller);
+}
+
+/**
+ * Loads the knowledge base and builds its engine, or, when the cache holds a model built from the
+ * very same files (by their bytes), takes the sections and the model from there without parsing a
+ * file: the start-up path of the CLI and the bot.
+ */
+export function openAnswerEngine(options: LoadOptions & EngineOptions = {}): { engine: AnswerEngine; kb: KnowledgeBase } {
+  const cache = options.modelCache;
+  if (!cache) {
+    const kb = loadKnowledgeBase(options);
+    return { engine: createAnswerEngine(kb), kb };
+  }
+  const key = `files-${knowledgeFingerprint(options)}`;
+  const stored = cache.read(key);
+  if (stored !== undefined) {
+    try {
+      const model = JSON.parse(stored) as StoredModel;
+      if (model.format === MODEL_FORMAT && isKnowledgeBase(model.kb)) {
+        return { engine: engineFrom(model.kb, Router.restore(model.router), new Speller(model.words)), kb: model.kb };
+      }
+    } catch {
+      // A damaged or foreign file: load and build again, and overwrite it.
+    }
+  }
+  const kb = loadKnowledgeBase(options);
+  const speller = new Speller();
+  const router = Router.train(trainingDocs(kb, speller));
+  cache.write(key, JSON.stringify({ format: MODEL_FORMAT, kb, router: router.state(), words: speller.state() } satisfies StoredModel));
+  return { engine: engineFrom(kb, router, speller), kb };
+}
+
+/** Just enough of a KnowledgeBase's shape to trust a stored copy. */
+function isKnowledgeBase(value: unknown): value is KnowledgeBase {
+  const kb = value as Partial<KnowledgeBase> | undefined;
+  return (
+    !!kb &&
+    Array.isArray(kb.offTopic) &&
+    Array.isArray(kb.problems) &&
+    Array.isArray(kb.sections) &&
+    kb.sections.every((s) => typeof s?.id === "string" && typeof s.title === "string" && typeof s.answer === "string" && Array.isArray(s.actions) && Array.isArray(s.examples))
+  );
+}
+
+function engineFrom(kb: KnowledgeBase, router: Router, speller: Speller): AnswerEngine {
   const sections = kb.sections;
   const byId = new Map(sections.map((section) => [section.id, section]));
-  const { router, speller } = buildModel(kb, options.modelCache);
   const correct = (word: string) => speller.correct(word);
   const unmatchedText = buildUnmatchedText(sections);
   // Each section's words, worked out the first time an answer from it lists the shared words.
@@ -152,12 +200,14 @@ export function createAnswerEngine(kb: KnowledgeBase, options: EngineOptions = {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/1";
+const MODEL_FORMAT = "railcache-answer-model/2";
 
 interface StoredModel {
   format: string;
   router: RouterState;
   words: [string, number][];
+  /** The sections themselves, when the model is keyed by the files' bytes (openAnswerEngine). */
+  kb?: KnowledgeBase;
 }
 
 /** The router and speller for `kb`: read back from the cache when it holds this very knowledge base, else built (and stored). */

@@ -3,6 +3,7 @@
  * and, optionally, a team's folder of plain markdown runbooks whose headings become sections.
  * A broken file is reported as a problem naming file and line; everything else still loads.
  */
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, extname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,7 +58,7 @@ const teamMetaSchema = z.object({
   negatives: z.array(exampleSchema).default([]),
 });
 
-interface LoadOptions {
+export interface LoadOptions {
   builtinDir?: string;
   /** A team's runbook folder (RAILCACHE_KB_DIR), read recursively. */
   extraDir?: string;
@@ -88,6 +89,27 @@ export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
     }
   }
   return { sections: dedupeIds(sections, problems), offTopic, problems };
+}
+
+/**
+ * A hash of every file the knowledge base would be loaded from (names and bytes), without parsing
+ * them: a stored model built from the same files can then be used as it is.
+ */
+export function knowledgeFingerprint(options: LoadOptions = {}): string {
+  const hash = createHash("sha256");
+  for (const dir of [options.builtinDir ?? BUILTIN_KB_DIR, options.extraDir]) {
+    if (!dir) continue;
+    hash.update(`\0dir ${dir}\0`);
+    for (const file of listMarkdown(dir, [])) {
+      hash.update(`\0file ${relative(dir, file)}\0`);
+      try {
+        hash.update(readFileSync(file));
+      } catch {
+        hash.update("\0unreadable\0");
+      }
+    }
+  }
+  return hash.digest("hex").slice(0, 32);
 }
 
 function listMarkdown(dir: string, problems: KbProblem[]): string[] {

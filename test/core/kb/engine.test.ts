@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_ANSWER_CHARS, createAnswerEngine, loadKnowledgeBase } from "../../../src/core/kb/index.js";
+import { MAX_ANSWER_CHARS, createAnswerEngine, loadKnowledgeBase, openAnswerEngine } from "../../../src/core/kb/index.js";
 
 const engine = createAnswerEngine(loadKnowledgeBase());
 const PINGS = /<!(?:here|channel|everyone)|<@[!&]?[A-Za-z0-9]+>|@(?:everyone|here|channel)\b/i;
@@ -123,6 +123,21 @@ describe("answer engine", () => {
     const changed = { ...kb, offTopic: [...kb.offTopic, "what is the capital of france"] };
     createAnswerEngine(changed, { modelCache: cache });
     expect(files.size).toBe(2);
+  });
+
+  it("opens the knowledge base from the stored model without building it again while the files are unchanged", () => {
+    const files = new Map<string, string>();
+    let writes = 0;
+    const cache = { read: (key: string) => files.get(key), write: (key: string, model: string) => (writes++, files.set(key, model)) };
+    const first = openAnswerEngine({ modelCache: cache });
+    const second = openAnswerEngine({ modelCache: cache });
+    expect(writes).toBe(1);
+    expect(second.kb).toEqual(first.kb);
+    expect(second.engine.answer("railway keeps serving old code")).toEqual(engine.answer("railway keeps serving old code"));
+    const [key] = [...files.keys()];
+    files.set(key!, JSON.stringify({ format: "railcache-answer-model/2", kb: { sections: "nope" } }));
+    expect(openAnswerEngine({ modelCache: cache }).engine.answer("deploy shows old code").section?.id).toBe("symptoms");
+    expect(writes).toBe(2);
   });
 
   it("says what it can help with when nothing fits, without inventing steps", () => {
