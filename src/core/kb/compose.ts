@@ -114,8 +114,10 @@ function blocksOf(text: string, fromMore: boolean): Block[] {
 }
 
 function cutAtLine(text: string, budget: number): string {
-  const cut = text.lastIndexOf("\n", budget - 1);
-  const at = cut > budget / 2 ? cut : budget - 5;
+  // Room for the ellipsis and, when needed, a closing fence ("\n```\n…").
+  const room = budget - 6;
+  const cut = text.lastIndexOf("\n", room);
+  const at = cut > room / 2 ? cut : room;
   const kept = text.slice(0, at).trimEnd();
   // Close a code fence the cut left open, or the rest of the message renders as code.
   const openFence = (kept.match(/^\s*```/gm)?.length ?? 0) % 2 === 1;

@@ -76,7 +76,7 @@ export interface AnswerResult {
   /** 0..1: how sure the engine is that `section` answers the text. */
   confidence: number;
   section: { id: string; title: string } | null;
-  /** Chat-ready text (at most ~1,100 characters), mentions already neutralised. */
+  /** Chat-ready text (at most MAX_ANSWER_CHARS, 1,200 characters), mentions already neutralised. */
   answer: string;
   actions: Action[];
   signals?: AnswerSignals;
