@@ -43,8 +43,10 @@ export interface EngineOptions {
 }
 
 export function createAnswerEngine(kb: KnowledgeBase, options: EngineOptions = {}): AnswerEngine {
-  const { router, speller } = buildModel(kb, options.modelCache);
-  return engineFrom(kb, router, speller);
+  const cache = options.modelCache;
+  if (!cache) return engineFrom(kb, trainModel(kb));
+  const key = modelKey(kb);
+  return engineFrom(kb, restoreModel(cache.read(key))?.model ?? storeModel(cache, key, kb, trainModel(kb)));
 }
 
 /**
@@ -56,25 +58,13 @@ export function openAnswerEngine(options: LoadOptions & EngineOptions = {}): { e
   const cache = options.modelCache;
   if (!cache) {
     const kb = loadKnowledgeBase(options);
-    return { engine: createAnswerEngine(kb), kb };
+    return { engine: engineFrom(kb, trainModel(kb)), kb };
   }
   const key = `files-${knowledgeFingerprint(options)}`;
-  const stored = cache.read(key);
-  if (stored !== undefined) {
-    try {
-      const model = JSON.parse(stored) as StoredModel;
-      if (model.format === MODEL_FORMAT && isKnowledgeBase(model.kb)) {
-        return { engine: engineFrom(model.kb, Router.restore(model.router), new Speller(model.words)), kb: model.kb };
-      }
-    } catch {
-      // A damaged or foreign file: load and build again, and overwrite it.
-    }
-  }
+  const restored = restoreModel(cache.read(key));
+  if (restored && isKnowledgeBase(restored.kb)) return { engine: engineFrom(restored.kb, restored.model), kb: restored.kb };
   const kb = loadKnowledgeBase(options);
-  const speller = new Speller();
-  const router = Router.train(trainingDocs(kb, speller));
-  cache.write(key, JSON.stringify({ format: MODEL_FORMAT, kb, router: router.state(), words: speller.state() } satisfies StoredModel));
-  return { engine: engineFrom(kb, router, speller), kb };
+  return { engine: engineFrom(kb, storeModel(cache, key, kb, trainModel(kb))), kb };
 }
 
 /** Just enough of a KnowledgeBase's shape to trust a stored copy. */
@@ -89,7 +79,7 @@ function isKnowledgeBase(value: unknown): value is KnowledgeBase {
   );
 }
 
-function engineFrom(kb: KnowledgeBase, router: Router, speller: Speller): AnswerEngine {
+function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine {
   const sections = kb.sections;
   const byId = new Map(sections.map((section) => [section.id, section]));
   const correct = (word: string) => speller.correct(word);
@@ -206,26 +196,36 @@ interface StoredModel {
   format: string;
   router: RouterState;
   words: [string, number][];
-  /** The sections themselves, when the model is keyed by the files' bytes (openAnswerEngine). */
+  /** The sections it was built from: openAnswerEngine takes them instead of parsing the files. */
   kb?: KnowledgeBase;
 }
 
-/** The router and speller for `kb`: read back from the cache when it holds this very knowledge base, else built (and stored). */
-function buildModel(kb: KnowledgeBase, cache: ModelCache | undefined): { router: Router; speller: Speller } {
-  const key = cache ? modelKey(kb) : "";
-  const stored = cache?.read(key);
-  if (stored !== undefined) {
-    try {
-      const model = JSON.parse(stored) as StoredModel;
-      if (model.format === MODEL_FORMAT) return { router: Router.restore(model.router), speller: new Speller(model.words) };
-    } catch {
-      // A damaged or foreign file: build the model again and overwrite it.
-    }
-  }
+interface Model {
+  router: Router;
+  speller: Speller;
+}
+
+function trainModel(kb: KnowledgeBase): Model {
   const speller = new Speller();
-  const router = Router.train(trainingDocs(kb, speller));
-  if (cache) cache.write(key, JSON.stringify({ format: MODEL_FORMAT, router: router.state(), words: speller.state() } satisfies StoredModel));
-  return { router, speller };
+  return { router: Router.train(trainingDocs(kb, speller)), speller };
+}
+
+/** The model in a stored copy (and the sections stored with it), or undefined for none, a damaged or foreign file, or an older format. */
+function restoreModel(stored: string | undefined): { model: Model; kb: unknown } | undefined {
+  if (stored === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(stored) as StoredModel;
+    if (parsed.format !== MODEL_FORMAT) return undefined;
+    return { model: { router: Router.restore(parsed.router), speller: new Speller(parsed.words) }, kb: parsed.kb };
+  } catch {
+    return undefined; // built again and overwritten by the caller
+  }
+}
+
+/** Stores the model (with the sections it was built from) and returns it. */
+function storeModel(cache: ModelCache, key: string, kb: KnowledgeBase, model: Model): Model {
+  cache.write(key, JSON.stringify({ format: MODEL_FORMAT, kb, router: model.router.state(), words: model.speller.state() } satisfies StoredModel));
+  return model;
 }
 
 /** A hash of everything the model is built from, so a changed example or section builds a new one. */
