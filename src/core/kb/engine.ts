@@ -142,7 +142,6 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
 
   /** A second section when the message asks two things, or when two sections fit almost equally. */
   function secondSection(cleaned: string, decision: Decision, primaryId: string): Section | undefined {
-    const others = decision.ranked.filter((c) => c.label !== primaryId);
     const questions = splitQuestions(cleaned);
     if (questions.length >= 2) {
       // Each question on its own: the best section other than the one already shown, when it
@@ -159,7 +158,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
       }
       return undefined;
     }
-    const runnerUp = others[0];
+    const runnerUp = decision.ranked.find((c) => c.label !== primaryId);
     if (runnerUp && runnerUp.score >= router.rule.threshold && runnerUp.score >= CLOSE_SECOND * (decision.ranked[0]?.score ?? 0)) {
       return byId.get(runnerUp.label);
     }
