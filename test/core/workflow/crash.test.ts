@@ -109,16 +109,7 @@ function engineOn(store: Store, instanceId: string) {
 
 async function restartAndRecover(dbPath: string) {
   const store = openSqliteStore({ path: dbPath });
-  const engine = new WorkflowEngine({
-    store,
-    railway: new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", timeoutMs: 2_000 }),
-    policy: defaultPolicy(),
-    clock: systemClock,
-    log: silentLogger(),
-    projectId: DEMO_PROJECT_ID,
-    timeouts: childTimeouts,
-    instanceId: crashedInstance,
-  });
+  const engine = engineOn(store, crashedInstance);
   // Restarted at once: its own lease is still live, and it is ours.
   const recovered = await engine.recover();
   await engine.idle();
