@@ -64,7 +64,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 export function benchKnowledgeBuild(runs = 7): { coldMs: number; cachedMs: number; warmMs: number } {
   const script = `
     const kb = await import(${JSON.stringify(new URL("../dist/core/kb/index.js", import.meta.url).href)});
-    const knowledge = await import(${JSON.stringify(new URL("../dist/knowledge.js", import.meta.url).href)});
+    const knowledge = await import(${JSON.stringify(new URL("../dist/core/kb/open-knowledge.js", import.meta.url).href)});
     const log = { debug() {}, info() {}, warn() {}, error() {} };
     const mode = process.argv[1];
     const start = performance.now();

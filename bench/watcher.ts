@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Clock } from "../src/core/ports.js";
+import type { Clock } from "../src/core/ports/clock.js";
 import { Watcher } from "../src/core/watcher/index.js";
 import { silentLogger } from "../src/log.js";
 import { RailwayClient } from "../src/railway/client.js";

@@ -5,10 +5,10 @@
  */
 import { Command, Option } from "commander";
 import { ConfigError, loadConfig, secretsOf, type Config } from "./config.js";
-import { CliError } from "./cli/io.js";
+import { CliError } from "./adapters/cli/io.js";
 import { createLogger, type Logger } from "./log.js";
 import { redactConnectionSecrets } from "./redact.js";
-import type { RailwayConnection, Runtime } from "./app.js";
+import type { RailwayConnection, Runtime } from "./runtime.js";
 
 const program = new Command("railcache")
   .description("Answers stale Railway build-cache questions, shows deploy status, and clears the build cache safely.")
@@ -30,7 +30,7 @@ function setup(level = "warn"): { config: Config; log: Logger } {
 }
 
 async function withRuntime<T>(demo: boolean, run: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const { createRuntime } = await import("./app.js");
+  const { createRuntime } = await import("./runtime.js");
   const { config, log } = setup();
   const runtime = await createRuntime({ config, log, demo, requireRailway: true });
   try {
@@ -48,8 +48,8 @@ program
   .option("--jsonl", 'read {"id","text"} JSON lines on stdin and write one result line per input')
   .option("--explain", "also print why: the best sections with their scores, the signals found, the accept rule")
   .action(async (words: string[], options: { json?: boolean; jsonl?: boolean; explain?: boolean }) => {
-    const { openKnowledge } = await import("./knowledge.js");
-    const { askCommand } = await import("./cli/ask.js");
+    const { openKnowledge } = await import("./core/kb/open-knowledge.js");
+    const { askCommand } = await import("./adapters/cli/ask.js");
     const { config, log } = setup();
     await askCommand(openKnowledge(config.kbDir, log), words, options);
   });
@@ -62,7 +62,7 @@ program
   .option("--json", "print JSON")
   .addOption(demoOption)
   .action(async (service: string | undefined, options: { env?: string; json?: boolean; demo?: boolean }) => {
-    const { statusCommand } = await import("./cli/status.js");
+    const { statusCommand } = await import("./adapters/cli/status.js");
     await withRuntime(Boolean(options.demo), async (runtime) => {
       await statusCommand(runtime.railway as RailwayConnection, service, { ...options, defaultEnv: runtime.policy.defaultEnvironment });
     });
@@ -78,7 +78,7 @@ for (const kind of ["clear", "redeploy"] as const) {
     .option("--json", "print the finished workflow as JSON")
     .addOption(demoOption)
     .action(async (service: string, options: { env?: string; yes?: boolean; json?: boolean; demo?: boolean }) => {
-      const { workflowCommand } = await import("./cli/workflow.js");
+      const { workflowCommand } = await import("./adapters/cli/workflow.js");
       await withRuntime(Boolean(options.demo), (runtime) => workflowCommand(runtime, kind, service, options));
     });
 }
@@ -90,8 +90,8 @@ program
   .option("--json", "print JSON")
   .addOption(demoOption)
   .action(async (options: { since: string; json?: boolean; demo?: boolean }) => {
-    const { auditCommand } = await import("./cli/status.js");
-    const { openStore } = await import("./app.js");
+    const { auditCommand } = await import("./adapters/cli/status.js");
+    const { openStore } = await import("./runtime.js");
     const { config, log } = setup();
     const store = await openStore(config, { demo: Boolean(options.demo), log });
     try {
@@ -108,7 +108,7 @@ program
   .option("--json", "print JSON")
   .addOption(demoOption)
   .action(async (dir: string | undefined, options: { json?: boolean; demo?: boolean }) => {
-    const { runDoctor, formatDoctor, doctorFailed } = await import("./cli/doctor.js");
+    const { runDoctor, formatDoctor, doctorFailed } = await import("./adapters/cli/doctor.js");
     const log = createLogger({ level: "silent" });
     const report = await runDoctor(process.env, { demo: Boolean(options.demo), log, ...(dir ? { projectDir: dir } : {}) });
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -177,7 +177,7 @@ program
   .description("validate the environment and the policy (railcache.toml or RAILCACHE_POLICY) the way the running bot does, listing every problem at once")
   .action(async () => {
     const { config } = setup();
-    const { policySource } = await import("./app.js");
+    const { policySource } = await import("./runtime.js");
     const { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } = await import("./core/policy/index.js");
     const source = policySource(config);
     try {

@@ -4,7 +4,7 @@
  */
 import type { DiscordConfig, Config } from "./config.js";
 import { ConfigError, loadConfig, secretsOf } from "./config.js";
-import { createRuntime, type Runtime } from "./app.js";
+import { createRuntime, type Runtime } from "./runtime.js";
 import { ConsolePrinter, runConsoleChat } from "./adapters/console/chat.js";
 import { createLogger, type Logger } from "./log.js";
 import { resolveInstanceId } from "./instance-id.js";
@@ -261,8 +261,8 @@ async function startSlack(config: Config, runtime: Runtime): Promise<{ stop: () 
 }
 
 async function startDiscord(discord: DiscordConfig, runtime: Runtime): Promise<() => Promise<void>> {
-  const { createDiscordBot } = await import("./adapters/discord/bot.js");
-  const bot = createDiscordBot({
+  const { createDiscordApp } = await import("./adapters/discord/app.js");
+  const bot = createDiscordApp({
     token: discord.token,
     applicationId: discord.applicationId,
     messageContent: discord.messageContent,

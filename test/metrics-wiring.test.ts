@@ -5,7 +5,7 @@
 import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackMessenger } from "../src/adapters/slack/messenger.js";
-import type { RequestContext } from "../src/core/bot.js";
+import type { RequestContext } from "../src/core/bot-core.js";
 import { createMetrics, type Metrics } from "../src/metrics.js";
 import { startFakeSlack, type FakeSlack } from "./fakes/slack/server.js";
 import { startTestRuntime, type TestRuntime } from "./support/runtime.js";

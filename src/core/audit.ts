@@ -5,8 +5,8 @@
  * `auditReply`.
  */
 import { redactConnectionSecrets } from "../redact.js";
-import type { AuditEntry, JsonObject, Store } from "../store/store.js";
-import type { Actor } from "./ports.js";
+import type { AuditEntry, JsonObject, Store } from "./ports/store.js";
+import type { Actor } from "./ports/chat.js";
 import type { Reply } from "./reply.js";
 import { escapeMentions } from "./text/mentions.js";
 

@@ -1,24 +1,63 @@
 /**
- * The BotCore every adapter calls: questions go to the answer engine, `/railcache` commands
- * to status, the workflow engine or the audit log, and button clicks to the same places.
+ * BotCore, the one entry point adapters call: questions go to the answer engine, `/railcache`
+ * commands to status, the workflow engine or the audit log, and button clicks to the same places.
+ * An adapter turns a chat event into one of these calls and renders the Reply it gets back; it
+ * never reaches past this interface into core.
  */
 import type { Logger } from "../log.js";
-import type { ProjectStatus, RailwayApi } from "../railway/types.js";
-import { RailwayError } from "../railway/types.js";
-import type { Store } from "../store/store.js";
+import type { ProjectStatus, RailwayApi } from "./ports/railway.js";
+import { RailwayError } from "./ports/railway.js";
+import type { Store } from "./ports/store.js";
 import { RecentKeys } from "./recent-keys.js";
 import { auditActor, auditReply, listAuditEntries, parseSince, recordAudit, type AuditInput } from "./audit.js";
-import type { BotCore, RequestContext, TrackedReply } from "./bot.js";
 import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
 import type { AnswerEngine } from "./kb/types.js";
 import { checkPermission, describeRequest, type Granted, type PermissionRequest, type WarningTarget } from "./permissions.js";
 import { approversText, decide, type Policy } from "./policy/policy.js";
-import type { Clock, MessageRef } from "./ports.js";
+import type { Actor, ChatTarget, MessageRef } from "./ports/chat.js";
+import type { Clock } from "./ports/clock.js";
 import type { ActionKind, Reply } from "./reply.js";
-import { statusReply } from "./status.js";
+import { projectStatusReply } from "./status.js";
 import { escapeMentions } from "./text/mentions.js";
 import { plainUserText } from "./text/user-text.js";
 import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
+
+export interface RequestContext {
+  actor: Actor;
+  /** Where the request came from and where replies go. */
+  target: ChatTarget;
+}
+
+/** A reply that is also the live status message of a workflow: post it, then `attachMessage`. */
+export interface TrackedReply extends Reply {
+  workflowId?: string;
+}
+
+export interface BotCore {
+  /** A free-text question: a mention, a DM, `/railcache ask ...`, or a pasted traceback. */
+  ask(text: string, ctx: RequestContext): Promise<TrackedReply>;
+  /** The text after `/railcache`: parsed against the command registry; usage errors come back as a Reply. */
+  command(text: string, ctx: RequestContext): Promise<TrackedReply>;
+  /**
+   * The reply to `/railcache <text>` when it needs no Railway, store or chat call (a question,
+   * help, a usage error), computed at once; undefined for every other command. Adapters answer
+   * these inside the platform's acknowledgement instead of sending a second message.
+   */
+  instantReply(text: string): TrackedReply | undefined;
+  /** A button click. `value` is what the Action carried. */
+  action(kind: ActionKind, value: string, ctx: RequestContext): Promise<TrackedReply>;
+  /** Tell core where a TrackedReply was posted, so later workflow steps edit it in place. */
+  attachMessage(workflowId: string, ref: MessageRef): Promise<void>;
+  /** A workflow prompt could not be posted: nobody can confirm it, so core cancels it and frees the service. */
+  withdrawPrompt(workflowId: string, reason: string): Promise<void>;
+  /**
+   * True the first time a chat platform delivers the event `key` (its own event id, prefixed by
+   * the platform) to any replica sharing the store; false for a redelivery, which must be dropped.
+   */
+  firstDelivery(key: string): Promise<boolean>;
+  /** Suggestions for a command option (service or environment names), for autocomplete. */
+  complete(option: "service" | "env", prefix: string): Promise<string[]>;
+}
 
 /** What the watcher offers to buttons on its warnings (mute, remove a forgotten NO_CACHE). */
 export interface WarningActions {
@@ -129,7 +168,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       const project = await projectStatus(railway);
       // A rule that grants `status` for some services or environments shows only those.
       const visible = { ...project, instances: project.instances.filter((i) => decide(deps.policy, ctx.actor, "status", i.serviceName, i.environmentName).allowed) };
-      return statusReply(visible, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
+      return projectStatusReply(visible, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
     });
   }
 

@@ -2,7 +2,7 @@
  * Messengers by platform. Adapters register theirs when they start; core posts and edits
  * through this registry without knowing which platforms are connected.
  */
-import type { ChatTarget, MessageRef, Messenger, Platform } from "./ports.js";
+import type { ChatTarget, MessageRef, Messenger, Platform } from "./ports/chat.js";
 import type { Reply } from "./reply.js";
 
 export class MessengerRegistry implements Messenger {

@@ -4,8 +4,8 @@
  * command frameworks run them in their pipeline rather than in each handler).
  */
 import { commands, type CommandName, type ParsedCommand, type Permission } from "./commands.js";
-import { approversText, decide, mayConfirm, resolveService, type Approvers, type Policy } from "./policy/policy.js";
-import type { Actor } from "./ports.js";
+import { approversText, decide, mayConfirm, unaliasService, type Approvers, type Policy } from "./policy/policy.js";
+import type { Actor } from "./ports/chat.js";
 import type { ActionKind } from "./reply.js";
 import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
 
@@ -83,7 +83,7 @@ const { policy } = deps;
     return { refused: decision.reason, rule: decision.rule, permission, ...(service !== undefined ? { service } : {}), ...(environment !== undefined ? { environment } : {}) };
   };
   const workflowScope = (service: string | undefined, env: string | undefined) =>
-    service ? { service: resolveService(policy, service), environment: env ?? policy.defaultEnvironment } : {};
+    service ? { service: unaliasService(policy, service), environment: env ?? policy.defaultEnvironment } : {};
   if (request.via === "question") return scoped("ask");
   if (request.via === "command") {
     const { name, args } = request.command;
@@ -92,7 +92,7 @@ const { policy } = deps;
       const where = workflowScope(args.service, args.env);
       return scoped(permission, where.service, where.environment);
     }
-    if (name === "status") return scoped(permission, args.service ? resolveService(policy, args.service) : undefined, args.env);
+    if (name === "status") return scoped(permission, args.service ? unaliasService(policy, args.service) : undefined, args.env);
     return scoped(permission);
   }
   const { kind, value } = request;

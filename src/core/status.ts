@@ -2,7 +2,7 @@
  * Deploy status for chat and the CLI: resolving the service a user named, and rendering one
  * project status (ONE Railway request) as a Reply or as JSON. Platform-free.
  */
-import { dashboardUrl, type DeploymentStatus, type ProjectStatus, type ServiceInstanceStatus } from "../railway/types.js";
+import { dashboardUrl, type DeploymentStatus, type ProjectStatus, type ServiceInstanceStatus } from "./ports/railway.js";
 import type { Field, Reply, Tone } from "./reply.js";
 import { escapeMentions } from "./text/mentions.js";
 
@@ -23,7 +23,7 @@ const lower = (s: string) => s.trim().toLowerCase();
  * Finds the one service instance a user means: names match case-insensitively; without `env`,
  * a service in several environments resolves to `defaultEnv` when it runs there, else is ambiguous.
  */
-export function resolveService(status: ProjectStatus, name: string, env?: string, defaultEnv?: string): ServiceResolution {
+export function findServiceInstance(status: ProjectStatus, name: string, env?: string, defaultEnv?: string): ServiceResolution {
   const matches = status.instances.filter((i) => lower(i.serviceName) === lower(name));
   if (matches.length === 0) {
     return { kind: "unknown", name, suggestions: closest(name, status.instances.map((i) => i.serviceName)) };
@@ -56,7 +56,7 @@ type Selection = { ok: true; instances: ServiceInstanceStatus[]; scope: string }
 
 function select(status: ProjectStatus, filter: StatusFilter): Selection {
   if (filter.service) {
-    const resolved = resolveService(status, filter.service, filter.env, filter.defaultEnv);
+    const resolved = findServiceInstance(status, filter.service, filter.env, filter.defaultEnv);
     if (resolved.kind !== "found") return { ok: false, problem: resolved };
     return { ok: true, instances: [resolved.instance], scope: `${resolved.instance.serviceName} in ${resolved.instance.environmentName}` };
   }
@@ -88,7 +88,7 @@ const icons: Record<DeploymentStatus, string> = {
 };
 
 /** The Reply for `/railcache status`: one field per service per environment. */
-export function statusReply(status: ProjectStatus, filter: StatusFilter, now: number): Reply {
+export function projectStatusReply(status: ProjectStatus, filter: StatusFilter, now: number): Reply {
   const selection = select(status, filter);
   if (!selection.ok) return problemReply(selection.problem);
   const instances = sortInstances(selection.instances);

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { DeploymentHint, HintOutcome } from "../core/watcher/watcher.js";
 import type { Logger } from "../log.js";
-import { deploymentStatuses, type DeploymentStatus } from "../railway/types.js";
+import { deploymentStatuses, type DeploymentStatus } from "../core/ports/railway.js";
 
 export const WEBHOOK_PATH_PREFIX = "/webhooks/railway/";
 

@@ -10,8 +10,8 @@
 import { ClientError, GraphQLClient } from "graphql-request";
 import pRetry from "p-retry";
 import type { z } from "zod";
-import type { Clock } from "../core/ports.js";
-import { systemClock } from "../core/ports.js";
+import type { Clock } from "../core/ports/clock.js";
+import { systemClock } from "../core/ports/clock.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
 import { mutationNames, operations, repeatableMutations, type OperationName } from "./operations.js";
@@ -28,7 +28,7 @@ import {
   type TokenInfo,
   type TokenKind,
   type VariableTarget,
-} from "./types.js";
+} from "../core/ports/railway.js";
 
 export const defaultRailwayEndpoint = "https://backboard.railway.com/graphql/v2";
 

@@ -1,6 +1,6 @@
 /** zod schemas for every Railway response railcache reads, and their mapping to types.ts. */
 import { z } from "zod";
-import { deploymentStatuses, type Deployment, type LogLine, type ProjectStatus } from "./types.js";
+import { deploymentStatuses, type Deployment, type LogLine, type ProjectStatus } from "../core/ports/railway.js";
 
 const deployment = z.object({
   id: z.string(),

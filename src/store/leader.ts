@@ -9,9 +9,9 @@
  * stops acting before anyone else can start. Expiry is judged by clocks, so replicas' clocks must
  * agree to well within `ttlMs`.
  */
-import { systemClock, type Clock } from "../core/ports.js";
+import { systemClock, type Clock } from "../core/ports/clock.js";
 import type { Logger } from "../log.js";
-import type { Store } from "./store.js";
+import type { Store } from "../core/ports/store.js";
 
 export interface LeaderElectorOptions {
   store: Store;

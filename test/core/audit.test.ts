@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditActor, auditReply, auditText, listAuditEntries, parseSince, recordAudit } from "../../src/core/audit.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/core/ports/store.js";
 
 let store: Store;
 beforeEach(() => {

@@ -9,10 +9,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createBotCore } from "../../src/core/bot-core.js";
 import { createAnswerEngine, loadKnowledgeBase } from "../../src/core/kb/index.js";
 import { defaultPolicy } from "../../src/core/policy/policy.js";
-import { systemClock } from "../../src/core/ports.js";
+import { systemClock } from "../../src/core/ports/clock.js";
 import { createLogger, silentLogger } from "../../src/log.js";
 import { openSqliteStore } from "../../src/store/index.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/core/ports/store.js";
 
 const answers = createAnswerEngine(loadKnowledgeBase({}));
 const core = (store?: Store, log = silentLogger()) => createBotCore({ answers, policy: defaultPolicy(), clock: systemClock, log, ...(store ? { store } : {}) });

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../src/core/commands.js";
 import { actionPermissions, commandPermission } from "../../src/core/permissions.js";
 import { permissionNames } from "../../src/core/policy/load.js";
-import type { Actor } from "../../src/core/ports.js";
+import type { Actor } from "../../src/core/ports/chat.js";
 import type { ActionKind, Reply } from "../../src/core/reply.js";
-import type { AuditEntry } from "../../src/store/store.js";
+import type { AuditEntry } from "../../src/core/ports/store.js";
 import { startTestRuntime, type TestRuntime } from "../support/runtime.js";
 
 const OPS_GROUP = "S0OPS";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { closest, commitTitle, editDistance, formatAge, resolveService, statusJson, statusReply } from "../../src/core/status.js";
+import { closest, commitTitle, editDistance, formatAge, findServiceInstance, statusJson, projectStatusReply } from "../../src/core/status.js";
 import { RailwayClient } from "../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "../../src/railway/simulator/index.js";
-import type { Deployment, ProjectStatus } from "../../src/railway/types.js";
+import type { Deployment, ProjectStatus } from "../../src/core/ports/railway.js";
 
 const now = Date.parse("2026-11-25T12:00:00Z");
 const minutesAgo = (m: number) => new Date(now - m * 60_000).toISOString();
@@ -51,41 +51,41 @@ const status: ProjectStatus = {
   ],
 };
 
-describe("resolveService", () => {
+describe("findServiceInstance", () => {
   it("matches a service name case-insensitively", () => {
-    const resolved = resolveService(status, "WORKER");
+    const resolved = findServiceInstance(status, "WORKER");
     expect(resolved.kind === "found" && resolved.instance.serviceName).toBe("Worker");
   });
 
   it("suggests the closest name for a typo", () => {
-    expect(resolveService(status, "wbe")).toEqual({ kind: "unknown", name: "wbe", suggestions: ["web"] });
-    expect(resolveService(status, "wroker")).toEqual({ kind: "unknown", name: "wroker", suggestions: ["Worker"] });
+    expect(findServiceInstance(status, "wbe")).toEqual({ kind: "unknown", name: "wbe", suggestions: ["web"] });
+    expect(findServiceInstance(status, "wroker")).toEqual({ kind: "unknown", name: "wroker", suggestions: ["Worker"] });
   });
 
   it("offers no suggestion for a name far from every service", () => {
-    expect(resolveService(status, "postgres")).toEqual({ kind: "unknown", name: "postgres", suggestions: [] });
+    expect(findServiceInstance(status, "postgres")).toEqual({ kind: "unknown", name: "postgres", suggestions: [] });
   });
 
   it("asks which environment when a service runs in several and no default is set", () => {
-    expect(resolveService(status, "web")).toEqual({ kind: "ambiguous", serviceName: "web", environments: ["production", "staging"] });
+    expect(findServiceInstance(status, "web")).toEqual({ kind: "ambiguous", serviceName: "web", environments: ["production", "staging"] });
   });
 
   it("uses the default environment for a service in several environments", () => {
-    const resolved = resolveService(status, "web", undefined, "Staging");
+    const resolved = findServiceInstance(status, "web", undefined, "Staging");
     expect(resolved.kind === "found" && resolved.instance.environmentName).toBe("staging");
   });
 
   it("prefers an explicit environment over the default", () => {
-    const resolved = resolveService(status, "web", "PRODUCTION", "staging");
+    const resolved = findServiceInstance(status, "web", "PRODUCTION", "staging");
     expect(resolved.kind === "found" && resolved.instance.latestDeployment?.id).toBe("d1");
   });
 
   it("reports an unknown environment with suggestions", () => {
-    expect(resolveService(status, "web", "prod")).toMatchObject({ kind: "unknown_environment", suggestions: ["production"] });
+    expect(findServiceInstance(status, "web", "prod")).toMatchObject({ kind: "unknown_environment", suggestions: ["production"] });
   });
 
   it("says when a service does not run in the environment asked for", () => {
-    expect(resolveService(status, "worker", "staging")).toEqual({
+    expect(findServiceInstance(status, "worker", "staging")).toEqual({
       kind: "not_in_environment",
       serviceName: "Worker",
       environment: "staging",
@@ -94,9 +94,9 @@ describe("resolveService", () => {
   });
 });
 
-describe("statusReply", () => {
+describe("projectStatusReply", () => {
   it("shows one field per service per environment with status, age, commit, author and a dashboard link", () => {
-    const reply = statusReply(status, {}, now);
+    const reply = projectStatusReply(status, {}, now);
     expect(reply.fields?.map((f) => f.name)).toEqual(["web · production", "web · staging", "Worker · production"]);
     const web = reply.fields?.[0]?.value ?? "";
     expect(web).toContain("CRASHED · 5 min ago");
@@ -108,36 +108,36 @@ describe("statusReply", () => {
   });
 
   it("marks the reply as an error and names what is failing", () => {
-    const reply = statusReply(status, {}, now);
+    const reply = projectStatusReply(status, {}, now);
     expect(reply.tone).toBe("error");
     expect(reply.body).toContain("1 failing (web/production)");
   });
 
   it("warns about a service still configured from railway.toml", () => {
-    expect(statusReply(status, {}, now).body).toContain("configured from `railway.toml`, which Railway stops reading on 2026-12-01");
+    expect(projectStatusReply(status, {}, now).body).toContain("configured from `railway.toml`, which Railway stops reading on 2026-12-01");
   });
 
   it("makes mentions in commit messages inert", () => {
-    const value = statusReply(status, { service: "web", env: "staging" }, now).fields?.[0]?.value ?? "";
+    const value = projectStatusReply(status, { service: "web", env: "staging" }, now).fields?.[0]?.value ?? "";
     expect(value).not.toContain("<!here>");
     expect(value).toContain("@\u200bhere");
   });
 
   it("filters to one environment", () => {
-    const reply = statusReply(status, { env: "Production" }, now);
+    const reply = projectStatusReply(status, { env: "Production" }, now);
     expect(reply.title).toBe("demo-shop: production");
     expect(reply.fields?.map((f) => f.name)).toEqual(["web · production", "Worker · production"]);
   });
 
   it("answers a typo with did-you-mean instead of a status", () => {
-    const reply = statusReply(status, { service: "wbe" }, now);
+    const reply = projectStatusReply(status, { service: "wbe" }, now);
     expect(reply.title).toBe("Unknown service");
     expect(reply.body).toBe("There is no service called `wbe`. Did you mean `web`?");
     expect(reply.fields).toBeUndefined();
   });
 
   it("asks which environment for an ambiguous service", () => {
-    const reply = statusReply(status, { service: "web" }, now);
+    const reply = projectStatusReply(status, { service: "web" }, now);
     expect(reply.title).toBe("Which environment?");
     expect(reply.body).toContain("`production`, `staging`");
   });
@@ -204,7 +204,7 @@ describe("status from the simulator", () => {
     const client = new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", clock: sim.clock });
     sim.scenario.staleCache("web", "production");
     sim.advance(10 * 60_000);
-    const reply = statusReply(await client.projectStatus(DEMO_PROJECT_ID), {}, sim.clock.now());
+    const reply = projectStatusReply(await client.projectStatus(DEMO_PROJECT_ID), {}, sim.clock.now());
     expect(sim.requests).toHaveLength(1);
     expect(reply.fields).toHaveLength(4);
     expect(reply.tone).toBe("error");

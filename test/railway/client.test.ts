@@ -12,7 +12,7 @@ import {
   startSimulator,
   type Simulator,
 } from "../../src/railway/simulator/index.js";
-import { RailwayError } from "../../src/railway/types.js";
+import { RailwayError } from "../../src/core/ports/railway.js";
 
 let sim: Simulator | undefined;
 afterEach(async () => {

@@ -14,15 +14,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSlackApp, type SlackApp } from "../../src/adapters/slack/app.js";
 import { SlackMessenger } from "../../src/adapters/slack/messenger.js";
 import { decodeAction } from "../../src/adapters/slack/render.js";
-import type { RequestContext } from "../../src/core/bot.js";
+import type { RequestContext } from "../../src/core/bot-core.js";
 import { Watcher } from "../../src/core/watcher/index.js";
-import { statusReply } from "../../src/core/workflow/messages.js";
+import { workflowStatusReply } from "../../src/core/workflow/messages.js";
 import { finalStates } from "../../src/core/workflow/states.js";
 import { silentLogger } from "../../src/log.js";
 import { RailwayClient } from "../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type FaultKind, type Simulator } from "../../src/railway/simulator/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/core/ports/store.js";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack/server.js";
 import { startHarness as startDiscordHarness } from "../adapters/discord/harness.js";
 import { sendToApp, slashCommandBody, blockActionsBody } from "../fakes/slack/requests.js";
@@ -101,7 +101,7 @@ describe("Railway faults during a confirmed cache clear, through BotCore", () =>
     const live = since.find((d) => d.status === "SUCCESS");
     if (live) {
       expect(wf?.data.liveDeploymentId).toBe(live.id);
-      expect(statusReply(wf!, t.sim.world.now).context).toContain(`id=${live.id}`);
+      expect(workflowStatusReply(wf!, t.sim.world.now).context).toContain(`id=${live.id}`);
     }
     return since;
   }

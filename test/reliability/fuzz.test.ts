@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderEmbed } from "../../src/adapters/discord/render.js";
 import { renderBlocks } from "../../src/adapters/slack/render.js";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import type { RequestContext } from "../../src/core/bot.js";
+import type { RequestContext } from "../../src/core/bot-core.js";
 import { parseCommand } from "../../src/core/commands.js";
 import { MAX_ANSWER_CHARS } from "../../src/core/kb/index.js";
 import { PolicyError, parsePolicy } from "../../src/core/policy/index.js";

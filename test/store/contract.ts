@@ -3,7 +3,7 @@
  * with a factory; the PostgreSQL store reuses this suite unchanged.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NewWorkflow, Store } from "../../src/store/store.js";
+import type { NewWorkflow, Store } from "../../src/core/ports/store.js";
 
 export interface StoreFactoryOptions {
   /** The clock the store must use for expiry (leases, claims, cooldowns, kv). */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { LeaderElector } from "../../src/store/leader.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/core/ports/store.js";
 
 const ttlMs = 600;
 const renewEveryMs = 50;

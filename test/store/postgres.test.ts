@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { openPostgresStore, PostgresConnectionError } from "../../src/store/postgres/index.js";
 import { migrations } from "../../src/store/postgres/migrations.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/core/ports/store.js";
 import { storeContract } from "./contract.js";
 
 const url = process.env.RAILCACHE_TEST_DATABASE_URL;

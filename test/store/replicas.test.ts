@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresStore } from "../../src/store/postgres/index.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/core/ports/store.js";
 
 const url = process.env.RAILCACHE_TEST_DATABASE_URL;
 if (!url) console.warn("RAILCACHE_TEST_DATABASE_URL is not set: skipping the PostgreSQL replica test (CI sets it to postgres://postgres@127.0.0.1:5432/test).");

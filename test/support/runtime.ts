@@ -1,11 +1,11 @@
 /**
- * The real railcache runtime for end-to-end tests: the composition root (src/app.ts) over a
+ * The real railcache runtime for end-to-end tests: the composition root (src/runtime.ts) over a
  * temp SQLite file and the Railway simulator, on the simulator's clock. Nothing of ours is faked.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createRuntime, type Runtime, type WatchSettings } from "../../src/app.js";
+import { createRuntime, type Runtime, type WatchSettings } from "../../src/runtime.js";
 import { loadConfig } from "../../src/config.js";
 import type { WorkflowTimeouts } from "../../src/core/workflow/engine.js";
 import { mutationNames } from "../../src/railway/operations.js";

@@ -4,8 +4,8 @@
  */
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { BotCore, RequestContext, TrackedReply } from "../../core/bot.js";
-import type { ChatTarget, MessageRef, Messenger } from "../../core/ports.js";
+import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
+import type { ChatTarget, MessageRef, Messenger } from "../../core/ports/chat.js";
 import type { Action, Reply } from "../../core/reply.js";
 import { renderText } from "./render.js";
 

@@ -14,8 +14,8 @@ import {
   type Receiver,
   type RespondFn,
 } from "@slack/bolt";
-import type { BotCore, RequestContext, TrackedReply } from "../../core/bot.js";
-import type { Actor, ChatTarget, MessageRef } from "../../core/ports.js";
+import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
+import type { Actor, ChatTarget, MessageRef } from "../../core/ports/chat.js";
 import type { Reply } from "../../core/reply.js";
 import type { Logger } from "../../log.js";
 import { eventsPath, slashCommand } from "./manifest.js";

@@ -3,7 +3,7 @@
  * the listeners: chat.postMessage, chat.update and chat.postEphemeral with rendered Block Kit.
  */
 import type { webApi } from "@slack/bolt";
-import type { ChatTarget, MessageRef, Messenger } from "../../core/ports.js";
+import type { ChatTarget, MessageRef, Messenger } from "../../core/ports/chat.js";
 import type { Reply } from "../../core/reply.js";
 import { renderBlocks } from "./render.js";
 

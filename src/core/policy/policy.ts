@@ -3,7 +3,7 @@
  * everything asks: may this person do this to this service in this environment, and who confirms?
  */
 import type { Permission } from "../commands.js";
-import type { Actor } from "../ports.js";
+import type { Actor } from "../ports/chat.js";
 import type { WatcherRulesInput } from "../watcher/rules.js";
 import type { WatcherRoute } from "../watcher/watcher.js";
 
@@ -82,7 +82,7 @@ export type Decision =
   | { allowed: false; reason: string; rule: string };
 
 /** The service name an alias stands for (or the name itself). */
-export function resolveService(policy: Policy, name: string): string {
+export function unaliasService(policy: Policy, name: string): string {
   return policy.aliases[name] ?? policy.aliases[name.toLowerCase()] ?? name;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The watcher's cards as platform-neutral Replies. Pure: everything they show is passed in.
  */
-import { dashboardUrl, type Deployment, type DeploymentStatus } from "../../railway/types.js";
+import { dashboardUrl, type Deployment, type DeploymentStatus } from "../ports/railway.js";
 import type { Action, Field, Reply } from "../reply.js";
 import { escapeMentions } from "../text/mentions.js";
 import type { FiveXxBurst } from "./rules.js";

@@ -3,7 +3,7 @@
  * longer as X-RateLimit-Remaining runs low, so polling never eats the budget that commands and
  * cache-clear workflows need.
  */
-import type { RateBudget } from "../../railway/types.js";
+import type { RateBudget } from "../ports/railway.js";
 
 export interface PollDelayOptions {
   /** Requests kept for everything that is not polling: this share of the limit (default 0.2) ... */

@@ -5,7 +5,7 @@
 import { classifyLog } from "../kb/classifier.js";
 import { findNotCacheError, type NotCacheError } from "../kb/not-cache.js";
 import type { SignatureMatch } from "../kb/types.js";
-import type { DeploymentStatus, LogLine } from "../../railway/types.js";
+import type { DeploymentStatus, LogLine } from "../ports/railway.js";
 
 export interface WatcherRules {
   /** FAILED/CRASHED deployments get a card (stale-cache warning or a plain failure notice). */

@@ -6,9 +6,10 @@
  * a restart neither repeats a card nor forgets one.
  */
 import type { Logger } from "../../log.js";
-import { RailwayError, terminalStatuses, type Deployment, type DeploymentStatus, type RailwayApi, type ServiceInstanceStatus } from "../../railway/types.js";
-import type { JsonObject, JsonValue, Store } from "../../store/store.js";
-import type { ChatTarget, Clock, MessageRef, Messenger, Platform } from "../ports.js";
+import { RailwayError, terminalStatuses, type Deployment, type DeploymentStatus, type RailwayApi, type ServiceInstanceStatus } from "../ports/railway.js";
+import type { JsonObject, JsonValue, Store } from "../ports/store.js";
+import type { ChatTarget, MessageRef, Messenger, Platform } from "../ports/chat.js";
+import type { Clock } from "../ports/clock.js";
 import type { Reply } from "../reply.js";
 import {
   approvalCard,

@@ -6,10 +6,10 @@
  * a crash, recovery runs the action of the persisted state, which is written to be re-run.
  */
 import type { Logger } from "../../log.js";
-import { RailwayError, terminalStatuses, type Deployment, type RailwayApi, type VariableTarget } from "../../railway/types.js";
-import type { Store } from "../../store/store.js";
+import { RailwayError, terminalStatuses, type Deployment, type RailwayApi, type VariableTarget } from "../ports/railway.js";
+import type { Store } from "../ports/store.js";
 import type { Policy } from "../policy/policy.js";
-import type { Clock } from "../ports.js";
+import type { Clock } from "../ports/clock.js";
 import type { Workflow, WorkflowData } from "./data.js";
 import { restoreAlertReply, restoredAlertReply } from "./messages.js";
 import { hasNoCache, removeNoCache, setNoCache } from "./no-cache.js";

@@ -3,7 +3,7 @@
  * when read back, so a row written by another version fails loudly instead of half-working.
  */
 import { z } from "zod";
-import type { WorkflowRow } from "../../store/store.js";
+import type { WorkflowRow } from "../ports/store.js";
 import { isWorkflowState, type WorkflowState } from "./states.js";
 
 const person = z.object({

@@ -10,16 +10,17 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../../log.js";
-import type { Deployment, RailwayApi } from "../../railway/types.js";
-import type { JsonObject, Store } from "../../store/store.js";
+import type { Deployment, RailwayApi } from "../ports/railway.js";
+import type { JsonObject, Store } from "../ports/store.js";
 import { auditActor, BOT_ACTOR } from "../audit.js";
-import { decide, mayConfirm, resolveService, type Policy } from "../policy/policy.js";
-import type { Actor, Clock, MessageRef } from "../ports.js";
+import { decide, mayConfirm, unaliasService, type Policy } from "../policy/policy.js";
+import type { Actor, MessageRef } from "../ports/chat.js";
+import type { Clock } from "../ports/clock.js";
 import type { Reply } from "../reply.js";
 import { escapeMentions } from "../text/mentions.js";
 import { actions, defaultTimeouts, type ActionContext, type WorkflowTimeouts } from "./actions.js";
 import { parseWorkflow, workflowDataSchema, type Person, type Workflow, type WorkflowData } from "./data.js";
-import { statusReply, who } from "./messages.js";
+import { workflowStatusReply, who } from "./messages.js";
 import { WorkflowRecorder, type WorkflowUpdate } from "./recorder.js";
 import { describeError } from "./retry.js";
 import { finalStates } from "./states.js";
@@ -108,7 +109,7 @@ export class WorkflowEngine {
   /** Ask for a clear or redeploy: checks policy, Railway, cooldown and the one-per-service lock, then returns the confirmation prompt. */
   async request(input: { actor: Actor; kind: WorkflowKind; service: string; environment?: string }): Promise<RequestResult> {
     const { actor, kind } = input;
-    const serviceName = resolveService(this.policy, input.service);
+    const serviceName = unaliasService(this.policy, input.service);
     const environmentName = input.environment ?? this.policy.defaultEnvironment;
     const decision = decide(this.policy, actor, kind, serviceName, environmentName);
     if (!decision.allowed) {
@@ -190,7 +191,7 @@ export class WorkflowEngine {
       details: { commit: data.base.commitHash, approval: data.approval },
     });
     if (!asked) return { ok: false, reply: errorReply("Something changed", "The request changed while it was being made. Ask again.") };
-    return { ok: true, workflowId: id, reply: statusReply(asked, this.clock.now()) };
+    return { ok: true, workflowId: id, reply: workflowStatusReply(asked, this.clock.now()) };
   }
 
   /** Confirm a prompt. Single-use, bound to the requester or an allowed second approver, refused when expired or stale. Starts the run. */
@@ -230,7 +231,7 @@ export class WorkflowEngine {
       return again.ok ? { ok: false, reply, workflowId: again.workflowId } : { ok: false, reply };
     }
     this.start(confirmed.id);
-    return { ok: true, workflowId, reply: statusReply(confirmed, this.clock.now()) };
+    return { ok: true, workflowId, reply: workflowStatusReply(confirmed, this.clock.now()) };
   }
 
   /** Cancel a pending prompt: by the requester, or declined by someone who could have approved it. Running workflows cannot be cancelled. */
@@ -244,14 +245,14 @@ export class WorkflowEngine {
       const pending = (await this.unfinished()).filter(
         (w) =>
           w.state === "awaiting_confirmation" &&
-          (!selector.service || w.data.serviceName.toLowerCase() === resolveService(this.policy, selector.service).toLowerCase()) &&
+          (!selector.service || w.data.serviceName.toLowerCase() === unaliasService(this.policy, selector.service).toLowerCase()) &&
           (!selector.environment || w.data.environmentName.toLowerCase() === selector.environment.toLowerCase()),
       );
       wf = pending.find((w) => w.data.requester.platform === actor.platform && w.data.requester.userId === actor.userId) ?? (pending.length === 1 ? (pending[0] ?? null) : null);
       if (!wf && !pending.length) {
         // Say what is going on rather than "nothing": a running clear cannot be cancelled, but it is there.
         const running = (await this.unfinished()).find(
-          (w) => w.state !== "awaiting_confirmation" && w.state !== "requested" && (!selector.service || w.data.serviceName.toLowerCase() === resolveService(this.policy, selector.service).toLowerCase()),
+          (w) => w.state !== "awaiting_confirmation" && w.state !== "requested" && (!selector.service || w.data.serviceName.toLowerCase() === unaliasService(this.policy, selector.service).toLowerCase()),
         );
         if (running) return errorReply("Already running", `${running.data.kind === "clear" ? "A cache clear" : "A redeploy"} of \`${escapeMentions(running.data.serviceName)}\` (${escapeMentions(running.data.environmentName)}) asked by ${who(running.data.requester)} is running and cannot be cancelled halfway: railcache finishes it and removes \`NO_CACHE\` either way.`, "warning");
       }
@@ -264,11 +265,11 @@ export class WorkflowEngine {
     const isRequester = wf.data.requester.platform === actor.platform && wf.data.requester.userId === actor.userId;
     if (isRequester) {
       const done = await this.rec.move(wf, "cancel", { actor: auditActor(actor), data: { reason: `cancelled by ${who(personOf(actor))}` }, notify });
-      return done ? statusReply(done, this.clock.now()) : this.notPending((await this.rec.load(wf.id)) ?? wf);
+      return done ? workflowStatusReply(done, this.clock.now()) : this.notPending((await this.rec.load(wf.id)) ?? wf);
     }
     if (wf.data.approval === "second_person" && mayConfirm("second_person", wf.data.approvers ?? undefined, wf.data.requester, actor).ok) {
       const done = await this.rec.move(wf, "deny", { actor: auditActor(actor), data: { reason: `declined by ${who(personOf(actor))}` }, notify });
-      return done ? statusReply(done, this.clock.now()) : this.notPending((await this.rec.load(wf.id)) ?? wf);
+      return done ? workflowStatusReply(done, this.clock.now()) : this.notPending((await this.rec.load(wf.id)) ?? wf);
     }
     return errorReply("Not yours to cancel", `Only ${who(wf.data.requester)}${wf.data.approval === "second_person" ? " or an approver" : ""} can cancel this.`, "warning");
   }

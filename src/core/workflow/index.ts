@@ -11,4 +11,4 @@ export {
 } from "./engine.js";
 export type { Workflow, WorkflowData, Person } from "./data.js";
 export { transitions, finalStates, outcomeStates, nextState, type WorkflowState, type WorkflowEvent } from "./states.js";
-export { statusReply, promptReply } from "./messages.js";
+export { workflowStatusReply, promptReply } from "./messages.js";

@@ -2,7 +2,7 @@
  * The words of the workflow: the confirmation prompt and the one status message that every step
  * edits. Platform-neutral Replies; adapters render them.
  */
-import { dashboardUrl, type LogLine } from "../../railway/types.js";
+import { dashboardUrl, type LogLine } from "../ports/railway.js";
 import type { Reply } from "../reply.js";
 import { escapeMentions } from "../text/mentions.js";
 import type { Person, Workflow } from "./data.js";
@@ -120,7 +120,7 @@ export function restoredAlertReply(wf: Workflow): Reply {
 }
 
 /** The status message for a workflow's current state. `logTail` is shown on failure. */
-export function statusReply(wf: Workflow, now: number, logTail: LogLine[] = []): Reply {
+export function workflowStatusReply(wf: Workflow, now: number, logTail: LogLine[] = []): Reply {
   const d = wf.data;
   const title = `${d.kind === "clear" ? "Cache clear" : "Redeploy"}: ${d.serviceName} (${d.environmentName})`;
   const people = `Asked by ${who(d.requester)}${d.confirmedBy ? `, confirmed by ${who(d.confirmedBy)}` : ""}.`;
@@ -138,7 +138,7 @@ export function statusReply(wf: Workflow, now: number, logTail: LogLine[] = []):
     case "expired":
       return { ...base, body: `${d.reason ?? "The confirmation expired."} Nothing was changed.`, tone: "info" };
     case "done":
-      return statusReply({ ...wf, state: d.outcome ?? "failed" }, now, logTail);
+      return workflowStatusReply({ ...wf, state: d.outcome ?? "failed" }, now, logTail);
     case "deployed":
       return { ...base, body: `${deployedText(wf)} ${people}${noCacheNote}`, tone: d.liveDeploymentId && d.liveDeploymentId !== d.newDeploymentId ? "warning" : "success" };
     case "failed":

@@ -2,7 +2,7 @@
  * Setting and removing NO_CACHE on a service. Retries live in the Railway client (the one layer
  * that knows which requests are safe to repeat); these functions make each call once.
  */
-import { RailwayError, type RailwayApi, type VariableTarget } from "../../railway/types.js";
+import { RailwayError, type RailwayApi, type VariableTarget } from "../ports/railway.js";
 
 export const NO_CACHE = "NO_CACHE";
 

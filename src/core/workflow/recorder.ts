@@ -4,13 +4,14 @@
  * the state actions, so there is exactly one way a workflow changes.
  */
 import type { Logger } from "../../log.js";
-import type { LogLine } from "../../railway/types.js";
-import type { JsonObject, Store } from "../../store/store.js";
+import type { LogLine } from "../ports/railway.js";
+import type { JsonObject, Store } from "../ports/store.js";
 import { BOT_ACTOR, recordAudit } from "../audit.js";
-import type { Clock, MessageRef } from "../ports.js";
+import type { MessageRef } from "../ports/chat.js";
+import type { Clock } from "../ports/clock.js";
 import type { Reply } from "../reply.js";
 import { parseWorkflow, type Workflow, type WorkflowData } from "./data.js";
-import { statusReply } from "./messages.js";
+import { workflowStatusReply } from "./messages.js";
 import { finalStates, nextState, type WorkflowEvent, type WorkflowState } from "./states.js";
 
 /** One change of a workflow's status message. `ref` is where it was posted (null before attachMessage). */
@@ -80,7 +81,7 @@ export class WorkflowRecorder {
     if (!this.deps.notify) return;
     try {
       const ref = (await this.deps.store.getMessageRef(wf.id)) as MessageRef | null;
-      await this.deps.notify({ workflowId: wf.id, state: wf.state, reply: statusReply(wf, this.deps.clock.now(), logTail), ref, workflow: wf });
+      await this.deps.notify({ workflowId: wf.id, state: wf.state, reply: workflowStatusReply(wf, this.deps.clock.now(), logTail), ref, workflow: wf });
     } catch (error) {
       // A chat outage must not stop a workflow that is restoring NO_CACHE.
       this.deps.log.warn({ event: "workflow.notify_failed", workflowId: wf.id, err: error }, "could not update the status message");

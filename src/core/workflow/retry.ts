@@ -3,7 +3,7 @@
  * client is the one layer that retries (it knows which requests are safe to repeat), and the
  * workflow reacts to an unknown outcome with a state (states.ts), not a loop.
  */
-import { RailwayError } from "../../railway/types.js";
+import { RailwayError } from "../ports/railway.js";
 
 /** The message to show for any error from a Railway call: the user message, never a stack or token. */
 export function describeError(error: unknown): string {

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { execute, getOperationAST, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from "graphql";
-import type { Clock } from "../../core/ports.js";
+import type { Clock } from "../../core/ports/clock.js";
 import { demoTokens, demoWorld } from "./demo.js";
 import { Faults } from "./faults.js";
 import { rootValue, type TokenGrant } from "./resolvers.js";

@@ -4,7 +4,7 @@
  * rules: no HTTP, no GraphQL. The GraphQL layer (resolvers.ts) reads and changes it.
  */
 import { randomUUID } from "node:crypto";
-import type { DeploymentStatus } from "../types.js";
+import type { DeploymentStatus } from "../../core/ports/railway.js";
 import { buildLogLines, deployLogLines, failureLogLines, type Failure } from "./logs.js";
 
 export interface SimCommit {

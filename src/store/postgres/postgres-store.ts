@@ -19,7 +19,7 @@ import type {
   Store,
   TransitionPatch,
   WorkflowRow,
-} from "../store.js";
+} from "../../core/ports/store.js";
 import { connectionError, describeTarget, safeTarget, type SafeTarget } from "./connection.js";
 import { migrations } from "./migrations.js";
 

@@ -19,7 +19,7 @@ import type {
   Store,
   TransitionPatch,
   WorkflowRow,
-} from "../store.js";
+} from "../../core/ports/store.js";
 import { migrations } from "./migrations.js";
 
 export interface SqliteStoreOptions {

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createRuntime, type Runtime } from "../../../src/app.js";
+import { createRuntime, type Runtime } from "../../../src/runtime.js";
 import { loadConfig } from "../../../src/config.js";
-import { systemClock, type Clock } from "../../../src/core/ports.js";
+import { systemClock, type Clock } from "../../../src/core/ports/clock.js";
 import { silentLogger } from "../../../src/log.js";
 import { startHarness, type Harness } from "./harness.js";
 

@@ -3,16 +3,16 @@
  * through the adapter itself. Tests pass the real BotCore (core + store + Railway simulator).
  */
 import { Writable } from "node:stream";
-import type { BotCore } from "../../../src/core/bot.js";
+import type { BotCore } from "../../../src/core/bot-core.js";
 import { createLogger } from "../../../src/log.js";
-import { createDiscordBot, type DiscordBot } from "../../../src/adapters/discord/bot.js";
+import { createDiscordApp, type DiscordApp } from "../../../src/adapters/discord/app.js";
 import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord/server.js";
 
 export const TOKEN = "MTAxMDEwMTAxMDEwMTAxMDEw.fake.discord-bot-token";
 
 export interface Harness {
   fake: FakeDiscord;
-  discord: DiscordBot;
+  discord: DiscordApp;
   /** Every log line the adapter wrote, parsed. */
   logs: Record<string, unknown>[];
   stop(): Promise<void>;
@@ -28,7 +28,7 @@ export async function startHarness(options: { bot: BotCore; messageContent?: boo
       done();
     },
   });
-  const discord = createDiscordBot({
+  const discord = createDiscordApp({
     token: TOKEN,
     applicationId: fake.applicationId,
     apiUrl: fake.apiUrl,

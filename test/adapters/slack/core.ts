@@ -2,8 +2,8 @@
  * The real core for the Slack end-to-end tests: the composition root over a temp SQLite store
  * and the Railway simulator (test/support/runtime.ts).
  */
-import type { BotCore } from "../../../src/core/bot.js";
-import type { Messenger } from "../../../src/core/ports.js";
+import type { BotCore } from "../../../src/core/bot-core.js";
+import type { Messenger } from "../../../src/core/ports/chat.js";
 import { startTestRuntime } from "../../support/runtime.js";
 
 export interface CoreFixture {

@@ -4,7 +4,7 @@
  * envelopes. Tests pass the real BotCore.
  */
 import { Writable } from "node:stream";
-import type { BotCore } from "../../../src/core/bot.js";
+import type { BotCore } from "../../../src/core/bot-core.js";
 import { createLogger } from "../../../src/log.js";
 import { createSlackApp, type SlackApp } from "../../../src/adapters/slack/app.js";
 import { botScopes } from "../../../src/adapters/slack/manifest.js";

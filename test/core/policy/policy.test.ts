@@ -10,9 +10,9 @@ import {
   mayConfirm,
   parseDuration,
   parsePolicy,
-  resolveService,
+  unaliasService,
 } from "../../../src/core/policy/index.js";
-import type { Actor } from "../../../src/core/ports.js";
+import type { Actor } from "../../../src/core/ports/chat.js";
 import { problemsOf } from "./problems.js";
 
 const examplePath = new URL("../../fixtures/policy/railcache.example.toml", import.meta.url);
@@ -30,9 +30,9 @@ describe("the documented example policy", () => {
     expect(policy.defaultEnvironment).toBe("production");
     expect(policy.confirmationTtlMs).toBe(5 * 60_000);
     expect(policy.cooldownMs).toBe(2 * 60_000);
-    expect(resolveService(policy, "api")).toBe("web");
-    expect(resolveService(policy, "API")).toBe("web");
-    expect(resolveService(policy, "web")).toBe("web");
+    expect(unaliasService(policy, "api")).toBe("web");
+    expect(unaliasService(policy, "API")).toBe("web");
+    expect(unaliasService(policy, "web")).toBe("web");
     expect(policy.allow).toHaveLength(3);
     expect(policy.secondApprover).toEqual({ environments: ["production"], users: ["U0LEAD"], groups: ["S0OPS"] });
   });

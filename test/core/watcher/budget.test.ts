@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Clock } from "../../../src/core/ports.js";
+import type { Clock } from "../../../src/core/ports/clock.js";
 import { DEMO_PROJECT_ID, World } from "../../../src/railway/simulator/index.js";
 import { createHarness, TODAY, type Harness } from "./harness.js";
 

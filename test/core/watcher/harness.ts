@@ -6,14 +6,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ChatTarget, MessageRef, Messenger } from "../../../src/core/ports.js";
+import type { ChatTarget, MessageRef, Messenger } from "../../../src/core/ports/chat.js";
 import type { Reply } from "../../../src/core/reply.js";
 import { Watcher, type WatcherOptions } from "../../../src/core/watcher/index.js";
 import { silentLogger } from "../../../src/log.js";
 import { RailwayClient } from "../../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, demoWorld, startSimulator, type Simulator, type World } from "../../../src/railway/simulator/index.js";
 import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
-import type { Store } from "../../../src/store/store.js";
+import type { Store } from "../../../src/core/ports/store.js";
 
 /** Today in the project's story: six days before Railway stops reading railway.toml. */
 export const TODAY = Date.UTC(2026, 10, 25, 9, 0, 0);

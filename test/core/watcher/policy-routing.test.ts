@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { mergeWatchSettings } from "../../../src/app.js";
+import { mergeWatchSettings } from "../../../src/runtime.js";
 import { parsePolicy } from "../../../src/core/policy/index.js";
 import { alerts, createHarness, type Harness } from "./harness.js";
 

@@ -4,7 +4,7 @@
  * ends, and a mute is announced in the channel with a way to undo it.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RequestContext } from "../../../src/core/bot.js";
+import type { RequestContext } from "../../../src/core/bot-core.js";
 import { startTestRuntime, type TestRuntime } from "../../support/runtime.js";
 import { RecordingMessenger } from "./harness.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveService } from "../../../src/core/status.js";
+import { findServiceInstance } from "../../../src/core/status.js";
 import { parseActionValue } from "../../../src/core/watcher/index.js";
 import { alerts, createHarness, stagingAlerts, type Harness } from "./harness.js";
 
@@ -29,7 +29,7 @@ describe("Watcher: failures", () => {
     const clear = reply.actions?.find((a) => a.kind === "clear");
     const parsed = parseActionValue(clear!.value!);
     expect(parsed).toEqual({ service: "web", environment: "production" });
-    const resolved = resolveService(await h.railway.projectStatus(deployment.projectId), parsed!.service, parsed!.environment);
+    const resolved = findServiceInstance(await h.railway.projectStatus(deployment.projectId), parsed!.service, parsed!.environment);
     expect(resolved.kind === "found" && resolved.instance.latestDeployment?.id).toBe(deployment.id);
 
     const logs = reply.actions?.find((a) => a.kind === "link");

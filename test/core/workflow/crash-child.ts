@@ -6,7 +6,7 @@
  */
 import { WorkflowEngine } from "../../../src/core/workflow/engine.js";
 import { defaultPolicy } from "../../../src/core/policy/policy.js";
-import { systemClock } from "../../../src/core/ports.js";
+import { systemClock } from "../../../src/core/ports/clock.js";
 import { silentLogger } from "../../../src/log.js";
 import { RailwayClient } from "../../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID } from "../../../src/railway/simulator/demo.js";

@@ -1,5 +1,5 @@
 import type { WorkflowTimeouts } from "../../../src/core/workflow/engine.js";
-import type { Actor } from "../../../src/core/ports.js";
+import type { Actor } from "../../../src/core/ports/chat.js";
 
 /** Shared by the crash child and the test that restarts after it. Real time, short polls. */
 export const childTimeouts: Partial<WorkflowTimeouts> = {

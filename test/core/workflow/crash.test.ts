@@ -14,13 +14,13 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WorkflowEngine } from "../../../src/core/workflow/engine.js";
 import { defaultPolicy } from "../../../src/core/policy/policy.js";
-import { systemClock } from "../../../src/core/ports.js";
+import { systemClock } from "../../../src/core/ports/clock.js";
 import { silentLogger } from "../../../src/log.js";
 import { RailwayClient } from "../../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "../../../src/railway/simulator/index.js";
 import { openPostgresStore } from "../../../src/store/postgres/index.js";
 import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
-import type { Store } from "../../../src/store/store.js";
+import type { Store } from "../../../src/core/ports/store.js";
 import { simSettings } from "../../support/sim-settings.js";
 import { childTimeouts, crashedInstance } from "./crash-setup.js";
 

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WorkflowEngine, type WorkflowTimeouts, type WorkflowUpdate } from "../../../src/core/workflow/engine.js";
 import { defaultPolicy, type Policy } from "../../../src/core/policy/policy.js";
-import type { Actor } from "../../../src/core/ports.js";
+import type { Actor } from "../../../src/core/ports/chat.js";
 import { RailwayClient } from "../../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "../../../src/railway/simulator/index.js";
 import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
-import type { Store } from "../../../src/store/store.js";
+import type { Store } from "../../../src/core/ports/store.js";
 import { silentLogger } from "../../../src/log.js";
 import { simSettings } from "../../support/sim-settings.js";
 

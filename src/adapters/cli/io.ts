@@ -1,7 +1,7 @@
 /** Terminal helpers shared by the CLI commands. */
 import { createInterface } from "node:readline/promises";
 import { userInfo } from "node:os";
-import type { Actor } from "../core/ports.js";
+import type { Actor } from "../../core/ports/chat.js";
 
 /** A failure the CLI reports as one clear line and an exit code, never a stack trace. */
 export class CliError extends Error {

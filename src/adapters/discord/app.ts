@@ -15,15 +15,15 @@ import {
   type Message,
   type RESTPostAPIChannelMessageResult,
 } from "discord.js";
-import type { BotCore, RequestContext, TrackedReply } from "../../core/bot.js";
-import type { Actor, ChatTarget, MessageRef, Messenger } from "../../core/ports.js";
+import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
+import type { Actor, ChatTarget, MessageRef, Messenger } from "../../core/ports/chat.js";
 import { commands, type CommandSpec } from "../../core/commands.js";
 import type { Logger } from "../../log.js";
 import { registerCommands, ROOT_COMMAND } from "./commands.js";
 import { decodeCustomId } from "./custom-id.js";
 import { NO_MENTIONS, renderEmbed, type DiscordMessageBody } from "./render.js";
 
-export interface DiscordBotOptions {
+export interface DiscordAppOptions {
   token: string;
   applicationId: string;
   /** REST base without the version, e.g. `http://127.0.0.1:PORT/api` for the fake; Discord's by default. */
@@ -36,7 +36,7 @@ export interface DiscordBotOptions {
   deferAfterMs?: number;
 }
 
-export interface DiscordBot {
+export interface DiscordApp {
   client: Client;
   /** Log in and resolve once the gateway is ready. */
   start(): Promise<void>;
@@ -83,7 +83,7 @@ export function commandText(sub: string, values: Record<string, string | null>):
   return parts.join(" ");
 }
 
-export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
+export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
   const { bot, log } = options;
   const deferAfterMs = options.deferAfterMs ?? 1500;
   const intents = [GatewayIntentBits.Guilds];

@@ -1,9 +1,9 @@
 /** `railcache status` and `railcache audit` at the terminal. */
-import { renderText } from "../adapters/console/render.js";
-import type { RailwayConnection } from "../app.js";
-import { auditText, listAuditEntries, parseSince } from "../core/audit.js";
-import { statusJson, statusReply } from "../core/status.js";
-import type { Store } from "../store/store.js";
+import { renderText } from "../console/render.js";
+import type { RailwayConnection } from "../../runtime.js";
+import { auditText, listAuditEntries, parseSince } from "../../core/audit.js";
+import { statusJson, projectStatusReply } from "../../core/status.js";
+import type { Store } from "../../core/ports/store.js";
 import { CliError, printJson, useColour } from "./io.js";
 
 export async function statusCommand(
@@ -15,7 +15,7 @@ export async function statusCommand(
   const filter = { service, env: options.env, defaultEnv: options.defaultEnv };
   const json = statusJson(project, filter, Date.now());
   if (options.json) printJson(json);
-  else process.stdout.write(`${renderText(statusReply(project, filter, Date.now()), { colour: useColour() })}\n`);
+  else process.stdout.write(`${renderText(projectStatusReply(project, filter, Date.now()), { colour: useColour() })}\n`);
   // An unknown or ambiguous service is a failed lookup for scripts too.
   if (!json.ok) throw new CliError("", 1);
 }

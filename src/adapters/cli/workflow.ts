@@ -1,9 +1,9 @@
 /** `railcache clear|redeploy`: the guarded workflow at the terminal, confirmed by a prompt or --yes. */
-import { renderText } from "../adapters/console/render.js";
-import type { Runtime } from "../app.js";
-import type { MessageRef, Messenger } from "../core/ports.js";
-import type { Reply } from "../core/reply.js";
-import type { WorkflowKind } from "../core/workflow/engine.js";
+import { renderText } from "../console/render.js";
+import type { Runtime } from "../../runtime.js";
+import type { MessageRef, Messenger } from "../../core/ports/chat.js";
+import type { Reply } from "../../core/reply.js";
+import type { WorkflowKind } from "../../core/workflow/engine.js";
 import { CliError, confirmAtTerminal, printJson, terminalActor, useColour } from "./io.js";
 
 /** Prints each workflow step as it happens (the terminal's "edit in place"). */

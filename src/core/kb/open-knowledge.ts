@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openAnswerEngine } from "./core/kb/index.js";
-import type { AnswerEngine, ModelCache } from "./core/kb/types.js";
-import type { Logger } from "./log.js";
+import { openAnswerEngine } from "./index.js";
+import type { AnswerEngine, ModelCache } from "./types.js";
+import type { Logger } from "../../log.js";
 
 /** Where built answer models are kept between runs: the system's temporary folder, one file per knowledge base. */
 export const MODEL_CACHE_DIR = join(tmpdir(), "railcache-models");

@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fileModelCache, openKnowledge } from "../src/knowledge.js";
-import { silentLogger } from "../src/log.js";
+import { fileModelCache, openKnowledge } from "../../../src/core/kb/open-knowledge.js";
+import { silentLogger } from "../../../src/log.js";
 
 const log = silentLogger();
 let dir: string;

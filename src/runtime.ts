@@ -4,25 +4,25 @@
  */
 import path from "node:path";
 import type { Config } from "./config.js";
-import type { BotCore } from "./core/bot.js";
+import type { BotCore } from "./core/bot-core.js";
 import { createBotCore } from "./core/bot-core.js";
 import { Watcher, type WatcherRouting, type WatcherRulesInput } from "./core/watcher/index.js";
 import type { AnswerEngine } from "./core/kb/types.js";
 import { MessengerRegistry } from "./core/messengers.js";
 import { isOpenPolicy, loadPolicy, PolicyError, type PolicySource } from "./core/policy/index.js";
 import { adoptPolicy, type Policy, type WatcherPolicy } from "./core/policy/policy.js";
-import { systemClock, type Clock } from "./core/ports.js";
+import { systemClock, type Clock } from "./core/ports/clock.js";
 import { WorkflowEngine, type WorkflowTimeouts } from "./core/workflow/engine.js";
 import { outcomeStates } from "./core/workflow/states.js";
 import type { Workflow } from "./core/workflow/data.js";
-import { openKnowledge } from "./knowledge.js";
+import { openKnowledge } from "./core/kb/open-knowledge.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import { RailwayClient, type RailwayClientOptions } from "./railway/client.js";
 import type { Simulator } from "./railway/simulator/index.js";
-import { RailwayError, type RailwayApi } from "./railway/types.js";
+import { RailwayError, type RailwayApi } from "./core/ports/railway.js";
 import { openSqliteStore } from "./store/index.js";
-import type { Store } from "./store/store.js";
+import type { Store } from "./core/ports/store.js";
 
 /** No token and no --demo: the command cannot run, and the message says how to fix that. */
 export class NoRailwayError extends Error {

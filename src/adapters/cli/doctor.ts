@@ -1,11 +1,11 @@
 /** `railcache doctor`: checks config, policy, knowledge base and the Railway token, in plain words. */
-import { connectRailway, NoRailwayError, policySource } from "../app.js";
-import { ConfigError, loadConfig, type Config } from "../config.js";
-import { loadKnowledgeBase } from "../core/kb/index.js";
-import { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } from "../core/policy/index.js";
-import { formatFindings, hasProblems, lintProject, type Finding } from "../core/doctor/index.js";
-import type { Logger } from "../log.js";
-import { RailwayError } from "../railway/types.js";
+import { connectRailway, NoRailwayError, policySource } from "../../runtime.js";
+import { ConfigError, loadConfig, type Config } from "../../config.js";
+import { loadKnowledgeBase } from "../../core/kb/index.js";
+import { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } from "../../core/policy/index.js";
+import { formatFindings, hasProblems, lintProject, type Finding } from "../../core/doctor/index.js";
+import type { Logger } from "../../log.js";
+import { RailwayError } from "../../core/ports/railway.js";
 
 export type CheckLevel = "ok" | "warn" | "fail";
 

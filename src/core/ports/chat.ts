@@ -2,7 +2,7 @@
  * What core needs from the outside world, as plain interfaces. Adapters and entry points
  * implement them; tests pass the real implementations pointed at local fakes.
  */
-import type { Reply } from "./reply.js";
+import type { Reply } from "../reply.js";
 
 export type Platform = "slack" | "discord" | "console" | "cli";
 
@@ -31,14 +31,3 @@ export interface Messenger {
   post(target: ChatTarget, reply: Reply): Promise<MessageRef>;
   update(ref: MessageRef, reply: Reply): Promise<void>;
 }
-
-/** Time, injectable so tests and the simulator can move it. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};

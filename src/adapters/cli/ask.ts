@@ -1,8 +1,8 @@
 /** `railcache ask`: one question, or JSON lines on stdin for batch evaluation. */
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { renderText } from "../adapters/console/render.js";
-import type { AnswerEngine, AnswerResult } from "../core/kb/types.js";
+import { renderText } from "../console/render.js";
+import type { AnswerEngine, AnswerResult } from "../../core/kb/types.js";
 import { CliError, printJson, readStdin, useColour } from "./io.js";
 
 // The id comes back exactly as it was sent: a number stays a number, so callers can join on it.
