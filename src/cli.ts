@@ -68,6 +68,20 @@ program
     });
   });
 
+program
+  .command("setup")
+  .description("our real setup from Railway: builder, start and pre-deploy commands, config file, NO_CACHE, databases, migration checks")
+  .argument("[service]", "only this service")
+  .option("--env <environment>", "only this environment (default from railcache.toml, else production)")
+  .option("--json", "print JSON")
+  .addOption(demoOption)
+  .action(async (service: string | undefined, options: { env?: string; json?: boolean; demo?: boolean }) => {
+    const { setupCliCommand } = await import("./adapters/cli/setup.js");
+    await withRuntime(Boolean(options.demo), async (runtime) => {
+      await setupCliCommand(runtime.railway as RailwayConnection, service, { ...options, defaultEnv: runtime.policy.defaultEnvironment });
+    });
+  });
+
 for (const kind of ["clear", "redeploy"] as const) {
   program
     .command(kind)

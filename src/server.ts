@@ -46,7 +46,7 @@ export async function runConsole(config: Config, options: { demo: boolean }): Pr
   const watching = new AbortController();
   void runtime.watcher?.run(watching.signal);
   const where = runtime.railway?.demo
-    ? "You are connected to a simulated Railway project, demo-shop (services web and worker; production and staging). A deploy of web in staging is about to crash with a stale build cache: watch for the warning, or ask /railcache status."
+    ? "You are connected to a simulated Railway project, demo-shop (services web and worker; production and staging). A deploy of web in staging is about to crash with a stale build cache: watch for the warning, or ask /railcache status. /railcache setup shows each service's real settings (builder, commands, config file, databases)."
     : runtime.railway
       ? "You are connected to your Railway project."
       : "Railway is not connected: questions work; status and commands need a token.";

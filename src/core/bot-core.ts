@@ -17,6 +17,7 @@ import { approversText, decide, type Policy } from "./policy/policy.js";
 import type { Actor, ChatTarget, MessageRef } from "./ports/chat.js";
 import type { Clock } from "./ports/clock.js";
 import type { ActionKind, Reply } from "./reply.js";
+import { setupCommand } from "./setup/command.js";
 import { projectStatusReply } from "./status.js";
 import { escapeMentions } from "./text/mentions.js";
 import { plainUserText } from "./text/user-text.js";
@@ -287,6 +288,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         return help();
       case "status":
         return status(args, ctx);
+      case "setup":
+        return withRailway((railway) => setupCommand(railway, args, { actor: ctx.actor, policy: deps.policy, now: deps.clock.now() }));
       case "clear":
       case "redeploy":
         return startWorkflow(command.name, args.service ?? "", args.env, ctx, granted);

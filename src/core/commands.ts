@@ -45,6 +45,15 @@ export const commands = [
     permission: "status",
   },
   {
+    name: "setup",
+    description: "Our real setup from Railway: builder, start and pre-deploy commands, config file, NO_CACHE, databases",
+    args: [
+      { name: "service", description: "Only this service", required: false, autocomplete: "service" },
+      { name: "env", description: "Only this environment", required: false, autocomplete: "env" },
+    ],
+    permission: "status",
+  },
+  {
     name: "clear",
     description: "Clear the build cache of a service and rebuild it (asks for confirmation)",
     args: [

@@ -92,7 +92,7 @@ const { policy } = deps;
       const where = workflowScope(args.service, args.env);
       return scoped(permission, where.service, where.environment);
     }
-    if (name === "status") return scoped(permission, args.service ? unaliasService(policy, args.service) : undefined, args.env);
+    if (name === "status" || name === "setup") return scoped(permission, args.service ? unaliasService(policy, args.service) : undefined, args.env);
     return scoped(permission);
   }
   const { kind, value } = request;

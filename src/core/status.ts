@@ -2,6 +2,7 @@
  * Deploy status for chat and the CLI: resolving the service a user named, and rendering one
  * project status (ONE Railway request) as a Reply or as JSON. Platform-free.
  */
+import { configFileState } from "./setup/cutoff.js";
 import { dashboardUrl, type DeploymentStatus, type ProjectStatus, type ServiceInstanceStatus } from "./ports/railway.js";
 import type { Field, Reply, Tone } from "./reply.js";
 import { escapeMentions } from "./text/mentions.js";
@@ -113,7 +114,7 @@ export function projectStatusReply(status: ProjectStatus, filter: StatusFilter, 
     .join(", ");
   const configFiles = instances.filter((i) => i.railwayConfigFile);
   const notes = configFiles.map(
-    (i) => `⚠️ ${i.serviceName} (${i.environmentName}) is configured from \`${i.railwayConfigFile}\`, which Railway stops reading on 2026-12-01.`,
+    (i) => `⚠️ ${i.serviceName} (${i.environmentName}) ${configFileState(i.railwayConfigFile)} (config as code, deprecated; \`/railcache setup ${i.serviceName} ${i.environmentName}\` says what to move).`,
   );
   return {
     title,

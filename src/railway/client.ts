@@ -14,12 +14,17 @@ import type { Clock } from "../core/ports/clock.js";
 import { systemClock } from "../core/ports/clock.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
-import { mutationNames, operations, repeatableMutations, type OperationName } from "./operations.js";
-import { responseSchemas, toDeployment, toLogLines, toProjectStatus } from "./schemas.js";
+import { databaseImageKind, databaseUrlHost, pluginKind } from "./databases.js";
+import { mutationNames, operations, repeatableMutations, variablesBatchDocument, type OperationName } from "./operations.js";
+import { batchVariablesSchema, responseSchemas, toDeployment, toLogLines, toNotificationRule, toProjectStatus, toServiceSettings } from "./schemas.js";
 import {
   RailwayError,
+  type DatabaseRef,
   type Deployment,
   type LogLine,
+  type NotificationRule,
+  type ProjectSetup,
+  type RateLimitReading,
   type ProjectStatus,
   type RailwayApi,
   type RailwayErrorKind,
@@ -75,6 +80,10 @@ class AttemptError extends Error {
 
 type Vars = Record<string, unknown>;
 
+/** The named operations plus the one built per call (variablesBatchDocument). */
+const sentSchemas = { ...responseSchemas, SetupVariables: batchVariablesSchema };
+type SentName = keyof typeof sentSchemas;
+
 export class RailwayClient implements RailwayApi {
   private readonly endpoint: string;
   private readonly token: string;
@@ -117,6 +126,100 @@ export class RailwayClient implements RailwayApi {
 
   async projectStatus(projectId: string): Promise<ProjectStatus> {
     return toProjectStatus(await this.send("ProjectStatus", { projectId }, `project ${projectId}`));
+  }
+
+  async projectSetup(projectId: string, options: { environmentName?: string } = {}): Promise<ProjectSetup> {
+    const data = await this.send("ProjectSetup", { projectId }, `project ${projectId}`);
+    const services = toServiceSettings(data);
+    const databases: DatabaseRef[] = [];
+    for (const { node } of data.project.plugins.edges) {
+      const kind = pluginKind(node.name);
+      if (kind) databases.push({ kind, via: "plugin", name: node.friendlyName || node.name });
+    }
+    const seenImages = new Set<string>();
+    for (const service of services) {
+      const kind = databaseImageKind(service.source.image);
+      if (kind && !seenImages.has(service.serviceId)) {
+        seenImages.add(service.serviceId);
+        databases.push({ kind, via: "image", name: service.serviceName });
+      }
+    }
+    // Hosts of database URLs: ONE batched request for the app services (database services hold their own URL).
+    const readers = services.filter((s) => !seenImages.has(s.serviceId) && (!options.environmentName || s.environmentName.toLowerCase() === options.environmentName.toLowerCase()));
+    const byEnvironment = new Map<string, typeof readers>();
+    for (const s of readers) byEnvironment.set(s.environmentId, [...(byEnvironment.get(s.environmentId) ?? []), s]);
+    for (const [environmentId, group] of byEnvironment) {
+      if (group.length === 0) continue;
+      const variables: Vars = { projectId, environmentId };
+      group.forEach((s, i) => (variables[`s${i}`] = s.serviceId));
+      const values = await this.send("SetupVariables", variables, `project ${projectId}`, variablesBatchDocument(group.length));
+      group.forEach((s, i) => {
+        for (const [name, value] of Object.entries(values[`s${i}`] ?? {})) {
+          const found = typeof value === "string" ? databaseUrlHost(value) : null;
+          if (found) databases.push({ kind: found.kind, via: "variable", name: `${s.serviceName}.${name}`, host: found.host, serviceName: s.serviceName, environmentName: s.environmentName });
+        }
+      });
+    }
+    return {
+      projectId: data.project.id,
+      projectName: data.project.name,
+      environments: data.project.environments.edges.map((e) => ({ id: e.node.id, name: e.node.name })),
+      services,
+      databases,
+    };
+  }
+
+  async readRateLimit(projectId: string): Promise<RateLimitReading | null> {
+    const reading =
+      this.tokenKind === "project"
+        ? (await this.send("ProjectRateLimit", { projectId }, `project ${projectId}`)).project.workspace?.apiTokenRateLimit
+        : (await this.send("RateLimit", {}, "this account")).me.apiTokenRateLimit;
+    if (!reading) return null;
+    const parsed = Date.parse(reading.resetsAt);
+    const resetAt = Number.isNaN(parsed) ? (Number.isFinite(Number(reading.resetsAt)) ? resetToEpochMs(Number(reading.resetsAt), this.clock.now()) : null) : parsed;
+    // Headers seen since are newer: only an empty budget is filled in.
+    if (this.budget.remaining === null) {
+      this.budget.remaining = reading.remainingPoints;
+      this.budget.resetAt = resetAt;
+    }
+    return { remaining: reading.remainingPoints, resetAt };
+  }
+
+  async projectWorkspace(projectId: string): Promise<string | null> {
+    return (await this.send("ProjectWorkspace", { projectId }, `project ${projectId}`)).project.workspaceId;
+  }
+
+  async notificationRules(workspaceId: string, projectId: string): Promise<NotificationRule[]> {
+    const data = await this.send("NotificationRules", { workspaceId, projectId }, `project ${projectId}`);
+    return data.notificationRules.map(toNotificationRule);
+  }
+
+  /** Creates a webhook notification rule; the secret goes to Railway and nowhere else. */
+  async createWebhookRule(input: { workspaceId: string; projectId: string; eventTypes: string[]; url: string; secret: string }): Promise<NotificationRule> {
+    const data = await this.send(
+      "NotificationRuleCreate",
+      { input: { workspaceId: input.workspaceId, projectId: input.projectId, eventTypes: input.eventTypes, channelConfigs: [{ type: "WEBHOOK", webhookUrl: input.url, webhookSecret: input.secret }] } },
+      `project ${input.projectId}`,
+      undefined,
+      [input.secret, input.url],
+    );
+    return toNotificationRule(data.notificationRuleCreate);
+  }
+
+  async updateWebhookRule(id: string, input: { eventTypes: string[]; url: string; secret: string }): Promise<NotificationRule> {
+    const data = await this.send(
+      "NotificationRuleUpdate",
+      { id, input: { eventTypes: input.eventTypes, channelConfigs: [{ type: "WEBHOOK", webhookUrl: input.url, webhookSecret: input.secret }] } },
+      `notification rule ${id}`,
+      undefined,
+      [input.secret, input.url],
+    );
+    return toNotificationRule(data.notificationRuleUpdate);
+  }
+
+  /** Asks Railway to send `payload` to `url`; the HTTP status Railway got back. */
+  async webhookTest(url: string, payload: string): Promise<number> {
+    return (await this.send("WebhookTest", { url, payload }, "the webhook URL", undefined, [url])).webhookTest;
   }
 
   async deployment(id: string): Promise<Deployment> {
@@ -207,11 +310,19 @@ export class RailwayClient implements RailwayApi {
    * Sends one operation, retrying queries on transient failures. `subject` names what the
    * request is about ("project X") for the user-facing message.
    */
-  private async send<N extends OperationName>(name: N, variables: Vars, subject: string): Promise<z.infer<(typeof responseSchemas)[N]>> {
-    const isMutation = mutationNames.has(name);
-    const repeatable = !isMutation || repeatableMutations.has(name);
+  private async send<N extends SentName>(
+    name: N,
+    variables: Vars,
+    subject: string,
+    document?: string,
+    /** Values of this request that must never reach a message or a log (a webhook secret, a URL holding one). */
+    secrets: string[] = [],
+  ): Promise<z.infer<(typeof sentSchemas)[N]>> {
+    const isMutation = name !== "SetupVariables" && mutationNames.has(name as OperationName);
+    const repeatable = !isMutation || repeatableMutations.has(name as OperationName);
+    const scrub = (text: string) => secrets.filter(Boolean).reduce((t, secret) => t.split(secret).join("[redacted]"), this.scrub(text));
     try {
-      return await pRetry(async (attempt) => this.attempt(name, variables, attempt), {
+      return await pRetry(async (attempt) => this.attempt(name, variables, attempt, document, scrub), {
         retries: this.retries,
         // All waiting happens in onFailedAttempt on the injected clock, not in p-retry's timers.
         minTimeout: 0,
@@ -226,9 +337,12 @@ export class RailwayClient implements RailwayApi {
         },
       });
     } catch (error) {
-      if (error instanceof AttemptError) throw this.toRailwayError(error.failure, { isMutation, subject, operation: name });
+      if (error instanceof AttemptError) {
+        const failure = { ...error.failure, messages: error.failure.messages.map(scrub) };
+        throw this.toRailwayError(failure, { isMutation, subject: scrub(subject), operation: name });
+      }
       if (error instanceof RailwayError) throw error;
-      throw new RailwayError("bad_response", "Railway sent a reply railcache could not read.", { cause: this.scrub(String(error)) });
+      throw new RailwayError("bad_response", "Railway sent a reply railcache could not read.", { cause: scrub(String(error)) });
     }
   }
 
@@ -241,7 +355,13 @@ export class RailwayClient implements RailwayApi {
   }
 
   /** One HTTP exchange. Throws AttemptError describing what went wrong. */
-  private async attempt<N extends OperationName>(name: N, variables: Vars, attempt: number): Promise<z.infer<(typeof responseSchemas)[N]>> {
+  private async attempt<N extends SentName>(
+    name: N,
+    variables: Vars,
+    attempt: number,
+    document: string | undefined,
+    scrub: (text: string) => string,
+  ): Promise<z.infer<(typeof sentSchemas)[N]>> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     let answered = false;
@@ -257,20 +377,21 @@ export class RailwayClient implements RailwayApi {
       },
     });
     try {
-      const result = await client.rawRequest<unknown>(operations[name], variables);
+      const result = await client.rawRequest<unknown>(document ?? operations[name as OperationName], variables);
       this.log.debug({ event: "railway.request", operation: name, attempt, status: result.status, ms: Date.now() - started });
-      const parsed = responseSchemas[name].safeParse(result.data);
-      this.onRequest(name, parsed.success ? "ok" : "bad_response");
+      const parsed = sentSchemas[name].safeParse(result.data);
+      this.onRequest(name as OperationName, parsed.success ? "ok" : "bad_response");
       if (!parsed.success) {
         // A garbled answer is usually a proxy or a partial body: worth asking again when that is safe.
         throw new AttemptError({ kind: "bad_response", retryable: true, mayHaveRun: true, messages: [`response did not match: ${parsed.error.issues[0]?.message ?? "?"}`] });
       }
-      return parsed.data as z.infer<(typeof responseSchemas)[N]>;
+      return parsed.data as z.infer<(typeof sentSchemas)[N]>;
     } catch (error) {
       if (error instanceof AttemptError) throw error;
-      const failure = this.classify(error, answered, controller.signal.aborted);
+      const raw = this.classify(error, answered, controller.signal.aborted);
+      const failure = { ...raw, messages: raw.messages.map(scrub) };
       this.log.warn({ event: "railway.request_failed", operation: name, attempt, kind: failure.kind, status: failure.status, ms: Date.now() - started });
-      this.onRequest(name, failure.kind);
+      this.onRequest(name as OperationName, failure.kind);
       throw new AttemptError(failure);
     } finally {
       clearTimeout(timer);

@@ -118,6 +118,7 @@ const commandRows: Record<string, Row> = {
   ask: { scoped: false, run: (a) => bot().command("ask why does my deploy still run old code", ctx(a)) },
   help: { scoped: false, run: (a) => bot().command("help", ctx(a)) },
   status: { scoped: true, run: (a, env) => bot().command(`status web ${env}`, ctx(a)) },
+  setup: { scoped: true, run: (a, env) => bot().command(`setup web ${env}`, ctx(a)) },
   clear: { scoped: true, startsWorkflow: true, run: (a, env) => bot().command(`clear web ${env}`, ctx(a)) },
   redeploy: { scoped: true, startsWorkflow: true, run: (a, env) => bot().command(`redeploy worker ${env}`, ctx(a)) },
   cancel: { scoped: false, run: (a) => bot().command("cancel", ctx(a)) },

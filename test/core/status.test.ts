@@ -114,7 +114,10 @@ describe("projectStatusReply", () => {
   });
 
   it("warns about a service still configured from railway.toml", () => {
-    expect(projectStatusReply(status, {}, now).body).toContain("configured from `railway.toml`, which Railway stops reading on 2026-12-01");
+    const body = projectStatusReply(status, {}, now).body;
+    expect(body).toContain("still reads `railway.toml`");
+    expect(body).toContain("/railcache setup");
+    expect(body).not.toMatch(/\bstops?\b/);
   });
 
   it("makes mentions in commit messages inert", () => {

@@ -1,6 +1,6 @@
 import { parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
-import { mutationNames, operations, type OperationName } from "../../src/railway/operations.js";
+import { mutationNames, operations, variablesBatchDocument, type OperationName } from "../../src/railway/operations.js";
 import { existsSync } from "node:fs";
 import { defaultSchemaPath, loadRailwaySchema, sharedSchemaPath } from "../../src/railway/simulator/schema.js";
 
@@ -34,4 +34,12 @@ describe("Railway operation documents", () => {
     const broken = operations.Deployment.replace("status", "state");
     expect(validate(schema, parse(broken)).length).toBeGreaterThan(0);
   });
+});
+
+describe("the batched variables document (built per call)", () => {
+  for (const count of [1, 3]) {
+    it(`validates against Railway's schema for ${count} service(s)`, () => {
+      expect(validate(schema, parse(variablesBatchDocument(count))).map((e) => e.message)).toEqual([]);
+    });
+  }
 });

@@ -4,9 +4,10 @@
  * checks live with the CLI).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import TOML from "@iarna/toml";
-import { CONFIG_AS_CODE_CUTOFF, daysUntilConfigCutoff } from "../watcher/rules.js";
+import { CUTOFF_DAY, cutoffAnnouncement, daysUntilConfigCutoff, MOVE_ADVICE } from "../setup/cutoff.js";
+import { findEntrypoints, findManagePy, MIGRATE, readTextFile } from "./entrypoints.js";
 import { isMap, railwayConfigKeys, type KeyShape } from "./railway-keys.js";
 import { lintRequirements } from "./requirements.js";
 
@@ -23,7 +24,7 @@ export interface Finding {
 }
 
 export interface LintOptions {
-  /** Epoch ms, for the days left until Railway stops reading railway.toml (default: now). */
+  /** Epoch ms, for what to say about the config-as-code cutoff (default: now). */
   now?: number;
 }
 
@@ -37,15 +38,14 @@ interface ConfigFile {
   lineOf(path: string[]): number | null;
 }
 
-const CUTOFF_DAY = new Date(CONFIG_AS_CODE_CUTOFF).toISOString().slice(0, 10);
-const MIGRATE = /\bmanage\.py\s+migrate\b|\bdjango-admin\s+migrate\b/;
 
 /** Every finding for the project in `dir`, errors first. */
 export function lintProject(dir: string, options: LintOptions = {}): Finding[] {
   const now = options.now ?? Date.now();
   const findings: Finding[] = [];
   const configs = readConfigs(dir, findings);
-  const isDjango = existsSync(join(dir, "manage.py"));
+  const managePy = findManagePy(dir);
+  const isDjango = managePy !== null;
 
   for (const config of configs) {
     findings.push(deprecationFinding(config.name, now));
@@ -56,11 +56,23 @@ export function lintProject(dir: string, options: LintOptions = {}): Finding[] {
   }
   findings.push(...lintEnvFiles(dir));
   findings.push(...lintNixpacksToml(dir));
-  if (isDjango) findings.push(...migrationFindings(dir, configs, now));
+  if (managePy) findings.push(...migrationFindings(dir, configs, now, managePy));
 
-  const requirementsPath = join(dir, "requirements.txt");
-  if (existsSync(requirementsPath)) findings.push(...lintRequirements(readFileSync(requirementsPath, "utf8"), { file: "requirements.txt", isDjango }));
-  else if (isDjango) findings.push({ severity: "error", file: "requirements.txt", line: null, message: "manage.py is here but requirements.txt is missing: the builder cannot tell what to install.", fix: "Commit a requirements.txt with pinned versions (`pip freeze > requirements.txt`)." });
+  const appDir = managePy ? dirname(managePy) : ".";
+  const requirementsFile = ["requirements.txt", join(appDir, "requirements.txt")].find((f) => existsSync(join(dir, f)));
+  if (requirementsFile) {
+    const { text, encoding } = readTextFile(join(dir, requirementsFile));
+    if (encoding !== "utf-8") {
+      findings.push({
+        severity: "warning",
+        file: requirementsFile,
+        line: null,
+        message: `${requirementsFile} is ${encoding.toUpperCase()} (what PowerShell's \`pip freeze > requirements.txt\` writes): tools that read it as UTF-8, possibly the builder's Django detection, see no packages.`,
+        fix: "Save it as UTF-8: `pip freeze | Out-File -Encoding utf8 requirements.txt` in PowerShell, or re-save it as UTF-8 in your editor.",
+      });
+    }
+    findings.push(...lintRequirements(text, { file: requirementsFile, isDjango }));
+  } else if (isDjango) findings.push({ severity: "error", file: "requirements.txt", line: null, message: "manage.py is here but requirements.txt is missing: the builder cannot tell what to install.", fix: "Commit a requirements.txt with pinned versions (`pip freeze > requirements.txt`)." });
 
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   return findings.sort((a, b) => order[a.severity] - order[b.severity] || a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
@@ -108,12 +120,9 @@ function readConfigs(dir: string, findings: Finding[]): ConfigFile[] {
 }
 
 function deprecationFinding(file: ConfigFile["name"], now: number): Finding {
-  const days = daysUntilConfigCutoff(now);
-  const fix = "Run `railway config migrate` to translate it into `.railway/railway.ts`, then `railway config plan` / `apply`. Set the pre-deploy command, builder and watch patterns in the service settings (the migration has no field for them yet).";
-  if (days > 0) {
-    return { severity: "warning", file, line: null, message: `Config as code is deprecated: Railway stops reading ${file} on ${CUTOFF_DAY}, in ${days} day${days === 1 ? "" : "s"}. Whatever it sets then silently stops applying.`, fix };
-  }
-  return { severity: "error", file, line: null, message: `Railway no longer reads ${file} (config as code ended on ${CUTOFF_DAY}): nothing in it applies.`, fix };
+  const fix = `Run \`railway config migrate\` to translate it into \`.railway/railway.ts\`, then \`railway config plan\` / \`apply\`. ${MOVE_ADVICE}`;
+  const whether = "Whether a service still reads it is its `railwayConfigFile` setting: `railcache setup` shows it per service.";
+  return { severity: "warning", file, line: null, message: `Config as code is deprecated. ${cutoffAnnouncement(now)} ${whether}`, fix };
 }
 
 function unknownKeys(config: ConfigFile, data: Record<string, Json>, shape: KeyShape, path: string[]): Finding[] {
@@ -219,40 +228,62 @@ function lintNixpacksToml(dir: string): Finding[] {
 
 // --- migrations ------------------------------------------------------------------------------
 
-function migrationFindings(dir: string, configs: ConfigFile[], now: number): Finding[] {
+function migrationFindings(dir: string, configs: ConfigFile[], now: number, managePy: string): Finding[] {
+  const findings: Finding[] = [];
   const fromConfig = configs.flatMap((config) => {
     const deploy = config.data && isObject(config.data.deploy) ? config.data.deploy : null;
     const commands = [deploy?.startCommand, ...(Array.isArray(deploy?.preDeployCommand) ? deploy.preDeployCommand : [deploy?.preDeployCommand])];
     return commands.some((c) => typeof c === "string" && MIGRATE.test(c)) ? [config] : [];
   });
-  const procfile = readIfExists(join(dir, "Procfile"));
+  const entrypoints = findEntrypoints(dir);
   const railwayTs = readIfExists(join(dir, ".railway", "railway.ts"));
-  const elsewhere = (procfile !== null && MIGRATE.test(procfile)) || (railwayTs !== null && MIGRATE.test(railwayTs));
+  const web = entrypoints.filter((e) => e.kind !== "release");
+  const elsewhere = web.some((e) => e.runsMigrate) || (railwayTs !== null && MIGRATE.test(railwayTs));
+
+  // Railpack ignores `release:`; Nixpacks ran it at build time, without the private network.
+  for (const release of entrypoints.filter((e) => e.file === "Procfile" && e.kind === "release")) {
+    findings.push({
+      severity: "warning",
+      file: "Procfile",
+      line: release.line,
+      message: `\`release: ${release.command}\` does not run on Railway: Railpack ignores a Procfile \`release:\` line, and Nixpacks ran it at build time, where the private network (\`*.railway.internal\`, your database) is not reachable.`,
+      fix: release.runsMigrate ? "Make it the service's pre-deploy command: `python manage.py migrate` (one element)." : "Move it to the pre-deploy command (one element) or the start command.",
+    });
+  }
 
   if (fromConfig.length === 0 && !elsewhere) {
-    return [
-      {
-        severity: "warning",
-        file: "manage.py",
-        line: null,
-        message: "Django project, but no migrations run on deploy: no `manage.py migrate` in a start or pre-deploy command. New fields then fail in production with `column … does not exist`.",
-        fix: "Set the pre-deploy command to `python manage.py migrate` in the service settings (or start with `python manage.py migrate && gunicorn …`).",
-      },
-    ];
+    const webLine = entrypoints.find((e) => e.file === "Procfile" && e.kind === "web");
+    const docker = entrypoints.find((e) => e.file !== "Procfile");
+    const followed = [...new Set(entrypoints.flatMap((e) => e.scripts))];
+    const how = webLine
+      ? `the Procfile's \`web: ${webLine.command}\` replaces Railpack's default start command (which runs \`migrate\`)`
+      : docker
+        ? `the ${docker.file}'s ${docker.kind} \`${docker.command}\` does not run it (a Dockerfile gets no builder default)`
+        : "no `manage.py migrate` in a start or pre-deploy command here";
+    findings.push({
+      severity: "warning",
+      file: webLine ? "Procfile" : docker ? docker.file : managePy,
+      line: webLine?.line ?? docker?.line ?? null,
+      message: `Django project, but migrations do not run on deploy: ${how}${followed.length ? ` (read ${followed.map((f) => `\`${f}\``).join(", ")} too)` : ""}. New fields then fail in production with \`column … does not exist\`. If the service's settings on Railway run it, \`railcache setup\` shows that.`,
+      fix: "Set the pre-deploy command to `python manage.py migrate` in the service settings (or start with `python manage.py migrate && gunicorn …`).",
+    });
+    return findings;
   }
   if (!elsewhere) {
-    const stillRead = daysUntilConfigCutoff(now) > 0;
-    return fromConfig.map((config) => ({
-      severity: stillRead ? ("warning" as const) : ("error" as const),
-      file: config.name,
-      line: config.lineOf(["deploy", "startCommand"]) ?? config.lineOf(["deploy", "preDeployCommand"]),
-      message: stillRead
-        ? `Migrations run only from ${config.name}; Railway stops reading it on ${CUTOFF_DAY}, and then migrations silently stop running.`
-        : `Migrations were set only in ${config.name}, which Railway no longer reads (since ${CUTOFF_DAY}): they are not running.`,
-      fix: "Put the same command in the service settings: the pre-deploy command `python manage.py migrate`, or the start command `python manage.py migrate && gunicorn …`.",
-    }));
+    const before = daysUntilConfigCutoff(now) > 0;
+    findings.push(
+      ...fromConfig.map((config) => ({
+        severity: "warning" as const,
+        file: config.name,
+        line: config.lineOf(["deploy", "startCommand"]) ?? config.lineOf(["deploy", "preDeployCommand"]),
+        message: `Migrations run only from ${config.name}: a service that no longer reads it runs no migrations. ${
+          before ? `Railway announced that config files stop being read on ${CUTOFF_DAY}.` : "Whether a service still reads it is its `railwayConfigFile` setting (`railcache setup` shows it)."
+        }`,
+        fix: "Put the same command in the service settings: the pre-deploy command `python manage.py migrate`, or the start command `python manage.py migrate && gunicorn …`.",
+      })),
+    );
   }
-  return [];
+  return findings;
 }
 
 // --- helpers ---------------------------------------------------------------------------------

@@ -42,6 +42,17 @@ export interface Deployment {
   commitAuthor?: string;
   /** An image-sourced service has no commit; it can only be redeployed by id. */
   image?: string;
+  /** Railway's own diagnosis of a failure, shortened to one line (Deployment.diagnosis), when it has one. */
+  diagnosis?: string;
+  /** What the deployment was built and started with, when Railway's meta carries it (meta.serviceManifest). */
+  manifest?: DeploymentManifest;
+}
+
+/** The settings a deployment actually ran with (from a config file or the service settings). */
+export interface DeploymentManifest {
+  startCommand: string | null;
+  preDeployCommand: string[] | null;
+  builder: string | null;
 }
 
 export interface ServiceInstanceStatus {
@@ -59,6 +70,60 @@ export interface ProjectStatus {
   projectName: string;
   environments: { id: string; name: string }[];
   instances: ServiceInstanceStatus[];
+}
+
+/** A service instance's own settings (what applies without a config file). */
+export interface ServiceSettings {
+  serviceId: string;
+  serviceName: string;
+  environmentId: string;
+  environmentName: string;
+  builder: string;
+  startCommand: string | null;
+  /** Railway stores it as a JSON list of commands; more than one element fails the deploy. */
+  preDeployCommand: string[] | null;
+  railwayConfigFile: string | null;
+  rootDirectory: string | null;
+  source: { image: string | null; repo: string | null };
+  latestDeployment: Deployment | null;
+  /** Variable names set on the service, with when each was last changed (ISO); never values. */
+  variables: { name: string; updatedAt: string }[];
+}
+
+/** A database the project uses, named without any credential. */
+export interface DatabaseRef {
+  kind: "postgresql" | "mysql" | "redis" | "mongodb";
+  /** Where railcache saw it: a plugin, a service's image, or a variable holding a URL. */
+  via: "plugin" | "image" | "variable";
+  /** The plugin's or service's name, or `service.VARIABLE`. */
+  name: string;
+  /** Host (and port) only, for a URL; never user or password. */
+  host?: string;
+  /** The service (and environment) the variable belongs to, for `via: "variable"`. */
+  serviceName?: string;
+  environmentName?: string;
+}
+
+export interface ProjectSetup {
+  projectId: string;
+  projectName: string;
+  environments: { id: string; name: string }[];
+  services: ServiceSettings[];
+  databases: DatabaseRef[];
+}
+
+/** Railway's rate budget as `apiTokenRateLimit` reports it. */
+export interface RateLimitReading {
+  remaining: number;
+  resetAt: number | null;
+}
+
+/** A notification rule, with its webhook channels' URLs (never their secrets). */
+export interface NotificationRule {
+  id: string;
+  projectId: string | null;
+  eventTypes: string[];
+  webhookUrls: string[];
 }
 
 export interface LogLine {
@@ -153,6 +218,14 @@ export interface RailwayApi {
   deploymentLogs(deploymentId: string, limit: number): Promise<LogLine[]>;
   httpLogs(deploymentId: string, limit: number): Promise<{ status: number; path: string; timestamp: string }[]>;
   rateBudget(): RateBudget;
+  /**
+   * Every environment's service settings, variable names and database references in two
+   * requests (ProjectSetup, then one batched variables query per environment for the database
+   * hosts: only `environmentName`'s when given).
+   */
+  projectSetup(projectId: string, options?: { environmentName?: string }): Promise<ProjectSetup>;
+  /** Reads `apiTokenRateLimit` and takes it as the budget until response headers say otherwise. */
+  readRateLimit(projectId: string): Promise<RateLimitReading | null>;
 }
 
 /** The dashboard link for a service, or for one deployment of it (shared/railway/API.md). */

@@ -3,11 +3,11 @@
  */
 import { dashboardUrl, type Deployment, type DeploymentStatus } from "../ports/railway.js";
 import type { Action, Field, Reply } from "../reply.js";
+import { configFileState, cutoffAnnouncement, MOVE_ADVICE } from "../setup/cutoff.js";
 import { escapeMentions } from "../text/mentions.js";
 import type { FiveXxBurst } from "./rules.js";
 import type { NotCacheError } from "../kb/not-cache.js";
 import type { SignatureMatch } from "../kb/types.js";
-import { CONFIG_AS_CODE_CUTOFF, daysUntilConfigCutoff } from "./rules.js";
 
 /** Where a deployment runs, with names for people and ids for links and buttons. */
 export interface InstanceRef {
@@ -252,20 +252,13 @@ export function noCacheRemovedCard(instance: InstanceRef, by: string | null): Re
 
 /** A service still configured from railway.toml / railway.json: posted once. */
 export function configFileCard(instance: InstanceRef, file: string, now: number): Reply {
-  const days = daysUntilConfigCutoff(now);
-  const cutoff = new Date(CONFIG_AS_CODE_CUTOFF).toISOString().slice(0, 10);
-  const when =
-    days > 0
-      ? `Railway stops reading it on ${cutoff}, in ${days} day${days === 1 ? "" : "s"}.`
-      : `Railway stopped reading it on ${cutoff}: what it sets no longer applies.`;
   return {
-    title: `${instance.serviceName} is still configured by ${file}`,
+    title: `${instance.serviceName} still reads ${file}`,
     body: [
-      `${where(instance)} takes settings from \`${escapeMentions(file)}\` (config as code, deprecated). ${when}`,
-      "Anything set only there silently stops: auto migrations in the start or pre-deploy command, a custom install command, `--no-cache-dir`.",
-      "Where to move it:",
-      "• migrations: the start command (`python manage.py migrate && gunicorn …`) or the pre-deploy command in the service settings",
-      "• the rest: `.railway/railway.ts`; `railway config migrate` translates the file (it has no field yet for the pre-deploy command, builder or watch patterns: set those in the service settings)",
+      `${where(instance)} ${configFileState(escapeMentions(file))} (config as code, deprecated): its \`railwayConfigFile\` setting is set. ${cutoffAnnouncement(now)}`,
+      "Whatever is set only in the file is lost when the service no longer reads it: auto migrations in the start or pre-deploy command, a custom install command, `--no-cache-dir`.",
+      MOVE_ADVICE,
+      "Migrations: the pre-deploy command `python manage.py migrate` in the service settings (or the start command `python manage.py migrate && gunicorn …`).",
     ].join("\n"),
     actions: [{ kind: "link", label: "Open service settings", url: dashboardUrl(instance) }],
     context: "railcache watcher · config as code",

@@ -153,10 +153,5 @@ export function findFiveXxBurst(entries: HttpLogEntry[], options: { minCount: nu
   return null;
 }
 
-/** The day Railway stops reading railway.toml / railway.json (shared/railway/API.md). */
-export const CONFIG_AS_CODE_CUTOFF = Date.UTC(2026, 11, 1);
-
-/** Whole days from `now` until the cutoff (0 on the day, negative after). */
-export function daysUntilConfigCutoff(now: number): number {
-  return Math.ceil((CONFIG_AS_CODE_CUTOFF - now) / (24 * 60 * minute));
-}
+// The cutoff's date and wording live with the setup facts (one place for what railcache says about it).
+export { CONFIG_AS_CODE_CUTOFF, daysUntilConfigCutoff } from "../setup/cutoff.js";

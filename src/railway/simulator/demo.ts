@@ -12,6 +12,9 @@ export const DEMO_STAGING_ENVIRONMENT_ID = "9c3d5e7f-2a4b-4c6d-8e0f-1a2b3c4d5e03
 export const DEMO_WEB_SERVICE_ID = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c04";
 export const DEMO_WORKER_SERVICE_ID = "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d05";
 
+/** The demo database's password: tests check it never reaches a reply or a log. */
+export const DEMO_DATABASE_PASSWORD = "demo-pg-pass-7Kq2Zr81";
+
 /** Account token of the demo user (sent as `Authorization: Bearer`). */
 export const DEMO_ACCOUNT_TOKEN = "demo-account-token-0000-railcache";
 /** Project token for demo-shop production (sent as `Project-Access-Token`). */
@@ -76,6 +79,8 @@ export function demoWorld(options: { now?: number } = {}): World {
 
   const envs = [DEMO_PRODUCTION_ENVIRONMENT_ID, DEMO_STAGING_ENVIRONMENT_ID];
   for (const env of envs) world.vars(web.id, env).set("DJANGO_SETTINGS_MODULE", "shop.settings");
+  // The database, as Railway's reference renders it: railcache shows the host, never the password.
+  for (const env of envs) world.vars(web.id, env).set("DATABASE_URL", `postgresql://postgres:${DEMO_DATABASE_PASSWORD}@postgres.railway.internal:5432/railway`);
   for (const env of envs) world.vars(worker.id, env).set("CELERY_BROKER_URL", "redis://redis.railway.internal:6379/0");
 
   for (const env of envs) world.deploy(web.id, env);

@@ -5,7 +5,9 @@
  * schema happens before any of this runs.
  */
 import { GraphQLError } from "graphql";
-import type { SimDeployment, SimEnvironment, SimInstance, SimLog, SimProject, SimService, World } from "./world.js";
+import { randomUUID } from "node:crypto";
+import { deliverWebhook } from "./notifications.js";
+import type { SimDeployment, SimEnvironment, SimInstance, SimLog, SimNotificationRule, SimProject, SimService, World } from "./world.js";
 
 export type TokenGrant =
   | { kind: "account"; token: string; name: string; email: string; /** Visible projects; all when absent. */ projectIds?: string[] }
@@ -14,6 +16,42 @@ export type TokenGrant =
 export interface ResolverContext {
   world: World;
   grant: TokenGrant;
+  /** This token's rate budget after the current request (apiTokenRateLimit). */
+  rate?: { remaining: number; resetsAt: number };
+}
+
+export const SIM_WORKSPACE_ID = "ws-simulated";
+
+function rateLimitView(ctx: ResolverContext) {
+  if (!ctx.world.settings.rateLimitQueryable || !ctx.rate) return null;
+  return { remainingPoints: ctx.rate.remaining, resetsAt: iso(ctx.rate.resetsAt) };
+}
+
+function ruleView(rule: SimNotificationRule) {
+  return {
+    id: rule.id,
+    workspaceId: rule.workspaceId,
+    projectId: rule.projectId,
+    environmentId: null,
+    serviceId: null,
+    ephemeralEnvironments: false,
+    eventTypes: rule.eventTypes,
+    severities: rule.severities,
+    createdAt: iso(rule.createdAt),
+    updatedAt: iso(rule.updatedAt),
+    // Railway's config scalar: the secret is not echoed back (the pessimistic guess).
+    channels: rule.channels.map((c) => ({ id: c.id, workspaceId: rule.workspaceId, createdAt: iso(rule.createdAt), updatedAt: iso(rule.updatedAt), config: { type: c.type, webhookUrl: c.webhookUrl } })),
+  };
+}
+
+function channelsOf(input: unknown): SimNotificationRule["channels"] {
+  if (!Array.isArray(input) || input.length === 0) throw new GraphQLError("channelConfigs must not be empty");
+  return input.map((raw) => {
+    const config = (typeof raw === "string" ? JSON.parse(raw) : raw) as Record<string, unknown>;
+    if (config.type !== "WEBHOOK") throw new GraphQLError(`The simulator only models WEBHOOK channels, not ${String(config.type)}`);
+    if (typeof config.webhookUrl !== "string" || !/^https?:\/\//.test(config.webhookUrl)) throw new GraphQLError("webhookUrl must be an http(s) URL");
+    return { id: randomUUID(), type: "WEBHOOK", webhookUrl: config.webhookUrl, webhookSecret: typeof config.webhookSecret === "string" && config.webhookSecret ? config.webhookSecret : null };
+  });
 }
 
 type Args = Record<string, unknown>;
@@ -88,7 +126,9 @@ function projectView(ctx: ResolverContext, project: SimProject) {
     focusedPrEnvironments: false,
     baseEnvironmentId: environments()[0]?.id ?? null,
     primaryEnvironmentId: environments()[0]?.id ?? null,
-    workspaceId: "ws-simulated",
+    workspaceId: SIM_WORKSPACE_ID,
+    workspace: () => ({ id: SIM_WORKSPACE_ID, name: "Simulated workspace", hasAutomaticDiagnosis: ctx.world.settings.diagnosis !== "none", apiTokenRateLimit: () => rateLimitView(ctx) }),
+    plugins: (args: Args) => connection(project.plugins.map((p) => ({ ...p, status: "RUNNING", logsEnabled: true, createdAt: iso(project.createdAt), deletedAt: null, deprecatedAt: null, migrationDatabaseServiceId: null })), args),
     environments: (args: Args) => connection(environments().map((e) => environmentView(ctx, e)), args),
     services: (args: Args) => connection(services().map((s) => serviceView(ctx, s)), args),
   };
@@ -116,8 +156,8 @@ function environmentView(ctx: ResolverContext, environment: SimEnvironment) {
             serviceId: i.serviceId,
             environmentId: environment.id,
             isSealed: ctx.world.isSealed(i.serviceId, environment.id, name),
-            createdAt: iso(environment.createdAt),
-            updatedAt: iso(environment.createdAt),
+            createdAt: iso(ctx.world.variableTime(i.serviceId, environment.id, name) ?? environment.createdAt),
+            updatedAt: iso(ctx.world.variableTime(i.serviceId, environment.id, name) ?? environment.createdAt),
             pluginId: null,
             references: [],
           })),
@@ -219,7 +259,7 @@ function deploymentView(ctx: ResolverContext, deployment: SimDeployment) {
     url: null,
     snapshotId: null,
     suggestAddServiceDomain: false,
-    diagnosis: null,
+    diagnosis: deployment.diagnosis,
     creator: null,
     instances: [],
     sockets: [],
@@ -286,6 +326,7 @@ export function rootValue() {
         hasPasskeys: false,
         agreedFairUse: true,
         isConductor: false,
+        apiTokenRateLimit: () => rateLimitView(ctx),
         workspaces: [
           {
             id: "ws-simulated",
@@ -368,11 +409,53 @@ export function rootValue() {
       }));
     },
 
+    notificationRules: (args: Args, ctx: ResolverContext) => {
+      if (args.workspaceId !== SIM_WORKSPACE_ID) throw notAuthorized();
+      if (typeof args.projectId === "string" && !canSeeProject(ctx.grant, args.projectId)) throw notAuthorized();
+      return ctx.world.notificationRules.filter((r) => !args.projectId || r.projectId === args.projectId).map(ruleView);
+    },
+
     // ---- mutations ----
+    notificationRuleCreate: (args: Args, ctx: ResolverContext) => {
+      const input = args.input as Args;
+      if (input.workspaceId !== SIM_WORKSPACE_ID) throw notAuthorized();
+      if (typeof input.projectId === "string" && !canSeeProject(ctx.grant, input.projectId)) throw notAuthorized();
+      const eventTypes = input.eventTypes as string[];
+      if (eventTypes.length === 0) throw new GraphQLError("eventTypes must not be empty");
+      const rule: SimNotificationRule = {
+        id: randomUUID(),
+        workspaceId: SIM_WORKSPACE_ID,
+        projectId: typeof input.projectId === "string" ? input.projectId : null,
+        eventTypes,
+        severities: (input.severities as string[] | undefined) ?? ["CRITICAL", "WARNING", "NOTICE", "INFO"],
+        channels: channelsOf(input.channelConfigs),
+        createdAt: ctx.world.now,
+        updatedAt: ctx.world.now,
+      };
+      ctx.world.notificationRules.push(rule);
+      return ruleView(rule);
+    },
+    notificationRuleUpdate: (args: Args, ctx: ResolverContext) => {
+      const rule = ctx.world.notificationRules.find((r) => r.id === args.id);
+      if (!rule) throw new GraphQLError("Notification rule not found");
+      if (rule.projectId && !canSeeProject(ctx.grant, rule.projectId)) throw notAuthorized();
+      const input = args.input as Args;
+      if (Array.isArray(input.eventTypes)) rule.eventTypes = input.eventTypes as string[];
+      if (Array.isArray(input.severities)) rule.severities = input.severities as string[];
+      if (input.channelConfigs !== undefined) rule.channels = channelsOf(input.channelConfigs);
+      rule.updatedAt = ctx.world.now;
+      return ruleView(rule);
+    },
+    webhookTest: async (args: Args, ctx: ResolverContext) => {
+      const url = String(args.url);
+      const rule = ctx.world.notificationRules.find((r) => r.channels.some((c) => c.webhookUrl === url));
+      const secret = ctx.world.settings.webhookTestSigned ? (rule?.channels.find((c) => c.webhookUrl === url)?.webhookSecret ?? null) : null;
+      return deliverWebhook(url, String(args.payload), secret);
+    },
     variableUpsert: (args: Args, ctx: ResolverContext) => {
       const input = args.input as Args;
       const target = variableTarget(ctx, input);
-      ctx.world.vars(target.serviceId, target.environmentId).set(String(input.name), String(input.value));
+      ctx.world.setVar(target.serviceId, target.environmentId, String(input.name), String(input.value));
       deployAfterVariableChange(ctx, target.serviceId, target.environmentId, input.skipDeploys === true);
       return true;
     },
@@ -399,7 +482,9 @@ export function rootValue() {
         for (const name of vars.keys()) ctx.world.sealed.delete(`${target.environmentId}:${target.serviceId}:${name}`);
         vars.clear();
       }
-      for (const [name, value] of Object.entries((input.variables ?? {}) as Record<string, unknown>)) vars.set(name, String(value));
+      for (const [name, value] of Object.entries((input.variables ?? {}) as Record<string, unknown>)) {
+        if (vars.get(name) !== String(value)) ctx.world.setVar(target.serviceId, target.environmentId, name, String(value));
+      }
       deployAfterVariableChange(ctx, target.serviceId, target.environmentId, input.skipDeploys === true);
       return true;
     },

@@ -159,7 +159,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     }
 
-    const [status, payload] = await runQuery(schema, body, auth, operationName, variables);
+    const [status, payload] = await runQuery(schema, body, auth, operationName, variables, { remaining: Math.max(0, limit - rate.used), resetsAt: rate.windowStart + hourMs });
     answer(status, payload);
   }
 
@@ -169,6 +169,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     auth: Auth,
     operationName: string | null,
     variables: Record<string, unknown>,
+    rate?: { remaining: number; resetsAt: number },
   ): Promise<[number, unknown]> {
     if (typeof body.query !== "string") return [400, { errors: [{ message: "Must provide query string." }] }];
     let document: DocumentNode;
@@ -181,7 +182,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (validationErrors.length > 0) return [200, { errors: validationErrors.map((e) => formatError(e, "GRAPHQL_VALIDATION_FAILED")) }];
     if (!getOperationAST(document, operationName)) return [200, { errors: [{ message: "Could not determine the operation to run" }] }];
     if (!auth.grant) return [200, { data: null, errors: [{ message: "Not Authorized" }] }];
-    const result = await execute({ schema: schemaToUse, document, rootValue: root, contextValue: { world, grant: auth.grant }, variableValues: variables, operationName });
+    const result = await execute({ schema: schemaToUse, document, rootValue: root, contextValue: { world, grant: auth.grant, ...(rate ? { rate } : {}) }, variableValues: variables, operationName });
     const payload: Record<string, unknown> = { data: result.data ?? null };
     if (result.errors?.length) payload.errors = result.errors.map((e) => formatError(e));
     return [200, payload];

@@ -18,6 +18,20 @@ export interface SimProject {
   id: string;
   name: string;
   createdAt: number;
+  /** Legacy database plugins (Railway's PluginType names). */
+  plugins: { id: string; name: "postgresql" | "mysql" | "redis" | "mongodb"; friendlyName: string }[];
+}
+
+/** A notification rule with a webhook channel (notificationRuleCreate). */
+export interface SimNotificationRule {
+  id: string;
+  workspaceId: string;
+  projectId: string | null;
+  eventTypes: string[];
+  severities: string[];
+  channels: { id: string; type: string; webhookUrl: string; webhookSecret: string | null }[];
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface SimEnvironment {
@@ -53,6 +67,8 @@ export interface SimInstance {
   requiresApproval: boolean;
   /** Scenario: cached builds produce a broken image until an uncached build refreshes the cache. */
   staleCache: { status: "FAILED" | "CRASHED" } | null;
+  /** What the service's railway.toml sets, applied to each deployment while `railwayConfigFile` is set. */
+  configFileValues?: { startCommand?: string; preDeployCommand?: string[] } | null;
   /** Scenario: every build of the current code fails, cache or not, until a new commit. */
   plainFailure: { status: "FAILED" | "CRASHED"; kind: "syntax" | "missing_package" } | null;
 }
@@ -96,6 +112,8 @@ export interface SimDeployment {
   buildLogs: SimLog[];
   deployLogs: SimLog[];
   httpLogs: SimHttpLog[];
+  /** Railway's own diagnosis (Deployment.diagnosis): null, or whatever shape the world's setting gives it. */
+  diagnosis: unknown;
   /** Remaining lifecycle, consumed by `advance`. */
   plan: Phase[];
   phaseEndsAt: number | null;
@@ -120,6 +138,17 @@ export interface WorldSettings {
   /** How long a build takes, with and without the layer cache (ms). */
   cachedBuildMs: number;
   uncachedBuildMs: number;
+  /**
+   * Deployment.diagnosis on failed deployments: none (default), a plain string, or an object
+   * with a `summary` (its shape is not documented).
+   */
+  diagnosis: "none" | "string" | "object";
+  /** Whether deployment.meta carries `serviceManifest` (what the deploy ran with). Default false: undocumented. */
+  manifestInMeta: boolean;
+  /** Whether `apiTokenRateLimit` answers (null when false). Default true. */
+  rateLimitQueryable: boolean;
+  /** Whether webhookTest deliveries carry x-webhook-signature (signed with a rule's secret for that URL). Default false: nothing says so. */
+  webhookTestSigned: boolean;
 }
 
 const phaseDurations = {
@@ -145,6 +174,9 @@ export class World {
   readonly variables = new Map<string, Map<string, string>>();
   /** `${environmentId}:${serviceId}:${name}` of sealed variables: their values are never returned. */
   readonly sealed = new Set<string>();
+  /** `${environmentId}:${serviceId}:${name}` -> when the variable was last set (ms). */
+  readonly variableUpdatedAt = new Map<string, number>();
+  readonly notificationRules: SimNotificationRule[] = [];
   readonly settings: WorldSettings;
 
   constructor(options: { now?: number; settings?: Partial<WorldSettings> } = {}) {
@@ -154,6 +186,10 @@ export class World {
       skipDeploysHonoured: true,
       cachedBuildMs: phaseDurations.cachedBuild,
       uncachedBuildMs: phaseDurations.uncachedBuild,
+      diagnosis: "none",
+      manifestInMeta: false,
+      rateLimitQueryable: true,
+      webhookTestSigned: false,
       ...options.settings,
     };
   }
@@ -169,7 +205,7 @@ export class World {
   }
 
   addProject(name: string, options: { id?: string } = {}): SimProject {
-    const project = { id: options.id ?? randomUUID(), name, createdAt: this.now };
+    const project: SimProject = { id: options.id ?? randomUUID(), name, createdAt: this.now, plugins: [] };
     this.projects.set(project.id, project);
     return project;
   }
@@ -249,6 +285,16 @@ export class World {
     return instance;
   }
 
+  /** Sets a variable and remembers when (Variable.updatedAt). */
+  setVar(serviceId: string, environmentId: string, name: string, value: string): void {
+    this.vars(serviceId, environmentId).set(name, value);
+    this.variableUpdatedAt.set(`${instanceKey(serviceId, environmentId)}:${name}`, this.now);
+  }
+
+  variableTime(serviceId: string, environmentId: string, name: string): number | undefined {
+    return this.variableUpdatedAt.get(`${instanceKey(serviceId, environmentId)}:${name}`);
+  }
+
   vars(serviceId: string, environmentId: string): Map<string, string> {
     const key = instanceKey(serviceId, environmentId);
     let map = this.variables.get(key);
@@ -310,6 +356,13 @@ export class World {
           commitAuthor: commit?.author,
           reason: request.reason ?? "deploy",
         };
+    if (this.settings.manifestInMeta) {
+      const fromFile = instance.railwayConfigFile ? (instance.configFileValues ?? {}) : {};
+      meta.serviceManifest = {
+        build: { builder: instance.builder },
+        deploy: { startCommand: fromFile.startCommand ?? instance.startCommand, preDeployCommand: fromFile.preDeployCommand ?? instance.preDeployCommand },
+      };
+    }
 
     const deployment: SimDeployment = {
       id: randomUUID(),
@@ -326,6 +379,7 @@ export class World {
       buildLogs: [],
       deployLogs: [],
       httpLogs: [],
+      diagnosis: null,
       plan: [],
       phaseEndsAt: null,
     };
@@ -427,6 +481,7 @@ export class World {
       deployment.deployLogs.push(...deployLogLines({ service, instance: instance ?? null, at }));
     } else if (status === "FAILED" || status === "CRASHED") {
       if (deployment.image.failure) deployment.deployLogs.push(...failureLogLines(deployment.image.failure, service, at));
+      deployment.diagnosis = railwayDiagnosis(this.settings.diagnosis, deployment.image.failure);
     } else if (status === "SUCCESS") {
       deployment.deployLogs.push({ message: "Healthcheck succeeded!", timestamp: this.now, severity: "info" });
       // The previous live deployment of this instance is taken down.
@@ -446,6 +501,18 @@ export class World {
     if (!service) throw new Error(`simulator: no service ${serviceId}`);
     return service;
   }
+}
+
+/** What Railway's own diagnosis might say about a failure, in the shape the setting asks for. */
+function railwayDiagnosis(shape: WorldSettings["diagnosis"], failure: Failure | null): unknown {
+  if (shape === "none" || !failure) return null;
+  const summary =
+    failure.kind === "stale_cache"
+      ? "The application crashed at startup with a Django FieldError after a cached build."
+      : failure.kind === "missing_package"
+        ? "The build could not import a module that is not in requirements.txt."
+        : "The application failed to start because of a Python SyntaxError.";
+  return shape === "string" ? summary : { summary, category: "application_error", confidence: 0.8 };
 }
 
 /** A 40-hex-digit commit-like id. */

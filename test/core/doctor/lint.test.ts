@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { findingsToJson, formatFindings, hasProblems, lintProject, lintRequirements, type Finding } from "../../../src/core/doctor/index.js";
 
@@ -30,7 +30,7 @@ describe("lintProject: the guide's own setup", () => {
 
   it("says how many days are left before railway.toml stops being read, and what to do", () => {
     const [finding] = find(findings, /Config as code is deprecated/);
-    expect(finding!.message).toContain("stops reading railway.toml on 2026-12-01, in 6 days");
+    expect(finding!.message).toContain("config files stop being read on 2026-12-01, in 6 days");
     expect(finding!.fix).toContain("railway config migrate");
     expect(finding!.fix).toContain(".railway/railway.ts");
   });
@@ -79,23 +79,79 @@ describe("lintProject: other projects", () => {
   });
 
   it("flags a Django project that never runs migrations", () => {
-    expect(find(lint("no-migrations"), /no migrations run on deploy/)).toEqual([expect.objectContaining({ file: "manage.py", severity: "warning" })]);
+    const [finding] = find(lint("no-migrations"), /migrations do not run on deploy/);
+    expect(finding).toMatchObject({ file: "Procfile", line: 1, severity: "warning" });
+    expect(finding!.message).toContain("`web: gunicorn shop.wsgi --bind 0.0.0.0:$PORT` replaces Railpack's default start command");
   });
 
   it("does not ask a project without manage.py for Django or migrations", () => {
     expect(lint("not-django")).toEqual([]);
   });
 
-  it("says the file is no longer read once the cutoff has passed", () => {
+  it("once the cutoff has passed, says what was announced and where to see whether a service still reads the file, never that it 'stops'", () => {
     const after = lint("guide-project", Date.UTC(2026, 11, 2));
-    expect(find(after, /no longer reads railway.toml/)).toEqual([expect.objectContaining({ severity: "error" })]);
-    expect(find(after, /Migrations were set only in railway.toml/)).toHaveLength(1);
+    const [deprecation] = find(after, /Config as code is deprecated/);
+    expect(deprecation!.message).toContain("Railway announced 2026-12-01 as the cutoff");
+    expect(deprecation!.message).toContain("`railwayConfigFile`");
+    expect(find(after, /Migrations run only from railway.toml/)).toHaveLength(1);
+    for (const f of after) expect(`${f.message} ${f.fix}`).not.toMatch(/\bstops?\b[^.]*(read|2026-12-01)|\bstopped reading\b/i);
   });
 
   it("counts down to one day on the last day before the cutoff", () => {
     temp = mkdtempSync(join(tmpdir(), "railcache-doctor-"));
     cpSync(join(fixtures, "guide-project"), temp, { recursive: true });
     expect(find(lintProject(temp, { now: Date.UTC(2026, 10, 30, 12) }), /in 1 day\./)).toHaveLength(1);
+  });
+});
+
+describe("lintProject: how real projects start", () => {
+  const project = (files: Record<string, string | Buffer>) => {
+    temp = mkdtempSync(join(tmpdir(), "railcache-doctor-"));
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(temp, name)), { recursive: true });
+      writeFileSync(join(temp, name), content);
+    }
+    return lintProject(temp, { now: TODAY });
+  };
+  const django = { "manage.py": "import django\n", "requirements.txt": "Django==5.1.4\ngunicorn==23.0.0\n" };
+
+  it("follows a Procfile web: line into the script it runs before saying 'no migrations'", () => {
+    const runs = project({ ...django, Procfile: "web: bash bin/start.sh\n", "bin/start.sh": "#!/bin/sh\nset -e\npython manage.py migrate --noinput\nexec gunicorn shop.wsgi\n" });
+    expect(find(runs, /migrations do not run/)).toEqual([]);
+    const doesNot = project({ ...django, Procfile: "web: bash bin/start.sh\n", "bin/start.sh": "#!/bin/sh\n# python manage.py migrate\nexec gunicorn shop.wsgi\n" });
+    expect(find(doesNot, /migrations do not run/)[0]!.message).toContain("read `bin/start.sh` too");
+  });
+
+  it("reads a Dockerfile's CMD / ENTRYPOINT (exec form, and the script it runs)", () => {
+    expect(find(project({ ...django, Dockerfile: 'FROM python:3.12\nCOPY . .\nCMD ["sh", "-c", "python manage.py migrate && gunicorn shop.wsgi"]\n' }), /migrations do not run/)).toEqual([]);
+    expect(find(project({ ...django, Dockerfile: 'FROM python:3.12\nCOPY . /app\nENTRYPOINT ["/app/docker/entrypoint.sh"]\n', "docker/entrypoint.sh": "python manage.py migrate\nexec \"$@\"\n" }), /migrations do not run/)).toEqual([]);
+    const [finding] = find(project({ ...django, Dockerfile: "FROM python:3.12\nCMD gunicorn shop.wsgi \\\n  --bind 0.0.0.0:8000\n" }), /migrations do not run/);
+    expect(finding).toMatchObject({ file: "Dockerfile", line: 2 });
+  });
+
+  it("finds manage.py in a subfolder and the requirements beside it", () => {
+    const findings = project({ "backend/manage.py": "import django\n", "backend/requirements.txt": "Django==5.1.4\nrequests\n" });
+    expect(find(findings, /migrations do not run/)).toEqual([expect.objectContaining({ file: "backend/manage.py" })]);
+    expect(find(findings, /`requests` is not pinned/)).toEqual([expect.objectContaining({ file: "backend/requirements.txt", line: 2 })]);
+    expect(find(findings, /Django is not in/)).toEqual([]);
+  });
+
+  it("reads a UTF-16 requirements file (PowerShell's pip freeze) and says to save it as UTF-8", () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("Django==5.1.4\r\ncelery\r\n", "utf16le")]);
+    const findings = project({ ...django, "requirements.txt": utf16, Procfile: "web: python manage.py migrate && gunicorn shop.wsgi\n" });
+    expect(find(findings, /UTF-16LE/)).toEqual([expect.objectContaining({ severity: "warning", file: "requirements.txt" })]);
+    expect(find(findings, /`celery` is not pinned/)).toEqual([expect.objectContaining({ line: 2 })]);
+    expect(find(findings, /Django is not in/)).toEqual([]);
+  });
+
+  it("flags a Procfile release: line: Railpack ignores it, Nixpacks ran it at build time without the private network", () => {
+    const findings = project({ ...django, Procfile: "release: python manage.py migrate\nweb: gunicorn shop.wsgi\n" });
+    const [release] = find(findings, /release: python manage.py migrate/);
+    expect(release).toMatchObject({ file: "Procfile", line: 1, severity: "warning" });
+    expect(release!.message).toContain("Railpack ignores");
+    expect(release!.message).toContain("railway.internal");
+    // And the release line does not count as running migrations.
+    expect(find(findings, /migrations do not run/)).toEqual([expect.objectContaining({ file: "Procfile", line: 2 })]);
   });
 });
 

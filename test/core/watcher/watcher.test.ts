@@ -176,8 +176,9 @@ describe("Watcher: other rules", () => {
     const warnings = h.messenger.posts.filter((p) => p.reply.context === "railcache watcher · config as code");
     expect(warnings).toHaveLength(1);
     const { reply } = warnings[0]!;
-    expect(reply.title).toBe("web is still configured by railway.toml");
-    expect(reply.body).toContain("stops reading it on 2026-12-01, in 6 days");
+    expect(reply.title).toBe("web still reads railway.toml");
+    expect(reply.body).toContain("config files stop being read on 2026-12-01, in 6 days");
+    expect(reply.body).toContain("drops the restart policy");
     expect(reply.body).toContain("railway config migrate");
     expect(reply.body).toContain(".railway/railway.ts");
     expect(reply.body).toMatch(/pre-deploy command/);
