@@ -4,7 +4,8 @@
  */
 import type { Reply } from "../reply.js";
 
-export type Platform = "slack" | "discord" | "console" | "cli";
+export const platforms = ["slack", "discord", "console", "cli"] as const;
+export type Platform = (typeof platforms)[number];
 
 /** Who is asking, as the chat platform says. `groups` are Slack user groups or Discord role ids. */
 export interface Actor {

@@ -23,6 +23,7 @@ import { parseWorkflow, workflowDataSchema, type Person, type Workflow, type Wor
 import { workflowStatusReply, who } from "./messages.js";
 import { WorkflowRecorder, type WorkflowUpdate } from "./recorder.js";
 import { describeError } from "./retry.js";
+import { serviceLockKey } from "./no-cache.js";
 import { finalStates } from "./states.js";
 
 export { defaultTimeouts, type WorkflowTimeouts } from "./actions.js";
@@ -143,7 +144,7 @@ export class WorkflowEngine {
       return { ok: false, reply: errorReply("Nothing to rebuild", `\`${instance.serviceName}\` has never been deployed in ${instance.environmentName}: deploy it once first.`) };
     }
 
-    const lockKey = `${this.projectId}:${instance.environmentId}:${instance.serviceId}`;
+    const lockKey = serviceLockKey(this.projectId, instance.environmentId, instance.serviceId);
     const cooldown = await this.store.cooldownUntil(lockKey);
     if (cooldown !== null) {
       const seconds = Math.ceil((cooldown - this.clock.now()) / 1000);

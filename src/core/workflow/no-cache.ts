@@ -1,10 +1,20 @@
 /**
- * Setting and removing NO_CACHE on a service. Retries live in the Railway client (the one layer
- * that knows which requests are safe to repeat); these functions make each call once.
+ * NO_CACHE on a service: its name, the lock a workflow holds on the service while it owns the
+ * variable, and setting and removing it. The workflow engine and the watcher both use this module,
+ * so neither spells the name or the key on its own. Retries live in the Railway client (the one
+ * layer that knows which requests are safe to repeat); these functions make each call once.
  */
 import { RailwayError, type RailwayApi, type VariableTarget } from "../ports/railway.js";
 
 export const NO_CACHE = "NO_CACHE";
+
+/**
+ * The lock key (and cooldown key) of a service in an environment: while an unfinished clear or
+ * redeploy holds it, that workflow owns NO_CACHE there and nobody else sets or removes it.
+ */
+export function serviceLockKey(projectId: string, environmentId: string, serviceId: string): string {
+  return `${projectId}:${environmentId}:${serviceId}`;
+}
 
 /** Whether NO_CACHE is set on the service now. */
 export async function hasNoCache(railway: RailwayApi, target: VariableTarget): Promise<boolean> {

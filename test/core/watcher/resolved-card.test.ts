@@ -75,3 +75,15 @@ describe("muting a service's warnings", () => {
     expect(await t.runtime.watcher!.mutedUntil(crashed.serviceId, crashed.environmentId)).toBeNull();
   });
 });
+
+describe("a clear and the watcher on the same service", () => {
+  it("refuses to remove NO_CACHE from a card's button while a clear owns the service", async () => {
+    const { crashed, card } = await staleCacheCard();
+    const clear = card.reply.actions?.find((a) => a.kind === "clear");
+    await t.runtime.bot.action("clear", clear!.value!, alice); // waiting for confirmation: the clear holds the service
+
+    const answer = await t.runtime.watcher!.removeNoCache(crashed.serviceId, crashed.environmentId, "Alice");
+    expect(answer.title).toBe("Not now");
+    expect(answer.body).toContain("removes `NO_CACHE` itself when it finishes");
+  });
+});
