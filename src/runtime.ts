@@ -72,6 +72,16 @@ export async function connectRailway(
   return { api, projectId, demo: false, close: async () => {} };
 }
 
+/** Seeds the client's rate budget from `apiTokenRateLimit`; a refusal only costs the head start. */
+async function readRateBudget(railway: RailwayConnection, log: Logger): Promise<void> {
+  try {
+    const reading = await railway.api.readRateLimit(railway.projectId);
+    log.info({ event: "railway.rate_budget", remaining: reading?.remaining ?? null, resetAt: reading?.resetAt ? new Date(reading.resetAt).toISOString() : null }, "rate budget read");
+  } catch (error) {
+    log.warn({ event: "railway.rate_budget_unread", err: error instanceof RailwayError ? error.userMessage : String(error) }, "could not read the rate budget; pacing waits for response headers");
+  }
+}
+
 /** Where the policy comes from: RAILCACHE_POLICY's text when set, else the file. */
 export function policySource(config: Config): PolicySource {
   return { text: config.policyText, textLabel: "RAILCACHE_POLICY", path: config.policyPath, required: config.policyPathExplicit };
@@ -178,6 +188,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   } catch (error) {
     if (options.requireRailway || !(error instanceof NoRailwayError)) throw error;
   }
+  // The watcher paces its polls by the rate budget: read it now rather than guess until the first response headers.
+  if (railway && options.watch) await readRateBudget(railway, log);
   // The demo's world runs on the simulator's (faster) clock; so must everything that waits on it.
   const clock = options.clock ?? railway?.simulator?.clock ?? systemClock;
   const store = await openStore(config, { demo: options.demo, log });

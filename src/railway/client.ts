@@ -128,7 +128,7 @@ export class RailwayClient implements RailwayApi {
     return toProjectStatus(await this.send("ProjectStatus", { projectId }, `project ${projectId}`));
   }
 
-  async projectSetup(projectId: string, options: { environmentName?: string } = {}): Promise<ProjectSetup> {
+  async projectSetup(projectId: string, options: { environmentName?: string; databaseHosts?: boolean } = {}): Promise<ProjectSetup> {
     const data = await this.send("ProjectSetup", { projectId }, `project ${projectId}`);
     const services = toServiceSettings(data);
     const databases: DatabaseRef[] = [];
@@ -145,7 +145,7 @@ export class RailwayClient implements RailwayApi {
       }
     }
     // Hosts of database URLs: ONE batched request for the app services (database services hold their own URL).
-    const readers = services.filter((s) => !seenImages.has(s.serviceId) && (!options.environmentName || s.environmentName.toLowerCase() === options.environmentName.toLowerCase()));
+    const readers = services.filter((s) => options.databaseHosts !== false && !seenImages.has(s.serviceId) && (!options.environmentName || s.environmentName.toLowerCase() === options.environmentName.toLowerCase()));
     const byEnvironment = new Map<string, typeof readers>();
     for (const s of readers) byEnvironment.set(s.environmentId, [...(byEnvironment.get(s.environmentId) ?? []), s]);
     for (const [environmentId, group] of byEnvironment) {

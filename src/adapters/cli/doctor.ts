@@ -1,11 +1,12 @@
 /** `railcache doctor`: checks config, policy, knowledge base and the Railway token, in plain words. */
-import { connectRailway, NoRailwayError, policySource } from "../../runtime.js";
+import { connectRailway, NoRailwayError, policySource, type RailwayConnection } from "../../runtime.js";
 import { ConfigError, loadConfig, type Config } from "../../config.js";
 import { loadKnowledgeBase } from "../../core/kb/index.js";
 import { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } from "../../core/policy/index.js";
 import { formatFindings, hasProblems, lintProject, type Finding } from "../../core/doctor/index.js";
 import type { Logger } from "../../log.js";
-import { RailwayError } from "../../core/ports/railway.js";
+import { migrationChecks, MOVE_ADVICE } from "../../core/setup/index.js";
+import { RailwayError, type RateLimitReading } from "../../core/ports/railway.js";
 
 export type CheckLevel = "ok" | "warn" | "fail";
 
@@ -72,14 +73,8 @@ async function railwayChecks(config: Config, options: { demo: boolean; log: Logg
       level: services.size ? "ok" : "warn",
       message: `"${project.projectName}" reachable: ${services.size} service(s) in ${project.environments.length} environment(s)${services.size ? "" : ": the token sees no services"}`,
     });
-    const budget = railway.api.rateBudget();
-    if (budget.remaining !== null && budget.limit !== null) {
-      checks.push({
-        check: "rate budget",
-        level: budget.remaining < budget.limit * 0.1 ? "warn" : "ok",
-        message: `${budget.remaining} of ${budget.limit} requests left this hour`,
-      });
-    }
+    checks.push(...(await migrationCheckLines(railway)));
+    checks.push(await rateBudgetCheck(railway));
   } catch (error) {
     if (!(error instanceof RailwayError)) throw error;
     checks.push({ check: "railway", level: "fail", message: error.userMessage });
@@ -87,6 +82,38 @@ async function railwayChecks(config: Config, options: { demo: boolean; log: Logg
     await railway.close();
   }
   return checks;
+}
+
+/** The migration checks `/railcache setup` makes, per service instance, from Railway's API. */
+async function migrationCheckLines(railway: RailwayConnection): Promise<Check[]> {
+  const setup = await railway.api.projectSetup(railway.projectId, { databaseHosts: false });
+  const found = setup.services.flatMap((s) => migrationChecks(s).map((c) => ({ check: `migrations ${s.serviceName}/${s.environmentName}`, level: "warn" as const, message: `${c.message} Fix: ${c.fix}` })));
+  const readers = setup.services.filter((s) => s.railwayConfigFile).map((s) => `${s.serviceName}/${s.environmentName} (${s.railwayConfigFile})`);
+  return [
+    ...found,
+    ...(found.length ? [] : [{ check: "migrations", level: "ok" as const, message: "no service shows a migration problem in Railway's settings" }]),
+    { check: "config as code", level: readers.length ? ("warn" as const) : ("ok" as const), message: readers.length ? `still read: ${readers.join(", ")}. ${MOVE_ADVICE}` : "no service reads a railway.toml / railway.json any more" },
+  ];
+}
+
+/** The budget from `apiTokenRateLimit` (what Railway says), else from the last response headers. */
+async function rateBudgetCheck(railway: RailwayConnection): Promise<Check> {
+  const headers = railway.api.rateBudget();
+  let reading: RateLimitReading | null = null;
+  try {
+    reading = await railway.api.readRateLimit(railway.projectId);
+  } catch (error) {
+    if (!(error instanceof RailwayError)) throw error;
+  }
+  const resets = (at: number | null) => (at ? `, resets ${new Date(at).toISOString().slice(11, 16)} UTC` : "");
+  if (reading) {
+    const low = headers.limit !== null ? reading.remaining < headers.limit * 0.1 : reading.remaining < 50;
+    return { check: "rate budget", level: low ? "warn" : "ok", message: `${reading.remaining} points left${resets(reading.resetAt)} (apiTokenRateLimit)${headers.limit !== null ? `; limit ${headers.limit} an hour` : ""}` };
+  }
+  if (headers.remaining !== null && headers.limit !== null) {
+    return { check: "rate budget", level: headers.remaining < headers.limit * 0.1 ? "warn" : "ok", message: `${headers.remaining} of ${headers.limit} requests left this hour${resets(headers.resetAt)} (response headers; apiTokenRateLimit did not answer)` };
+  }
+  return { check: "rate budget", level: "warn", message: "unknown: neither apiTokenRateLimit nor the response headers said; the watcher polls at its base interval" };
 }
 
 export function formatChecks(checks: Check[]): string {

@@ -221,9 +221,9 @@ export interface RailwayApi {
   /**
    * Every environment's service settings, variable names and database references in two
    * requests (ProjectSetup, then one batched variables query per environment for the database
-   * hosts: only `environmentName`'s when given).
+   * hosts: only `environmentName`'s when given; none with `databaseHosts: false`).
    */
-  projectSetup(projectId: string, options?: { environmentName?: string }): Promise<ProjectSetup>;
+  projectSetup(projectId: string, options?: { environmentName?: string; databaseHosts?: boolean }): Promise<ProjectSetup>;
   /** Reads `apiTokenRateLimit` and takes it as the budget until response headers say otherwise. */
   readRateLimit(projectId: string): Promise<RateLimitReading | null>;
 }

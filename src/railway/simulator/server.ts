@@ -30,6 +30,8 @@ export interface SimulatorOptions {
   schemaPath?: string;
   /** Requests per token per hour (Railway Hobby: 1000). */
   rateLimitPerHour?: number;
+  /** Whether responses carry X-RateLimit-* headers (default true; false models a Railway that stops sending them). */
+  rateLimitHeaders?: boolean;
   /** Undocumented Railway behaviour to assume (world.ts WorldSettings); applied to the world served. */
   settings?: Partial<WorldSettings>;
 }
@@ -108,11 +110,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests.push(record);
 
     const rate = spend(auth.key);
-    const rateHeaders = {
-      "X-RateLimit-Limit": String(limit),
-      "X-RateLimit-Remaining": String(Math.max(0, limit - rate.used)),
-      "X-RateLimit-Reset": String(Math.ceil((rate.windowStart + hourMs) / 1000)),
-    };
+    const rateHeaders: Record<string, string> =
+      options.rateLimitHeaders === false
+        ? {}
+        : {
+            "X-RateLimit-Limit": String(limit),
+            "X-RateLimit-Remaining": String(Math.max(0, limit - rate.used)),
+            "X-RateLimit-Reset": String(Math.ceil((rate.windowStart + hourMs) / 1000)),
+          };
     const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       send(res, status, payload, { ...rateHeaders, ...headers });
