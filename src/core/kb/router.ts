@@ -8,8 +8,10 @@
  * the model is built, so a team runbook gets a rule fitted with its own examples in it.
  */
 import type { TextFeatures } from "./features.js";
+import { LinearModel } from "./linear.js";
+import type { LinearState } from "./linear.js";
 import { Space } from "./space.js";
-import type { SpaceState } from "./space.js";
+import type { QueryVector, SpaceState } from "./space.js";
 
 export const OFF_TOPIC = "§off-topic";
 
@@ -29,6 +31,8 @@ export interface Decision {
   /** Labels other than OFF_TOPIC, best first. */
   ranked: LabelScore[];
   offTopic: number;
+  /** The linear model's best section probability minus its near-miss probability. */
+  linearMargin: number;
   accepted: boolean;
 }
 
@@ -43,11 +47,17 @@ const BEST_SHARE = 0.75;
 const SIGNAL_SHARE = 0.25;
 /** Share of a label's score from its nearest examples; the rest from its centroid (all its examples). */
 const NEAREST_SHARE = 0.5;
+/** Weight of the linear model's probability added to a section's score when ranking sections. */
+const LINEAR_SHARE = 0.4;
+/** Weight of the linear model's section-over-near-miss margin in the accept rule. */
+const LINEAR_MARGIN_SHARE = 0.3;
+/** The margin is fitted between -MARGIN_STEPS and +MARGIN_STEPS hundredths. */
+const MARGIN_STEPS = 30;
 /** Every how-many-th example of a label is kept out of training to fit the accept rule. */
 const VALIDATION_EVERY = 4;
 const MAX_VALIDATION = 300;
 /** Off-topic mistakes count this much more than unanswered on-topic ones when fitting. */
-const OFF_TOPIC_COST = 1.5;
+const OFF_TOPIC_COST = 3;
 /** Used when a knowledge base has too few examples to fit a rule. */
 export const DEFAULT_RULE: AcceptRule = { threshold: 0.3, margin: 0.02 };
 
@@ -58,6 +68,7 @@ export interface RouterState {
   rule: AcceptRule;
   words: SpaceState;
   signals: SpaceState;
+  linear: LinearState;
 }
 
 export class Router {
@@ -67,26 +78,35 @@ export class Router {
     private readonly docLabels: number[],
     private readonly words: Space,
     private readonly signals: Space,
+    private linear: LinearModel,
     public rule: AcceptRule,
   ) {}
 
-  private static build(docs: LabelledFeatures[]): Router {
+  /** Builds the spaces from every document and the linear model from those not in `heldOut`. */
+  private static build(docs: LabelledFeatures[], heldOut: ReadonlySet<number> = new Set()): Router {
     const labels = [...new Set(docs.map((d) => d.label))];
     const labelIndex = new Map(labels.map((label, index) => [label, index]));
     const docLabels = docs.map((d) => labelIndex.get(d.label)!);
     const words = Space.build(docs.map((d) => d.features.words), docLabels, labels.length);
     const signals = Space.build(docs.map((d) => d.features.signals), docLabels, labels.length);
-    return new Router(labels, docLabels, words, signals, DEFAULT_RULE);
+    const router = new Router(labels, docLabels, words, signals, LinearModel.empty(labels.length, words.size + signals.size), DEFAULT_RULE);
+    router.trainLinear(docs, heldOut);
+    return router;
+  }
+
+  private trainLinear(docs: LabelledFeatures[], heldOut: ReadonlySet<number>): void {
+    const rows = docs.flatMap((d, index) => (heldOut.has(index) ? [] : [{ vector: joined(this.words, this.signals, d.features.words, d.features.signals), label: this.docLabels[index]! }]));
+    this.linear = LinearModel.train(rows, this.labels.length, this.words.size + this.signals.size);
   }
 
   /** A router from its stored state; throws on a state that does not hold together. */
   static restore(state: RouterState): Router {
     if (state.docLabels.some((label) => label < 0 || label >= state.labels.length)) throw new Error("stored router is inconsistent");
-    return new Router(state.labels, state.docLabels, Space.restore(state.words), Space.restore(state.signals), state.rule);
+    return new Router(state.labels, state.docLabels, Space.restore(state.words), Space.restore(state.signals), LinearModel.restore(state.linear), state.rule);
   }
 
   state(): RouterState {
-    return { labels: this.labels, docLabels: this.docLabels, rule: this.rule, words: this.words.state(), signals: this.signals.state() };
+    return { labels: this.labels, docLabels: this.docLabels, rule: this.rule, words: this.words.state(), signals: this.signals.state(), linear: this.linear.state() };
   }
 
   /**
@@ -95,7 +115,6 @@ export class Router {
    * costs no second model).
    */
   static train(docs: LabelledFeatures[]): Router {
-    const router = Router.build(docs);
     const validation: number[] = [];
     const seen = new Map<string, number>();
     const examples = docs.filter((doc) => !doc.text).length;
@@ -107,7 +126,11 @@ export class Router {
       seen.set(doc.label, n);
       if (n % every === 0) validation.push(index);
     });
-    if (validation.length >= 10) router.rule = fitRule(router, docs, validation);
+    if (validation.length < 10) return Router.build(docs);
+    // The linear model learns without the validation examples while the rule is fitted, then with them.
+    const router = Router.build(docs, new Set(validation));
+    router.rule = fitRule(router, docs, validation);
+    router.trainLinear(docs, new Set());
     return router;
   }
 
@@ -132,24 +155,47 @@ export class Router {
       if (sim > first[label]!) [first[label], second[label]] = [sim, first[label]!];
       else if (sim > second[label]!) second[label] = sim;
     });
-    const ranked: LabelScore[] = [];
+    const ranked: (LabelScore & { key: number })[] = [];
     let offTopic = 0;
+    let best = 0;
+    const probability = this.linear.probabilities(joinedVectors(words, signals, this.words.size, signalShare));
     for (const [index, label] of this.labels.entries()) {
       const nearest = BEST_SHARE * first[index]! + (1 - BEST_SHARE) * second[index]!;
       // Near misses have no centre (Docker, pricing, browsers...): only the nearest ones count.
       const score = label === OFF_TOPIC ? nearest : NEAREST_SHARE * nearest + (1 - NEAREST_SHARE) * central[index]!;
       if (label === OFF_TOPIC) offTopic = score;
-      else ranked.push({ label, score });
+      else {
+        best = Math.max(best, score);
+        ranked.push({ label, score, key: score + LINEAR_SHARE * probability[index]! });
+      }
     }
     // Ties break by label so the answer never depends on insertion order.
-    ranked.sort((a, b) => b.score - a.score || a.label.localeCompare(b.label));
-    const top = ranked[0]?.score ?? 0;
-    return { ranked, offTopic, accepted: accepts(this.rule, top, offTopic) };
+    ranked.sort((a, b) => b.key - a.key || a.label.localeCompare(b.label));
+    let sectionProbability = 0;
+    let offTopicProbability = 0;
+    this.labels.forEach((label, index) => {
+      if (label === OFF_TOPIC) offTopicProbability = probability[index]!;
+      else sectionProbability = Math.max(sectionProbability, probability[index]!);
+    });
+    const linearMargin = sectionProbability - offTopicProbability;
+    return { ranked: ranked.map(({ label, score }) => ({ label, score })), offTopic, linearMargin, accepted: accepts(this.rule, best, offTopic, linearMargin) };
   }
 }
 
-function accepts(rule: AcceptRule, top: number, offTopic: number): boolean {
-  return top >= rule.threshold && top - offTopic >= rule.margin;
+/** A document's word and signal vectors as one vector for the linear model (signal ids after the words'). */
+function joined(words: Space, signals: Space, wordCounts: Map<string, number>, signalCounts: Map<string, number>): QueryVector {
+  return joinedVectors(words.vector(wordCounts), signals.vector(signalCounts), words.size, signalCounts.size > 0 ? SIGNAL_SHARE : 0);
+}
+
+function joinedVectors(words: QueryVector, signals: QueryVector, wordCount: number, signalShare: number): QueryVector {
+  return {
+    ids: [...words.ids, ...signals.ids.map((id) => id + wordCount)],
+    weights: [...words.weights.map((w) => w * (1 - signalShare)), ...signals.weights.map((w) => w * signalShare)],
+  };
+}
+
+function accepts(rule: AcceptRule, top: number, offTopic: number, linearMargin: number): boolean {
+  return top >= rule.threshold && top - offTopic + LINEAR_MARGIN_SHARE * linearMargin >= rule.margin;
 }
 
 /** The threshold and margin that make the fewest weighted mistakes on the validation examples. */
@@ -158,16 +204,17 @@ function fitRule(router: Router, docs: LabelledFeatures[], validation: number[])
     const doc = docs[index]!;
     const decision = router.decide(doc.features, index);
     const top = decision.ranked[0];
-    return { onTopic: doc.label !== OFF_TOPIC, right: top?.label === doc.label, top: top?.score ?? 0, offTopic: decision.offTopic };
+    const best = Math.max(0, ...decision.ranked.map((c) => c.score));
+    return { onTopic: doc.label !== OFF_TOPIC, right: top?.label === doc.label, top: best, offTopic: decision.offTopic, linearMargin: decision.linearMargin };
   });
   let bestCost = Infinity;
   let bestRules: AcceptRule[] = [];
   for (let t = 10; t <= 60; t++) {
-    for (let m = -10; m <= 15; m++) {
+    for (let m = -MARGIN_STEPS; m <= MARGIN_STEPS; m++) {
       const rule = { threshold: t / 100, margin: m / 100 };
       let cost = 0;
       for (const c of cases) {
-        const accepted = accepts(rule, c.top, c.offTopic);
+        const accepted = accepts(rule, c.top, c.offTopic, c.linearMargin);
         if (c.onTopic) cost += accepted && c.right ? 0 : 1;
         else cost += accepted ? OFF_TOPIC_COST : 0;
       }

@@ -42,6 +42,11 @@ export class Space {
     return this.idf.length;
   }
 
+  /** How many features the space knows. */
+  get size(): number {
+    return this.idf.length;
+  }
+
   /** Builds the space from each document's feature counts and label. */
   static build(docs: Map<string, number>[], docLabels: number[], labelCount: number): Space {
     const ids = new Map<string, number>();

@@ -1,0 +1,111 @@
+/**
+ * A multinomial logistic regression over the router's TF-IDF vectors: where nearest examples
+ * say which examples a message resembles, the linear model learns which words tell two close
+ * sections apart ("forever", "downside" for prevention; "steps", "dashboard" for the clicks).
+ * Trained by plain stochastic gradient descent in a fixed order, so the same examples always
+ * give the same weights.
+ */
+import type { QueryVector } from "./space.js";
+
+export interface LinearState {
+  labelCount: number;
+  featureCount: number;
+  /** The weights as little-endian float32, base64: a tenth of the JSON numbers' size, decoded at once. */
+  weights: string;
+  bias: number[];
+}
+
+export interface TrainingRow {
+  vector: QueryVector;
+  label: number;
+}
+
+const EPOCHS = 12;
+const LEARNING_RATE = 0.5;
+/** Smaller updates than this are skipped: they cost a pass over the row and change nothing. */
+const MIN_STEP = 1e-3;
+
+export class LinearModel {
+  private constructor(
+    private readonly labelCount: number,
+    private readonly featureCount: number,
+    /** weights[feature * labelCount + label] */
+    private readonly weights: Float64Array,
+    private readonly bias: Float64Array,
+  ) {}
+
+  /** A model that has learned nothing: every label equally likely. */
+  static empty(labelCount: number, featureCount: number): LinearModel {
+    return new LinearModel(labelCount, featureCount, new Float64Array(featureCount * labelCount), new Float64Array(labelCount));
+  }
+
+  static train(rows: TrainingRow[], labelCount: number, featureCount: number): LinearModel {
+    const model = LinearModel.empty(labelCount, featureCount);
+    const probabilities = new Float64Array(labelCount);
+    // Rows in a fixed interleaved order (a stride through the list) so labels mix without randomness.
+    const order = interleave(rows.length);
+    for (let epoch = 0; epoch < EPOCHS; epoch++) {
+      const rate = LEARNING_RATE / (1 + epoch);
+      for (const index of order) {
+        const { vector, label } = rows[index]!;
+        model.probabilitiesInto(vector, probabilities);
+        for (let l = 0; l < labelCount; l++) {
+          const step = rate * (probabilities[l]! - (l === label ? 1 : 0));
+          // A label the model already gets right for this row learns nothing from it.
+          if (Math.abs(step) < MIN_STEP) continue;
+          model.bias[l]! -= step;
+          for (let i = 0; i < vector.ids.length; i++) model.weights[vector.ids[i]! * labelCount + l]! -= step * vector.weights[i]!;
+        }
+      }
+    }
+    // Stored as float32: rounding here gives a built and a restored model the very same weights.
+    model.weights.set(Float32Array.from(model.weights));
+    return model;
+  }
+
+  static restore(state: LinearState): LinearModel {
+    const bytes = Buffer.from(state.weights, "base64");
+    if (state.bias.length !== state.labelCount || bytes.length !== 4 * state.featureCount * state.labelCount) throw new Error("stored linear model is inconsistent");
+    // Copied out first: a small decoded Buffer may sit at an offset a Float32Array cannot start at.
+    const weights = Float64Array.from(new Float32Array(Uint8Array.from(bytes).buffer));
+    return new LinearModel(state.labelCount, state.featureCount, weights, Float64Array.from(state.bias));
+  }
+
+  state(): LinearState {
+    const weights = Buffer.from(Float32Array.from(this.weights).buffer).toString("base64");
+    return { labelCount: this.labelCount, featureCount: this.featureCount, weights, bias: [...this.bias] };
+  }
+
+  /** Each label's probability for the vector. */
+  probabilities(vector: QueryVector): Float64Array {
+    const out = new Float64Array(this.labelCount);
+    this.probabilitiesInto(vector, out);
+    return out;
+  }
+
+  private probabilitiesInto(vector: QueryVector, out: Float64Array): void {
+    const labels = this.labelCount;
+    out.set(this.bias);
+    for (let i = 0; i < vector.ids.length; i++) {
+      const base = vector.ids[i]! * labels;
+      const weight = vector.weights[i]!;
+      for (let l = 0; l < labels; l++) out[l]! += weight * this.weights[base + l]!;
+    }
+    let max = -Infinity;
+    for (const value of out) max = Math.max(max, value);
+    let sum = 0;
+    for (let l = 0; l < labels; l++) sum += out[l] = Math.exp(out[l]! - max);
+    for (let l = 0; l < labels; l++) out[l]! /= sum;
+  }
+}
+
+/** 0..n-1 visited with a stride coprime to n: every row once, neighbours far apart. */
+function interleave(n: number): number[] {
+  let stride = Math.max(1, Math.floor(n * 0.618));
+  while (stride > 1 && gcd(stride, n) !== 1) stride--;
+  return Array.from({ length: n }, (_, i) => (i * stride) % n);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}

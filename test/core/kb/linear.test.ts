@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { LinearModel } from "../../../src/core/kb/linear.js";
+import type { TrainingRow } from "../../../src/core/kb/linear.js";
+
+// Feature 0 is shared by both labels (like "cache" in two close runbook sections); feature 1
+// only comes with label 0 and feature 2 only with label 1: the words that tell them apart.
+const ROWS: TrainingRow[] = [
+  ...Array.from({ length: 8 }, () => ({ vector: { ids: [0, 1], weights: [0.8, 0.6] }, label: 0 })),
+  ...Array.from({ length: 8 }, () => ({ vector: { ids: [0, 2], weights: [0.8, 0.6] }, label: 1 })),
+  ...Array.from({ length: 4 }, () => ({ vector: { ids: [3], weights: [1] }, label: 2 })),
+];
+
+describe("linear model", () => {
+  it("learns the words that tell two labels apart, not the word they share", () => {
+    const model = LinearModel.train(ROWS, 3, 4);
+    const first = model.probabilities({ ids: [0, 1], weights: [0.8, 0.6] });
+    const second = model.probabilities({ ids: [0, 2], weights: [0.8, 0.6] });
+    expect(first[0]).toBeGreaterThan(0.6);
+    expect(second[1]).toBeGreaterThan(0.6);
+    // The shared word alone does not decide between the two.
+    const shared = model.probabilities({ ids: [0], weights: [1] });
+    expect(Math.abs(shared[0]! - shared[1]!)).toBeLessThan(0.2);
+  });
+
+  it("gives the same weights for the same rows, and the same answers once stored and restored", () => {
+    const model = LinearModel.train(ROWS, 3, 4);
+    expect(LinearModel.train(ROWS, 3, 4).state()).toEqual(model.state());
+    const restored = LinearModel.restore(JSON.parse(JSON.stringify(model.state())));
+    for (const ids of [[0], [1], [0, 2], [3]]) {
+      const vector = { ids, weights: ids.map(() => 1 / Math.sqrt(ids.length)) };
+      expect([...restored.probabilities(vector)]).toEqual([...model.probabilities(vector)]);
+    }
+  });
+
+  it("refuses a stored model whose weights do not fit its sizes", () => {
+    const state = LinearModel.train(ROWS, 3, 4).state();
+    expect(() => LinearModel.restore({ ...state, featureCount: 5 })).toThrow(/inconsistent/);
+    expect(() => LinearModel.restore({ ...state, bias: [0] })).toThrow(/inconsistent/);
+  });
+});
