@@ -16,6 +16,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build also stores the built-in knowledge base's answer model (dist/core/kb/answer-models).
+COPY content ./content
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS prod-deps

@@ -79,6 +79,19 @@ describe("Dockerfile stages", () => {
     expect(build.length).toBeGreaterThan(0);
     expect(packageJson.scripts.build).toContain("tsconfig.build.json");
   });
+
+  it("has the knowledge base in place before the build, which stores its answer model", () => {
+    const kb = path.relative(root, BUILTIN_KB_DIR).split(path.sep).join("/");
+    for (const stage of dockerfile.stages) {
+      const buildAt = stage.instructions.findIndex((i) => i.keyword === "RUN" && /\bnpm run build\b/.test(i.args));
+      if (buildAt < 0) continue;
+      const copiedBefore = stage.instructions
+        .slice(0, buildAt)
+        .filter((i) => i.keyword === "COPY")
+        .flatMap((i) => parseCopy(i.args).sources);
+      expect(copiedBefore.some((source) => kb === source || kb.startsWith(`${source}/`)), `${kb} is copied before npm run build`).toBe(true);
+    }
+  });
 });
 
 describe("Dockerfile runtime stage", () => {

@@ -1,22 +1,44 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { openAnswerEngine } from "./index.js";
 import type { AnswerEngine, ModelCache } from "./types.js";
 import type { Logger } from "../../log.js";
 
 /** Where built answer models are kept between runs: the system's temporary folder, one file per knowledge base. */
 export const MODEL_CACHE_DIR = join(tmpdir(), "railcache-models");
+/**
+ * Models built by `npm run build` for the built-in knowledge base, shipped beside the compiled
+ * code: a fresh install or container answers at once instead of building one on its first start.
+ */
+export const SHIPPED_MODEL_DIR = fileURLToPath(new URL("./answer-models/", import.meta.url));
 /** Stored models not used for this long are removed when a new one is written. */
 const STALE_MS = 7 * 24 * 3600_000;
 
 /** The built-in knowledge base plus a team's runbooks; broken files are logged and skipped. */
-export function openKnowledge(kbDir: string | undefined, log: Logger, cacheDir: string | null = MODEL_CACHE_DIR): AnswerEngine {
-  const { engine, kb } = openAnswerEngine({ ...(kbDir ? { extraDir: kbDir } : {}), ...(cacheDir ? { modelCache: fileModelCache(cacheDir, log) } : {}) });
+export function openKnowledge(kbDir: string | undefined, log: Logger, cacheDir: string | null = MODEL_CACHE_DIR, shippedDir: string | null = SHIPPED_MODEL_DIR): AnswerEngine {
+  const cache = cacheDir ? fileModelCache(cacheDir, log) : undefined;
+  const modelCache = cache && shippedDir ? withShippedModels(shippedDir, cache) : cache;
+  const { engine, kb } = openAnswerEngine({ ...(kbDir ? { extraDir: kbDir } : {}), ...(modelCache ? { modelCache } : {}) });
   for (const problem of kb.problems) {
     log.warn({ event: "kb.problem", file: problem.file, line: problem.line }, `knowledge base: ${problem.file}:${problem.line}: ${problem.message}`);
   }
   return engine;
+}
+
+/** Reads a shipped model first (a team's runbooks make another key, so they never match one); writes go to `cache`. */
+function withShippedModels(shippedDir: string, cache: ModelCache): ModelCache {
+  return {
+    read(key) {
+      try {
+        return readFileSync(join(shippedDir, `answer-model-${key}.json`), "utf8");
+      } catch {
+        return cache.read(key);
+      }
+    },
+    write: (key, model) => cache.write(key, model),
+  };
 }
 
 /**

@@ -25,6 +25,24 @@ describe("the answer model cache on disk", () => {
     expect(second.answer("railway keeps serving old code after a deploy")).toEqual(first.answer("railway keeps serving old code after a deploy"));
   });
 
+  it("answers from the model shipped by the build without building or storing another, unless a team runbook is added", () => {
+    const shipped = mkdtempSync(join(tmpdir(), "railcache-shipped-"));
+    const team = mkdtempSync(join(tmpdir(), "railcache-team-"));
+    try {
+      const built = openKnowledge(undefined, log, shipped, null);
+      const fromShipped = openKnowledge(undefined, log, dir, shipped);
+      expect(readdirSync(dir)).toEqual([]);
+      const question = "prod throws FieldError: Invalid field name(s) after the deploy";
+      expect(fromShipped.answer(question)).toEqual(built.answer(question));
+      writeFileSync(join(team, "ops.md"), "# Restart the worker\nRun `railway redeploy --service worker` when the worker hangs.\n");
+      openKnowledge(team, log, dir, shipped);
+      expect(readdirSync(dir)).toHaveLength(1);
+    } finally {
+      rmSync(shipped, { recursive: true, force: true });
+      rmSync(team, { recursive: true, force: true });
+    }
+  });
+
   it("builds a new model when a runbook file changes, and reports a broken file on every start", () => {
     const team = mkdtempSync(join(tmpdir(), "railcache-team-"));
     const warnings: string[] = [];
