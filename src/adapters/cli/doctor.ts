@@ -91,7 +91,7 @@ async function migrationCheckLines(railway: RailwayConnection): Promise<Check[]>
   const readers = setup.services.filter((s) => s.railwayConfigFile).map((s) => `${s.serviceName}/${s.environmentName} (${s.railwayConfigFile})`);
   return [
     ...found,
-    ...(found.length ? [] : [{ check: "migrations", level: "ok" as const, message: "no service shows a migration problem in Railway's settings" }]),
+    ...(found.length ? [] : [{ check: "migrations on deploy", level: "ok" as const, message: "no service shows a migration problem in Railway's settings" }]),
     { check: "config as code", level: readers.length ? ("warn" as const) : ("ok" as const), message: readers.length ? `still read: ${readers.join(", ")}. ${MOVE_ADVICE}` : "no service reads a railway.toml / railway.json any more" },
   ];
 }
