@@ -3,7 +3,8 @@
  * The `railcache` command line. Each command parses its flags with commander, loads only what
  * it needs (so `railcache ask` starts fast), and maps failures to one clear line and an exit code.
  */
-import { Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
+import { exitCodeOf, toUserReply } from "./core/errors.js";
 import { ConfigError, loadConfig, secretsOf, type Config } from "./config.js";
 import { CliError } from "./adapters/cli/io.js";
 import { createLogger, type Logger } from "./log.js";
@@ -13,7 +14,9 @@ import type { RailwayConnection, Runtime } from "./runtime.js";
 const program = new Command("railcache")
   .description("Answers stale Railway build-cache questions, shows deploy status, and clears the build cache safely.")
   .version("0.1.0")
-  .showHelpAfterError("(run railcache --help for the list of commands)");
+  .showHelpAfterError("(run railcache --help for the list of commands)")
+  // Usage errors exit 2 (the README's contract), not commander's 1; set before any subcommand so they inherit it.
+  .exitOverride();
 
 const demoOption = new Option("--demo", "use the simulated demo-shop project instead of a Railway token");
 
@@ -31,8 +34,11 @@ function setup(level = "warn"): { config: Config; log: Logger } {
 
 async function withRuntime<T>(demo: boolean, run: (runtime: Runtime) => Promise<T>): Promise<T> {
   const { createRuntime } = await import("./runtime.js");
-  const { config, log } = setup();
-  const runtime = await createRuntime({ config, log, demo, requireRailway: true });
+  // Retries and slow calls are told as progress lines (below), not as JSON warnings.
+  const { config, log } = setup("error");
+  // On a terminal a slow or retried Railway call says what it is waiting for, instead of silence.
+  const progress = process.stderr.isTTY ? { onRailwayProgress: (message: string) => process.stderr.write(`railcache: ${message}\n`) } : {};
+  const runtime = await createRuntime({ config, log, demo, requireRailway: true, ...progress });
   try {
     return await run(runtime);
   } finally {
@@ -218,18 +224,20 @@ try {
   process.exitCode = exitCodeFor(error);
 }
 
-/** Prints a failure as one clear line; a stack trace only for true bugs. Database passwords never reach the terminal. */
+/**
+ * Prints a failure as core's one user message (toUserReply) and returns the documented exit code;
+ * a stack trace only for true bugs. Database passwords never reach the terminal.
+ */
 function exitCodeFor(error: unknown): number {
   const stderr = { write: (text: string) => process.stderr.write(redactConnectionSecrets(text)) };
-  if (error instanceof CliError) {
-    if (error.message) stderr.write(`railcache: ${error.message}\n`);
-    return error.exitCode;
+  // commander has printed its own line already ("error: unknown option '--x'"); help and --version are not failures.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  const code = exitCodeOf(error);
+  if (code === 70) {
+    stderr.write(`railcache: unexpected error (a bug in railcache; please report it with this trace): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  } else {
+    const { body } = toUserReply(error);
+    if (body) stderr.write(`railcache: ${body}\n`);
   }
-  const known = error as { name?: string; message?: string; userMessage?: string };
-  if (known.name === "RailwayError" || known.name === "PolicyError" || known.name === "NoRailwayError" || known.name === "ConfigError") {
-    stderr.write(`railcache: ${known.userMessage ?? known.message}\n`);
-    return 1;
-  }
-  stderr.write(`railcache: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return 70;
+  return code;
 }

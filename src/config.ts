@@ -3,6 +3,7 @@
  * Every problem is listed at once, each with what the value should look like.
  */
 import { z } from "zod";
+import { KnownFailure } from "./core/errors.js";
 import { passwordOf } from "./redact.js";
 
 export const DEFAULT_RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2";
@@ -60,7 +61,7 @@ const envSchema = z.object({
   DISCORD_MESSAGE_CONTENT: boolish,
   DISCORD_API_URL: optional,
   DISCORD_WARN_CHANNEL: optional,
-  PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
+  PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(0, "should be a port number (0 picks a free one)").max(65535, "should be a port number up to 65535").optional()),
   HOST: optional,
   LOG_LEVEL: optional.pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional()),
 });
@@ -120,10 +121,10 @@ export function secretsOf(config: Config): string[] {
   );
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends KnownFailure {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`, { category: "configuration", title: "The configuration is not valid" });
     this.name = "ConfigError";
     this.problems = problems;
   }

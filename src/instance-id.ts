@@ -9,12 +9,25 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "./config.js";
+import { KnownFailure } from "./core/errors.js";
+import { describeFileError } from "./system-errors.js";
 
 const valid = /^[\w.:@-]{1,100}$/;
 
 export function resolveInstanceId(config: Pick<Config, "instanceId" | "sqlitePath">): string {
   if (config.instanceId) return config.instanceId;
   const file = path.join(path.dirname(config.sqlitePath), "instance-id");
+  try {
+    return keptId(file);
+  } catch (error) {
+    throw new KnownFailure(
+      `Cannot keep this bot's instance id in ${path.resolve(file)}: ${describeFileError(error)}. Set RAILCACHE_DB to a file in a writable folder, or set RAILCACHE_INSTANCE_ID.`,
+      { category: "configuration", cause: error },
+    );
+  }
+}
+
+function keptId(file: string): string {
   try {
     const kept = readFileSync(file, "utf8").trim();
     if (valid.test(kept)) return kept;

@@ -4,6 +4,8 @@
  */
 import path from "node:path";
 import type { Config } from "./config.js";
+import { KnownFailure } from "./core/errors.js";
+import { describeFileError } from "./system-errors.js";
 import type { BotCore } from "./core/bot-core.js";
 import { createBotCore } from "./core/bot-core.js";
 import { Watcher, type WatcherRouting, type WatcherRulesInput } from "./core/watcher/index.js";
@@ -25,12 +27,13 @@ import { openSqliteStore } from "./store/index.js";
 import type { Store } from "./core/ports/store.js";
 
 /** No token and no --demo: the command cannot run, and the message says how to fix that. */
-export class NoRailwayError extends Error {
+export class NoRailwayError extends KnownFailure {
   constructor() {
     super(
       "No Railway token is configured. Set RAILWAY_TOKEN to a project token (Project Settings > Tokens), " +
         "or RAILWAY_API_TOKEN to an account or workspace token together with RAILWAY_PROJECT_ID. " +
         "To try railcache without a token, add --demo to run against the simulated demo-shop project.",
+      { category: "configuration", title: "Railway is not connected" },
     );
     this.name = "NoRailwayError";
   }
@@ -48,9 +51,9 @@ export interface RailwayConnection {
 /** Connects to Railway (or, with `demo`, to the simulated demo-shop project). */
 export async function connectRailway(
   config: Config,
-  options: { demo: boolean; log: Logger; clock?: Clock; onRequest?: RailwayClientOptions["onRequest"] },
+  options: { demo: boolean; log: Logger; clock?: Clock; onRequest?: RailwayClientOptions["onRequest"]; onProgress?: RailwayClientOptions["onProgress"] },
 ): Promise<RailwayConnection> {
-  const onRequest = options.onRequest ? { onRequest: options.onRequest } : {};
+  const onRequest = { ...(options.onRequest ? { onRequest: options.onRequest } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
   if (options.demo) {
     // Ten times faster than life, so a demo cache clear finishes in seconds, not minutes.
     // Loaded only for the demo: a deployed bot never pays for the simulator's code.
@@ -61,7 +64,8 @@ export async function connectRailway(
   }
   if (!config.railway) throw new NoRailwayError();
   const { token, tokenKind, apiUrl, timeoutMs } = config.railway;
-  const api = new RailwayClient({ endpoint: apiUrl, token, tokenKind, timeoutMs, log: options.log, ...(options.clock ? { clock: options.clock } : {}), ...onRequest });
+  // RAILWAY_TIMEOUT_MS bounds the whole wait for one call, retries included.
+  const api = new RailwayClient({ endpoint: apiUrl, token, tokenKind, timeoutMs, deadlineMs: timeoutMs, log: options.log, ...(options.clock ? { clock: options.clock } : {}), ...onRequest });
   let projectId = config.railway.projectId;
   if (!projectId) {
     // A project token knows its project; an account token without RAILWAY_PROJECT_ID is refused by config.
@@ -102,7 +106,20 @@ export async function openStore(config: Config, options: { demo: boolean; log?: 
   }
   // The demo keeps its own file so trying it never mixes with a real project's audit log.
   const file = options.demo ? path.join(path.dirname(config.sqlitePath), "demo.db") : config.sqlitePath;
-  return openSqliteStore({ path: file });
+  try {
+    return openSqliteStore({ path: file });
+  } catch (error) {
+    throw sqliteFailure(error, file);
+  }
+}
+
+/** An SQLite file that cannot be opened, in one sentence: which file, why, and what to set instead. */
+function sqliteFailure(error: unknown, file: string): KnownFailure {
+  return new KnownFailure(`Cannot open the SQLite database ${path.resolve(file)}: ${describeFileError(error)}. Set RAILCACHE_DB to a writable file, or DATABASE_URL for PostgreSQL.`, {
+    category: "configuration",
+    cause: error,
+    title: "The database cannot be opened",
+  });
 }
 
 export interface Runtime {
@@ -139,6 +156,8 @@ export interface RuntimeOptions {
   instanceId?: string;
   /** Prometheus counters, for the long-running bot. */
   metrics?: Metrics;
+  /** Slow or retried Railway calls, in words (the CLI prints them on a terminal). */
+  onRailwayProgress?: (message: string) => void;
 }
 
 export interface WatchSettings {
@@ -183,6 +202,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       demo: options.demo,
       log,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.onRailwayProgress ? { onProgress: options.onRailwayProgress } : {}),
       ...(metrics ? { onRequest: (operation: string, status: string) => metrics.railwayRequests.inc({ operation, status }) } : {}),
     });
   } catch (error) {

@@ -16,6 +16,7 @@ import { createWebhookHandler, WEBHOOK_PATH_PREFIX } from "./http/webhooks.js";
 import { createMetrics } from "./metrics.js";
 import { isOpenPolicy, OPEN_POLICY_WARNING } from "./core/policy/index.js";
 import { LeaderElector } from "./store/index.js";
+import { KnownFailure } from "./core/errors.js";
 
 const connectHelp = [
   "To put railcache in your team chat:",
@@ -133,7 +134,9 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   });
   try {
     // Listen first: the platform's health check must pass while Slack and Discord connect.
-    const port = await http.listen(config.port, config.host);
+    const port = await http.listen(config.port, config.host).catch((error: unknown) => {
+      throw listenFailure(error, config.host, config.port);
+    });
     log.info({ event: "http.listening", port }, `listening on ${config.host}:${port} (/healthz, /readyz, /metrics)`);
     if (config.slack) {
       ready.slack = false;
@@ -281,4 +284,20 @@ export async function registerDiscordCommands(discord: DiscordConfig, guildId: s
   const { registerCommands } = await import("./adapters/discord/commands.js");
   await registerCommands({ token: discord.token, applicationId: discord.applicationId, ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}), ...(guildId ? { guildId } : {}) });
   log.info({ event: "discord.commands_registered", guildId: guildId ?? null }, guildId ? `registered /railcache in guild ${guildId}` : "registered /railcache globally (may take up to an hour to appear)");
+}
+
+/** A port that cannot be listened on, in one sentence. */
+function listenFailure(error: unknown, host: string, port: number): KnownFailure {
+  const code = String((error as { code?: unknown }).code ?? "");
+  const why =
+    code === "EADDRINUSE"
+      ? "the port is already in use (another railcache, or another server?); set PORT to a free one"
+      : code === "EACCES"
+        ? "permission denied (ports below 1024 need privileges); set PORT to 1024 or above"
+        : code === "EADDRNOTAVAIL"
+          ? "this machine has no such address; set HOST (0.0.0.0 listens everywhere)"
+          : error instanceof Error
+            ? error.message
+            : String(error);
+  return new KnownFailure(`Cannot listen on ${host}:${port}: ${why}.`, { category: code === "EADDRINUSE" ? "failure" : "configuration", cause: error });
 }

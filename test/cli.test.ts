@@ -68,7 +68,8 @@ describe("railcache ask", () => {
 describe("railcache status", () => {
   it("refuses to run without a token and says how to set one or try --demo", async () => {
     const run = await railcache(["status"]);
-    expect(run.code).toBe(1);
+    // A missing token is configuration: exit 2, as the README documents.
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/RAILWAY_TOKEN/);
     expect(run.stderr).toMatch(/--demo/);
     expect(run.stdout).toBe("");

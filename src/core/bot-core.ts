@@ -7,6 +7,7 @@
 import type { Logger } from "../log.js";
 import type { ProjectStatus, RailwayApi } from "./ports/railway.js";
 import { RailwayError } from "./ports/railway.js";
+import { isKnownFailure, toUserReply } from "./errors.js";
 import type { Store } from "./ports/store.js";
 import { RecentKeys } from "./recent-keys.js";
 import { auditActor, auditReply, listAuditEntries, parseSince, recordAudit, type AuditInput } from "./audit.js";
@@ -157,11 +158,11 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     }
   }
 
-  /** A RailwayError as a reply for the person; anything else is a bug and is rethrown. */
+  /** A known failure (Railway down, a refused token) as a reply for the person; anything else is a bug and is rethrown. */
   function railwayFailure(error: unknown): Reply {
-    if (!(error instanceof RailwayError)) throw error;
-    log.warn({ event: "railway.error", kind: error.kind, err: error.cause }, error.userMessage);
-    return { title: "Railway did not answer as expected", body: error.userMessage, tone: "error", private: true };
+    if (!isKnownFailure(error)) throw error;
+    log.warn({ event: "railway.error", kind: error instanceof RailwayError ? error.kind : error.category, err: error.cause }, error.userMessage);
+    return toUserReply(error);
   }
 
   async function status(args: Record<string, string>, ctx: RequestContext): Promise<Reply> {

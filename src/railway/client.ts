@@ -14,6 +14,7 @@ import type { Clock } from "../core/ports/clock.js";
 import { systemClock } from "../core/ports/clock.js";
 import type { Logger } from "../log.js";
 import { silentLogger } from "../log.js";
+import { describeNetworkError, displayUrl } from "../system-errors.js";
 import { databaseImageKind, databaseUrlHost, pluginKind } from "./databases.js";
 import { mutationNames, operations, repeatableMutations, variablesBatchDocument, type OperationName } from "./operations.js";
 import { batchVariablesSchema, responseSchemas, toDeployment, toLogLines, toNotificationRule, toProjectStatus, toServiceSettings } from "./schemas.js";
@@ -45,6 +46,13 @@ export interface RailwayClientOptions {
   tokenKind: TokenKind;
   /** Per attempt (default 15 s). */
   timeoutMs?: number;
+  /**
+   * The longest one call may take, retries and backoff included (RAILWAY_TIMEOUT_MS); none by
+   * default. Only a Retry-After that Railway asks for (up to maxRetryWaitMs) is waited out beyond it.
+   */
+  deadlineMs?: number;
+  /** Told, in words, when a call is slow or is being retried (the CLI shows it on a terminal). */
+  onProgress?: (message: string) => void;
   /** Extra attempts after the first for queries and repeatable mutations (default 4). Others are never retried blindly. */
   retries?: number;
   /** Longest Retry-After the client waits out by itself; longer ones are reported (default 30 s). */
@@ -70,6 +78,8 @@ interface Failure {
   retryAfterMs?: number;
   status?: number;
   messages: string[];
+  /** A connection that failed before any answer: "connection refused, ECONNREFUSED", DNS, TLS. */
+  network?: string;
 }
 
 class AttemptError extends Error {
@@ -89,6 +99,8 @@ export class RailwayClient implements RailwayApi {
   private readonly token: string;
   private readonly tokenKind: TokenKind;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number | undefined;
+  private readonly onProgress: ((message: string) => void) | undefined;
   private readonly retries: number;
   private readonly maxRetryWaitMs: number;
   private readonly clock: Clock;
@@ -103,6 +115,8 @@ export class RailwayClient implements RailwayApi {
     this.token = options.token;
     this.tokenKind = options.tokenKind;
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.deadlineMs = options.deadlineMs;
+    this.onProgress = options.onProgress;
     this.retries = options.retries ?? 4;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 30_000;
     this.clock = options.clock ?? systemClock;
@@ -321,8 +335,10 @@ export class RailwayClient implements RailwayApi {
     const isMutation = name !== "SetupVariables" && mutationNames.has(name as OperationName);
     const repeatable = !isMutation || repeatableMutations.has(name as OperationName);
     const scrub = (text: string) => secrets.filter(Boolean).reduce((t, secret) => t.split(secret).join("[redacted]"), this.scrub(text));
+    // Real time, like the attempt timeouts: the whole call gives up at this instant.
+    const deadline = this.deadlineMs === undefined ? Infinity : Date.now() + this.deadlineMs;
     try {
-      return await pRetry(async (attempt) => this.attempt(name, variables, attempt, document, scrub), {
+      return await pRetry(async (attempt) => this.attempt(name, variables, attempt, document, scrub, deadline), {
         retries: this.retries,
         // All waiting happens in onFailedAttempt on the injected clock, not in p-retry's timers.
         minTimeout: 0,
@@ -332,6 +348,10 @@ export class RailwayClient implements RailwayApi {
         onFailedAttempt: async (error) => {
           if (!shouldRetry(error, repeatable, this.maxRetryWaitMs) || error.retriesLeft <= 0) return;
           const wait = this.backoffMs(error, error.attemptNumber);
+          const failure = failureOf(error);
+          // A backoff that would pass the deadline is not waited: the person hears now, not later.
+          if (failure?.retryAfterMs === undefined && Date.now() + wait >= deadline) throw error;
+          this.onProgress?.(`${this.describeFailure(failure)}; trying again in ${formatSeconds(Math.max(wait, 100))} (attempt ${error.attemptNumber + 1} of ${this.retries + 1})`);
           this.log.warn({ event: "railway.retry", operation: name, attempt: error.attemptNumber, waitMs: wait, reason: failureOf(error)?.kind });
           await this.clock.sleep(wait);
         },
@@ -361,9 +381,15 @@ export class RailwayClient implements RailwayApi {
     attempt: number,
     document: string | undefined,
     scrub: (text: string) => string,
+    deadline: number,
   ): Promise<z.infer<(typeof sentSchemas)[N]>> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), Math.max(1, Math.min(this.timeoutMs, deadline - Date.now())));
+    // A wait a person would notice is said once, on the first attempt only.
+    const slow =
+      this.onProgress && attempt === 1
+        ? setTimeout(() => this.onProgress?.(`waiting for Railway at ${displayUrl(this.endpoint)} (gives up after ${formatSeconds(this.waitLimitMs())})`), 2_000)
+        : undefined;
     let answered = false;
     const started = Date.now();
     const client = new GraphQLClient(this.endpoint, {
@@ -395,7 +421,23 @@ export class RailwayClient implements RailwayApi {
       throw new AttemptError(failure);
     } finally {
       clearTimeout(timer);
+      clearTimeout(slow);
     }
+  }
+
+  /** How long a call may wait in all: the deadline when there is one, else one attempt. */
+  private waitLimitMs(): number {
+    return this.deadlineMs ?? this.timeoutMs;
+  }
+
+  /** One failed attempt in words, for progress lines. */
+  private describeFailure(failure: Failure | undefined): string {
+    const where = `Railway at ${displayUrl(this.endpoint)}`;
+    if (!failure) return `${where} failed`;
+    if (failure.network) return `${where}: ${failure.network}`;
+    if (failure.kind === "timeout") return `${where} did not answer`;
+    if (failure.kind === "rate_limited") return `${where}: rate limit used up`;
+    return `${where}: ${failure.status ? `HTTP ${failure.status}` : failure.kind.replace("_", " ")}`;
   }
 
   private classify(error: unknown, answered: boolean, timedOut: boolean): Failure {
@@ -421,7 +463,10 @@ export class RailwayClient implements RailwayApi {
       return { kind: "refused", retryable: false, mayHaveRun: false, status, messages };
     }
     if (timedOut) return { kind: "timeout", retryable: true, mayHaveRun: true, messages: [] };
-    if (!answered) return { kind: "unavailable", retryable: true, mayHaveRun: false, messages: [this.scrub((error as Error)?.message ?? "network error")] };
+    if (!answered) {
+      const network = describeNetworkError(error);
+      return { kind: "unavailable", retryable: true, mayHaveRun: false, messages: [this.scrub((error as Error)?.message ?? "network error")], ...(network ? { network } : {}) };
+    }
     // Railway answered 2xx but the body was not JSON we can read: transient (a cut-off body), and it may have acted.
     return { kind: "bad_response", retryable: true, mayHaveRun: true, messages: [this.scrub((error as Error)?.message ?? "unreadable body")] };
   }
@@ -448,10 +493,12 @@ export class RailwayClient implements RailwayApi {
         break;
       }
       case "unavailable":
-        userMessage = `Railway is not answering properly right now${failure.status ? ` (HTTP ${failure.status})` : ""}; try again in a minute.${unknownNote}`;
+        userMessage = failure.network
+          ? `Cannot reach Railway at ${displayUrl(this.endpoint)}: ${failure.network}.${unknownNote}`
+          : `Railway is not answering properly right now (${failure.status ? `HTTP ${failure.status} from ` : ""}${displayUrl(this.endpoint)}); try again in a minute.${unknownNote}`;
         break;
       case "timeout":
-        userMessage = `Railway did not answer within ${formatSeconds(this.timeoutMs)}.${unknownNote}`;
+        userMessage = `Railway at ${displayUrl(this.endpoint)} did not answer within ${formatSeconds(this.waitLimitMs())}.${unknownNote}`;
         break;
       case "not_found":
         userMessage = `Railway says: ${railwaySays || "not found"} (${context.subject}).`;
@@ -504,7 +551,7 @@ function shouldRetry(error: Error, repeatable: boolean, maxWaitMs: number): bool
 }
 
 function formatSeconds(ms: number): string {
-  return ms < 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+  return ms < 10_000 && ms % 1000 !== 0 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 function toNumber(value: string | null): number | null {

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log.js";
@@ -206,7 +208,7 @@ describe("RailwayClient against the simulator", () => {
     sim.faults.add({ kind: "timeout", times: 2 });
     const error = await failure(client.deployment("x"));
     expect(error.kind).toBe("timeout");
-    expect(error.userMessage).toBe("Railway did not answer within 0.2 s.");
+    expect(error.userMessage).toBe(`Railway at ${sim.url} did not answer within 0.2 s.`);
     expect(sim.requests).toHaveLength(2);
   });
 
@@ -277,5 +279,60 @@ describe("RailwayClient against the simulator", () => {
     sim.advance(10 * 60_000);
     expect((await client.deployment(id)).status).toBe("SUCCESS");
     expect(await client.buildLogs(id, 50)).toEqual([]);
+  });
+});
+
+/** A port nothing listens on: bound once to learn a free number, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("RailwayClient when Railway cannot be reached", () => {
+  const quick = { token: "rw-test-token-0123", tokenKind: "account" as const, random: () => 0 };
+
+  it("names a refused connection and the URL it tried", async () => {
+    const endpoint = `http://127.0.0.1:${await closedPort()}/graphql/v2`;
+    const client = new RailwayClient({ ...quick, endpoint, retries: 0 });
+    const error = await failure(client.projectStatus("p"));
+    expect(error.kind).toBe("unavailable");
+    expect(error.userMessage).toBe(`Cannot reach Railway at ${endpoint}: connection refused (nothing is listening there), ECONNREFUSED.`);
+  });
+
+  it("names a host name that does not resolve", async () => {
+    // .invalid never resolves (RFC 6761), with or without a network.
+    const client = new RailwayClient({ ...quick, endpoint: "http://railway.railcache-test.invalid/graphql/v2", retries: 0 });
+    const error = await failure(client.projectStatus("p"));
+    expect(error.userMessage).toMatch(/^Cannot reach Railway at http:\/\/railway\.railcache-test\.invalid\/graphql\/v2: the host name does not resolve \(DNS\), (ENOTFOUND|EAI_AGAIN)\.$/);
+  });
+
+  it("keeps a whole call, retries included, within its deadline against a server that never answers", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql/v2`;
+    const progress: string[] = [];
+    try {
+      // Per attempt 10 s and 4 retries would be 40 s and more; the deadline makes it 0.5 s.
+      const client = new RailwayClient({ ...quick, endpoint, timeoutMs: 10_000, deadlineMs: 500, onProgress: (m) => progress.push(m) });
+      const started = Date.now();
+      const error = await failure(client.projectStatus("p"));
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(error.kind).toBe("timeout");
+      expect(error.userMessage).toBe(`Railway at ${endpoint} did not answer within 0.5 s.`);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it("tells its progress in words while it retries", async () => {
+    const endpoint = `http://127.0.0.1:${await closedPort()}/graphql/v2`;
+    const progress: string[] = [];
+    const client = new RailwayClient({ ...quick, endpoint, retries: 1, onProgress: (m) => progress.push(m) });
+    await failure(client.projectStatus("p"));
+    expect(progress).toEqual([`Railway at ${endpoint}: connection refused (nothing is listening there), ECONNREFUSED; trying again in 0.3 s (attempt 2 of 2)`]);
   });
 });

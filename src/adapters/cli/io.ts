@@ -1,15 +1,16 @@
 /** Terminal helpers shared by the CLI commands. */
 import { createInterface } from "node:readline/promises";
 import { userInfo } from "node:os";
+import { KnownFailure } from "../../core/errors.js";
 import type { Actor } from "../../core/ports/chat.js";
 
 /** A failure the CLI reports as one clear line and an exit code, never a stack trace. */
-export class CliError extends Error {
+export class CliError extends KnownFailure {
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode: 1 | 2 = 1,
   ) {
-    super(message);
+    super(message, { category: exitCode === 2 ? "usage" : "failure" });
     this.name = "CliError";
   }
 }

@@ -5,6 +5,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
+import { toUserReply } from "../../core/errors.js";
 import type { ChatTarget, MessageRef, Messenger } from "../../core/ports/chat.js";
 import type { Action, Reply } from "../../core/reply.js";
 import { renderText } from "./render.js";
@@ -71,7 +72,7 @@ export async function runConsoleChat(options: ConsoleChatOptions, printer: Conso
         const reply = await dispatch(line, bot, ctx, printer);
         if (reply) await show(reply, bot, ctx, printer);
       } catch (error) {
-        printer.print({ title: "Something went wrong", body: error instanceof Error ? error.message : String(error), tone: "error" });
+        printer.print({ ...toUserReply(error), private: false });
       }
     }
     prompt();

@@ -16,6 +16,8 @@ import {
   type RESTPostAPIChannelMessageResult,
 } from "discord.js";
 import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
+import { KnownFailure, toUserReply } from "../../core/errors.js";
+import { describeNetworkError, displayUrl } from "../../system-errors.js";
 import type { Actor, ChatTarget, MessageRef, Messenger } from "../../core/ports/chat.js";
 import { commands, type CommandSpec } from "../../core/commands.js";
 import type { Logger } from "../../log.js";
@@ -119,7 +121,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
       return await work();
     } catch (error) {
       log.error({ event, err: error }, "core call failed");
-      return { title: "Something went wrong", body: "railcache could not finish that. The details are in its log.", tone: "error", private: true };
+      return toUserReply(error);
     }
   }
 
@@ -241,7 +243,11 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     messenger,
     async start() {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(options.token);
+      try {
+        await client.login(options.token);
+      } catch (error) {
+        throw discordStartFailure(error, options.apiUrl);
+      }
       await ready;
       log.info({ event: "discord.ready", userId: client.user?.id, guilds: client.guilds.cache.size, messageContent: options.messageContent }, "discord connected");
       if (!options.messageContent) {
@@ -259,4 +265,16 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
       log.info({ event: "discord.commands_registered", scope: guildId ? "guild" : "global", guildId }, "commands registered");
     },
   };
+}
+
+/** Why login failed, in one sentence naming the endpoint: a refused token is a setting to fix, no answer is an outage. */
+function discordStartFailure(error: unknown, apiUrl: string | undefined): KnownFailure {
+  const endpoint = displayUrl(apiUrl ?? "https://discord.com/api");
+  const network = describeNetworkError(error);
+  if (network) return new KnownFailure(`Cannot reach Discord at ${endpoint}: ${network}.`, { cause: error, title: "Discord is not reachable" });
+  const { code, status } = error as { code?: unknown; status?: unknown };
+  if (code === "TokenInvalid" || status === 401) {
+    return new KnownFailure(`Discord refused DISCORD_TOKEN at ${endpoint} (401 Unauthorized): reset the token on the Developer Portal's Bot page and copy it again.`, { cause: error, category: "configuration" });
+  }
+  return new KnownFailure(`Could not log in to Discord at ${endpoint}: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
 }

@@ -14,6 +14,8 @@ import {
   type Receiver,
   type RespondFn,
 } from "@slack/bolt";
+import { KnownFailure, toUserReply } from "../../core/errors.js";
+import { describeNetworkError, displayUrl } from "../../system-errors.js";
 import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
 import type { Actor, ChatTarget, MessageRef } from "../../core/ports/chat.js";
 import type { Reply } from "../../core/reply.js";
@@ -63,13 +65,6 @@ export interface SlackApp {
 /** Buttons that act on the message they sit on; any other click posts a new message in its thread. */
 const inPlaceKinds = new Set(["confirm", "cancel"]);
 
-const failureReply: Reply = {
-  title: "Something went wrong",
-  body: "railcache could not finish that. The error is in the bot's log; try again in a minute.",
-  tone: "error",
-  private: true,
-};
-
 const inviteReply: Reply = {
   title: "Invite railcache to this channel first",
   body: "Nothing was started and the service is not locked. railcache posts the status of a cache clear or redeploy here and updates it as it runs, so it must be a member: type `/invite @railcache`, then run the command again.",
@@ -90,6 +85,18 @@ function boltLogger(log: Logger): BoltLogger {
     getLevel: () => LogLevel.INFO,
     setName: () => undefined,
   };
+}
+
+/** Why auth.test failed, in one sentence naming the endpoint: a refused token is a setting to fix, no answer is an outage. */
+function slackStartFailure(error: unknown, apiUrl: string | undefined): KnownFailure {
+  const endpoint = `${displayUrl(apiUrl ?? "https://slack.com/api/").replace(/\/$/, "")}/auth.test`;
+  const network = describeNetworkError(error);
+  if (network) return new KnownFailure(`Cannot reach Slack at ${endpoint}: ${network}.`, { cause: error, title: "Slack is not reachable" });
+  const code = errorSummary(error).code;
+  if (code && /^(invalid_auth|not_authed|account_inactive|token_revoked|token_expired|not_allowed_token_type|missing_scope)$/.test(code)) {
+    return new KnownFailure(`Slack refused SLACK_BOT_TOKEN at ${endpoint} (${code}): copy the Bot User OAuth Token (xoxb-...) again from OAuth & Permissions.`, { cause: error, category: "configuration" });
+  }
+  return new KnownFailure(`Could not verify the Slack bot token at ${endpoint}: ${code ?? "no usable answer from Slack"}.`, { cause: error });
 }
 
 function errorSummary(error: unknown): { code?: string; message: string } {
@@ -153,7 +160,7 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
       .then((who) => work({ actor: who, target: origin.target }))
       .catch(async (error: unknown) => {
         log.error({ event: `slack.${name}.failed`, channel: origin.target.channelId, ...errorSummary(error) }, "Slack request failed");
-        await messenger.postPrivate(origin.target, origin.userId, failureReply).catch(() => undefined);
+        await messenger.postPrivate(origin.target, origin.userId, toUserReply(error)).catch(() => undefined);
       })
       .finally(() => inFlight.delete(task));
     inFlight.add(task);
@@ -231,7 +238,7 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
       return bot.instantReply(text);
     } catch (error) {
       log.error({ event: "slack.command.failed", ...errorSummary(error) }, "Slack request failed");
-      return failureReply;
+      return toUserReply(error);
     }
   }
 
@@ -292,9 +299,7 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
       try {
         await app.init();
       } catch (error) {
-        throw new Error(`Could not verify the Slack bot token with auth.test: ${errorSummary(error).code ?? "no answer from Slack"}.`, {
-          cause: error,
-        });
+        throw slackStartFailure(error, config.apiUrl);
       }
       if (config.mode === "http" && config.mounted) {
         log.info({ event: "slack.started", mode: "http", mounted: true }, "Slack adapter ready on the shared HTTP server");

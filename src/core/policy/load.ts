@@ -5,13 +5,14 @@
 import { readFile } from "node:fs/promises";
 import TOML from "@iarna/toml";
 import { z } from "zod";
+import { KnownFailure } from "../errors.js";
 import type { WatcherRulesInput } from "../watcher/rules.js";
 import { DEFAULT_CONFIRMATION_TTL_MS, DEFAULT_COOLDOWN_MS, defaultPolicy, type Policy, type WatcherPolicy } from "./policy.js";
 
-export class PolicyError extends Error {
+export class PolicyError extends KnownFailure {
   readonly problems: string[];
   constructor(source: string, problems: string[]) {
-    super(`${source} is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`${source} is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`, { category: "configuration", title: "The policy is not valid" });
     this.name = "PolicyError";
     this.problems = problems;
   }

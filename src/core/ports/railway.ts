@@ -2,6 +2,7 @@
  * The typed surface of Railway that railcache uses. `RailwayClient` implements it over
  * GraphQL; core depends only on this interface.
  */
+import { KnownFailure } from "../errors.js";
 
 export const deploymentStatuses = [
   "QUEUED",
@@ -166,9 +167,8 @@ export type RailwayErrorKind =
   | "refused";
 
 /** An error with a message fit for a chat user; details stay in `cause` for the logs. */
-export class RailwayError extends Error {
+export class RailwayError extends KnownFailure {
   readonly kind: RailwayErrorKind;
-  readonly userMessage: string;
   readonly retryAfterMs: number | undefined;
   /** A mutation whose outcome is unknown (timeout, 5xx): re-read state before trying again. */
   readonly outcomeUnknown: boolean;
@@ -177,10 +177,10 @@ export class RailwayError extends Error {
     userMessage: string,
     options: { retryAfterMs?: number; cause?: unknown; outcomeUnknown?: boolean } = {},
   ) {
-    super(userMessage, { cause: options.cause });
+    // A refused token is a setting to fix; everything else is Railway failing or refusing this once.
+    super(userMessage, { cause: options.cause, category: kind === "unauthorized" ? "configuration" : "failure", title: "Railway did not answer as expected" });
     this.name = "RailwayError";
     this.kind = kind;
-    this.userMessage = userMessage;
     this.retryAfterMs = options.retryAfterMs;
     this.outcomeUnknown = options.outcomeUnknown ?? false;
   }

@@ -2,7 +2,7 @@
  * The buttons on the watcher's cards: mute and unmute a service's warnings, and remove a
  * forgotten NO_CACHE. Permission checks are the caller's (BotCore).
  */
-import { RailwayError } from "../ports/railway.js";
+import { toUserReply } from "../errors.js";
 import type { Reply } from "../reply.js";
 import { escapeMentions } from "../text/mentions.js";
 import { NO_CACHE, serviceLockKey } from "../workflow/no-cache.js";
@@ -63,8 +63,7 @@ export class CardActions {
       const names = await railway.variableNames(target);
       if (names.includes(NO_CACHE)) await railway.deleteVariable(target, NO_CACHE);
     } catch (error) {
-      const message = error instanceof RailwayError ? error.userMessage : "Railway did not answer.";
-      return { title: `${NO_CACHE} not removed`, body: message, tone: "error", private: true };
+      return { ...toUserReply(error), title: `${NO_CACHE} not removed` };
     }
     await state.forgetNoCache(serviceId, environmentId);
     const card = await state.noCacheCardRef(serviceId, environmentId);

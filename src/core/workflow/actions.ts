@@ -14,7 +14,7 @@ import type { Workflow, WorkflowData } from "./data.js";
 import { restoreAlertReply, restoredAlertReply } from "./messages.js";
 import { hasNoCache, removeNoCache, setNoCache } from "./no-cache.js";
 import type { WorkflowRecorder } from "./recorder.js";
-import { describeError } from "./retry.js";
+import { failurePhrase as describeError } from "../errors.js";
 import type { WorkflowState } from "./states.js";
 
 export interface WorkflowTimeouts {

@@ -22,7 +22,7 @@ import { actions, defaultTimeouts, type ActionContext, type WorkflowTimeouts } f
 import { parseWorkflow, workflowDataSchema, type Person, type Workflow, type WorkflowData } from "./data.js";
 import { workflowStatusReply, who } from "./messages.js";
 import { WorkflowRecorder, type WorkflowUpdate } from "./recorder.js";
-import { describeError } from "./retry.js";
+import { failurePhrase as describeError } from "../errors.js";
 import { serviceLockKey } from "./no-cache.js";
 import { finalStates } from "./states.js";
 

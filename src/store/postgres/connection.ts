@@ -3,6 +3,7 @@
  * connection string (it often carries the password). Errors from pg are re-raised in these terms.
  */
 import pg from "pg";
+import { KnownFailure } from "../../core/errors.js";
 import { redactConnectionSecrets } from "../../redact.js";
 
 export interface SafeTarget {
@@ -29,15 +30,16 @@ export function describeTarget(target: SafeTarget): string {
 }
 
 /** Raised when the database cannot be reached or refuses us; the message is safe to log or show. */
-export class PostgresConnectionError extends Error {
+export class PostgresConnectionError extends KnownFailure {
   override readonly name = "PostgresConnectionError";
   constructor(
     message: string,
     /** The driver or server error code (ECONNREFUSED, 28P01, ...), when there is one. */
     readonly code: string | undefined,
   ) {
-    // A host name pg parsed out of a mangled string may carry `password=...`.
-    super(redactConnectionSecrets(message));
+    // A host name pg parsed out of a mangled string may carry `password=...`. A refused login or
+    // a missing database is a setting to fix; an unreachable server may come back.
+    super(redactConnectionSecrets(message), { category: code === undefined || /^(28|3D)/.test(code) ? "configuration" : "failure", title: "The database is not reachable" });
   }
 }
 
