@@ -88,6 +88,39 @@ program
     });
   });
 
+const webhook = program.command("webhook").description("Railway deploy webhooks for the watcher");
+webhook
+  .command("setup")
+  .description("create or update (idempotently) a signed notification rule sending deploy events to this bot, then test a delivery")
+  .option("--url <public-url>", "the bot's public base URL (default RAILCACHE_PUBLIC_URL)")
+  .option("--json", "print the result as JSON")
+  .action(async (options: { url?: string; json?: boolean }) => {
+    const { setupWebhookRule, formatWebhookSetup } = await import("./adapters/cli/webhook.js");
+    const { printJson } = await import("./adapters/cli/io.js");
+    const { config } = setup();
+    const publicUrl = options.url ?? config.publicUrl;
+    const missing = [
+      ...(publicUrl ? [] : ["RAILCACHE_PUBLIC_URL (or --url): the bot's public base URL, e.g. https://railcache.up.railway.app"]),
+      ...(config.webhookSecret ? [] : ["RAILCACHE_WEBHOOK_SECRET: at least 24 random characters, the secret part of the URL"]),
+      ...(config.webhookSigningSecret ? [] : ["RAILCACHE_WEBHOOK_SIGNING_SECRET: at least 24 random characters, the rule's webhook secret"]),
+    ];
+    if (missing.length) {
+      throw new CliError(`webhook setup needs, here and in the bot's environment:\n  ${missing.join("\n  ")}\nMake a secret with: openssl rand -hex 32`, 2);
+    }
+    await withRuntime(false, async (runtime) => {
+      const railway = runtime.railway as RailwayConnection;
+      const result = await setupWebhookRule(railway.api, {
+        projectId: railway.projectId,
+        publicUrl: publicUrl as string,
+        pathSecret: config.webhookSecret as string,
+        signingSecret: config.webhookSigningSecret as string,
+      });
+      if (options.json) printJson(result);
+      else process.stdout.write(`${formatWebhookSetup(result)}\n`);
+      if (result.verdict === "wrong_path" || result.verdict === "unreachable" || result.verdict === "error") process.exitCode = 1;
+    });
+  });
+
 for (const kind of ["clear", "redeploy"] as const) {
   program
     .command(kind)

@@ -50,6 +50,8 @@ const envSchema = z.object({
   ),
   RAILCACHE_KB_DIR: optional,
   RAILCACHE_WEBHOOK_SECRET: optional.pipe(z.string().min(24, "should be at least 24 random characters").optional()),
+  RAILCACHE_WEBHOOK_SIGNING_SECRET: optional.pipe(z.string().min(24, "should be at least 24 random characters (openssl rand -hex 32)").optional()),
+  RAILCACHE_PUBLIC_URL: optional.pipe(z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "should be the bot's public base URL, like https://railcache.up.railway.app").optional()),
   SLACK_BOT_TOKEN: optional.pipe(z.string().startsWith("xoxb-", "should start with xoxb- (the Bot User OAuth Token)").optional()),
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: optional.pipe(z.string().startsWith("xapp-", "should start with xapp- (an app-level token with connections:write)").optional()),
@@ -108,6 +110,10 @@ export interface Config {
   databaseUrl: string | undefined;
   kbDir: string | undefined;
   webhookSecret: string | undefined;
+  /** The notification rule's webhookSecret: deliveries must then be signed (x-webhook-signature). */
+  webhookSigningSecret: string | undefined;
+  /** Where Railway reaches the bot (for `railcache webhook setup`). */
+  publicUrl: string | undefined;
   port: number;
   host: string;
   logLevel: string;
@@ -116,7 +122,7 @@ export interface Config {
 /** Every secret value in the configuration, for the logger to keep out of its lines. */
 export function secretsOf(config: Config): string[] {
   const databasePassword = config.databaseUrl ? passwordOf(config.databaseUrl) : undefined;
-  return [config.railway?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.databaseUrl, databasePassword, config.webhookSecret].filter(
+  return [config.railway?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.databaseUrl, databasePassword, config.webhookSecret, config.webhookSigningSecret].filter(
     (s): s is string => typeof s === "string" && s !== "",
   );
 }
@@ -213,6 +219,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     kbDir: e.RAILCACHE_KB_DIR,
     webhookSecret: e.RAILCACHE_WEBHOOK_SECRET,
+    webhookSigningSecret: e.RAILCACHE_WEBHOOK_SIGNING_SECRET,
+    publicUrl: e.RAILCACHE_PUBLIC_URL?.replace(/\/+$/, ""),
     port: e.PORT ?? 3000,
     host: e.HOST ?? "0.0.0.0",
     logLevel: e.LOG_LEVEL ?? "info",

@@ -18,6 +18,8 @@ export interface Metrics {
   warningsPosted: Counter<"rule">;
   /** Failed calls to a chat platform's API (Slack Web API, Discord REST), by platform. */
   chatApiErrors: Counter<"platform">;
+  /** Railway webhook deliveries refused (bad path, bad or missing signature, bad body). */
+  webhooksRejected: Counter<"reason">;
 }
 
 export interface MetricsOptions {
@@ -65,6 +67,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "railcache_chat_api_errors_total",
       help: "Failed calls to a chat platform's API, by platform",
       labelNames: ["platform"] as const,
+      registers,
+    }),
+    webhooksRejected: new Counter({
+      name: "railcache_webhooks_rejected_total",
+      help: "Railway webhook deliveries refused, by reason (not_found, signature_missing, signature_invalid, too_large, invalid_json, invalid_payload)",
+      labelNames: ["reason"] as const,
       registers,
     }),
   };

@@ -151,7 +151,9 @@ export async function runServer(env: Record<string, string | undefined>): Promis
       ready.discord = true;
     }
     if (runtime.watcher && config.webhookSecret) {
-      routes.push({ method: "POST", prefix: WEBHOOK_PATH_PREFIX, handler: createWebhookHandler({ secret: config.webhookSecret, watcher: runtime.watcher, log }) });
+      const signing = config.webhookSigningSecret ? { signingSecret: config.webhookSigningSecret } : {};
+      const onRejected = (reason: string) => metrics.webhooksRejected.inc({ reason });
+      routes.push({ method: "POST", prefix: WEBHOOK_PATH_PREFIX, handler: createWebhookHandler({ secret: config.webhookSecret, watcher: runtime.watcher, log, ...signing, onRejected }) });
     }
     const recovered = await runtime.workflows?.recover();
     if (recovered && (recovered.resumed.length || recovered.expired.length)) log.info({ event: "workflow.recovered", ...recovered }, "recovered unfinished workflows");

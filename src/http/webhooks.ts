@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { DeploymentHint, HintOutcome } from "../core/watcher/watcher.js";
 import type { Logger } from "../log.js";
+import { checkSignature, SIGNATURE_HEADER } from "./webhook-signature.js";
 import { deploymentStatuses, type DeploymentStatus } from "../core/ports/railway.js";
 
 export const WEBHOOK_PATH_PREFIX = "/webhooks/railway/";
@@ -20,6 +21,10 @@ export interface HintSink {
 
 export interface WebhookHandlerOptions {
   secret: string;
+  /** The notification rule's webhookSecret: when set, every delivery must carry a valid x-webhook-signature (401 otherwise). */
+  signingSecret?: string;
+  /** Called with the reason of every rejected delivery (metrics). */
+  onRejected?: (reason: string) => void;
   watcher: HintSink;
   log: Logger;
   /** Largest body accepted (default 64 KiB; Railway's payloads are about 1 KiB). */
@@ -129,12 +134,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const maxBytes = options.maxBytes ?? 64 * 1024;
   const expected = digest(options.secret);
   const { log, watcher } = options;
+  const rejected = options.onRejected ?? (() => {});
 
   return async (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (!path.startsWith(WEBHOOK_PATH_PREFIX) || !secretMatches(path.slice(WEBHOOK_PATH_PREFIX.length), expected)) {
       // The URL may hold a guessed or leaked secret: log neither.
       log.warn({ event: "webhook.rejected", reason: "not_found", method: req.method }, "webhook with an unknown path or secret");
+      rejected("not_found");
       return send(res, 404, { error: "Not Found" });
     }
     if (req.method !== "POST") return send(res, 405, { error: "Only POST is accepted" }, { Allow: "POST" });
@@ -142,12 +149,24 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     const declared = Number(req.headers["content-length"] ?? "0");
     if (declared > maxBytes) {
       log.warn({ event: "webhook.rejected", reason: "too_large", bytes: declared }, "webhook body too large");
+      rejected("too_large");
       return send(res, 413, { error: `Body larger than ${maxBytes} bytes` }, { Connection: "close" });
     }
     const raw = await readLimited(req, maxBytes);
     if (raw === null) {
       log.warn({ event: "webhook.rejected", reason: "too_large" }, "webhook body too large");
+      rejected("too_large");
       return send(res, 413, { error: `Body larger than ${maxBytes} bytes` }, { Connection: "close" });
+    }
+
+    if (options.signingSecret) {
+      const signature = checkSignature(raw, req.headers[SIGNATURE_HEADER], options.signingSecret);
+      if (signature !== "valid") {
+        // Neither the header nor the secret is logged: only which check failed.
+        log.warn({ event: "webhook.rejected", reason: `signature_${signature}` }, "webhook signature is missing or wrong");
+        rejected(`signature_${signature}`);
+        return send(res, 401, { error: signature === "missing" ? `Missing ${SIGNATURE_HEADER}` : `Bad ${SIGNATURE_HEADER}` });
+      }
     }
 
     let body: unknown;
@@ -155,11 +174,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       body = JSON.parse(raw.toString("utf8"));
     } catch {
       log.warn({ event: "webhook.rejected", reason: "invalid_json" }, "webhook body is not JSON");
+      rejected("invalid_json");
       return send(res, 400, { error: "Body is not valid JSON" });
     }
     const parsed = parseWebhookPayload(body);
     if (parsed.kind === "invalid") {
       log.warn({ event: "webhook.rejected", reason: "invalid_payload", detail: parsed.message }, "webhook body is not a Railway payload");
+      rejected("invalid_payload");
       return send(res, 400, { error: `Not a Railway webhook payload: ${parsed.message}` });
     }
     if (parsed.kind === "other") {
