@@ -38,10 +38,11 @@ export function explainText(result: AnswerResult): string {
   const { explain } = result;
   const lines = [
     `Decision: ${result.matched ? `answered with ${result.sections.map((s) => s.id).join(" + ")}` : "refused (no section fits well enough)"}`,
-    `Accept rule: best section >= ${explain.threshold.toFixed(2)} and ahead of the near misses by >= ${explain.margin.toFixed(2)}`,
+    `Accept rule: best section >= ${explain.threshold.toFixed(2)}, and (best section - near misses) + ${explain.linearWeight} x linear margin >= ${explain.margin.toFixed(2)}`,
     `Near misses (off-topic examples): ${explain.offTopicScore.toFixed(2)}`,
-    "Best sections:",
-    ...explain.candidates.map((c, i) => `  ${i + 1}. ${c.id.padEnd(44)} ${c.score.toFixed(2)}`),
+    `Linear margin (best section's probability - near misses'): ${explain.linearMargin.toFixed(2)}`,
+    "Best sections (ranked by similarity + 0.4 x probability):",
+    ...explain.candidates.map((c, i) => `  ${i + 1}. ${c.id.padEnd(44)} similarity ${c.score.toFixed(2)}  probability ${c.probability.toFixed(2)}`),
     `Signals: ${explain.signalTokens.length ? explain.signalTokens.join(", ") : "none"}${explain.notCache ? ` (not a cache error: ${explain.notCache})` : ""}`,
   ];
   if (result.signals?.terms.length) lines.push(`Words shared with the chosen section: ${result.signals.terms.join(", ")}`);

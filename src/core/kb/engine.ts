@@ -13,7 +13,7 @@ import { extractFeatures } from "./features.js";
 import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
 import type { LoadOptions } from "./loader.js";
 import type { NotCacheError } from "./not-cache.js";
-import { OFF_TOPIC, Router } from "./router.js";
+import { LINEAR_MARGIN_SHARE, OFF_TOPIC, Router } from "./router.js";
 import type { Decision, LabelledFeatures, RouterState } from "./router.js";
 import { extractSignals, routingText } from "./signals.js";
 import type { Signals } from "./signals.js";
@@ -279,8 +279,10 @@ function splitQuestions(cleaned: string): string[] {
 
 function explanation(decision: Decision, signals: Signals, rule: { threshold: number; margin: number }): AnswerExplanation {
   return {
-    candidates: decision.ranked.slice(0, MAX_CANDIDATES).map((c) => ({ id: c.label, score: round(c.score) })),
+    candidates: decision.ranked.slice(0, MAX_CANDIDATES).map((c) => ({ id: c.label, score: round(c.score), probability: round(c.probability) })),
     offTopicScore: round(decision.offTopic),
+    linearMargin: Math.round(decision.linearMargin * 100) / 100,
+    linearWeight: LINEAR_MARGIN_SHARE,
     threshold: rule.threshold,
     margin: rule.margin,
     signalTokens: signals.tokens,

@@ -24,7 +24,10 @@ export interface LabelledFeatures {
 
 export interface LabelScore {
   label: string;
+  /** Similarity to the label's nearest examples and centroid (what the accept rule's threshold judges). */
   score: number;
+  /** The linear model's probability for the label. */
+  probability: number;
 }
 
 export interface Decision {
@@ -48,9 +51,9 @@ const SIGNAL_SHARE = 0.25;
 /** Share of a label's score from its nearest examples; the rest from its centroid (all its examples). */
 const NEAREST_SHARE = 0.5;
 /** Weight of the linear model's probability added to a section's score when ranking sections. */
-const LINEAR_SHARE = 0.4;
+export const LINEAR_SHARE = 0.4;
 /** Weight of the linear model's section-over-near-miss margin in the accept rule. */
-const LINEAR_MARGIN_SHARE = 0.3;
+export const LINEAR_MARGIN_SHARE = 0.3;
 /** The margin is fitted between -MARGIN_STEPS and +MARGIN_STEPS hundredths. */
 const MARGIN_STEPS = 30;
 /** Every how-many-th example of a label is kept out of training to fit the accept rule. */
@@ -155,7 +158,7 @@ export class Router {
       if (sim > first[label]!) [first[label], second[label]] = [sim, first[label]!];
       else if (sim > second[label]!) second[label] = sim;
     });
-    const ranked: (LabelScore & { key: number })[] = [];
+    const ranked: LabelScore[] = [];
     let offTopic = 0;
     let best = 0;
     const probability = this.linear.probabilities(joinedVectors(words, signals, this.words.size, signalShare));
@@ -166,11 +169,11 @@ export class Router {
       if (label === OFF_TOPIC) offTopic = score;
       else {
         best = Math.max(best, score);
-        ranked.push({ label, score, key: score + LINEAR_SHARE * probability[index]! });
+        ranked.push({ label, score, probability: probability[index]! });
       }
     }
     // Ties break by label so the answer never depends on insertion order.
-    ranked.sort((a, b) => b.key - a.key || a.label.localeCompare(b.label));
+    ranked.sort((a, b) => rankKey(b) - rankKey(a) || a.label.localeCompare(b.label));
     let sectionProbability = 0;
     let offTopicProbability = 0;
     this.labels.forEach((label, index) => {
@@ -178,7 +181,7 @@ export class Router {
       else sectionProbability = Math.max(sectionProbability, probability[index]!);
     });
     const linearMargin = sectionProbability - offTopicProbability;
-    return { ranked: ranked.map(({ label, score }) => ({ label, score })), offTopic, linearMargin, accepted: accepts(this.rule, best, offTopic, linearMargin) };
+    return { ranked, offTopic, linearMargin, accepted: accepts(this.rule, best, offTopic, linearMargin) };
   }
 }
 
@@ -192,6 +195,11 @@ function joinedVectors(words: QueryVector, signals: QueryVector, wordCount: numb
     ids: [...words.ids, ...signals.ids.map((id) => id + wordCount)],
     weights: [...words.weights.map((w) => w * (1 - signalShare)), ...signals.weights.map((w) => w * signalShare)],
   };
+}
+
+/** Sections are ranked by similarity plus a share of the linear model's probability. */
+export function rankKey(candidate: { score: number; probability: number }): number {
+  return candidate.score + LINEAR_SHARE * candidate.probability;
 }
 
 function accepts(rule: AcceptRule, top: number, offTopic: number, linearMargin: number): boolean {

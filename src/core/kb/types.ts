@@ -88,10 +88,14 @@ export interface AnswerResult {
 
 /** The router's view of one message: what `railcache ask --explain` prints. */
 export interface AnswerExplanation {
-  /** Best-scoring sections, highest first (at most five). */
-  candidates: { id: string; score: number }[];
+  /** Best sections first (at most five), ranked by similarity + 0.4 x the linear model's probability. */
+  candidates: { id: string; score: number; probability: number }[];
   /** Similarity to the nearest off-topic examples. */
   offTopicScore: number;
+  /** The linear model's best-section probability minus its near-miss probability (-1 to 1)... */
+  linearMargin: number;
+  /** ...and its weight in the accept rule's margin. */
+  linearWeight: number;
   /** Score the best section needs, and how far it must lead the off-topic score. */
   threshold: number;
   margin: number;
