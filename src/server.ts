@@ -39,7 +39,8 @@ export async function runConsole(config: Config, options: { demo: boolean }): Pr
     ...(options.demo ? { watch: { routing: { default: { platform: "console", channelId: "console" } } } } : {}),
   });
   const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  const printer = new ConsolePrinter(process.stdout, colour);
+  // Edits redraw in place only where both ends are a terminal; a pipe gets one line per step.
+  const printer = new ConsolePrinter(process.stdout, colour, { live: Boolean(process.stdout.isTTY && process.stdin.isTTY) });
   runtime.messengers.register("console", printer);
   await runtime.workflows?.recover();
   // Something to find and fix: web in staging is about to crash with a stale build cache.

@@ -8,7 +8,6 @@ import { redactConnectionSecrets } from "../redact.js";
 import type { AuditEntry, JsonObject, Store } from "./ports/store.js";
 import type { Actor } from "./ports/chat.js";
 import type { Reply } from "./reply.js";
-import { escapeMentions } from "./text/mentions.js";
 
 /** `slack:U123 (Dana)`: how a person is named in the audit log. */
 export function auditActor(actor: Pick<Actor, "platform" | "userId" | "displayName">): string {
@@ -82,7 +81,7 @@ export function auditReply(entries: AuditEntry[], sinceLabel: string): Reply {
     body: entries.length
       ? `${entries.length} entr${entries.length === 1 ? "y" : "ies"}${shown.length < entries.length ? ` (newest ${shown.length} shown; \`railcache audit --json\` has all)` : ""}.`
       : "Nothing happened in that period.",
-    code: shown.length ? [{ text: escapeMentions(shown.map(line).join("\n")) }] : undefined,
+    code: shown.length ? [{ text: shown.map(line).join("\n") }] : undefined,
     tone: "info",
     private: true,
   };

@@ -20,7 +20,6 @@ import type { Clock } from "./ports/clock.js";
 import type { ActionKind, Reply } from "./reply.js";
 import { setupCommand } from "./setup/command.js";
 import { projectStatusReply } from "./status.js";
-import { escapeMentions } from "./text/mentions.js";
 import { plainUserText } from "./text/user-text.js";
 import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
 
@@ -140,7 +139,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     body: `Ask me about stale Railway build caches (or paste the error), check deploy status, and clear the build cache safely.\n\nTopics I know:\n${answers
       .sections()
       .filter((s) => s.origin === "builtin")
-      .map((s) => `• ${s.title}`)
+      .map((s) => `- ${s.title}`)
       .join("\n")}`,
     code: [{ text: usageText() }],
     tone: "info",
@@ -273,7 +272,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         details: { request: describeRequest(request), ...(check.permission ? { permission: check.permission } : {}), rule: check.rule, reason: check.refused },
       });
       log.info({ event: "permission.refused", request: describeRequest(request), user: ctx.actor.userId, rule: check.rule }, "request refused by the policy");
-      return { refusal: { title: check.title ?? "Not allowed", body: escapeMentions(check.refused), tone: "error", private: true } };
+      return { refusal: { title: check.title ?? "Not allowed", body: check.refused, tone: "error", private: true } };
     }
     return check;
   }
@@ -317,7 +316,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   function usageError(parsed: { error: string; usage: string }): TrackedReply {
-    return { title: "That command did not parse", body: escapeMentions(parsed.error), code: [{ text: parsed.usage }], tone: "warning", private: true };
+    return { title: "That command did not parse", body: parsed.error, code: [{ text: parsed.usage }], tone: "warning", private: true };
   }
 
   return {
@@ -379,7 +378,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         case "see_more": {
           const section = answers.section(value);
           if (!section) return { title: "That section is gone", body: "The knowledge base changed since that message was posted. Ask again.", tone: "warning", private: true };
-          return { title: section.title, body: escapeMentions(section.more || section.answer), context: `railcache knowledge base: ${section.id}`, tone: "info" };
+          return { title: section.title, body: section.more || section.answer, context: `railcache knowledge base: ${section.id}`, tone: "info" };
         }
         case "mute":
         case "unmute":

@@ -38,7 +38,10 @@ export type Tone = "info" | "success" | "warning" | "error";
 
 export interface Reply {
   title: string;
-  /** Plain text with light markdown (`code`, *bold*, [label](url)); already safe: no mentions. */
+  /**
+   * CommonMark (`code`, **bold**, *emphasis*, [label](url), lists, fenced code). Not escaped:
+   * each adapter converts it to its platform's dialect and escapes mentions there, once.
+   */
   body: string;
   code?: CodeBlock[];
   fields?: Field[];

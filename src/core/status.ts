@@ -5,7 +5,6 @@
 import { configFileState } from "./setup/cutoff.js";
 import { dashboardUrl, type DeploymentStatus, type ProjectStatus, type ServiceInstanceStatus } from "./ports/railway.js";
 import type { Field, Reply, Tone } from "./reply.js";
-import { escapeMentions } from "./text/mentions.js";
 
 export type ServiceResolution =
   | { kind: "found"; instance: ServiceInstanceStatus }
@@ -202,9 +201,9 @@ function instanceLine(status: ProjectStatus, instance: ServiceInstanceStatus, no
   if (!d) return `No deployments yet · ${link}`;
   const parts = [`${icons[d.status]} ${d.status} · ${formatAge(Date.parse(d.createdAt), now)}`];
   if (d.commitMessage) {
-    const by = d.commitAuthor ? ` by ${escapeMentions(d.commitAuthor)}` : "";
+    const by = d.commitAuthor ? ` by ${d.commitAuthor}` : "";
     const sha = d.commitHash ? ` (\`${d.commitHash.slice(0, 7)}\`)` : "";
-    parts.push(`“${escapeMentions(commitTitle(d.commitMessage))}”${by}${sha}`);
+    parts.push(`“${commitTitle(d.commitMessage)}”${by}${sha}`);
   } else if (d.image) {
     parts.push(`image \`${d.image}\``);
   }
@@ -232,14 +231,14 @@ function problemReply(problem: Exclude<ServiceResolution, { kind: "found" }>): R
     case "unknown":
       return {
         title: "Unknown service",
-        body: `There is no service called \`${escapeMentions(problem.name)}\`.${problem.suggestions.length ? ` Did you mean ${list(problem.suggestions)}?` : ""}`,
+        body: `There is no service called \`${problem.name}\`.${problem.suggestions.length ? ` Did you mean ${list(problem.suggestions)}?` : ""}`,
         tone: "warning",
         private: true,
       };
     case "unknown_environment":
       return {
         title: "Unknown environment",
-        body: `There is no environment called \`${escapeMentions(problem.name)}\`.${
+        body: `There is no environment called \`${problem.name}\`.${
           problem.suggestions.length ? ` Did you mean ${list(problem.suggestions)}?` : ` Environments: ${list(problem.environments)}.`
         }`,
         tone: "warning",

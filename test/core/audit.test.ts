@@ -1,3 +1,5 @@
+import { renderEmbed } from "../../src/adapters/discord/render.js";
+import { renderBlocks } from "../../src/adapters/slack/render.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditActor, auditReply, auditText, listAuditEntries, parseSince, recordAudit } from "../../src/core/audit.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
@@ -38,7 +40,7 @@ describe("audit log", () => {
     const reply = auditReply(await listAuditEntries(store, { since: 0 }), "7d");
     expect(reply.private).toBe(true);
     expect(reply.title).toBe("Audit log: last 7d");
-    expect(reply.code?.[0]?.text).not.toContain("<!here>");
+    for (const rendered of [JSON.stringify(renderBlocks(reply)), JSON.stringify(renderEmbed(reply))]) expect(rendered).not.toContain("<!here>");
   });
 });
 

@@ -1,3 +1,5 @@
+import { renderEmbed } from "../../src/adapters/discord/render.js";
+import { renderBlocks } from "../../src/adapters/slack/render.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { closest, commitTitle, editDistance, formatAge, findServiceInstance, statusJson, projectStatusReply } from "../../src/core/status.js";
 import { RailwayClient } from "../../src/railway/client.js";
@@ -120,10 +122,13 @@ describe("projectStatusReply", () => {
     expect(body).not.toMatch(/\bstops?\b/);
   });
 
-  it("makes mentions in commit messages inert", () => {
-    const value = projectStatusReply(status, { service: "web", env: "staging" }, now).fields?.[0]?.value ?? "";
-    expect(value).not.toContain("<!here>");
-    expect(value).toContain("@\u200bhere");
+  it("keeps a commit message as written; rendered for Slack or Discord its mentions are inert", () => {
+    const reply = projectStatusReply(status, { service: "web", env: "staging" }, now);
+    expect(reply.fields?.[0]?.value).toContain("<!here>");
+    for (const rendered of [JSON.stringify(renderBlocks(reply)), JSON.stringify(renderEmbed(reply))]) {
+      expect(rendered).not.toContain("<!here>");
+      expect(rendered).toContain("@\u200bhere");
+    }
   });
 
   it("filters to one environment", () => {

@@ -2,12 +2,13 @@
  * The console chat: a readline loop over the same BotCore the chat platforms use, so a
  * newcomer can try railcache with no tokens. Typing a number presses that button.
  */
-import { createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
 import { toUserReply } from "../../core/errors.js";
 import type { ChatTarget, MessageRef, Messenger } from "../../core/ports/chat.js";
 import type { Action, Reply } from "../../core/reply.js";
+import { markdownToPlain } from "../../core/text/markdown.js";
 import { renderText } from "./render.js";
 
 export interface ConsoleChatOptions {
@@ -20,22 +21,66 @@ export interface ConsoleChatOptions {
   userName?: string;
 }
 
-/** Prints replies and numbers their actions; shared by the chat loop and the Messenger. */
+/** A terminal (or something pretending to be one) that can move the cursor. */
+type Output = Writable & { isTTY?: boolean; columns?: number };
+
+const PROMPT = "you> ";
+const ESC = "\u001b[";
+// eslint-disable-next-line no-control-regex -- measuring text means skipping colour codes
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** Rows `text` takes on a terminal `columns` wide (long lines wrap). */
+function rowsOf(text: string, columns: number): number {
+  return text.split("\n").reduce((rows, line) => rows + Math.max(1, Math.ceil([...line.replace(ANSI, "")].length / columns)), 0);
+}
+
+/**
+ * Prints replies and numbers their actions; shared by the chat loop and the Messenger. On a
+ * terminal an edit of the newest message redraws it in place and the `you>` prompt (with what
+ * was typed so far) is drawn again under anything printed while it waited; elsewhere (a pipe, a
+ * log) an edit is one line: the message's title and the first line of its new text.
+ */
 export class ConsolePrinter implements Messenger {
   private readonly actions = new Map<number, Action>();
   private nextAction = 1;
   private nextMessage = 1;
+  /** The newest block on screen, while nothing but the prompt follows it: it can be redrawn. */
+  private newest: { messageId: string; rows: number } | undefined;
+  /** What each message shows now, so an edit that changes nothing prints nothing. */
+  private readonly shown = new Map<string, string>();
+  private input: Interface | undefined;
+  /** The prompt is on screen and waits for typing (not while a typed line is handled). */
+  private waiting = false;
+  readonly live: boolean;
 
   constructor(
-    private readonly output: Writable,
+    private readonly output: Output,
     private readonly colour: boolean,
-  ) {}
+    options: { live?: boolean } = {},
+  ) {
+    this.live = options.live ?? Boolean(output.isTTY);
+  }
 
-  print(reply: Reply, prefix = ""): void {
-    const first = this.nextAction;
-    for (const action of reply.actions ?? []) this.actions.set(this.nextAction++, action);
-    const text = renderText(reply, { colour: this.colour, firstActionNumber: first });
-    this.output.write(`\n${prefix}${text}\n\n`);
+  /** The readline interface whose prompt is redrawn after output printed while it waits. */
+  attach(input: Interface): void {
+    this.input = input;
+  }
+
+  /** Shows the prompt and marks it as waiting: output from now on is printed above it. */
+  prompt(): void {
+    this.waiting = true;
+    if (this.input && this.live) this.input.prompt(true);
+    else this.output.write(PROMPT);
+  }
+
+  /** A line was typed: replies to it follow it, and the blocks above it stay as they are. */
+  typed(): void {
+    this.waiting = false;
+    this.newest = undefined;
+  }
+
+  print(reply: Reply): void {
+    this.block(reply);
   }
 
   action(n: number): Action | undefined {
@@ -43,13 +88,50 @@ export class ConsolePrinter implements Messenger {
   }
 
   async post(target: ChatTarget, reply: Reply): Promise<MessageRef> {
-    this.print(reply);
-    return { ...target, messageId: String(this.nextMessage++) };
+    const messageId = String(this.nextMessage++);
+    this.block(reply, messageId);
+    return { ...target, messageId };
   }
 
-  async update(_ref: MessageRef, reply: Reply): Promise<void> {
-    // A terminal cannot edit what has scrolled by: print the new state, marked as an update.
-    this.print(reply, "↻ ");
+  async update(ref: MessageRef, reply: Reply): Promise<void> {
+    const text = renderText(reply, { colour: false });
+    if (this.shown.get(ref.messageId) === text) return;
+    if (this.live) {
+      this.block(reply, ref.messageId, this.newest?.messageId === ref.messageId ? this.newest.rows : 0);
+      return;
+    }
+    this.shown.set(ref.messageId, text);
+    if (reply.actions?.length) {
+      this.block(reply, ref.messageId);
+      return;
+    }
+    const first = markdownToPlain(reply.body).split("\n").find((line) => line.trim() !== "") ?? "";
+    this.around(() => this.output.write(`${reply.title}: ${first}\n`));
+  }
+
+  /** Prints a reply as a block (numbering its actions); `erase` rows above are the old copy, drawn over. */
+  private block(reply: Reply, messageId?: string, erase = 0): void {
+    const first = this.nextAction;
+    for (const action of reply.actions ?? []) this.actions.set(this.nextAction++, action);
+    const text = `\n${renderText(reply, { colour: this.colour, firstActionNumber: first })}\n\n`;
+    if (messageId) this.shown.set(messageId, renderText(reply, { colour: false }));
+    this.around(() => {
+      if (erase > 0) this.output.write(`${ESC}${erase}A${ESC}J`);
+      this.output.write(text);
+    });
+    const rows = rowsOf(text, this.output.columns ?? 80) - 1;
+    this.newest = messageId && this.live ? { messageId, rows } : undefined;
+  }
+
+  /** Output while the prompt waits goes above it: clear the prompt line, print, draw it again. */
+  private around(write: () => void): void {
+    const redraw = this.waiting && this.live;
+    if (redraw) {
+      const below = this.input?.getCursorPos().rows ?? 0;
+      this.output.write(`${below > 0 ? `${ESC}${below}A` : ""}\r${ESC}J`);
+    }
+    write();
+    if (redraw) this.input?.prompt(true);
   }
 }
 
@@ -61,10 +143,13 @@ export async function runConsoleChat(options: ConsoleChatOptions, printer: Conso
     target: { platform: "console", channelId: "console" },
   };
   output.write(`${options.intro}\n\n`);
-  const lines = createInterface({ input: options.input, output, terminal: false, crlfDelay: Infinity });
-  const prompt = () => output.write("you> ");
-  prompt();
+  const lines = createInterface({ input: options.input, output, terminal: printer.live, crlfDelay: Infinity, prompt: PROMPT });
+  printer.attach(lines);
+  // On a terminal readline reads Ctrl-C as a key: leave as `quit` does.
+  lines.on("SIGINT", () => lines.close());
+  printer.prompt();
   for await (const raw of lines) {
+    printer.typed();
     const line = raw.trim();
     if (line === "quit" || line === "exit") break;
     if (line) {
@@ -75,7 +160,7 @@ export async function runConsoleChat(options: ConsoleChatOptions, printer: Conso
         printer.print({ ...toUserReply(error), private: false });
       }
     }
-    prompt();
+    printer.prompt();
   }
   lines.close();
 }

@@ -1,4 +1,8 @@
-/** Renders a core Reply as terminal text. Actions are numbered so a person can type the number. */
+/**
+ * Renders a core Reply as terminal text: the Markdown body without its markup (bold and code in
+ * colour when the terminal has it), actions numbered so a person can type the number.
+ */
+import { renderMarkdown, type MarkdownRules } from "../../core/text/markdown.js";
 import type { Action, Reply } from "../../core/reply.js";
 
 const colours = { info: "36", success: "32", warning: "33", error: "31" } as const;
@@ -9,30 +13,51 @@ export interface RenderOptions {
   firstActionNumber?: number;
 }
 
+// Escape sequences in text from outside (a commit message, a log line) must not drive the terminal.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+const printable = (text: string) => text.replace(CONTROL, "");
+
+function terminalRules(colour: boolean): MarkdownRules {
+  const paint = (code: string, text: string) => (colour && text ? `\u001b[${code}m${text}\u001b[0m` : text);
+  return {
+    text: printable,
+    strong: (inner) => paint("1", inner),
+    em: (inner) => paint("3", inner),
+    del: (inner) => inner,
+    code: (text) => paint("36", printable(text)),
+    link: (label, href) => (label === href || !label.trim() ? printable(href) : `${printable(label)} (${printable(href)})`),
+    heading: (inner) => paint("1", inner),
+    codeBlock: (text) => printable(text).split("\n").map((line) => `    ${line}`).join("\n"),
+    quote: (inner) => inner.split("\n").map((line) => `  │ ${line}`).join("\n"),
+    listItem: (inner, marker, depth) => `${"  ".repeat(depth)}${marker} ${inner.replace(/\n/g, `\n${"  ".repeat(depth + 1)}`)}`,
+  };
+}
+
 export function renderText(reply: Reply, options: RenderOptions = { colour: false }): string {
+  const rules = terminalRules(options.colour);
   const paint = (code: string, text: string) => (options.colour ? `\u001b[${code}m${text}\u001b[0m` : text);
-  const lines: string[] = [paint(`1;${colours[reply.tone ?? "info"]}`, reply.title), markdownToTerminal(reply.body)];
+  const lines: string[] = [paint(`1;${colours[reply.tone ?? "info"]}`, printable(reply.title)), renderMarkdown(reply.body, rules)];
   for (const block of reply.code ?? []) {
-    lines.push("", ...block.text.split("\n").map((line) => `    ${line}`));
+    lines.push("", rules.codeBlock(block.text, block.lang));
   }
-  for (const field of reply.fields ?? []) {
-    lines.push("", paint("1", field.name), markdownToTerminal(field.value));
-  }
+  // Fields one to a line ("Service: web"), so a card stays short; a long value gets its own lines.
+  const fields = (reply.fields ?? []).map((field) => {
+    const value = renderMarkdown(field.value, rules);
+    return `${paint("1", `${printable(field.name)}:`)}${value.includes("\n") ? "\n" : " "}${value}`;
+  });
+  if (fields.length) lines.push("", ...fields);
   const actions = reply.actions ?? [];
   if (actions.length) {
     lines.push("");
     let n = options.firstActionNumber ?? 1;
     for (const action of actions) lines.push(`  ${describeAction(action, n++)}`);
   }
-  if (reply.context) lines.push(paint("2", markdownToTerminal(reply.context)));
+  if (reply.context) lines.push(paint("2", renderMarkdown(reply.context, terminalRules(false))));
   return lines.join("\n").replace(/\n{3,}/g, "\n\n");
 }
 
 function describeAction(action: Action, n: number): string {
-  return action.kind === "link" ? `[${n}] ${action.label}: ${action.url ?? ""}` : `[${n}] ${action.label}`;
-}
-
-/** Links `[label](url)` become `label (url)`; the rest of the light markdown reads fine as is. */
-function markdownToTerminal(text: string): string {
-  return text.replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, "$1 ($2)");
+  const label = printable(action.label);
+  return action.kind === "link" ? `[${n}] ${label}: ${printable(action.url ?? "")}` : `[${n}] ${label}`;
 }

@@ -23,6 +23,7 @@ import { commands, type CommandSpec } from "../../core/commands.js";
 import type { Logger } from "../../log.js";
 import { registerCommands, ROOT_COMMAND } from "./commands.js";
 import { decodeCustomId } from "./custom-id.js";
+import { discordToMarkdown } from "./markup.js";
 import { NO_MENTIONS, renderEmbed, type DiscordMessageBody } from "./render.js";
 
 export interface DiscordAppOptions {
@@ -154,7 +155,10 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     const ctx = contextOf(interaction, interaction.channelId);
     const sub = interaction.options.getSubcommand(true);
     const values: Record<string, string | null> = {};
-    for (const arg of specs.get(sub)?.args ?? []) values[arg.name] = interaction.options.getString(arg.name);
+    for (const arg of specs.get(sub)?.args ?? []) {
+      const value = interaction.options.getString(arg.name);
+      values[arg.name] = value === null ? null : discordToMarkdown(value);
+    }
     log.info({ event: "discord.command", sub, userId: ctx.actor.userId }, "slash command");
     const work =
       sub === "ask"
@@ -209,7 +213,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     if (message.author.bot || !message.inGuild() || !client.user) return;
     const mention = new RegExp(`<@!?${client.user.id}>`, "g");
     if (!mention.test(message.content)) return;
-    const text = message.content.replace(mention, " ").trim();
+    const text = discordToMarkdown(message.content.replace(mention, " "));
     const ctx = contextOf(message, message.channelId);
     log.info({ event: "discord.mention", userId: ctx.actor.userId }, "mention");
     const reply = text

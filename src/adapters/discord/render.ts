@@ -1,12 +1,15 @@
 /**
  * Renders a core Reply as a Discord message body: one embed (title, answer, code blocks, fields,
  * footer) and rows of buttons, cut to Discord's limits, with mentions made inert twice over
- * (escaped text and `allowed_mentions: { parse: [] }`).
+ * (escaped text and `allowed_mentions: { parse: [] }`). The Reply's Markdown becomes Discord's
+ * markdown in markup.ts.
  */
 import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from "discord.js";
 import type { Action, Reply, Tone } from "../../core/reply.js";
+import { markdownToPlain } from "../../core/text/markdown.js";
 import { escapeMentions } from "../../core/text/mentions.js";
 import { encodeCustomId } from "./custom-id.js";
+import { toDiscordMarkdown } from "./markup.js";
 
 export const LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000, label: 80, buttonsPerRow: 5, rows: 5 } as const;
 
@@ -31,14 +34,14 @@ function fence(lang: string | undefined, text: string, room: number): string {
   const open = `\`\`\`${lang ?? ""}\n`;
   const close = "\n```";
   // A ``` inside the code would end the block early.
-  const code = text.replace(/```/g, "`\u200b``");
+  const code = escapeMentions(text).replace(/```/g, "`\u200b``");
   const space = room - open.length - close.length;
   if (space < 20) return "";
   return `${open}${clip(code, space)}${close}`;
 }
 
 function description(reply: Reply, max: number): string {
-  let text = clip(safe(reply.body), max);
+  let text = clip(toDiscordMarkdown(reply.body), max);
   for (const block of reply.code ?? []) {
     const room = max - text.length - 2;
     const rendered = fence(block.lang, block.text, room);
@@ -83,10 +86,10 @@ export function renderEmbed(reply: Reply): DiscordMessageBody {
   // Footers show no markdown: a link there becomes the title's link and its label stays as text.
   const link = reply.context ? /\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/.exec(reply.context) : null;
   const context = link ? reply.context!.replace(link[0], link[1]!) : reply.context;
-  const footer = context ? clip(safe(context), LIMITS.footer) : undefined;
+  const footer = context ? clip(safe(markdownToPlain(context)), LIMITS.footer) : undefined;
   const fields = (reply.fields ?? []).slice(0, LIMITS.fields).map((f) => ({
     name: clip(safe(f.name), LIMITS.fieldName) || "\u200b",
-    value: clip(safe(f.value), LIMITS.fieldValue) || "\u200b",
+    value: clip(toDiscordMarkdown(f.value), LIMITS.fieldValue) || "\u200b",
     inline: f.inline ?? false,
   }));
   const embed: APIEmbed = {

@@ -21,7 +21,7 @@ import type { Actor, ChatTarget, MessageRef } from "../../core/ports/chat.js";
 import type { Reply } from "../../core/reply.js";
 import type { Logger } from "../../log.js";
 import { eventsPath, slashCommand } from "./manifest.js";
-import { unescapeSlack } from "./mrkdwn.js";
+import { slackToMarkdown } from "./mrkdwn.js";
 import { SlackMessenger } from "./messenger.js";
 import { guardSlackRequests, guardSocketMode } from "./request-guard.js";
 import { actionIdPattern, decodeAction, renderBlocks } from "./render.js";
@@ -197,7 +197,7 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
   function question(text: string, userId: string, target: ChatTarget): void {
     afterAck("ask", { userId, target }, async (ctx) => {
       log.info({ event: "slack.ask", channel: target.channelId, user: userId }, "Question from Slack");
-      await deliver(await bot.ask(text, ctx), ctx);
+      await deliver(await bot.ask(slackToMarkdown(text), ctx), ctx);
     });
   }
 
@@ -243,7 +243,7 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
   }
 
   app.command(slashCommand, async ({ ack, command, respond }) => {
-    const text = unescapeSlack(command.text);
+    const text = slackToMarkdown(command.text);
     // Questions, help and usage errors take a millisecond and no I/O: answer in the ack itself,
     // which saves a Web API call and works in channels the bot is not in.
     const instant = instantReplyTo(text);

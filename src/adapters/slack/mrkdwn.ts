@@ -1,8 +1,10 @@
 /**
- * Slack mrkdwn: escaping and the light Markdown of a Reply turned into Slack's dialect.
- * Every text goes through `escapeMrkdwn`, so nothing in it can become a mention or a broadcast
- * (`<!channel>`, `<!here>`, `<!everyone>`).
+ * Slack's mrkdwn both ways: message and command text in (mentions, `<url|label>` links, channel
+ * references, entities) to the Markdown core reads, and a Reply's Markdown out to mrkdwn.
+ * Every text that leaves goes through `escapeMrkdwn`, so nothing in it can become a mention or a
+ * broadcast (`<!channel>`, `<!here>`, `<!everyone>`).
  */
+import { renderMarkdown, type MarkdownRules } from "../../core/text/markdown.js";
 import { escapeMentions } from "../../core/text/mentions.js";
 
 /** Mentions made inert, then Slack's three control characters escaped. */
@@ -10,42 +12,54 @@ export function escapeMrkdwn(text: string): string {
   return escapeMentions(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Slack sends `&`, `<`, `>` in message and command text as entities; this undoes that. */
-export function unescapeSlack(text: string): string {
-  if (!text.includes("&")) return text;
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const SLACK_LINK = /<((?:https?|ftp|mailto):[^|>\s]+)(?:\|([^>\n]*))?>/gi;
+const CHANNEL = /<#[A-Z0-9]+(?:\|([^>]*))?>/g;
+// <@U123>, <@U123|name>, <!here>, <!subteam^S1|@team>: nobody core needs to know about.
+const MENTION = /<[@!][^>\s]*>/g;
+const EMOJI_SHORTCODE = /(?<![\w:]):[a-z0-9_+-]{1,40}:(?::skin-tone-\d:)?(?![\w:])/g;
+
+/**
+ * A Slack message or command text as the Markdown core reads: links become `[label](url)`,
+ * channel references `#name`; mentions and emoji shortcodes go; entities are decoded last, so a
+ * decoded `<` is never read as Slack syntax.
+ */
+export function slackToMarkdown(text: string): string {
+  return text
+    .replace(SLACK_LINK, (_m, url: string, label?: string) => (label?.trim() ? `[${label}](${url})` : url))
+    .replace(CHANNEL, (_m, name?: string) => (name ? `#${name}` : ""))
+    .replace(MENTION, " ")
+    .replace(EMOJI_SHORTCODE, " ")
+    .replace(/[ \t]{2,}/g, " ")
+    .trim()
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
-const MARKDOWN_LINK = /\[([^\]\n]+)\]\((https?:\/\/[^\s()<>|]+)\)/g;
+const isSafeUrl = (url: string) => /^(?:https?:\/\/|mailto:)[^\s<>|]+$/.test(url);
+const FENCE = "```";
 
-/** One line of light Markdown (already escaped) as mrkdwn. */
-function convertLine(line: string): string {
-  return line
-    .replace(/^#{1,6}\s+(.+)$/, "*$1*")
-    .replace(/^(\s*)[-+*]\s+/, "$1• ")
-    .replace(/\*\*([^*\n]+)\*\*/g, "*$1*")
-    .replace(/__([^_\n]+)__/g, "*$1*")
-    .replace(/~~([^~\n]+)~~/g, "~$1~")
-    .replace(MARKDOWN_LINK, (_m, label: string, url: string) => `<${url}|${label}>`);
-}
+const mrkdwnRules: MarkdownRules = {
+  text: escapeMrkdwn,
+  strong: (inner) => (inner.trim() ? `*${inner}*` : inner),
+  em: (inner) => (inner.trim() ? `_${inner}_` : inner),
+  del: (inner) => (inner.trim() ? `~${inner}~` : inner),
+  code: (text) => `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``,
+  link: (label, href) => {
+    if (!isSafeUrl(href)) return escapeMrkdwn(label === href ? href : `${label} (${href})`);
+    // Slack reads entities inside a link too: a raw `&` in a query string must be `&amp;`.
+    const url = href.replace(/&/g, "&amp;");
+    return label === href || !label.trim() ? `<${url}>` : `<${url}|${escapeMrkdwn(label)}>`;
+  },
+  heading: (inner) => `*${inner}*`,
+  codeBlock: (text) => `${FENCE}\n${escapeMrkdwn(text.replaceAll(FENCE, "'''"))}\n${FENCE}`,
+  quote: (inner) => inner.split("\n").map((line) => `> ${line}`).join("\n"),
+  listItem: (inner, marker, depth) => `${"    ".repeat(depth)}${marker} ${inner}`,
+};
 
-/** Light Markdown text to mrkdwn, escaped. Code fences are not handled here (see `splitFences`). */
+/** A Reply's Markdown as mrkdwn, every text escaped. */
 export function toMrkdwn(markdown: string): string {
-  return escapeMrkdwn(markdown).split("\n").map(convertLine).join("\n");
-}
-
-export type Segment = { kind: "text"; text: string } | { kind: "code"; text: string };
-
-/** Splits text at ``` fences into prose and code segments (an unclosed fence runs to the end). */
-export function splitFences(text: string): Segment[] {
-  const segments: Segment[] = [];
-  const parts = text.split(/^[ \t]*```[^\n]*$/m);
-  parts.forEach((part, i) => {
-    const trimmed = part.replace(/^\n+|\n+$/g, "");
-    if (trimmed === "") return;
-    segments.push({ kind: i % 2 === 1 ? "code" : "text", text: trimmed });
-  });
-  return segments;
+  return renderMarkdown(markdown, mrkdwnRules);
 }
 
 /**

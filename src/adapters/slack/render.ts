@@ -5,8 +5,9 @@
  */
 import type { types } from "@slack/bolt";
 import type { Action, ActionKind, CodeBlock, Field, Reply, Tone } from "../../core/reply.js";
+import { markdownToPlain, splitCodeBlocks } from "../../core/text/markdown.js";
 import { escapeMentions } from "../../core/text/mentions.js";
-import { chunkLines, cutMrkdwn, cutPlain, escapeMrkdwn, splitFences, toMrkdwn } from "./mrkdwn.js";
+import { chunkLines, cutMrkdwn, cutPlain, escapeMrkdwn, toMrkdwn } from "./mrkdwn.js";
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -67,8 +68,8 @@ function section(text: string): KnownBlock {
   return { type: "section", text: { type: "mrkdwn", text } };
 }
 
-function proseBlocks(text: string): KnownBlock[] {
-  return chunkLines(toMrkdwn(text).split("\n"), SECTION_CHARS, cutMrkdwn).map(section);
+function proseBlocks(markdown: string): KnownBlock[] {
+  return chunkLines(toMrkdwn(markdown).split("\n"), SECTION_CHARS, cutMrkdwn).map(section);
 }
 
 function codeBlocks(code: string): KnownBlock[] {
@@ -81,7 +82,7 @@ function codeBlocks(code: string): KnownBlock[] {
 }
 
 function bodyBlocks(body: string, code: CodeBlock[] | undefined): KnownBlock[] {
-  const blocks = splitFences(body).flatMap((s) => (s.kind === "code" ? codeBlocks(s.text) : proseBlocks(s.text)));
+  const blocks = splitCodeBlocks(body).flatMap((s) => (s.kind === "code" ? codeBlocks(s.text) : proseBlocks(s.markdown)));
   for (const c of code ?? []) blocks.push(...codeBlocks(c.text));
   return blocks;
 }
@@ -129,7 +130,7 @@ function actionsBlock(actions: Action[]): KnownBlock | undefined {
  */
 function fallbackText(reply: Reply): string {
   const title = `${toneEmoji[reply.tone ?? "info"]}${reply.title}`.trim();
-  const lead = reply.body.trim().split(/\n\s*\n/)[0] ?? "";
+  const lead = markdownToPlain(reply.body.trim().split(/\n\s*\n/)[0] ?? "");
   const text = [title, lead].filter(Boolean).join("\n") || "railcache";
   return cutMrkdwn(escapeMrkdwn(text), FALLBACK_CHARS);
 }

@@ -40,7 +40,7 @@ export function composeAnswer(input: ComposeInput): string {
   if (!first) return "";
   let budget = MAX_ANSWER_CHARS - lead.length - caveat.length;
   if (!second) return lead + pick(first, wanted, budget, input.asks) + caveat;
-  const heading = `\n\n*${escapeMentions(second.title)}*\n`;
+  const heading = `\n\n**${escapeMentions(second.title)}**\n`;
   budget -= heading.length;
   // The first section gets the larger share; what it leaves unused goes to the second.
   const firstText = pick(first, wanted, Math.floor(budget * 0.55), input.asks);

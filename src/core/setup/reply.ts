@@ -1,7 +1,6 @@
 /** `/railcache setup [service] [env]`: the team's real setup, from Railway's API, as a Reply. */
 import { dashboardUrl, type DatabaseRef, type ProjectSetup, type ServiceSettings } from "../ports/railway.js";
 import type { Field, Reply } from "../reply.js";
-import { escapeMentions } from "../text/mentions.js";
 import { migrationChecks } from "./checks.js";
 import { configFileState, cutoffAnnouncement, MOVE_ADVICE } from "./cutoff.js";
 
@@ -20,11 +19,11 @@ export function selectServices(setup: ProjectSetup, query: SetupQuery): ServiceS
   const lower = (s: string) => s.toLowerCase();
   const envNames = setup.environments.map((e) => e.name);
   if (query.env && !envNames.some((n) => lower(n) === lower(query.env!))) {
-    return { title: "No such environment", body: `\`${escapeMentions(query.env)}\` is not an environment of ${escapeMentions(setup.projectName)}. Environments: ${envNames.map((n) => `\`${n}\``).join(", ")}.`, tone: "warning", private: true };
+    return { title: "No such environment", body: `\`${query.env}\` is not an environment of ${setup.projectName}. Environments: ${envNames.map((n) => `\`${n}\``).join(", ")}.`, tone: "warning", private: true };
   }
   const names = [...new Set(setup.services.map((s) => s.serviceName))];
   if (query.service && !names.some((n) => lower(n) === lower(query.service!))) {
-    return { title: "No such service", body: `\`${escapeMentions(query.service)}\` is not a service of ${escapeMentions(setup.projectName)}. Services: ${names.map((n) => `\`${n}\``).join(", ") || "none"}.`, tone: "warning", private: true };
+    return { title: "No such service", body: `\`${query.service}\` is not a service of ${setup.projectName}. Services: ${names.map((n) => `\`${n}\``).join(", ") || "none"}.`, tone: "warning", private: true };
   }
   const env = query.env ?? (envNames.some((n) => lower(n) === lower(query.defaultEnv)) ? query.defaultEnv : undefined);
   return setup.services.filter((s) => (!query.service || lower(s.serviceName) === lower(query.service)) && (!env || lower(s.environmentName) === lower(env)));
@@ -35,7 +34,7 @@ export function setupReply(setup: ProjectSetup, services: ServiceSettings[], now
   const readers = services.filter((s) => s.railwayConfigFile);
   const problems = services.reduce((n, s) => n + migrationChecks(s).length, 0);
   const body = [
-    `Project \`${escapeMentions(setup.projectName)}\`, as Railway's API reports it now.`,
+    `Project \`${setup.projectName}\`, as Railway's API reports it now.`,
     `Databases: ${databasesLine(setup.databases, services)}`,
     ...(readers.length ? [`Config as Code: ${cutoffAnnouncement(now)} ${MOVE_ADVICE}`] : []),
     ...(services.length > 20 ? [`Showing 20 of ${services.length}: name a service or an environment to narrow it.`] : []),
@@ -65,7 +64,7 @@ export function serviceLines(s: ServiceSettings, now: number): string[] {
     `Config file: ${configFileState(s.railwayConfigFile)}`,
     `NO_CACHE: ${noCache ? `set since ${stamp(noCache.updatedAt)} (${age(now - Date.parse(noCache.updatedAt))}): every build skips the layer cache` : "not set"}`,
     latest
-      ? `Latest deployment: ${latest.status} ${age(now - Date.parse(latest.createdAt))} ago${latest.commitHash ? ` · \`${latest.commitHash.slice(0, 7)}\`` : ""} · [open](${dashboardUrl({ projectId: latest.projectId, serviceId: s.serviceId, environmentId: s.environmentId, deploymentId: latest.id })})${latest.diagnosis ? `\nRailway's diagnosis: ${escapeMentions(latest.diagnosis)}` : ""}`
+      ? `Latest deployment: ${latest.status} ${age(now - Date.parse(latest.createdAt))} ago${latest.commitHash ? ` · \`${latest.commitHash.slice(0, 7)}\`` : ""} · [open](${dashboardUrl({ projectId: latest.projectId, serviceId: s.serviceId, environmentId: s.environmentId, deploymentId: latest.id })})${latest.diagnosis ? `\nRailway's diagnosis: ${latest.diagnosis}` : ""}`
       : "Latest deployment: none yet",
   ];
   for (const check of migrationChecks(s)) lines.push(`⚠️ ${check.message} ${check.fix}`);

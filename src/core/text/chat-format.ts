@@ -1,6 +1,7 @@
 /**
- * Turns a Slack or Discord message into plain text for matching: drops mentions and emoji,
- * unwraps links and code fences, decodes Slack's HTML entities. The words and log lines stay.
+ * Turns a question (Markdown, as adapters hand it to core) into plain text for matching: unwraps
+ * code fences, inline code and quotes. The words and log lines stay. Platform syntax (mentions,
+ * Slack's `<url|label>`, entities, emoji) is each adapter's to convert before core sees the text.
  */
 
 /** Longest input the engine looks at; longer input keeps its head and its tail. */
@@ -8,16 +9,8 @@ export const MAX_INPUT_CHARS = 20_000;
 const HEAD_CHARS = 5_000;
 
 const CODE_FENCE = /```[a-zA-Z0-9_+-]*[ \t]*\n?|```/g;
-const SLACK_LINK = /<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>/g;
-const SLACK_CHANNEL = /<#[A-Z0-9]+(?:\|([^>]*))?>/g;
-const MENTION = /<(?:@[!&]?|!)[^>\s]*>/g;
-const DISCORD_EMOJI = /<a?:[A-Za-z0-9_]+:\d+>/g;
-const DISCORD_TIMESTAMP = /<t:\d+(?::[tTdDfFR])?>/g;
-const EMOJI_SHORTCODE = /(?<![\w:]):[a-z0-9_+-]{1,40}:(?::skin-tone-\d:)?(?![\w:])/g;
 const QUOTE_PREFIX = /^[ \t]*>[ \t]?/gm;
 const INLINE_CODE = /`([^`\n]*)`/g;
-const ENTITIES: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'" };
-const ENTITY = /&(?:lt|gt|amp|quot|#39);/g;
 
 /**
  * Keeps the first 5,000 and the last 15,000 characters of an over-long input: a question
@@ -32,14 +25,7 @@ export function truncateInput(text: string, max = MAX_INPUT_CHARS): string {
 export function cleanChatText(raw: string): string {
   return truncateInput(raw)
     .replace(CODE_FENCE, "\n")
-    .replace(SLACK_LINK, (_m, url: string, label?: string) => (label ? label : url))
-    .replace(SLACK_CHANNEL, (_m, name?: string) => (name ? `#${name}` : ""))
-    .replace(DISCORD_EMOJI, " ")
-    .replace(DISCORD_TIMESTAMP, " ")
-    .replace(MENTION, " ")
     .replace(QUOTE_PREFIX, "")
     .replace(INLINE_CODE, "$1")
-    .replace(ENTITY, (e) => ENTITIES[e] ?? e)
-    .replace(EMOJI_SHORTCODE, " ")
     .trim();
 }

@@ -1,6 +1,6 @@
 /**
  * What a person typed, made safe to show back in a public answer: no control characters (NUL,
- * bidi overrides that reverse how a line reads), and no link. A Markdown or Slack link becomes
+ * bidi overrides that reverse how a line reads), and no link. A Markdown link becomes
  * `label (address)` with the address defanged (`https[:]//evil[.]example/x`), so neither Slack
  * nor Discord turns it into something to click, and a misleading label cannot hide where it goes.
  */
@@ -11,7 +11,6 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 /** Bidi marks, embeddings, overrides and isolates, and the Arabic letter mark. */
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 const MARKDOWN_LINK = /\[([^\]\n]*)\]\(\s*<?([^()\s<>]+)>?\s*(?:"[^"\n]*")?\)/g;
-const SLACK_LINK = /<((?:https?|ftp|mailto):[^|>\s]+)(?:\|([^>\n]*))?>/gi;
 const URL = /\b([a-z][a-z0-9+.-]{1,15}):\/\/([^\s/?#<>()]+)/gi;
 
 /** A URL as text nobody can click: the scheme's colon and the host's dots bracketed. */
@@ -26,6 +25,5 @@ export function plainUserText(text: string): string {
     .replace(CONTROL, "")
     .replace(BIDI, "")
     .replace(MARKDOWN_LINK, (_m, label: string, url: string) => (label.trim() ? `${label} (${url})` : url))
-    .replace(SLACK_LINK, (_m, url: string, label?: string) => (label?.trim() ? `${label} (${url})` : url))
     .replace(URL, (_m, scheme: string, host: string) => defang(scheme, host));
 }

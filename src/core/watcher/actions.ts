@@ -4,7 +4,6 @@
  */
 import { toUserReply } from "../errors.js";
 import type { Reply } from "../reply.js";
-import { escapeMentions } from "../text/mentions.js";
 import { NO_CACHE, serviceLockKey } from "../workflow/no-cache.js";
 import { mutedReply, noCacheRemovedCard, parseActionValue, whereText } from "./cards.js";
 import type { WatcherContext } from "./context.js";
@@ -38,7 +37,7 @@ export class CardActions {
     const parsed = parseActionValue(value);
     if (!parsed) return { title: "Unknown target", body: `\`${value}\` does not name a service and environment.`, tone: "error", private: true };
     const ref = this.ctx.instances.ref(parsed.service, parsed.environment);
-    const by = actorName ? escapeMentions(actorName) : "someone";
+    const by = actorName || "someone";
     if (kind === "mute") {
       await this.mute(parsed.service, parsed.environment, hour);
       // Public: the channel learns who muted what, for how long, and can undo it.
@@ -69,6 +68,6 @@ export class CardActions {
     const card = await state.noCacheCardRef(serviceId, environmentId);
     if (card) await outbox.update(card, noCacheRemovedCard(ref, by));
     log.info({ event: "watcher.no_cache_removed", service: ref.serviceName, environment: ref.environmentName }, "NO_CACHE removed");
-    return { title: `${NO_CACHE} removed`, body: `\`${NO_CACHE}\` is gone from \`${ref.serviceName}\` in *${ref.environmentName}*. Railway deploys it again with the cache.`, tone: "success", private: true };
+    return { title: `${NO_CACHE} removed`, body: `\`${NO_CACHE}\` is gone from \`${ref.serviceName}\` in **${ref.environmentName}**. Railway deploys it again with the cache.`, tone: "success", private: true };
   }
 }

@@ -4,7 +4,6 @@
 import { dashboardUrl, type Deployment, type DeploymentStatus } from "../ports/railway.js";
 import type { Action, Field, Reply } from "../reply.js";
 import { configFileState, cutoffAnnouncement, MOVE_ADVICE } from "../setup/cutoff.js";
-import { escapeMentions } from "../text/mentions.js";
 import type { FiveXxBurst } from "./rules.js";
 import type { NotCacheError } from "../kb/not-cache.js";
 import type { SignatureMatch } from "../kb/types.js";
@@ -37,16 +36,16 @@ export function parseActionValue(value: string): { service: string; environment:
 }
 
 function commitLine(deployment: Deployment): string {
-  if (!deployment.commitHash) return deployment.image ? `image \`${escapeMentions(deployment.image)}\`` : "no commit";
+  if (!deployment.commitHash) return deployment.image ? `image \`${deployment.image}\`` : "no commit";
   const subject = deployment.commitMessage?.split("\n")[0]?.trim();
-  const by = deployment.commitAuthor ? ` by ${escapeMentions(deployment.commitAuthor)}` : "";
-  return `commit \`${deployment.commitHash.slice(0, 7)}\`${subject ? ` (${escapeMentions(subject)}${by})` : by}`;
+  const by = deployment.commitAuthor ? ` by ${deployment.commitAuthor}` : "";
+  return `commit \`${deployment.commitHash.slice(0, 7)}\`${subject ? ` (${subject}${by})` : by}`;
 }
 
 function baseFields(instance: InstanceRef, deployment: Deployment): Field[] {
   const fields: Field[] = [
-    { name: "Service", value: escapeMentions(instance.serviceName), inline: true },
-    { name: "Environment", value: escapeMentions(instance.environmentName), inline: true },
+    { name: "Service", value: instance.serviceName, inline: true },
+    { name: "Environment", value: instance.environmentName, inline: true },
     { name: "Status", value: deployment.status, inline: true },
   ];
   if (deployment.commitHash) fields.push({ name: "Commit", value: `\`${deployment.commitHash.slice(0, 7)}\``, inline: true });
@@ -61,7 +60,7 @@ function muteAction(instance: InstanceRef): Action {
   return { kind: "mute", label: "Mute 1 h", value: instanceActionValue(instance) };
 }
 
-const where = (i: InstanceRef) => `\`${escapeMentions(i.serviceName)}\` in *${escapeMentions(i.environmentName)}*`;
+const where = (i: InstanceRef) => `\`${i.serviceName}\` in **${i.environmentName}**`;
 const context = (deployment: Deployment) => `railcache watcher · deployment ${deployment.id}`;
 
 /** What ran from (or after) a warning card, for the card's final edit. Names are display names. */
@@ -82,7 +81,7 @@ export interface EndedWorkflow {
 /** The card after a clear or redeploy it led to has ended: what ran, who asked; no buttons left to click twice. */
 export function workflowEndedCard(instance: InstanceRef, ended: EndedWorkflow): Reply {
   const what = ended.kind === "clear" ? "a rebuild without the build cache" : "a rebuild";
-  const people = `Asked by ${escapeMentions(ended.requester)}${ended.confirmedBy && ended.confirmedBy !== ended.requester ? `, confirmed by ${escapeMentions(ended.confirmedBy)}` : ""}.`;
+  const people = `Asked by ${ended.requester}${ended.confirmedBy && ended.confirmedBy !== ended.requester ? `, confirmed by ${ended.confirmedBy}` : ""}.`;
   const live = ended.liveDeploymentId ? ` Live now: deployment \`${ended.liveDeploymentId.slice(0, 8)}\`.` : "";
   const link: Action = { kind: "link", label: "Open in Railway", url: dashboardUrl({ ...instance, ...(ended.liveDeploymentId ? { deploymentId: ended.liveDeploymentId } : {}) }) };
   if (ended.outcome === "deployed") {
@@ -91,10 +90,10 @@ export function workflowEndedCard(instance: InstanceRef, ended: EndedWorkflow): 
   if (ended.outcome === "image_reused") {
     return { title: `Rebuild ran, cache not cleared: ${instance.serviceName} (${instance.environmentName})`, body: `railcache asked for ${what} of ${where(instance)}, but Railway reused the image: no build ran.${live} ${people}`, actions: [link], tone: "warning" };
   }
-  const why = ended.failure ? `: ${escapeMentions(ended.failure)}` : "";
+  const why = ended.failure ? `: ${ended.failure}` : "";
   return {
     title: `Rebuild failed: ${instance.serviceName} (${instance.environmentName})`,
-    body: `railcache ran ${what} of ${where(instance)} and it failed${why}.${live} ${people} Ask again with \`/railcache ${ended.kind} ${escapeMentions(instance.serviceName)} ${escapeMentions(instance.environmentName)}\`.`,
+    body: `railcache ran ${what} of ${where(instance)} and it failed${why}.${live} ${people} Ask again with \`/railcache ${ended.kind} ${instance.serviceName} ${instance.environmentName}\`.`,
     actions: [link],
     tone: "error",
   };
@@ -120,8 +119,8 @@ export function staleCacheCard(instance: InstanceRef, deployment: Deployment, ma
     title: `${instance.serviceName} (${instance.environmentName}) ${verb}: looks like a stale build cache`,
     body: [
       `The deploy of ${where(instance)} ${verb} on ${commitLine(deployment)}.`,
-      `*Why a stale cache:* ${matches.map((m) => m.label).join("; ")}. Django is complaining about code that exists in this commit, the guide's sign that the build reused cached layers from before the change.`,
-      "*Clear cache and redeploy* rebuilds the same commit without the layer cache (`NO_CACHE=1`) and removes `NO_CACHE` again afterwards.",
+      `**Why a stale cache:** ${matches.map((m) => m.label).join("; ")}. Django is complaining about code that exists in this commit, the guide's sign that the build reused cached layers from before the change.`,
+      "**Clear cache and redeploy** rebuilds the same commit without the layer cache (`NO_CACHE=1`) and removes `NO_CACHE` again afterwards.",
     ].join("\n"),
     code: [{ lang: "text", text: lines.join("\n") }],
     fields: baseFields(instance, deployment),
@@ -139,7 +138,7 @@ export function staleCacheCard(instance: InstanceRef, deployment: Deployment, ma
 export function failureCard(instance: InstanceRef, deployment: Deployment, errorLines: string[], cause?: NotCacheError | null): Reply {
   const verb = deployment.status === "CRASHED" ? "crashed" : "failed";
   // What the logs say it is (a syntax error, a package missing from requirements.txt...), and the fix when it is that plain.
-  const diagnosis = cause ? [`*Likely cause:* ${cause.label}.`, ...(cause.advice ? [cause.advice] : [])] : [];
+  const diagnosis = cause ? [`**Likely cause:** ${cause.label}.`, ...(cause.advice ? [cause.advice] : [])] : [];
   return {
     title: `${instance.serviceName} (${instance.environmentName}) ${verb}`,
     body: [`The deploy of ${where(instance)} ${verb} on ${commitLine(deployment)}. The last error lines are below; the full logs are one click away.`, ...diagnosis].join("\n"),
@@ -213,7 +212,7 @@ export function statusUpdateCard(instance: InstanceRef, deployment: Deployment, 
   const done = settled[deployment.status];
   return {
     title: done ? `${instance.serviceName} (${instance.environmentName}) ${done}` : `${instance.serviceName} (${instance.environmentName}): ${deployment.status}`,
-    body: `Earlier: ${escapeMentions(previousTitle)}.\nNow the deploy of ${where(instance)} on ${commitLine(deployment)} is *${deployment.status}*.`,
+    body: `Earlier: ${previousTitle}.\nNow the deploy of ${where(instance)} on ${commitLine(deployment)} is **${deployment.status}**.`,
     fields: baseFields(instance, deployment),
     actions: [logsAction(instance, deployment.id)],
     context: context(deployment),
@@ -243,7 +242,7 @@ export function noCacheCard(instance: InstanceRef, forMs: number): Reply {
 export function noCacheRemovedCard(instance: InstanceRef, by: string | null): Reply {
   return {
     title: `NO_CACHE removed from ${instance.serviceName} (${instance.environmentName})`,
-    body: `\`NO_CACHE\` is gone from ${where(instance)}${by ? ` (removed by ${escapeMentions(by)})` : ""}; later builds use the layer cache again.`,
+    body: `\`NO_CACHE\` is gone from ${where(instance)}${by ? ` (removed by ${by})` : ""}; later builds use the layer cache again.`,
     actions: [{ kind: "link", label: "Open in Railway", url: dashboardUrl(instance) }],
     context: "railcache watcher · NO_CACHE reminder",
     tone: "success",
@@ -255,7 +254,7 @@ export function configFileCard(instance: InstanceRef, file: string, now: number)
   return {
     title: `${instance.serviceName} still reads ${file}`,
     body: [
-      `${where(instance)} ${configFileState(escapeMentions(file))} (config as code, deprecated): its \`railwayConfigFile\` setting is set. ${cutoffAnnouncement(now)}`,
+      `${where(instance)} ${configFileState(file)} (config as code, deprecated): its \`railwayConfigFile\` setting is set. ${cutoffAnnouncement(now)}`,
       "Whatever is set only in the file is lost when the service no longer reads it: auto migrations in the start or pre-deploy command, a custom install command, `--no-cache-dir`.",
       MOVE_ADVICE,
       "Migrations: the pre-deploy command `python manage.py migrate` in the service settings (or the start command `python manage.py migrate && gunicorn …`).",

@@ -17,7 +17,6 @@ import { decide, mayConfirm, unaliasService, type Policy } from "../policy/polic
 import type { Actor, MessageRef } from "../ports/chat.js";
 import type { Clock } from "../ports/clock.js";
 import type { Reply } from "../reply.js";
-import { escapeMentions } from "../text/mentions.js";
 import { actions, defaultTimeouts, type ActionContext, type WorkflowTimeouts } from "./actions.js";
 import { parseWorkflow, workflowDataSchema, type Person, type Workflow, type WorkflowData } from "./data.js";
 import { workflowStatusReply, who } from "./messages.js";
@@ -123,7 +122,7 @@ export class WorkflowEngine {
       status = await this.railway.projectStatus(this.projectId);
     } catch (error) {
       this.log.warn({ event: "workflow.request_failed", err: error, service: serviceName }, "could not read the project from Railway");
-      return { ok: false, reply: errorReply("Railway did not answer", `Could not look up \`${escapeMentions(serviceName)}\`: ${describeError(error)}`) };
+      return { ok: false, reply: errorReply("Railway did not answer", `Could not look up \`${serviceName}\`: ${describeError(error)}`) };
     }
     const instance = status.instances.find(
       (i) => i.serviceName.toLowerCase() === serviceName.toLowerCase() && i.environmentName.toLowerCase() === environmentName.toLowerCase(),
@@ -135,7 +134,7 @@ export class WorkflowEngine {
         ok: false,
         reply: errorReply(
           "No such service",
-          `There is no service \`${escapeMentions(serviceName)}\` in environment \`${escapeMentions(environmentName)}\` of ${escapeMentions(status.projectName)}. Services: ${services.join(", ") || "none"}. Environments: ${envs.join(", ") || "none"}.`,
+          `There is no service \`${serviceName}\` in environment \`${environmentName}\` of ${status.projectName}. Services: ${services.join(", ") || "none"}. Environments: ${envs.join(", ") || "none"}.`,
         ),
       };
     }
@@ -255,7 +254,7 @@ export class WorkflowEngine {
         const running = (await this.unfinished()).find(
           (w) => w.state !== "awaiting_confirmation" && w.state !== "requested" && (!selector.service || w.data.serviceName.toLowerCase() === unaliasService(this.policy, selector.service).toLowerCase()),
         );
-        if (running) return errorReply("Already running", `${running.data.kind === "clear" ? "A cache clear" : "A redeploy"} of \`${escapeMentions(running.data.serviceName)}\` (${escapeMentions(running.data.environmentName)}) asked by ${who(running.data.requester)} is running and cannot be cancelled halfway: railcache finishes it and removes \`NO_CACHE\` either way.`, "warning");
+        if (running) return errorReply("Already running", `${running.data.kind === "clear" ? "A cache clear" : "A redeploy"} of \`${running.data.serviceName}\` (${running.data.environmentName}) asked by ${who(running.data.requester)} is running and cannot be cancelled halfway: railcache finishes it and removes \`NO_CACHE\` either way.`, "warning");
       }
       if (!wf) return errorReply("Nothing to cancel", pending.length ? "Several requests are pending: name the service." : "You have no pending clear or redeploy.", "info");
     }

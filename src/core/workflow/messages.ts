@@ -4,12 +4,11 @@
  */
 import { dashboardUrl, type LogLine } from "../ports/railway.js";
 import type { Reply } from "../reply.js";
-import { escapeMentions } from "../text/mentions.js";
 import type { Person, Workflow } from "./data.js";
 
-export const who = (p: Person) => escapeMentions(p.displayName ?? p.userId);
+export const who = (p: Person) => p.displayName ?? p.userId;
 const shortSha = (sha: string | null) => (sha ? sha.slice(0, 7) : "unknown");
-const firstLine = (text: string | null) => escapeMentions((text ?? "").split("\n")[0] ?? "").slice(0, 80);
+const firstLine = (text: string | null) => ((text ?? "").split("\n")[0] ?? "").slice(0, 80);
 const verb = (wf: Workflow) => (wf.data.kind === "clear" ? "Clear the build cache of" : "Redeploy");
 const name = (wf: Workflow) => `\`${wf.data.serviceName}\` (${wf.data.environmentName})`;
 
@@ -34,7 +33,7 @@ function links(wf: Workflow): string {
 
 function baseDescription(wf: Workflow, now: number): string {
   const b = wf.data.base;
-  const source = b.commitHash ? `commit \`${shortSha(b.commitHash)}\` “${firstLine(b.commitMessage)}”` : `image \`${escapeMentions(b.image ?? "unknown")}\``;
+  const source = b.commitHash ? `commit \`${shortSha(b.commitHash)}\` “${firstLine(b.commitMessage)}”` : `image \`${b.image ?? "unknown"}\``;
   return `${source} (running now: deployment \`${b.deploymentId.slice(0, 8)}\`, deployed ${age(b.createdAt, now)}, ${b.status})`;
 }
 
@@ -47,6 +46,8 @@ export function promptReply(wf: Workflow, now: number): Reply {
           `1. Set \`NO_CACHE=1\` on ${name(wf)} without deploying (unless it is already set: then it is left alone).`,
           `2. Rebuild from source ${baseDescription(wf, now)}: the same code, nothing new ships.`,
           "3. Remove `NO_CACHE` again as soon as the build is past BUILDING, also if anything fails.",
+          // A blank line ends the list: otherwise Markdown reads the note as part of step 3.
+          "",
           "The build runs without the layer cache, so it is slower than usual (often several minutes).",
         ]
       : [
@@ -106,7 +107,7 @@ export function restoreAlertReply(wf: Workflow, now: number): Reply {
   return {
     title: `NO_CACHE is still set on ${d.serviceName} (${d.environmentName})`,
     body:
-      `railcache has been trying to remove \`NO_CACHE\` for ${minutes} min and Railway keeps refusing${d.restoreError ? ` (${escapeMentions(d.restoreError)})` : ""}. ` +
+      `railcache has been trying to remove \`NO_CACHE\` for ${minutes} min and Railway keeps refusing${d.restoreError ? ` (${d.restoreError})` : ""}. ` +
       "It keeps trying. Until it is removed, every build of this service runs without the layer cache (slow). " +
       "You can also remove `NO_CACHE` yourself in Railway (service > Variables); railcache will notice.",
     context: links(wf),
@@ -147,9 +148,9 @@ export function workflowStatusReply(wf: Workflow, now: number, logTail: LogLine[
     default: {
       const restoring =
         d.restoreError && (wf.state === "restoring" || wf.state === "aborting")
-          ? `\nRailway refused to remove \`NO_CACHE\` so far (${escapeMentions(d.restoreError)}). railcache is still trying and will not stop while it runs.`
+          ? `\nRailway refused to remove \`NO_CACHE\` so far (${d.restoreError}). railcache is still trying and will not stop while it runs.`
           : "";
-      const failing = wf.state === "aborting" && d.failure ? `\nWhy: ${escapeMentions(d.failure)}.` : "";
+      const failing = wf.state === "aborting" && d.failure ? `\nWhy: ${d.failure}.` : "";
       return { ...base, body: `${progress[d.kind][wf.state] ?? wf.state} ${people}${noCacheNote}${failing}${restoring}`, tone: d.restoreError ? "warning" : "info" };
     }
   }
@@ -189,8 +190,8 @@ function finishedReply(wf: Workflow, base: { title: string; context: string }, p
   const live = d.liveDeploymentId ? ` Live now: deployment ${short(d.liveDeploymentId)}.` : "";
   return {
     ...base,
-    body: `Failed: ${escapeMentions(reason)}.${nothingBuilt}${cleared}${live} ${people}${noCacheNote}`,
-    code: logTail.length ? [{ lang: "text", text: escapeMentions(logTail.map((l) => l.message).join("\n")) }] : undefined,
+    body: `Failed: ${reason}.${nothingBuilt}${cleared}${live} ${people}${noCacheNote}`,
+    code: logTail.length ? [{ lang: "text", text: logTail.map((l) => l.message).join("\n") }] : undefined,
     tone: "error",
   };
 }

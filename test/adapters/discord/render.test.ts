@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { renderEmbed } from "../../../src/adapters/discord/render.js";
 import { decodeCustomId, encodeCustomId } from "../../../src/adapters/discord/custom-id.js";
 import { inviteUrl } from "../../../src/adapters/discord/invite.js";
+import { discordToMarkdown } from "../../../src/adapters/discord/markup.js";
 import type { Reply } from "../../../src/core/reply.js";
 import { checkMessage } from "../../fakes/discord/limits.js";
 
@@ -23,6 +24,16 @@ describe("renderEmbed", () => {
     expect(embed!.fields).toEqual([{ name: "Service", value: "web", inline: true }]);
     expect(embed!.footer?.text).toBe("From: Fix option 1");
     expect(body.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("writes the body's Markdown in Discord's dialect: bold stays bold, stray markup is escaped, mentions are inert", () => {
+    const [embed] = renderEmbed({ ...base, body: "**Why:** a *stale* cache; NO_CACHE=1 for <@123> and @everyone\n\n- `pip install` in [the docs](https://docs.railway.com)" }).embeds;
+    expect(embed!.description).toBe("**Why:** a *stale* cache; NO\\_CACHE=1 for @\u200b123 and @\u200beveryone\n\n• `pip install` in [the docs](https://docs.railway.com)");
+  });
+
+  it("escapes mentions inside code blocks too", () => {
+    const [embed] = renderEmbed({ ...base, body: "", code: [{ text: "ping @here <@&42>" }] }).embeds;
+    expect(embed!.description).not.toMatch(/(^|[^\u200b])@(here|&42)/);
   });
 
   it("turns actions into buttons whose custom ids carry kind and value", () => {
@@ -109,5 +120,11 @@ describe("renderEmbed footers", () => {
     const body = renderEmbed({ ...base, context: "[Open in Railway](https://railway.com/project/p/service/s)" });
     expect(body.embeds[0]!.footer?.text).toBe("Open in Railway");
     expect(body.embeds[0]!.url).toBe("https://railway.com/project/p/service/s");
+  });
+});
+
+describe("discordToMarkdown", () => {
+  it("drops user, role and channel mentions, custom emoji and timestamps", () => {
+    expect(discordToMarkdown("<@123> <@!45> <@&6> in <#789> ImportError: x <:blob:123456> <t:1700000000:R> :fire:")).toBe("in ImportError: x");
   });
 });

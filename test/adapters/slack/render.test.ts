@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Reply } from "../../../src/core/reply.js";
+import { slackToMarkdown } from "../../../src/adapters/slack/mrkdwn.js";
 import { decodeAction, encodeActionId, renderBlocks } from "../../../src/adapters/slack/render.js";
 import { validateBlocks } from "../../fakes/slack/block-kit.js";
 
@@ -54,7 +55,12 @@ describe("renderBlocks", () => {
       title: "t",
       body: "# Fix\n**Set** ~~old~~ NO_CACHE\n- see [the docs](https://docs.railway.com/builds?a=1&b=2)",
     });
-    expect(text).toBe("*Fix*\n*Set* ~old~ NO_CACHE\n• see <https://docs.railway.com/builds?a=1&amp;b=2|the docs>");
+    expect(text).toBe("*Fix*\n\n*Set* ~old~ NO_CACHE\n\n• see <https://docs.railway.com/builds?a=1&amp;b=2|the docs>");
+  });
+
+  it("reads the body as CommonMark: single stars are emphasis, inline HTML and stray markup are text", () => {
+    const [text] = sectionTexts({ title: "t", body: "A *stale* cache in <module>: run `echo <@U1>` and **redeploy**" });
+    expect(text).toBe("A _stale_ cache in &lt;module&gt;: run `echo @\u200bU1` and *redeploy*");
   });
 
   it("renders code as fenced blocks, from the code list and from fences in the body", () => {
@@ -142,5 +148,20 @@ describe("renderBlocks", () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("slackToMarkdown", () => {
+  it("drops mentions, broadcasts and emoji shortcodes but keeps the words", () => {
+    expect(slackToMarkdown("<@U012AB> <!here> prod is down :fire: :+1::skin-tone-2:")).toBe("prod is down");
+  });
+
+  it("turns Slack links into Markdown links and channel references into #names", () => {
+    const out = slackToMarkdown("see <https://railway.com/project/abc|the deploy> in <#C0123|deploys> or <https://docs.railway.com>");
+    expect(out).toBe("see [the deploy](https://railway.com/project/abc) in #deploys or https://docs.railway.com");
+  });
+
+  it("decodes Slack's entities after removing its special tokens", () => {
+    expect(slackToMarkdown("in &lt;module&gt; &amp; <@U1> &lt;@U2&gt;")).toBe("in <module> & <@U2>");
   });
 });

@@ -47,7 +47,7 @@ describe("the warning card after the clear it led to", () => {
 
     const now = messenger.current.get(card.ref.messageId)!;
     expect(now.title).toBe("Resolved: web (production) rebuilt");
-    expect(now.body).toMatch(/railcache ran a rebuild without the build cache of `web` in \*production\* and it deployed\. Live now: deployment `[0-9a-f]{8}`\. Asked by Alice\./);
+    expect(now.body).toMatch(/railcache ran a rebuild without the build cache of `web` in \*\*production\*\* and it deployed\. Live now: deployment `[0-9a-f]{8}`\. Asked by Alice\./);
     expect(now.actions?.map((a) => a.kind)).toEqual(["link"]);
     expect(now.tone).toBe("success");
 
@@ -66,7 +66,7 @@ describe("muting a service's warnings", () => {
     const announced = await t.runtime.bot.action("mute", mute!.value!, alice);
     expect(announced.private).toBeFalsy();
     expect(announced.title).toBe("Warnings muted for web (production)");
-    expect(announced.body).toMatch(/^Alice muted new warnings for `web` in \*production\* for 1 h, until \d\d:\d\d UTC\.$/);
+    expect(announced.body).toMatch(/^Alice muted new warnings for `web` in \*\*production\*\* for 1 h, until \d\d:\d\d UTC\.$/);
     expect(await t.runtime.watcher!.mutedUntil(crashed.serviceId, crashed.environmentId)).not.toBeNull();
 
     const unmute = announced.actions?.find((a) => a.kind === "unmute");

@@ -51,7 +51,7 @@ describe("Watcher: failures", () => {
     expect(ref.channelId).toBe(stagingAlerts.channelId);
     expect(reply.title).toBe("web (staging) crashed");
     expect(reply.code?.[0]?.text).toContain("SyntaxError");
-    expect(reply.body).toContain("*Likely cause:* a syntax error in the code.");
+    expect(reply.body).toContain("**Likely cause:** a syntax error in the code.");
     expect(`${reply.title} ${reply.body}`).not.toMatch(/cache/i);
     expect(reply.actions?.map((a) => a.kind)).toEqual(["link", "mute"]);
   });
@@ -65,7 +65,7 @@ describe("Watcher: failures", () => {
     expect(cards).toHaveLength(1);
     const { reply } = cards[0]!;
     expect(reply.title).toBe("web (staging) crashed");
-    expect(reply.body).toContain("*Likely cause:* a Python package missing from requirements.txt.");
+    expect(reply.body).toContain("**Likely cause:** a Python package missing from requirements.txt.");
     expect(reply.body).toContain("Add `psycopg2-binary` to requirements.txt");
     expect(reply.actions?.map((a) => a.kind)).toEqual(["link", "mute"]);
   });
