@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { exitCodeOf, toUserReply } from "./core/errors.js";
 import { ConfigError, loadConfig, secretsOf, type Config } from "./config.js";
-import { CliError } from "./adapters/cli/io.js";
+import { CliError, printJson } from "./adapters/cli/io.js";
 import { createLogger, type Logger } from "./log.js";
 import { redactConnectionSecrets } from "./redact.js";
 import type { RailwayConnection, Runtime } from "./runtime.js";
@@ -195,20 +195,24 @@ manifest
   .description('the Slack app manifest, ready for "Create app from manifest"')
   .option("--url <https://host>", "public base URL for HTTP mode (events, commands, interactivity)")
   .option("--socket", "Socket Mode instead of public URLs")
-  .action(async (options: { url?: string; socket?: boolean }) => {
-    const { renderManifest } = await import("./adapters/slack/manifest.js");
+  .option("--json", "the manifest as JSON (Slack accepts JSON or YAML)")
+  .action(async (options: { url?: string; socket?: boolean; json?: boolean }) => {
+    const { buildManifest, renderManifest } = await import("./adapters/slack/manifest.js");
     if (!options.socket && !options.url) throw new CliError("Give --url https://your-host (HTTP mode) or --socket (Socket Mode).", 2);
-    process.stdout.write(renderManifest({ ...(options.url ? { url: options.url } : {}), socket: Boolean(options.socket) }));
+    const manifestOptions = { ...(options.url ? { url: options.url } : {}), socket: Boolean(options.socket) };
+    process.stdout.write(options.json ? `${JSON.stringify(buildManifest(manifestOptions), null, 2)}\n` : renderManifest(manifestOptions));
   });
 manifest
   .command("discord")
   .description("the invite URL (scopes and permissions) and the slash-command JSON")
   .option("--app-id <id>", "the application id (default DISCORD_APPLICATION_ID)")
-  .action(async (options: { appId?: string }) => {
+  .option("--json", 'print {"inviteUrl","commands"}')
+  .action(async (options: { appId?: string; json?: boolean }) => {
     const { inviteUrl } = await import("./adapters/discord/invite.js");
-    const { discordCommandsManifest } = await import("./adapters/discord/commands.js");
+    const { buildDiscordCommands, discordCommandsManifest } = await import("./adapters/discord/commands.js");
     const id = options.appId ?? process.env.DISCORD_APPLICATION_ID;
     if (!id || !/^\d{17,20}$/.test(id)) throw new CliError("Give --app-id <numeric application id> or set DISCORD_APPLICATION_ID.", 2);
+    if (options.json) return printJson({ inviteUrl: inviteUrl(id), commands: buildDiscordCommands() });
     process.stdout.write(`Invite URL:\n${inviteUrl(id)}\n\nCommands (registered by railcache register-commands):\n${discordCommandsManifest()}\n`);
   });
 
@@ -216,11 +220,15 @@ program
   .command("register-commands")
   .description("register the /railcache slash command with Discord (idempotent bulk overwrite)")
   .option("--guild <id>", "register in one server (instant) instead of globally")
-  .action(async (options: { guild?: string }) => {
+  .option("--json", 'print {"registered","scope","guildId"}')
+  .action(async (options: { guild?: string; json?: boolean }) => {
     const { registerDiscordCommands } = await import("./server.js");
-    const { config, log } = setup("info");
+    const { config } = setup();
     if (!config.discord) throw new CliError("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID first.", 2);
-    await registerDiscordCommands(config.discord, options.guild ?? config.discord.guildId, log);
+    const guildId = options.guild ?? config.discord.guildId;
+    const said = await registerDiscordCommands(config.discord, guildId);
+    if (options.json) printJson({ registered: said.commands, scope: guildId ? "guild" : "global", guildId: guildId ?? null });
+    else process.stdout.write(`${said.message}\n`);
   });
 
 program
@@ -228,27 +236,19 @@ program
   .description("configuration tools")
   .command("check")
   .description("validate the environment and the policy (railcache.toml or RAILCACHE_POLICY) the way the running bot does, listing every problem at once")
-  .action(async () => {
-    const { config } = setup();
-    const { policySource } = await import("./runtime.js");
-    const { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } = await import("./core/policy/index.js");
-    const source = policySource(config);
-    try {
-      const policy = await loadPolicy(source);
-      const where = isOpenPolicy(policy)
-        ? `Policy: none. Warning: ${OPEN_POLICY_WARNING}.`
-        : config.policyText !== undefined
-          ? `Policy: RAILCACHE_POLICY is valid (${policy.allow.length} allow rule${policy.allow.length === 1 ? "" : "s"}); railcache starts with it.`
-          : `Policy: ${policy.source} is valid (${policy.allow.length} allow rule${policy.allow.length === 1 ? "" : "s"}); a running railcache accepts it on SIGHUP (kill -HUP <pid>).`;
-      process.stdout.write(`Configuration is valid.\n${where}\n`);
-    } catch (error) {
-      if (!(error instanceof PolicyError)) throw error;
-      const consequence =
-        config.policyText !== undefined
-          ? "railcache would refuse to start with this RAILCACHE_POLICY."
-          : "A running railcache would refuse this file on SIGHUP and keep the policy in force; a new one would not start.";
-      throw new CliError(`${error.message}\n${consequence}`, 1);
+  .option("--probe", "also try what start-up needs: the database, the port, the Slack and Discord tokens, the Railway token")
+  .option("--json", "print the report as JSON")
+  .action(async (options: { probe?: boolean; json?: boolean }) => {
+    const { checkConfiguration, configCheckExitCode, formatConfigReport } = await import("./adapters/cli/config-check.js");
+    const report = await checkConfiguration(process.env, { probe: Boolean(options.probe) });
+    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      const { stdout, stderr } = formatConfigReport(report);
+      process.stdout.write(stdout);
+      process.stderr.write(stderr);
     }
+    const code = configCheckExitCode(report);
+    if (code !== 0) throw new CliError("", code as 1 | 2);
   });
 
 try {

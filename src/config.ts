@@ -56,13 +56,14 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: optional.pipe(z.string().startsWith("xapp-", "should start with xapp- (an app-level token with connections:write)").optional()),
   SLACK_API_URL: optional,
-  SLACK_WARN_CHANNEL: optional,
+  // A #name or a channel's display name would fail on every card: ids only.
+  SLACK_WARN_CHANNEL: optional.pipe(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, "should be a Slack channel id such as C0123ABCD (channel details > About, at the bottom), not a #name").optional()),
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional.pipe(z.string().regex(/^\d{17,20}$/, "should be the numeric application id").optional()),
   DISCORD_GUILD_ID: optional.pipe(z.string().regex(/^\d{17,20}$/, "should be a numeric guild (server) id").optional()),
   DISCORD_MESSAGE_CONTENT: boolish,
   DISCORD_API_URL: optional,
-  DISCORD_WARN_CHANNEL: optional,
+  DISCORD_WARN_CHANNEL: optional.pipe(z.string().regex(/^\d{17,20}$/, "should be a numeric Discord channel id (Developer Mode on, then right-click the channel > Copy Channel ID), not a name").optional()),
   PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(0, "should be a port number (0 picks a free one)").max(65535, "should be a port number up to 65535").optional()),
   HOST: optional,
   LOG_LEVEL: optional.pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional()),
@@ -136,18 +137,43 @@ export class ConfigError extends KnownFailure {
   }
 }
 
+/** The variables railcache reads, for "did you mean" on a misspelt one. */
+export const knownVariables: readonly string[] = Object.keys(envSchema.shape);
+
 /** Parse the environment into a Config, or throw a ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
-  const problems: string[] = [];
+  const { config, problems } = checkEnvironment(env);
+  if (!config) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * Every problem in the environment at once, sorted by variable: a value that does not parse and
+ * what does not fit together. Values are never echoed (they may be secrets).
+ */
+export function checkEnvironment(env: Record<string, string | undefined>): { config: Config | undefined; problems: string[] } {
+  let parsed = envSchema.safeParse(env);
+  const fieldProblems: string[] = [];
+  const broken = new Set<string>();
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      // Never echo the value: it may be a secret.
-      problems.push(`${issue.path.join(".")} ${issue.message}`);
+      fieldProblems.push(`${issue.path.join(".")} ${issue.message}`);
+      broken.add(String(issue.path[0]));
     }
-    throw new ConfigError(problems);
+    // The rest is still checked, without the broken values, so one run lists every problem.
+    parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([name]) => !broken.has(name))));
+    if (!parsed.success) return { config: undefined, problems: fieldProblems.sort() };
   }
-  const e = parsed.data;
+  const result = combine(parsed.data);
+  // A combination problem caused by a value already reported would only repeat it.
+  const combined = result.problems.filter((problem) => ![...broken].some((name) => problem.includes(name)));
+  const problems = [...fieldProblems, ...combined].sort();
+  return problems.length ? { config: undefined, problems } : { config: result.config, problems: [] };
+}
+
+/** The parsed variables into a Config, and what does not fit together. */
+function combine(e: z.infer<typeof envSchema>): { config: Config; problems: string[] } {
+  const problems: string[] = [];
 
   let railway: RailwayConfig | undefined;
   if (e.RAILWAY_API_TOKEN && e.RAILWAY_TOKEN) {
@@ -206,8 +232,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push("RAILCACHE_POLICY and RAILCACHE_CONFIG are both set: set one (RAILCACHE_POLICY holds the policy's TOML text, RAILCACHE_CONFIG the path of a railcache.toml)");
   }
 
-  if (problems.length) throw new ConfigError(problems);
-  return {
+  const config: Config = {
     railway,
     slack,
     discord,
@@ -225,4 +250,5 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST ?? "0.0.0.0",
     logLevel: e.LOG_LEVEL ?? "info",
   };
+  return { config, problems };
 }

@@ -6,7 +6,7 @@ import type { DiscordConfig, Config } from "./config.js";
 import { ConfigError, loadConfig, secretsOf } from "./config.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 import { ConsolePrinter, runConsoleChat } from "./adapters/console/chat.js";
-import { createLogger, type Logger } from "./log.js";
+import { createLogger } from "./log.js";
 import { resolveInstanceId } from "./instance-id.js";
 import type { RequestListener } from "node:http";
 import { eventsPath } from "./adapters/slack/manifest.js";
@@ -283,10 +283,19 @@ async function startDiscord(discord: DiscordConfig, runtime: Runtime): Promise<(
 }
 
 /** `railcache register-commands`: one idempotent bulk overwrite over REST, no gateway connection. */
-export async function registerDiscordCommands(discord: DiscordConfig, guildId: string | undefined, log: Logger): Promise<void> {
-  const { registerCommands } = await import("./adapters/discord/commands.js");
-  await registerCommands({ token: discord.token, applicationId: discord.applicationId, ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}), ...(guildId ? { guildId } : {}) });
-  log.info({ event: "discord.commands_registered", guildId: guildId ?? null }, guildId ? `registered /railcache in guild ${guildId}` : "registered /railcache globally (may take up to an hour to appear)");
+export async function registerDiscordCommands(discord: DiscordConfig, guildId: string | undefined): Promise<{ message: string; commands: string[] }> {
+  const { buildDiscordCommands, registerCommands } = await import("./adapters/discord/commands.js");
+  const { discordFailure } = await import("./adapters/discord/app.js");
+  try {
+    await registerCommands({ token: discord.token, applicationId: discord.applicationId, ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}), ...(guildId ? { guildId } : {}) });
+  } catch (error) {
+    throw discordFailure(error, discord.apiUrl);
+  }
+  const commands = buildDiscordCommands().map((c) => `/${c.name}`);
+  return {
+    commands,
+    message: guildId ? `Registered ${commands.join(", ")} in server ${guildId}; it is there now.` : `Registered ${commands.join(", ")} globally; Discord can take up to an hour to show it everywhere.`,
+  };
 }
 
 /** A port that cannot be listened on, in one sentence. */

@@ -57,9 +57,9 @@ describe("RAILCACHE_POLICY", () => {
     expect(ok.stdout).toMatch(/Policy: RAILCACHE_POLICY is valid \(1 allow rule\)/);
     expect(ok.code).toBe(0);
     const bad = await railcache(["config", "check"], { RAILCACHE_POLICY: broken, RAILCACHE_CONFIG: "" });
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/RAILCACHE_POLICY is not valid/);
-    expect(bad.stderr).toMatch(/line 4: `allow\[0\]\.permissions\[1\]`/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Configuration is not valid/);
+    expect(bad.stderr).toMatch(/RAILCACHE_POLICY line 4: `allow\[0\]\.permissions\[1\]`/);
     expect(bad.stderr).toMatch(/would refuse to start/);
   });
 });
@@ -73,7 +73,7 @@ describe("railcache config check on a policy file", () => {
     expect(ok.stdout).toMatch(/railcache\.toml is valid \(1 allow rule\); a running railcache accepts it on SIGHUP/);
     writeFileSync(file, broken);
     const bad = await railcache(["config", "check"], { RAILCACHE_CONFIG: file });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/line 4:/);
     expect(bad.stderr).toMatch(/A running railcache would refuse this file on SIGHUP and keep the policy in force/);
   });

@@ -7,6 +7,7 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
+  REST,
   Routes,
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -250,7 +251,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
       try {
         await client.login(options.token);
       } catch (error) {
-        throw discordStartFailure(error, options.apiUrl);
+        throw discordFailure(error, options.apiUrl);
       }
       await ready;
       log.info({ event: "discord.ready", userId: client.user?.id, guilds: client.guilds.cache.size, messageContent: options.messageContent }, "discord connected");
@@ -271,8 +272,19 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
   };
 }
 
-/** Why login failed, in one sentence naming the endpoint: a refused token is a setting to fix, no answer is an outage. */
-function discordStartFailure(error: unknown, apiUrl: string | undefined): KnownFailure {
+/** `config check --probe`: asks Discord's REST API (GET /users/@me) whether it accepts the bot token. */
+export async function checkDiscordToken(config: { token: string; apiUrl?: string | undefined }): Promise<string> {
+  const rest = new REST({ retries: 0, timeout: 10_000, ...(config.apiUrl ? { api: config.apiUrl } : {}) }).setToken(config.token);
+  try {
+    const me = (await rest.get(Routes.user())) as { username?: string; id?: string };
+    return `Discord accepts DISCORD_TOKEN (bot ${me.username ?? "?"}, id ${me.id ?? "?"})`;
+  } catch (error) {
+    throw discordFailure(error, config.apiUrl);
+  }
+}
+
+/** Why a call with the bot token failed (login, registering commands), in one sentence naming the endpoint: a refused token is a setting to fix, no answer is an outage. */
+export function discordFailure(error: unknown, apiUrl: string | undefined): KnownFailure {
   const endpoint = displayUrl(apiUrl ?? "https://discord.com/api");
   const network = describeNetworkError(error);
   if (network) return new KnownFailure(`Cannot reach Discord at ${endpoint}: ${network}.`, { cause: error, title: "Discord is not reachable" });

@@ -13,6 +13,7 @@ import {
   type Logger as BoltLogger,
   type Receiver,
   type RespondFn,
+  webApi,
 } from "@slack/bolt";
 import { KnownFailure, toUserReply } from "../../core/errors.js";
 import { describeNetworkError, displayUrl } from "../../system-errors.js";
@@ -86,6 +87,28 @@ function boltLogger(log: Logger): BoltLogger {
     setName: () => undefined,
   };
 }
+
+/** `config check --probe`: asks Slack (auth.test, no retries) whether it accepts the bot token. */
+export async function checkSlackToken(config: { botToken: string; apiUrl?: string | undefined }): Promise<string> {
+  const client = new webApi.WebClient(config.botToken, { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR, logger: quietLogger });
+  try {
+    const result = await client.auth.test();
+    return `Slack accepts SLACK_BOT_TOKEN (bot ${result.user ?? "?"} in workspace ${result.team ?? "?"})`;
+  } catch (error) {
+    throw slackStartFailure(error, config.apiUrl);
+  }
+}
+
+/** The Web API client's own logger would print its retries and errors; the caller reports them. */
+const quietLogger: BoltLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.ERROR,
+  setName: () => undefined,
+};
 
 /** Why auth.test failed, in one sentence naming the endpoint: a refused token is a setting to fix, no answer is an outage. */
 function slackStartFailure(error: unknown, apiUrl: string | undefined): KnownFailure {

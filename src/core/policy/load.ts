@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import TOML from "@iarna/toml";
 import { z } from "zod";
 import { KnownFailure } from "../errors.js";
+import { closest } from "../status.js";
 import type { WatcherRulesInput } from "../watcher/rules.js";
 import { DEFAULT_CONFIRMATION_TTL_MS, DEFAULT_COOLDOWN_MS, defaultPolicy, type Policy, type WatcherPolicy } from "./policy.js";
 
@@ -171,7 +172,7 @@ export function parsePolicy(text: string, source = "railcache.toml"): Policy {
         const path = key === undefined ? issue.path : [...issue.path, key];
         const line = locate(path.filter((p): p is string | number => typeof p !== "symbol"));
         const label = path.length ? `\`${formatPath(path)}\`` : "the file";
-        const message = key === undefined ? issue.message : "unknown key (check the spelling; see the README for the keys railcache reads)";
+        const message = key === undefined ? issue.message : unknownKeyMessage(key, issue.path);
         return `${line ? `line ${line}` : "line ?"}: ${label}: ${message}`;
       });
     });
@@ -189,6 +190,50 @@ export function parsePolicy(text: string, source = "railcache.toml"): Policy {
     ...(p.watcher ? { watcher: toWatcherPolicy(p.watcher) } : {}),
     source,
   };
+}
+
+/** Every key the schema knows, per table path ("" is the top level, "watcher.rules" a nested table). */
+function keysByTable(schema: z.ZodType, table = "", into = new Map<string, Set<string>>()): Map<string, Set<string>> {
+  const def = (schema as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+  const inner = (key: string) => keysByTable(def[key] as z.ZodType, table, into);
+  switch (def.type) {
+    case "object": {
+      const keys = into.get(table) ?? new Set<string>();
+      into.set(table, keys);
+      for (const [key, child] of Object.entries(def.shape as Record<string, z.ZodType>)) {
+        keys.add(key);
+        keysByTable(child, table ? `${table}.${key}` : key, into);
+      }
+      break;
+    }
+    case "optional":
+    case "default":
+    case "prefault":
+    case "nullable":
+      inner("innerType");
+      break;
+    case "pipe":
+      inner("in");
+      inner("out");
+      break;
+    case "array":
+      inner("element");
+      break;
+  }
+  return into;
+}
+
+let knownKeys: Map<string, Set<string>> | undefined;
+
+/** "unknown key; did you mean `cooldown`?", offering the keys of the same table first, then any key. */
+function unknownKeyMessage(key: string, path: readonly PropertyKey[]): string {
+  knownKeys ??= keysByTable(policySchema);
+  const table = path.filter((p): p is string => typeof p === "string").join(".");
+  const here = [...(knownKeys.get(table) ?? [])];
+  const everywhere = [...new Set([...knownKeys.values()].flatMap((keys) => [...keys]))];
+  const [near] = closest(key, here, 1).concat(closest(key, everywhere, 1));
+  const hint = near ? `did you mean \`${near}\`?` : "check the spelling";
+  return `unknown key; ${hint} (every key is listed in the README under "railcache.toml keys")`;
 }
 
 /** The [watcher] section in the watcher's own terms (milliseconds, camelCase, chat targets). */
