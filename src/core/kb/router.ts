@@ -61,6 +61,8 @@ const VALIDATION_EVERY = 4;
 const MAX_VALIDATION = 300;
 /** Off-topic mistakes count this much more than unanswered on-topic ones when fitting. */
 const OFF_TOPIC_COST = 3;
+/** Rules within this share of the validation examples of the fewest mistakes count as tied. */
+const RULE_SLACK = 0.005;
 /** Used when a knowledge base has too few examples to fit a rule. */
 export const DEFAULT_RULE: AcceptRule = { threshold: 0.3, margin: 0.02 };
 
@@ -215,8 +217,7 @@ function fitRule(router: Router, docs: LabelledFeatures[], validation: number[])
     const best = Math.max(0, ...decision.ranked.map((c) => c.score));
     return { onTopic: doc.label !== OFF_TOPIC, right: top?.label === doc.label, top: best, offTopic: decision.offTopic, linearMargin: decision.linearMargin };
   });
-  let bestCost = Infinity;
-  let bestRules: AcceptRule[] = [];
+  const scored: { rule: AcceptRule; cost: number }[] = [];
   for (let t = 10; t <= 60; t++) {
     for (let m = -MARGIN_STEPS; m <= MARGIN_STEPS; m++) {
       const rule = { threshold: t / 100, margin: m / 100 };
@@ -226,15 +227,17 @@ function fitRule(router: Router, docs: LabelledFeatures[], validation: number[])
         if (c.onTopic) cost += accepted && c.right ? 0 : 1;
         else cost += accepted ? OFF_TOPIC_COST : 0;
       }
-      if (cost < bestCost) [bestCost, bestRules] = [cost, [rule]];
-      else if (cost === bestCost) bestRules.push(rule);
+      scored.push({ rule, cost });
     }
   }
-  // Validation examples are easier than real questions, so many rules tie: take the middle
-  // of the best ones rather than an edge that only just separates them.
+  const bestCost = Math.min(...scored.map((r) => r.cost));
+  const bestRules = scored.filter((r) => r.cost <= bestCost + RULE_SLACK * cases.length).map((r) => r.rule);
+  // Validation examples are easier than real questions (a near miss has its paraphrases among the
+  // examples), so many rules (nearly) tie: take the middle threshold and, of its margins, the one
+  // that refuses the most, since an answer to a question nobody asked costs more than a refusal.
   const thresholds = [...new Set(bestRules.map((r) => r.threshold))].sort((a, b) => a - b);
   const threshold = thresholds[Math.floor(thresholds.length / 2)] ?? DEFAULT_RULE.threshold;
   const margins = bestRules.filter((r) => r.threshold === threshold).map((r) => r.margin).sort((a, b) => a - b);
-  return { threshold, margin: margins[Math.floor(margins.length / 2)] ?? DEFAULT_RULE.margin };
+  return { threshold, margin: margins.at(-1) ?? DEFAULT_RULE.margin };
 }
 
