@@ -28,6 +28,9 @@ export const operations = {
                 serviceName
                 environmentId
                 railwayConfigFile
+                builder
+                startCommand
+                preDeployCommand
                 latestDeployment { ${deploymentFields} }
               }
             }

@@ -35,6 +35,9 @@ export const responseSchemas = {
               serviceName: z.string(),
               environmentId: z.string(),
               railwayConfigFile: z.string().nullable(),
+              builder: z.string().optional(),
+              startCommand: z.string().nullable().optional(),
+              preDeployCommand: z.unknown().optional(),
               latestDeployment: deployment.nullable(),
             }),
           ),
@@ -242,6 +245,7 @@ export function toProjectStatus(data: z.infer<(typeof responseSchemas)["ProjectS
         environmentName: environment.name,
         latestDeployment: node.latestDeployment ? toDeployment(node.latestDeployment) : null,
         railwayConfigFile: node.railwayConfigFile,
+        ...(node.builder ? { settings: { builder: node.builder, startCommand: node.startCommand?.trim() ? node.startCommand : null, preDeployCommand: commandList(node.preDeployCommand) } } : {}),
       })),
     ),
   };

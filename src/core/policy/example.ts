@@ -70,6 +70,7 @@ export const examplePolicyToml =
   "approval_after = \"0s\"                        # a deploy waiting in NEEDS_APPROVAL longer than this\n" +
   "http5xx = { min_count = 10, window = \"5m\", watch_for = \"10m\", check_every = \"5m\" }  # 5xx burst after a deploy\n" +
   "config_file = true                           # still configured by railway.toml/railway.json\n" +
+  "migrations = true                            # migrations that do not run on deploy (once per service)\n" +
   "\n" +
   "# Routes send a service's or an environment's cards to their own channel; the first match wins.\n" +
   "# slack_channel: a channel id (C...); discord_channel: a numeric channel id.\n" +

@@ -97,6 +97,7 @@ const watcherRulesSchema = z
     approval: watcherRule({ after: ruleAfter.optional() }).optional(),
     approval_after: ruleAfter.optional(),
     config_file: watcherRule({}).optional(),
+    migrations: watcherRule({}).optional(),
   })
   .superRefine((rules, ctx) => {
     for (const rule of ["no_cache", "building", "approval"] as const) {
@@ -258,6 +259,8 @@ function toWatcherPolicy(w: z.infer<typeof watcherSchema>): WatcherPolicy {
   if (approval) rules.approval = approval;
   const configFile = compact({ enabled: r.config_file?.enabled });
   if (configFile) rules.configFile = configFile;
+  const migrations = compact({ enabled: r.migrations?.enabled });
+  if (migrations) rules.migrations = migrations;
   if (w.cooldown !== undefined) rules.cooldownMs = w.cooldown;
   return {
     ...(w.poll_interval !== undefined ? { pollIntervalMs: w.poll_interval } : {}),

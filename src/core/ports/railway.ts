@@ -64,6 +64,8 @@ export interface ServiceInstanceStatus {
   latestDeployment: Deployment | null;
   /** Path of a railway.toml / railway.json the service is configured from, if any. */
   railwayConfigFile: string | null;
+  /** The instance's own start settings (the migration checks read them). */
+  settings?: { builder: string; startCommand: string | null; preDeployCommand: string[] | null };
 }
 
 export interface ProjectStatus {

@@ -111,6 +111,11 @@ export function mutedReply(instance: InstanceRef, by: string, until: number): Re
 
 export const whereText = where;
 
+/** Railway's own diagnosis (Deployment.diagnosis, already one short line), quoted beside railcache's. */
+function railwaySays(deployment: Deployment): string[] {
+  return deployment.diagnosis ? [`**Railway's diagnosis:** ${deployment.diagnosis}`] : [];
+}
+
 /** FAILED/CRASHED with a stale-cache signature in the logs. */
 export function staleCacheCard(instance: InstanceRef, deployment: Deployment, matches: SignatureMatch[]): Reply {
   const verb = deployment.status === "CRASHED" ? "crashed" : "failed";
@@ -120,6 +125,7 @@ export function staleCacheCard(instance: InstanceRef, deployment: Deployment, ma
     body: [
       `The deploy of ${where(instance)} ${verb} on ${commitLine(deployment)}.`,
       `**Why a stale cache:** ${matches.map((m) => m.label).join("; ")}. Django is complaining about code that exists in this commit, the guide's sign that the build reused cached layers from before the change.`,
+      ...railwaySays(deployment),
       "**Clear cache and redeploy** rebuilds the same commit without the layer cache (`NO_CACHE=1`) and removes `NO_CACHE` again afterwards.",
     ].join("\n"),
     code: [{ lang: "text", text: lines.join("\n") }],
@@ -141,7 +147,7 @@ export function failureCard(instance: InstanceRef, deployment: Deployment, error
   const diagnosis = cause ? [`**Likely cause:** ${cause.label}.`, ...(cause.advice ? [cause.advice] : [])] : [];
   return {
     title: `${instance.serviceName} (${instance.environmentName}) ${verb}`,
-    body: [`The deploy of ${where(instance)} ${verb} on ${commitLine(deployment)}. The last error lines are below; the full logs are one click away.`, ...diagnosis].join("\n"),
+    body: [`The deploy of ${where(instance)} ${verb} on ${commitLine(deployment)}. The last error lines are below; the full logs are one click away.`, ...diagnosis, ...railwaySays(deployment)].join("\n"),
     ...(errorLines.length > 0 ? { code: [{ lang: "text", text: errorLines.join("\n") }] } : {}),
     fields: baseFields(instance, deployment),
     actions: [logsAction(instance, deployment.id), muteAction(instance)],

@@ -67,6 +67,7 @@ export class DeploymentFeed {
       const ref = toRef(projectId, instance);
       try {
         if (instance.railwayConfigFile && rules.configFile.enabled) await this.followUps.warnConfigFile(ref, instance.railwayConfigFile);
+        if (rules.migrations.enabled) await this.followUps.warnMigrations(ref, instance);
         if (instance.latestDeployment) await this.cards.process(instance.latestDeployment, ref);
       } catch (error) {
         log.warn({ event: "watcher.instance_failed", service: instance.serviceName, environment: instance.environmentName, err: describeError(error) }, "watcher rule failed");

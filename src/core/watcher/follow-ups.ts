@@ -4,7 +4,9 @@
  * service still configured from railway.toml / railway.json. Each runs only while the rate
  * budget allows and posts at most once, whatever the number of replicas.
  */
-import { terminalStatuses, type Deployment } from "../ports/railway.js";
+import { terminalStatuses, type Deployment, type ServiceInstanceStatus } from "../ports/railway.js";
+import { migrationChecks } from "../setup/checks.js";
+import { migrationsCard } from "./migrations-card.js";
 import { hasNoCache, serviceLockKey } from "../workflow/no-cache.js";
 import { configFileCard, noCacheCard, noCacheRemovedCard, type InstanceRef } from "./cards.js";
 import { describeError, hasBudget, type WatcherContext } from "./context.js";
@@ -63,6 +65,31 @@ export class FollowUps {
     this.ctx.onWarning("config_file");
     await state.saveConfigFileWarning(instance.serviceId, file, posted);
     log.info({ event: "watcher.config_file_warning", service: instance.serviceName, file }, "config-as-code warning posted");
+  }
+
+  /**
+   * Migrations that do not run on deploy (a Django start command without migrate, a pre-deploy
+   * command with several elements, migrate only in the config file): warned once per service.
+   * A fixed service is forgotten, so the problem coming back is warned again.
+   */
+  async warnMigrations(instance: InstanceRef, status: ServiceInstanceStatus): Promise<void> {
+    const { store, outbox, log } = this.ctx;
+    if (!status.settings) return;
+    const checks = migrationChecks({ serviceName: status.serviceName, railwayConfigFile: status.railwayConfigFile, latestDeployment: status.latestDeployment, ...status.settings });
+    const key = `watcher:migrations:${instance.serviceId}`;
+    const fingerprint = checks.map((c) => c.kind).sort().join(",");
+    const seen = await store.kvGet(key);
+    if (!fingerprint) {
+      // Only the environment that warned can clear it: another environment may still have the problem.
+      if (seen && (seen as { environmentId?: string }).environmentId === instance.environmentId) await store.kvDelete(key);
+      return;
+    }
+    if (seen) return;
+    if (!(await store.claimOnce(`${key}:post`, 60_000))) return;
+    const posted = await outbox.post(this.ctx.route(instance), migrationsCard(instance, checks));
+    this.ctx.onWarning("migrations");
+    await store.kvSet(key, { fingerprint, environmentId: instance.environmentId, channelId: posted.channelId, messageId: posted.messageId });
+    log.info({ event: "watcher.migrations_warning", service: instance.serviceName, environment: instance.environmentName, checks: fingerprint }, "migrations warning posted");
   }
 
   private async checkFiveXx(watch: FiveXxWatch, now: number): Promise<void> {

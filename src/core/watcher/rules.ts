@@ -20,6 +20,8 @@ export interface WatcherRules {
   approval: { enabled: boolean; afterMs: number };
   /** A service still configured from railway.toml / railway.json (read until 2026-12-01). */
   configFile: { enabled: boolean };
+  /** Migrations that do not run on deploy, as the API shows (setup/checks.ts): warned once per service. */
+  migrations: { enabled: boolean };
   /** After a new card for a service in an environment, no new card for it for this long. */
   cooldownMs: number;
   /** A deployment first seen already finished and older than this is history: no card. */
@@ -37,6 +39,7 @@ export function defaultWatcherRules(): WatcherRules {
     building: { enabled: true, afterMs: 20 * minute },
     approval: { enabled: true, afterMs: 0 },
     configFile: { enabled: true },
+    migrations: { enabled: true },
     cooldownMs: 10 * minute,
     ignoreOlderThanMs: 60 * minute,
   };
@@ -54,6 +57,7 @@ export function resolveWatcherRules(input: WatcherRulesInput = {}): WatcherRules
     building: { ...d.building, ...input.building },
     approval: { ...d.approval, ...input.approval },
     configFile: { ...d.configFile, ...input.configFile },
+    migrations: { ...d.migrations, ...input.migrations },
     cooldownMs: input.cooldownMs ?? d.cooldownMs,
     ignoreOlderThanMs: input.ignoreOlderThanMs ?? d.ignoreOlderThanMs,
   };
