@@ -145,7 +145,13 @@ program
   .action(async (options: { since: string; json?: boolean; demo?: boolean }) => {
     const { auditCommand } = await import("./adapters/cli/status.js");
     const { openStore } = await import("./runtime.js");
+    const { existsSync } = await import("node:fs");
+    const { resolve } = await import("node:path");
     const { config, log } = setup();
+    // Reading the log must not leave an empty database behind in whatever folder it was run from.
+    if (!options.demo && !config.databaseUrl && !existsSync(config.sqlitePath)) {
+      throw new CliError(`No audit log at ${resolve(config.sqlitePath)}: railcache has not run with this database here. Set RAILCACHE_DB to the bot's SQLite file, or DATABASE_URL to its PostgreSQL.`, 1);
+    }
     const store = await openStore(config, { demo: Boolean(options.demo), log });
     try {
       await auditCommand(store, options);
@@ -159,9 +165,18 @@ program
   .description("check config, policy, knowledge base and the Railway token; exits non-zero when something is wrong")
   .argument("[path]", "a project directory to lint as well (railway.toml, requirements.txt, ...)")
   .option("--json", "print JSON")
+  .option("--lint-only", "only lint the project directory: no configuration, token or network (for CI); exits 3 when it finds something")
   .addOption(demoOption)
-  .action(async (dir: string | undefined, options: { json?: boolean; demo?: boolean }) => {
+  .action(async (dir: string | undefined, options: { json?: boolean; demo?: boolean; lintOnly?: boolean }) => {
     const { runDoctor, formatDoctor, doctorFailed } = await import("./adapters/cli/doctor.js");
+    if (options.lintOnly) {
+      const { lintOnly } = await import("./adapters/cli/doctor.js");
+      if (!dir) throw new CliError("doctor --lint-only needs the project directory to lint, e.g. railcache doctor --lint-only .", 2);
+      const result = lintOnly(dir);
+      process.stdout.write(options.json ? `${JSON.stringify({ findings: result.findings }, null, 2)}\n` : `${result.text}\n`);
+      if (result.failed) process.exitCode = 3;
+      return;
+    }
     const log = createLogger({ level: "silent" });
     const report = await runDoctor(process.env, { demo: Boolean(options.demo), log, ...(dir ? { projectDir: dir } : {}) });
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -171,10 +186,11 @@ program
 
 program
   .command("start")
-  .description("run the bot: Slack and/or Discord when configured, else a console chat against the demo project")
-  .action(async () => {
+  .description("run the bot: Slack and/or Discord when configured; without chat tokens, the console chat at a terminal, else headless (HTTP, health, metrics)")
+  .option("--headless", "no console chat even at a terminal: serve HTTP (health, metrics, webhooks) without chat tokens")
+  .action(async (options: { headless?: boolean }) => {
     const { runServer } = await import("./server.js");
-    await runServer(process.env);
+    await runServer(process.env, { headless: Boolean(options.headless) });
     // Everything is drained and closed by now; idle sockets and timers must not keep us alive.
     process.exit(process.exitCode ?? 0);
   });

@@ -75,7 +75,7 @@ function warningRouting(config: Config): WatcherRouting | undefined {
 }
 
 /** `railcache start` / `npm start`. */
-export async function runServer(env: Record<string, string | undefined>): Promise<void> {
+export async function runServer(env: Record<string, string | undefined>, options: { headless?: boolean } = {}): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -87,11 +87,20 @@ export async function runServer(env: Record<string, string | undefined>): Promis
     }
     throw error;
   }
-  if (!config.slack && !config.discord) {
+  const headless = !config.slack && !config.discord;
+  // No chat tokens at a terminal: the console chat. No terminal (a container, Railway before its
+  // secrets are set): the server anyway, so /healthz answers and the deploy does not look dead.
+  if (headless && process.stdin.isTTY && !options.headless) {
     await runConsole(config, { demo: !config.railway });
     return;
   }
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  if (headless) {
+    log.warn(
+      { event: "start.headless", port: config.port },
+      `headless: no SLACK_BOT_TOKEN or DISCORD_TOKEN and no terminal, so no chat; serving HTTP on ${config.host}:${config.port} (/healthz, /readyz, /metrics${config.webhookSecret ? ", webhooks" : ""}). Set the chat tokens and restart to connect Slack or Discord`,
+    );
+  }
   // A promise some library forgot to handle must not end the bot (Node's default exits 1): one
   // request fails, the rest go on, and a clear in progress still gets its NO_CACHE restored.
   process.on("unhandledRejection", (reason) => {

@@ -3,7 +3,7 @@
  * environment (no tokens), a temp store, and the demo project where a command says --demo.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -150,5 +150,33 @@ describe("railcache doctor, manifest and chat", () => {
     // Markdown is rendered for the terminal, not printed as it is written.
     expect(run.stdout).not.toMatch(/`|\*\*/);
     expect(run.stdout).toMatch(/Slack:/);
+  });
+});
+
+describe("railcache doctor --lint-only (CI)", () => {
+  it("lints a project with no token or configuration: 0 when clean, 3 when it finds something, 2 without a directory", async () => {
+    const clean = await railcache(["doctor", "--lint-only", "test/fixtures/projects/clean-project"]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/no problems found/);
+    const guide = await railcache(["doctor", "--lint-only", "--json", "test/fixtures/projects/guide-project"]);
+    expect(guide.code).toBe(3);
+    expect(JSON.parse(guide.stdout).findings.length).toBeGreaterThan(0);
+    expect(guide.stdout).not.toMatch(/railway token/);
+    expect((await railcache(["doctor", "--lint-only"])).code).toBe(2);
+  });
+});
+
+describe("railcache audit", () => {
+  it("says where it looked when there is no audit log, and leaves no database behind", async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), "railcache-audit-"));
+    try {
+      const db = path.join(empty, ".railcache", "railcache.db");
+      const run = await railcache(["audit"], { env: { RAILCACHE_DB: db } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(`railcache: No audit log at ${db}: railcache has not run with this database here. Set RAILCACHE_DB to the bot's SQLite file, or DATABASE_URL to its PostgreSQL.\n`);
+      expect(existsSync(path.join(empty, ".railcache"))).toBe(false);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,6 @@
 /** `railcache doctor`: checks config, policy, knowledge base and the Railway token, in plain words. */
+import { existsSync, statSync } from "node:fs";
+import { CliError } from "./io.js";
 import { connectRailway, NoRailwayError, policySource, type RailwayConnection } from "../../runtime.js";
 import { ConfigError, loadConfig, type Config } from "../../config.js";
 import { loadKnowledgeBase } from "../../core/kb/index.js";
@@ -143,4 +145,13 @@ export function formatDoctor(report: DoctorReport, projectDir?: string): string 
   const parts = [formatChecks(report.checks)];
   if (projectDir) parts.push("", `Project ${projectDir}:`, formatFindings(report.findings, { dir: projectDir }));
   return parts.join("\n");
+}
+
+/** `doctor --lint-only <dir>`: the project lint alone, with nothing to configure (CI). */
+export function lintOnly(projectDir: string): { findings: Finding[]; failed: boolean; text: string } {
+  if (!existsSync(projectDir) || !statSync(projectDir).isDirectory()) {
+    throw new CliError(`${projectDir} is not a directory: give the folder of the project to lint.`, 2);
+  }
+  const findings = lintProject(projectDir);
+  return { findings, failed: hasProblems(findings), text: `Project ${projectDir}:\n${formatFindings(findings, { dir: projectDir })}` };
 }
