@@ -180,3 +180,16 @@ describe("railcache audit", () => {
     }
   });
 });
+
+describe("railcache audit --since", () => {
+  it("takes the shared duration grammar, seconds and days included, and explains it when refused", async () => {
+    for (const since of ["90s", "1d"]) {
+      const run = await railcache(["audit", "--demo", "--since", since, "--json"]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual(expect.any(Array));
+    }
+    const refused = await railcache(["audit", "--demo", "--since", "5 minutes"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--since takes a number and a unit \(ms, s, m, h, d, w\).*got "5 minutes"/);
+  });
+});

@@ -45,15 +45,6 @@ function withoutPasswords(details: JsonObject): JsonObject {
   return clean === text ? details : (JSON.parse(clean) as JsonObject);
 }
 
-const SINCE_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** "24h", "7d", "30m", "2w" to milliseconds; null when it is not one of those. */
-export function parseSince(text: string): number | null {
-  const match = /^\s*(\d{1,5})\s*([mhdw])\s*$/i.exec(text);
-  if (!match) return null;
-  return Number(match[1]) * (SINCE_UNITS[(match[2] as string).toLowerCase()] as number);
-}
-
 export async function listAuditEntries(store: Store, options: { since: number; workflowId?: string; service?: string; limit?: number }): Promise<AuditEntry[]> {
   return store.listAudit({ since: options.since, workflowId: options.workflowId, service: options.service, limit: options.limit ?? 500 });
 }

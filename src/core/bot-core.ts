@@ -10,7 +10,8 @@ import { RailwayError } from "./ports/railway.js";
 import { isKnownFailure, toUserReply } from "./errors.js";
 import type { Store } from "./ports/store.js";
 import { RecentKeys } from "./recent-keys.js";
-import { auditActor, auditReply, listAuditEntries, parseSince, recordAudit, type AuditInput } from "./audit.js";
+import { auditActor, auditReply, listAuditEntries, recordAudit, type AuditInput } from "./audit.js";
+import { DURATION_HINT, parseDuration } from "./duration.js";
 import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
 import type { AnswerEngine } from "./kb/types.js";
 import { checkPermission, describeRequest, type Granted, type PermissionRequest, type WarningTarget } from "./permissions.js";
@@ -208,9 +209,9 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   async function audit(args: Record<string, string>, ctx: RequestContext): Promise<Reply> {
     if (!deps.store) return { title: "No audit log here", body: "The audit log needs the store; it is not open in this mode.", tone: "warning", private: true };
     const label = args.since ?? DEFAULT_AUDIT_SINCE;
-    const span = parseSince(label);
+    const span = parseDuration(label);
     if (span === null) {
-      return { title: "Not a period I understand", body: `Use a number and a unit, like \`24h\`, \`7d\` or \`30m\`.`, code: [{ text: auditUsage }], tone: "warning", private: true };
+      return { title: "Not a period I understand", body: `Use ${DURATION_HINT}.`, code: [{ text: auditUsage }], tone: "warning", private: true };
     }
     const all = await listAuditEntries(deps.store, { since: deps.clock.now() - span });
     // A rule that grants `audit` for some environments or services shows only their entries.

@@ -1,7 +1,8 @@
 /** `railcache status` and `railcache audit` at the terminal. */
 import { renderText } from "../console/render.js";
 import type { RailwayConnection } from "../../runtime.js";
-import { auditText, listAuditEntries, parseSince } from "../../core/audit.js";
+import { auditText, listAuditEntries } from "../../core/audit.js";
+import { DURATION_HINT, parseDuration } from "../../core/duration.js";
 import { statusJson, projectStatusReply } from "../../core/status.js";
 import type { Store } from "../../core/ports/store.js";
 import { CliError, printJson, useColour } from "./io.js";
@@ -21,8 +22,8 @@ export async function statusCommand(
 }
 
 export async function auditCommand(store: Store, options: { since: string; json?: boolean }): Promise<void> {
-  const span = parseSince(options.since);
-  if (span === null) throw new CliError(`--since takes a number and a unit, like 24h, 7d or 30m (got "${options.since}").`, 2);
+  const span = parseDuration(options.since);
+  if (span === null) throw new CliError(`--since takes ${DURATION_HINT} (got "${options.since}").`, 2);
   const entries = await listAuditEntries(store, { since: Date.now() - span });
   if (options.json) printJson(entries);
   else process.stdout.write(`${auditText(entries)}\n`);

@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import TOML from "@iarna/toml";
+import { DURATION_HINT, parseDuration } from "../duration.js";
 import { z } from "zod";
 import { KnownFailure } from "../errors.js";
 import { closest } from "../status.js";
@@ -19,22 +20,16 @@ export class PolicyError extends KnownFailure {
   }
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** "90s", "5m", "1h30m" or a number of seconds, to milliseconds. */
-export function parseDuration(value: string | number): number | null {
+/** A duration setting: the shared grammar ("90s", "1d", "1h30m"), or a bare number of seconds. */
+function durationSetting(value: string | number): number | null {
   if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value * 1000 : null;
-  const text = value.trim().toLowerCase();
-  if (!/^(\d+(ms|s|m|h))+$/.test(text)) return null;
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(amount) * (UNITS[unit as string] as number);
-  return total;
+  return parseDuration(value);
 }
 
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const ms = parseDuration(value);
+  const ms = durationSetting(value);
   if (ms === null) {
-    ctx.addIssue({ code: "custom", message: `"${String(value)}" is not a duration: use e.g. "90s", "5m", "1h" or a number of seconds` });
+    ctx.addIssue({ code: "custom", message: `"${String(value)}" is not a duration: use ${DURATION_HINT}, or a number of seconds` });
     return z.NEVER;
   }
   return ms;

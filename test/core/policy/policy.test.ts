@@ -8,7 +8,6 @@ import {
   examplePolicyToml,
   loadPolicyFile,
   mayConfirm,
-  parseDuration,
   parsePolicy,
   unaliasService,
 } from "../../../src/core/policy/index.js";
@@ -156,13 +155,17 @@ describe("parsePolicy errors", () => {
   });
 });
 
-describe("parseDuration", () => {
-  it("reads units and plain seconds", () => {
-    expect(parseDuration("90s")).toBe(90_000);
-    expect(parseDuration("1h30m")).toBe(5_400_000);
-    expect(parseDuration(300)).toBe(300_000);
-    expect(parseDuration("5 minutes")).toBeNull();
-    expect(parseDuration(-1)).toBeNull();
+describe("durations in railcache.toml", () => {
+  it("reads the shared grammar, days included, and a bare number as seconds", () => {
+    expect(parsePolicy('cooldown = "1d"').cooldownMs).toBe(24 * 3_600_000);
+    expect(parsePolicy('cooldown = "1h30m"').cooldownMs).toBe(5_400_000);
+    expect(parsePolicy("cooldown = 300").cooldownMs).toBe(300_000);
+  });
+
+  it("refuses what is not a duration, and a day more than the cooldown allows", () => {
+    expect(problemsOf('cooldown = "5 minutes"')).toEqual([expect.stringMatching(/"5 minutes" is not a duration: use a number and a unit \(ms, s, m, h, d, w\)/)]);
+    expect(problemsOf('cooldown = "2d"')).toEqual([expect.stringMatching(/must be at most 24h/)]);
+    expect(problemsOf("cooldown = -1")).toEqual([expect.stringMatching(/is not a duration/)]);
   });
 });
 
