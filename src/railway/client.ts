@@ -299,14 +299,6 @@ export class RailwayClient implements RailwayApi {
     return data.deploymentRedeploy.id;
   }
 
-  async restartDeployment(deploymentId: string): Promise<void> {
-    await this.send("DeploymentRestart", { id: deploymentId }, `deployment ${deploymentId}`);
-  }
-
-  async cancelDeployment(deploymentId: string): Promise<void> {
-    await this.send("DeploymentCancel", { id: deploymentId }, `deployment ${deploymentId}`);
-  }
-
   async buildLogs(deploymentId: string, limit: number): Promise<LogLine[]> {
     return toLogLines((await this.send("BuildLogs", { deploymentId, limit }, `deployment ${deploymentId}`)).buildLogs);
   }

@@ -137,10 +137,6 @@ export const operations = {
   deploymentRedeploy(id: $id, usePreviousImageTag: $usePreviousImageTag) { id }
 }`,
 
-  DeploymentRestart: `mutation DeploymentRestart($id: String!) { deploymentRestart(id: $id) }`,
-
-  DeploymentCancel: `mutation DeploymentCancel($id: String!) { deploymentCancel(id: $id) }`,
-
   BuildLogs: `query BuildLogs($deploymentId: String!, $limit: Int) {
   buildLogs(deploymentId: $deploymentId, limit: $limit) { message timestamp severity }
 }`,

@@ -93,8 +93,6 @@ export const responseSchemas = {
   }),
   ServiceInstanceDeployV2: z.object({ serviceInstanceDeployV2: z.string().min(1) }),
   DeploymentRedeploy: z.object({ deploymentRedeploy: z.object({ id: z.string() }) }),
-  DeploymentRestart: z.object({ deploymentRestart: z.boolean() }),
-  DeploymentCancel: z.object({ deploymentCancel: z.boolean() }),
   BuildLogs: z.object({ buildLogs: z.array(z.object({ message: z.string(), timestamp: z.string(), severity: z.string().nullable() })) }),
   DeploymentLogs: z.object({ deploymentLogs: z.array(z.object({ message: z.string(), timestamp: z.string(), severity: z.string().nullable() })) }),
   HttpLogs: z.object({ httpLogs: z.array(z.object({ httpStatus: z.number().int(), path: z.string(), timestamp: z.string() })) }),

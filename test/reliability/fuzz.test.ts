@@ -3,6 +3,7 @@
  * Railway webhook bodies, the environment and railcache.toml. Whatever comes in: no crash, no
  * mention that would ping anyone, and a clear error. Runs are bounded so the file stays fast.
  */
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
@@ -14,7 +15,6 @@ import type { RequestContext } from "../../src/core/bot-core.js";
 import { parseCommand } from "../../src/core/commands.js";
 import { MAX_ANSWER_CHARS } from "../../src/core/kb/index.js";
 import { PolicyError, parsePolicy } from "../../src/core/policy/index.js";
-import { examplePolicyToml } from "../../src/core/policy/example.js";
 import type { Reply } from "../../src/core/reply.js";
 import { createWebhookHandler } from "../../src/http/webhooks.js";
 import { silentLogger } from "../../src/log.js";
@@ -292,7 +292,7 @@ describe("loadConfig on arbitrary environments", () => {
 });
 
 describe("parsePolicy on arbitrary and mutated railcache.toml", () => {
-  const example = examplePolicyToml;
+  const example = readFileSync(new URL("../fixtures/policy/railcache.example.toml", import.meta.url), "utf8");
 
   /** One edit of the valid example: delete, insert, duplicate a line or swap a value. */
   const mutated = fc

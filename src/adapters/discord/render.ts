@@ -115,8 +115,3 @@ export function renderEmbed(reply: Reply): DiscordMessageBody {
     ...(reply.private ? { flags: MessageFlags.Ephemeral } : {}),
   };
 }
-
-/** A one-line answer with no buttons (refusals, errors), rendered the same way. */
-export function renderNotice(title: string, body: string, tone: Tone = "info"): DiscordMessageBody {
-  return renderEmbed({ title, body, tone, private: true });
-}

@@ -80,10 +80,6 @@ const rank: Record<DeploymentStatus, number> = {
   REMOVED: 8,
 };
 
-export function statusRank(status: DeploymentStatus): number {
-  return rank[status];
-}
-
 /** True when `next` is older in the lifecycle than `seen` (a late or replayed delivery). */
 export function isOlderStatus(next: DeploymentStatus, seen: DeploymentStatus): boolean {
   if (seen === "SLEEPING" && next === "SUCCESS") return false; // a sleeping app wakes up
@@ -156,6 +152,3 @@ export function findFiveXxBurst(entries: HttpLogEntry[], options: { minCount: nu
   }
   return null;
 }
-
-// The cutoff's date and wording live with the setup facts (one place for what railcache says about it).
-export { CONFIG_AS_CODE_CUTOFF, daysUntilConfigCutoff } from "../setup/cutoff.js";

@@ -25,7 +25,7 @@ import { failurePhrase as describeError } from "../errors.js";
 import { serviceLockKey } from "./no-cache.js";
 import { finalStates } from "./states.js";
 
-export { defaultTimeouts, type WorkflowTimeouts } from "./actions.js";
+export type { WorkflowTimeouts } from "./actions.js";
 export type { WorkflowUpdate } from "./recorder.js";
 
 export type WorkflowKind = "clear" | "redeploy";

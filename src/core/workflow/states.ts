@@ -51,9 +51,6 @@ export const outcomeStates: ReadonlySet<WorkflowState> = new Set(
   }),
 );
 
-/** States in which NO_CACHE may be set by railcache and a driver must see it removed. */
-export const noCacheMayBeSet: ReadonlySet<WorkflowState> = new Set(["confirmed", "no_cache_set", "rebuild_requested", "rebuild_triggered", "building", "restoring", "aborting"]);
-
 export function isWorkflowState(value: string): value is WorkflowState {
   return Object.hasOwn(transitions, value);
 }
