@@ -193,9 +193,13 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   async function servicePicker(kind: WorkflowKind): Promise<Reply> {
     return withRailway(async (railway) => {
       const project = await projectStatus(railway);
+      // Every environment, failing ones first, then by service with the default environment first:
+      // the stale cache a question is about is as likely in staging as in production.
       const env = deps.policy.defaultEnvironment;
-      const candidates = project.instances.filter((i) => i.environmentName === env);
-      const shown = (candidates.length ? candidates : project.instances).slice(0, 10);
+      const failing = (i: (typeof project.instances)[number]) => (i.latestDeployment && ["FAILED", "CRASHED"].includes(i.latestDeployment.status) ? 0 : 1);
+      const shown = [...project.instances]
+        .sort((a, b) => failing(a) - failing(b) || a.serviceName.localeCompare(b.serviceName) || Number(b.environmentName === env) - Number(a.environmentName === env) || a.environmentName.localeCompare(b.environmentName))
+        .slice(0, 10);
       return {
         title: kind === "clear" ? "Which service should I rebuild without cache?" : "Which service should I rebuild?",
         body: `Pick one (you will be asked to confirm), or type \`/railcache ${kind} <service> [env]\`.`,

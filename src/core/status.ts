@@ -55,6 +55,13 @@ export interface StatusFilter {
 type Selection = { ok: true; instances: ServiceInstanceStatus[]; scope: string } | { ok: false; problem: Exclude<ServiceResolution, { kind: "found" }> };
 
 function select(status: ProjectStatus, filter: StatusFilter): Selection {
+  if (filter.service && !filter.env?.trim()) {
+    // Status is read-only: a service in several environments shows all of them (the crash may be in staging).
+    const matches = status.instances.filter((i) => lower(i.serviceName) === lower(filter.service!));
+    if (matches.length === 0) return { ok: false, problem: { kind: "unknown", name: filter.service, suggestions: closest(filter.service, status.instances.map((i) => i.serviceName)) } };
+    const scope = matches.length === 1 ? `${matches[0]!.serviceName} in ${matches[0]!.environmentName}` : matches[0]!.serviceName;
+    return { ok: true, instances: matches, scope };
+  }
   if (filter.service) {
     const resolved = findServiceInstance(status, filter.service, filter.env, filter.defaultEnv);
     if (resolved.kind !== "found") return { ok: false, problem: resolved };
@@ -104,8 +111,11 @@ export function projectStatusReply(status: ProjectStatus, filter: StatusFilter, 
   const failing = instances.filter((i) => i.latestDeployment && (i.latestDeployment.status === "FAILED" || i.latestDeployment.status === "CRASHED"));
   const inProgress = instances.filter((i) => i.latestDeployment && ["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING", "NEEDS_APPROVAL"].includes(i.latestDeployment.status));
   const tone: Tone = failing.length > 0 ? "error" : inProgress.length > 0 ? "warning" : "success";
+  const serviceCount = new Set(instances.map((i) => i.serviceId)).size;
+  const environmentNames = [...new Set(instances.map((i) => i.environmentName))];
+  const where = environmentNames.length === 1 ? `in ${environmentNames[0]}` : `in ${environmentNames.length} environments`;
   const summary = [
-    `${instances.length} service${instances.length === 1 ? "" : "s"}`,
+    `${serviceCount} service${serviceCount === 1 ? "" : "s"} ${where}`,
     failing.length ? `${failing.length} failing (${failing.map((i) => `${i.serviceName}/${i.environmentName}`).join(", ")})` : "",
     inProgress.length ? `${inProgress.length} deploying` : "",
   ]

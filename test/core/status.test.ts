@@ -144,10 +144,13 @@ describe("projectStatusReply", () => {
     expect(reply.fields).toBeUndefined();
   });
 
-  it("asks which environment for an ambiguous service", () => {
-    const reply = projectStatusReply(status, { service: "web" }, now);
-    expect(reply.title).toBe("Which environment?");
-    expect(reply.body).toContain("`production`, `staging`");
+  it("shows a service in every environment it runs in when none is named, counting services and environments apart", () => {
+    const reply = projectStatusReply(status, { service: "web", defaultEnv: "production" }, now);
+    expect(reply.title).toBe("demo-shop: web");
+    expect(reply.fields?.map((f) => f.name)).toEqual(["web · production", "web · staging"]);
+    expect(reply.body).toMatch(/^1 service in 2 environments, 1 failing/);
+    expect(projectStatusReply(status, {}, now).body).toMatch(/^2 services in 2 environments/);
+    expect(projectStatusReply(status, { env: "production" }, now).body).toMatch(/^2 services in production/);
   });
 });
 
