@@ -20,6 +20,7 @@ import type { Actor, ChatTarget, MessageRef } from "./ports/chat.js";
 import type { Clock } from "./ports/clock.js";
 import type { ActionKind, Reply } from "./reply.js";
 import { setupCommand } from "./setup/command.js";
+import { liveSetupAnswer } from "./setup/live.js";
 import { projectStatusReply } from "./status.js";
 import { plainUserText } from "./text/user-text.js";
 import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
@@ -116,10 +117,26 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     return value;
   }
 
-  /** A question answered from the knowledge base: memory only, no I/O. */
-  function answer(text: string): TrackedReply {
-    if (!text.trim()) return help();
+  /**
+   * A question whose section is flagged `live: setup` (questions about "our setup") is answered
+   * from Railway's API when it is connected; the knowledge-base text otherwise, or if Railway fails.
+   */
+  async function answerLive(text: string, ctx: RequestContext): Promise<TrackedReply> {
+    const { reply, live } = answerWithSection(text);
+    if (live !== "setup" || !deps.railway) return reply;
+    return liveSetupAnswer(deps.railway, text, { actor: ctx.actor, policy: deps.policy, now: deps.clock.now(), log }, reply);
+  }
+
+  /** A question answered from the knowledge base: memory only, no I/O (and the section's `live` flag). */
+  function answerWithSection(text: string): { reply: TrackedReply; live?: "setup" } {
+    if (!text.trim()) return { reply: help() };
     const result = answers.answer(text);
+    const reply = answerReply(result);
+    const live = result.matched && result.section ? answers.section(result.section.id)?.live : undefined;
+    return live ? { reply, live } : { reply };
+  }
+
+  function answerReply(result: ReturnType<AnswerEngine["answer"]>): TrackedReply {
     deps.onAnswer?.(result.matched);
     log.debug({ event: "answer", matched: result.matched, section: result.section?.id ?? null, confidence: result.confidence }, "answered");
     if (!result.matched || !result.section) {
@@ -288,7 +305,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if ("refusal" in granted) return granted.refusal;
     switch (command.name) {
       case "ask":
-        return answer(args.text ?? "");
+        return answerLive(args.text ?? "", ctx);
       case "help":
         return help();
       case "status":
@@ -328,7 +345,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     // Whatever a person typed may be echoed into a public answer: no links, no control characters.
     async ask(text, ctx) {
       const granted = await precondition({ via: "question" }, ctx);
-      return "refusal" in granted ? granted.refusal : answer(plainUserText(text));
+      return "refusal" in granted ? granted.refusal : answerLive(plainUserText(text), ctx);
     },
 
     async command(text, ctx) {
@@ -345,7 +362,11 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       if (!parsed.ok) return usageError(parsed);
       // A policy that limits questions needs the asker's groups: that is the slower path.
       if (deps.policy.allow.some((rule) => rule.permissions.includes("ask"))) return undefined;
-      if (parsed.command.name === "ask") return answer(parsed.command.args.text ?? "");
+      if (parsed.command.name === "ask") {
+        const { reply, live } = answerWithSection(parsed.command.args.text ?? "");
+        // A live answer asks Railway: that is the slower path.
+        return live && deps.railway ? undefined : reply;
+      }
       if (parsed.command.name === "help") return help();
       return undefined;
     },

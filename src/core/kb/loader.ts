@@ -49,6 +49,8 @@ const builtinMetaSchema = z.object({
   never_answer: z.boolean().default(false),
   /** Answers only until a team runbook says it better ("how to document your own setup"). */
   fallback: z.boolean().default(false),
+  /** `setup`: answered with live facts from Railway when it is connected. */
+  live: z.enum(["setup"]).optional(),
 });
 
 const teamMetaSchema = z.object({
@@ -214,6 +216,7 @@ function parseBuiltinFile(file: string, problems: KbProblem[]): BuiltinFile | un
     file,
     examples: meta.data.examples,
     ...(meta.data.fallback ? { fallback: true } : {}),
+    ...(meta.data.live ? { live: meta.data.live } : {}),
   };
   return { section, order: meta.data.order, negatives: meta.data.negatives, neverAnswer: meta.data.never_answer };
 }

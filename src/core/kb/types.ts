@@ -26,6 +26,8 @@ export interface Section {
   examples: string[];
   /** A built-in stand-in for what only the team knows: any team section that fits answers instead. */
   fallback?: boolean;
+  /** `setup`: when Railway is connected, answer with the team's live setup (core/setup) instead of this text. */
+  live?: "setup";
 }
 
 /** A file or line the loader could not use; the rest of the knowledge base still loads. */

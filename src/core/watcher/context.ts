@@ -10,7 +10,7 @@ import type { WatcherRules } from "./rules.js";
 import type { CardKind, WatcherState } from "./state.js";
 
 /** The rule behind a posted card: a deployment card's kind, or a per-service reminder. */
-export type WarningRule = CardKind | "no_cache" | "config_file" | "migrations";
+export type WarningRule = CardKind | "no_cache" | "config_file" | "migrations_on_deploy";
 
 export interface WatcherContext {
   railway: RailwayApi;

@@ -87,7 +87,7 @@ export class FollowUps {
     if (seen) return;
     if (!(await store.claimOnce(`${key}:post`, 60_000))) return;
     const posted = await outbox.post(this.ctx.route(instance), migrationsCard(instance, checks));
-    this.ctx.onWarning("migrations");
+    this.ctx.onWarning("migrations_on_deploy");
     await store.kvSet(key, { fingerprint, environmentId: instance.environmentId, channelId: posted.channelId, messageId: posted.messageId });
     log.info({ event: "watcher.migrations_warning", service: instance.serviceName, environment: instance.environmentName, checks: fingerprint }, "migrations warning posted");
   }

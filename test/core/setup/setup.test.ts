@@ -142,3 +142,27 @@ describe("the config-as-code cutoff, worded for the date", () => {
     expect(card.body).toContain("still reads `railway.toml`");
   });
 });
+
+describe("questions about our setup (the team-setup section, flagged live: setup)", () => {
+  it("are answered with live facts from Railway when it is connected, for the service the question names", async () => {
+    const { runtime, sim } = await start();
+    const web = sim.world.instanceByName("web", "production");
+    sim.world.setVar(web.serviceId, web.environmentId, "NO_CACHE", "1");
+    const reply = await runtime.bot.ask("is NO_CACHE set on our web service right now?", ctx);
+    expect(reply.title).toBe("Our setup, live from Railway: web (production)");
+    expect(reply.fields![0]!.value).toMatch(/NO_CACHE: set since/);
+    expect(text(reply)).not.toContain(DEMO_DATABASE_PASSWORD);
+    // The same question through the command, and a question naming an environment.
+    expect((await runtime.bot.command("ask which database does prod use?", ctx)).body).toContain("PostgreSQL at `postgres.railway.internal:5432`");
+    // A question that is not about our setup stays a knowledge-base answer.
+    expect((await runtime.bot.ask("how do I clear the build cache?", ctx)).title).not.toMatch(/live from Railway/);
+  });
+
+  it("fall back to the knowledge-base answer when Railway fails, and say so", async () => {
+    const { runtime, sim } = await start();
+    sim.faults.add({ operationName: "ProjectSetup", kind: "http500", times: Infinity });
+    const reply = await runtime.bot.ask("what builder are we on, railpack or nixpacks?", ctx);
+    expect(reply.context).toBe("railcache knowledge base: team-setup");
+    expect(reply.body).toContain("Railway did not answer just now");
+  });
+});
