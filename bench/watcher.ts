@@ -13,6 +13,7 @@ import { RailwayClient } from "../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator } from "../src/railway/simulator/index.js";
 import { openSqliteStore } from "../src/store/index.js";
 import { bigWorld, hour } from "./support.js";
+import { MessengerRegistry } from "../src/core/messengers.js";
 
 export async function benchWatcherBudget(): Promise<{ requestsPerHour: number; polls: number }> {
   const sim = await startSimulator({ world: bigWorld(Date.parse("2026-11-25T09:00:00Z")) });
@@ -39,7 +40,7 @@ export async function benchWatcherBudget(): Promise<{ requestsPerHour: number; p
     railway,
     store,
     projectId: DEMO_PROJECT_ID,
-    messengers: { console: sink },
+    outbox: MessengerRegistry.of({ console: sink }),
     routing: { default: { platform: "console", channelId: "alerts" } },
     rules: { configFile: { enabled: false } },
     clock,

@@ -23,6 +23,7 @@ import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type SimDeployment
 import { openSqliteStore } from "../src/store/index.js";
 import { startFakeSlack, type PostedMessage } from "../test/fakes/slack/server.js";
 import { bigWorld, summarize } from "./support.js";
+import { MessengerRegistry } from "../src/core/messengers.js";
 
 const BOT_TOKEN = "xoxb-4242-4242-bench-webhook-token";
 const SECRET = "wh-bench-0123456789abcdef0123456789abcdef";
@@ -93,7 +94,7 @@ export async function benchWebhook(options: { sequential?: number; burst?: numbe
     railway,
     store,
     projectId: DEMO_PROJECT_ID,
-    messengers: { slack: new SlackMessenger(client) },
+    outbox: MessengerRegistry.of({ slack: new SlackMessenger(client) }),
     routing: { default: { platform: "slack", channelId: ALERTS } },
     clock: sim.clock,
     log,

@@ -224,21 +224,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         projectId: railway.projectId,
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
         ...(options.instanceId ? { instanceId: options.instanceId } : {}),
-        notify: async (update) => {
+        outbox: messengers,
+        onStep: async (update) => {
           if (outcomeStates.has(update.state)) options.metrics?.workflows.inc({ outcome: update.state });
           if (update.state === "deployed" || update.state === "failed" || update.state === "image_reused") await resolveWarningCard(update.workflow);
-          if (!update.ref || !messengers.has(update.ref.platform)) return;
-          try {
-            await messengers.update(update.ref, update.reply);
-          } catch (error) {
-            log.warn({ event: "workflow.notify_failed", workflowId: update.workflowId, err: error }, "could not update the status message");
-          }
-        },
-        // A new message in the status message's channel (and thread): an edit would go unnoticed.
-        alert: async (update) => {
-          if (!update.ref || !messengers.has(update.ref.platform)) throw new Error("no chat message to post the alert next to");
-          const { platform, channelId, threadId } = update.ref;
-          await messengers.post({ platform, channelId, ...(threadId ? { threadId } : {}) }, update.reply);
         },
       })
     : undefined;
@@ -272,7 +261,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           railway: railway.api,
           store,
           projectId: railway.projectId,
-          messengers: messengers.byPlatform,
+          outbox: messengers,
           routing: watch.routing,
           clock,
           log,

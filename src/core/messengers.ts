@@ -1,23 +1,30 @@
 /**
- * Messengers by platform. Adapters register theirs when they start; core posts and edits
- * through this registry without knowing which platforms are connected.
+ * The outbox: messengers by platform. Adapters register theirs when they start; the workflow
+ * engine, the watcher and BotCore post and edit through this one registry without knowing which
+ * platforms are connected (a platform registered later is reached from then on).
  */
-import type { ChatTarget, MessageRef, Messenger, Platform } from "./ports/chat.js";
+import type { ChatTarget, MessageRef, Messenger, Outbox, Platform } from "./ports/chat.js";
 import type { Reply } from "./reply.js";
 
-export class MessengerRegistry implements Messenger {
-  /** Live: consumers that take a record (the watcher) see platforms registered later. */
-  readonly byPlatform: Partial<Record<Platform, Messenger>> = {};
+export class MessengerRegistry implements Outbox {
+  private readonly byPlatform: Partial<Record<Platform, Messenger>> = {};
 
   /** `onError`: a post or edit failed on that platform (metrics); the error still reaches the caller. */
   constructor(private readonly options: { onError?: (platform: Platform) => void } = {}) {}
+
+  /** A registry with these messengers already registered (one process, a fixed set of platforms). */
+  static of(messengers: Partial<Record<Platform, Messenger>>): MessengerRegistry {
+    const registry = new MessengerRegistry();
+    for (const [platform, messenger] of Object.entries(messengers) as [Platform, Messenger][]) registry.register(platform, messenger);
+    return registry;
+  }
 
   register(platform: Platform, messenger: Messenger): void {
     const onError = this.options.onError;
     this.byPlatform[platform] = onError ? reportingErrors(messenger, () => onError(platform)) : messenger;
   }
 
-  has(platform: Platform): boolean {
+  reaches(platform: Platform): boolean {
     return platform in this.byPlatform;
   }
 

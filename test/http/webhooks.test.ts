@@ -12,6 +12,7 @@ import { createLogger } from "../../src/log.js";
 import type { SimDeployment } from "../../src/railway/simulator/index.js";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack/server.js";
 import { createHarness, type Harness } from "../core/watcher/harness.js";
+import { MessengerRegistry } from "../../src/core/messengers.js";
 
 const SECRET = "wh-9f3c1a7e5b2d4c6e8a0b1c3d5e7f9a1b";
 const noConfigWarning = { rules: { configFile: { enabled: false } } };
@@ -248,7 +249,7 @@ describe("Railway webhooks", () => {
     slack = await startFakeSlack({ botToken: "xoxb-watcher-test", scopes: botScopes(), channels: ["C0ALERTS", "C0STAGING"] });
     const client = new WebClient("xoxb-watcher-test", { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     await setUp();
-    h.watcher = h.restart({ messengers: { slack: new SlackMessenger(client) } });
+    h.watcher = h.restart({ outbox: MessengerRegistry.of({ slack: new SlackMessenger(client) }) });
     const deployment = await crashedWithoutPolling("staleCache", "web", "production");
     await deliver(currentPayload(deployment, "Deployment.crashed"));
 

@@ -28,6 +28,7 @@ import { startHarness as startDiscordHarness } from "../adapters/discord/harness
 import { sendToApp, slashCommandBody, blockActionsBody } from "../fakes/slack/requests.js";
 import { startTestRuntime, type TestRuntime } from "../support/runtime.js";
 import { startSlackFaultProxy, type SlackFault, type SlackFaultProxy } from "./slack-faults.js";
+import { MessengerRegistry } from "../../src/core/messengers.js";
 
 const BOT_TOKEN = "xoxb-1111-2222-railcache-reliability";
 const SIGNING_SECRET = "3c1f0a9e7b5d2c4e6a8b0d1f3e5a7c9b";
@@ -268,7 +269,7 @@ describe("the watcher under Railway faults and Slack rate limits", () => {
       railway: new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", clock: sim.clock, timeoutMs: 500, retries: 1, random: () => 0.5 }),
       store,
       projectId: DEMO_PROJECT_ID,
-      messengers: { slack: messenger },
+      outbox: MessengerRegistry.of({ slack: messenger }),
       routing: { default: { platform: "slack", channelId: WARN_CHANNEL } },
       rules: { configFile: { enabled: false } },
       clock: sim.clock,

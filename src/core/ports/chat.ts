@@ -32,3 +32,13 @@ export interface Messenger {
   post(target: ChatTarget, reply: Reply): Promise<MessageRef>;
   update(ref: MessageRef, reply: Reply): Promise<void>;
 }
+
+/**
+ * Where core posts and edits messages, whatever the platform: `post` returns the ref that later
+ * edits use. One outbox (the messenger registry, core/messengers.ts) serves the workflow engine,
+ * the watcher and BotCore; adapters only implement a Messenger and render.
+ */
+export interface Outbox extends Messenger {
+  /** A message on `platform` can be posted or edited from this process (a CLI run cannot edit a Slack message). */
+  reaches(platform: Platform): boolean;
+}

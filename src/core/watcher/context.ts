@@ -1,11 +1,11 @@
 /** What every part of the watcher shares: its dependencies, its records and where cards go. */
 import type { Logger } from "../../log.js";
-import type { ChatTarget } from "../ports/chat.js";
+import type { ChatTarget, Outbox } from "../ports/chat.js";
 import type { Clock } from "../ports/clock.js";
 import { RailwayError, type RailwayApi } from "../ports/railway.js";
 import type { Store } from "../ports/store.js";
 import type { InstanceRef } from "./cards.js";
-import type { CardOutbox, KnownInstances } from "./routing.js";
+import type { KnownInstances } from "./routing.js";
 import type { WatcherRules } from "./rules.js";
 import type { CardKind, WatcherState } from "./state.js";
 
@@ -21,7 +21,8 @@ export interface WatcherContext {
   rules: WatcherRules;
   clock: Clock;
   log: Logger;
-  outbox: CardOutbox;
+  /** Where cards are posted and edited: the same outbox the workflow engine uses. */
+  outbox: Outbox;
   instances: KnownInstances;
   route(instance: InstanceRef): ChatTarget;
   /** Called once for every new card posted (not for edits), with the rule that raised it. */

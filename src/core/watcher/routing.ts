@@ -1,10 +1,9 @@
 /**
  * Which deployments the watcher looks at, the names it knows them by, where their cards go, and
- * the Messenger that posts and edits them.
+ * which channel each card goes to.
  */
-import type { ChatTarget, MessageRef, Messenger, Platform } from "../ports/chat.js";
+import type { ChatTarget } from "../ports/chat.js";
 import type { ServiceInstanceStatus } from "../ports/railway.js";
-import type { Reply } from "../reply.js";
 import type { InstanceRef } from "./cards.js";
 
 /** Where cards go: the first matching route (service and environment by name or id), else the default. */
@@ -73,21 +72,3 @@ export function toRef(projectId: string, instance: ServiceInstanceStatus): Insta
   };
 }
 
-/** Posts and edits cards through the Messenger of each target's platform. */
-export class CardOutbox {
-  constructor(private readonly messengers: Partial<Record<Platform, Messenger>>) {}
-
-  post(target: ChatTarget, reply: Reply): Promise<MessageRef> {
-    return this.messenger(target.platform).post(target, reply);
-  }
-
-  update(ref: MessageRef, reply: Reply): Promise<void> {
-    return this.messenger(ref.platform).update(ref, reply);
-  }
-
-  private messenger(platform: Platform): Messenger {
-    const messenger = this.messengers[platform];
-    if (!messenger) throw new Error(`watcher: no messenger for ${platform}`);
-    return messenger;
-  }
-}

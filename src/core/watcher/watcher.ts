@@ -10,7 +10,7 @@
  * - state.ts: every record in the store, parsed with zod, so a restart neither repeats a card nor forgets one.
  */
 import type { Logger } from "../../log.js";
-import type { Messenger, Platform } from "../ports/chat.js";
+import type { Outbox } from "../ports/chat.js";
 import type { Clock } from "../ports/clock.js";
 import type { RailwayApi } from "../ports/railway.js";
 import type { Store } from "../ports/store.js";
@@ -21,7 +21,7 @@ import type { WarningRule, WatcherContext } from "./context.js";
 import { DeploymentFeed, type DeploymentHint, type HintOutcome } from "./feed.js";
 import { FollowUps } from "./follow-ups.js";
 import { CardLifecycle } from "./lifecycle.js";
-import { CardOutbox, KnownInstances, routeFor, WatchScope, type WatcherRouting } from "./routing.js";
+import { KnownInstances, routeFor, WatchScope, type WatcherRouting } from "./routing.js";
 import { resolveWatcherRules, type WatcherRules, type WatcherRulesInput } from "./rules.js";
 import { WatcherState } from "./state.js";
 
@@ -33,8 +33,8 @@ export interface WatcherOptions {
   railway: RailwayApi;
   store: Store;
   projectId: string;
-  /** One Messenger per platform the routes use. */
-  messengers: Partial<Record<Platform, Messenger>>;
+  /** Where cards go (the messenger registry): it must reach every platform the routes name. */
+  outbox: Outbox;
   routing: WatcherRouting;
   rules?: WatcherRulesInput;
   clock: Clock;
@@ -65,7 +65,7 @@ export class Watcher {
       rules: this.rules,
       clock: options.clock,
       log: options.log,
-      outbox: new CardOutbox(options.messengers),
+      outbox: options.outbox,
       instances: new KnownInstances(options.projectId),
       route: (instance) => routeFor(options.routing, instance),
       onWarning: options.onWarning ?? (() => {}),

@@ -14,7 +14,7 @@ import type { Deployment, RailwayApi } from "../ports/railway.js";
 import type { JsonObject, Store } from "../ports/store.js";
 import { auditActor, BOT_ACTOR } from "../audit.js";
 import { decide, mayConfirm, unaliasService, type Policy } from "../policy/policy.js";
-import type { Actor, MessageRef } from "../ports/chat.js";
+import type { Actor, MessageRef, Outbox } from "../ports/chat.js";
 import type { Clock } from "../ports/clock.js";
 import type { Reply } from "../reply.js";
 import { actions, defaultTimeouts, type ActionContext, type WorkflowTimeouts } from "./actions.js";
@@ -37,10 +37,13 @@ export interface WorkflowEngineOptions {
   clock: Clock;
   log: Logger;
   projectId: string;
-  /** Called after every step with the new status message; adapters edit `ref` in place. */
-  notify?: (update: WorkflowUpdate) => Promise<void>;
-  /** Posts a new message next to the status message (NO_CACHE could not be removed for minutes). */
-  alert?: (update: WorkflowUpdate) => Promise<void>;
+  /**
+   * Where the status message is edited after every step, and where an alert is posted next to it
+   * (NO_CACHE could not be removed for minutes): the messenger registry the watcher uses too.
+   */
+  outbox?: Outbox;
+  /** Called after every step with the new status (metrics, the warning card a clear resolves). */
+  onStep?: (update: WorkflowUpdate) => Promise<void>;
   timeouts?: Partial<WorkflowTimeouts>;
   /**
    * Lease holder name. Stable across restarts (persisted beside the store, or configured), so a
@@ -99,8 +102,8 @@ export class WorkflowEngine {
       store: this.store,
       clock: this.clock,
       log: this.log,
-      ...(options.notify ? { notify: options.notify } : {}),
-      ...(options.alert ? { alert: options.alert } : {}),
+      ...(options.outbox ? { outbox: options.outbox } : {}),
+      ...(options.onStep ? { onStep: options.onStep } : {}),
     });
     this.ctx = { rec: this.rec, railway: this.railway, store: this.store, policy: this.policy, clock: this.clock, log: this.log, t: this.t };
     this.woken = new Promise((resolve) => (this.wake = resolve));

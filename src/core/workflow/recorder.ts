@@ -7,7 +7,7 @@ import type { Logger } from "../../log.js";
 import type { LogLine } from "../ports/railway.js";
 import type { JsonObject, Store } from "../ports/store.js";
 import { BOT_ACTOR, recordAudit } from "../audit.js";
-import type { MessageRef } from "../ports/chat.js";
+import type { MessageRef, Outbox } from "../ports/chat.js";
 import type { Clock } from "../ports/clock.js";
 import type { Reply } from "../reply.js";
 import { parseWorkflow, type Workflow, type WorkflowData } from "./data.js";
@@ -40,9 +40,9 @@ export class WorkflowRecorder {
       store: Store;
       clock: Clock;
       log: Logger;
-      notify?: (update: WorkflowUpdate) => Promise<void>;
-      /** Posts a NEW message next to the status message (an alert people should see). */
-      alert?: (update: WorkflowUpdate) => Promise<void>;
+      /** Edits the status message after a step; posts alerts next to it. */
+      outbox?: Outbox;
+      onStep?: (update: WorkflowUpdate) => Promise<void>;
     },
   ) {}
 
@@ -77,23 +77,40 @@ export class WorkflowRecorder {
     return row ? parseWorkflow(row) : null;
   }
 
+  /** Tells `onStep` and edits the status message where one was posted that this process can reach. */
   async notify(wf: Workflow, logTail: LogLine[] = []): Promise<void> {
-    if (!this.deps.notify) return;
+    const { outbox, onStep } = this.deps;
+    if (!outbox && !onStep) return;
+    // A chat outage must not stop a workflow that is restoring NO_CACHE: failures are logged only.
+    let ref: MessageRef | null = null;
     try {
-      const ref = (await this.deps.store.getMessageRef(wf.id)) as MessageRef | null;
-      await this.deps.notify({ workflowId: wf.id, state: wf.state, reply: workflowStatusReply(wf, this.deps.clock.now(), logTail), ref, workflow: wf });
+      ref = (await this.deps.store.getMessageRef(wf.id)) as MessageRef | null;
     } catch (error) {
-      // A chat outage must not stop a workflow that is restoring NO_CACHE.
+      this.deps.log.warn({ event: "workflow.notify_failed", workflowId: wf.id, err: error }, "could not read where the status message is");
+    }
+    const reply = workflowStatusReply(wf, this.deps.clock.now(), logTail);
+    try {
+      await onStep?.({ workflowId: wf.id, state: wf.state, reply, ref, workflow: wf });
+    } catch (error) {
+      this.deps.log.warn({ event: "workflow.step_hook_failed", workflowId: wf.id, err: error }, "a step hook failed");
+    }
+    if (!ref || !outbox?.reaches(ref.platform)) return;
+    try {
+      await outbox.update(ref, reply);
+    } catch (error) {
       this.deps.log.warn({ event: "workflow.notify_failed", workflowId: wf.id, err: error }, "could not update the status message");
     }
   }
 
-  /** A new message in the status message's channel; false when it could not be posted. */
+  /** A new message in the status message's channel (and thread); false when it could not be posted. */
   async alert(wf: Workflow, reply: Reply): Promise<boolean> {
-    if (!this.deps.alert) return false;
+    const outbox = this.deps.outbox;
+    if (!outbox) return false;
     try {
       const ref = (await this.deps.store.getMessageRef(wf.id)) as MessageRef | null;
-      await this.deps.alert({ workflowId: wf.id, state: wf.state, reply, ref, workflow: wf });
+      if (!ref || !outbox.reaches(ref.platform)) throw new Error("no chat message to post the alert next to");
+      const { platform, channelId, threadId } = ref;
+      await outbox.post({ platform, channelId, ...(threadId ? { threadId } : {}) }, reply);
       return true;
     } catch (error) {
       this.deps.log.warn({ event: "workflow.alert_failed", workflowId: wf.id, err: error }, "could not post an alert");

@@ -14,6 +14,7 @@ import { RailwayClient } from "../../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, demoWorld, startSimulator, type Simulator, type World } from "../../../src/railway/simulator/index.js";
 import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../../src/core/ports/store.js";
+import { MessengerRegistry } from "../../../src/core/messengers.js";
 
 /** Today in the project's story: six days before Railway stops reading railway.toml. */
 export const TODAY = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -77,7 +78,7 @@ export async function createHarness(
       railway,
       store,
       projectId: DEMO_PROJECT_ID,
-      messengers: { slack: messenger },
+      outbox: MessengerRegistry.of({ slack: messenger }),
       routing: { default: alerts, routes: [{ environment: "staging", target: stagingAlerts }] },
       clock: sim.clock,
       log: silentLogger(),

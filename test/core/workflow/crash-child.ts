@@ -27,7 +27,7 @@ const engine = new WorkflowEngine({
   projectId: DEMO_PROJECT_ID,
   timeouts: childTimeouts,
   instanceId: crashedInstance,
-  notify: async (update) => {
+  onStep: async (update) => {
     process.stdout.write(`STATE ${update.state}\n`);
     if (update.state === hangAt) await new Promise(() => {});
   },

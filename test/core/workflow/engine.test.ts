@@ -370,6 +370,8 @@ describe("Railway faults at each step", () => {
     h.sim.faults.add({ kind: "http500", operationName: "VariableCollectionUpsert", times: 60 });
     const asked = await h.engine.request({ actor: alice, kind: "clear", service: "web", environment: "production" });
     if (!asked.ok) throw new Error(asked.reply.body);
+    const status = { platform: "slack" as const, channelId: "C1", threadId: "1700000000.000001", messageId: "1700000000.000100" };
+    await h.engine.attachMessage(asked.workflowId, status);
     await h.engine.confirm(asked.workflowId, alice);
     const done = await h.engine.settled(asked.workflowId);
     expect(done?.state).toBe("done");
@@ -383,6 +385,8 @@ describe("Railway faults at each step", () => {
     // Edited once when it started failing, not once per try.
     expect(h.updates.filter((u) => u.state === "restoring")).toHaveLength(2);
     expect(h.alerts.map((a) => a.reply.title)).toEqual(["NO_CACHE is still set on web (production)", "NO_CACHE is removed from web (production)"]);
+    // Posted as new messages beside the status message, in its channel and thread.
+    expect(h.alerts.every((a) => a.target.channelId === "C1" && a.target.threadId === status.threadId && !("messageId" in a.target))).toBe(true);
     expect(h.alerts[0]?.reply.body).toMatch(/It keeps trying/);
     const audit = (await h.store.listAudit({ workflowId: asked.workflowId })).map((e) => e.event);
     expect(audit).toContain("workflow.restore_alert");
@@ -399,6 +403,10 @@ describe("status messages and audit", () => {
     await h.engine.idle();
     expect(h.updates.length).toBeGreaterThan(3);
     expect(h.updates.every((u) => u.workflowId === asked.workflowId && u.ref?.messageId === ref.messageId)).toBe(true);
+    // The outbox edited that one message at every step and posted nothing new.
+    expect(h.edits.map((e) => e.reply.body)).toEqual(h.updates.map((u) => u.reply.body));
+    expect(h.edits.every((e) => e.target.channelId === "C1" && (e.target as typeof ref).messageId === ref.messageId)).toBe(true);
+    expect(h.alerts).toEqual([]);
   });
 
   it("tells the whole story in the audit log, with Railway ids and no token", async () => {

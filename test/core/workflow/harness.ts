@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WorkflowEngine, type WorkflowTimeouts, type WorkflowUpdate } from "../../../src/core/workflow/engine.js";
 import { defaultPolicy, type Policy } from "../../../src/core/policy/policy.js";
-import type { Actor } from "../../../src/core/ports/chat.js";
+import { MessengerRegistry } from "../../../src/core/messengers.js";
+import type { Actor, ChatTarget } from "../../../src/core/ports/chat.js";
+import type { Reply } from "../../../src/core/reply.js";
 import { RailwayClient } from "../../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "../../../src/railway/simulator/index.js";
 import { openSqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
@@ -20,13 +22,20 @@ export const alice: Actor = { platform: "slack", userId: "U0ALICE", displayName:
 export const bob: Actor = { platform: "slack", userId: "U0BOB", displayName: "Bob", groups: ["S0OPS"] };
 export const carol: Actor = { platform: "slack", userId: "U0CAROL", displayName: "Carol", groups: [] };
 
+export interface Posted {
+  target: ChatTarget;
+  reply: Reply;
+}
+
 export interface Harness {
   sim: Simulator;
   store: Store;
   engine: WorkflowEngine;
   updates: WorkflowUpdate[];
-  /** New messages the engine posted next to the status message (alerts). */
-  alerts: WorkflowUpdate[];
+  /** New messages the engine posted through its outbox next to the status message (alerts). */
+  alerts: Posted[];
+  /** Edits of a status message through the outbox (only once a workflow has a message attached). */
+  edits: Posted[];
   dbPath: string;
   /** A fresh engine on the same store, simulator and updates list, as after a restart (optionally with another policy or timeouts). */
   restart(options?: EngineOptions): WorkflowEngine;
@@ -52,7 +61,21 @@ export async function createHarness(options: EngineOptions = {}): Promise<Harnes
   const dbPath = join(dir, "railcache.db");
   const store = openSqliteStore({ path: dbPath, now: sim.clock.now });
   const updates: WorkflowUpdate[] = [];
-  const alerts: WorkflowUpdate[] = [];
+  // Slack as far as the engine can tell: every post (an alert) and every edit of a status message, recorded.
+  const alerts: Posted[] = [];
+  const edits: Posted[] = [];
+  let nextTs = 1;
+  const outbox = MessengerRegistry.of({
+    slack: {
+      post: async (target, reply) => {
+        alerts.push({ target, reply });
+        return { ...target, messageId: String(nextTs++) };
+      },
+      update: async (ref, reply) => {
+        edits.push({ target: ref, reply });
+      },
+    },
+  });
   const railway = new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", clock: sim.clock, timeoutMs: 250, retries: 2, random: () => 0.5 });
   const make = (overrides: EngineOptions = {}) =>
     new WorkflowEngine({
@@ -62,12 +85,10 @@ export async function createHarness(options: EngineOptions = {}): Promise<Harnes
       clock: sim.clock,
       log: silentLogger(),
       projectId: DEMO_PROJECT_ID,
-      notify: async (update) => {
+      onStep: async (update) => {
         updates.push(update);
       },
-      alert: async (update) => {
-        alerts.push(update);
-      },
+      outbox,
       ...(overrides.instanceId ? { instanceId: overrides.instanceId } : {}),
       timeouts: { ...fastTimeouts, ...options.timeouts, ...overrides.timeouts },
     });
@@ -77,6 +98,7 @@ export async function createHarness(options: EngineOptions = {}): Promise<Harnes
     engine: make(),
     updates,
     alerts,
+    edits,
     dbPath,
     restart: make,
     count: (operationName) => sim.requests.filter((r) => r.operationName === operationName).length,
