@@ -25,6 +25,8 @@ const MAX_ERROR_LINES = 4;
 // Traceback frames, code lines and log noise: not prose.
 const NOT_PROSE =
   /^(?:\s*File "|\s*Traceback \(|\s{2,}\S|\s*[~^]{2,}|\s*LINE \d+:|\s*During handling|\s*The above exception|\s*\w+(?:\.\w+)*(?:Error|Exception|Warning):|\s*\[?\d{4}-\d\d-\d\d[ T]\d)/;
+// The line between two tracebacks of one chain.
+const CHAINED = /^\s*(?:During handling of the above exception|The above exception was the direct cause)/;
 // The line that names the exception: what a reader of a traceback looks at first.
 const ERROR_LINE = /^\s*(?:[\w.]+\.)?\w*(?:Error|Exception|Warning|NotFound|DoesNotExist)\b:?|\berror:|\bERROR\b/;
 
@@ -48,6 +50,8 @@ export function routingText(cleaned: string): string {
   const errors: string[] = [];
   for (const line of cleaned.split("\n")) {
     if (line.trim() === "") continue;
+    // A chained traceback: the exception raised last is the one the user sees; the ones before are its context.
+    if (CHAINED.test(line)) errors.length = 0;
     if (ERROR_LINE.test(line)) {
       errors.push(line.trim().slice(0, 300));
       if (errors.length > MAX_ERROR_LINES) errors.shift();
