@@ -3,7 +3,7 @@
  * against it, the Discord adapter builds its command JSON from it, and `help` prints it.
  */
 
-import { closest } from "./status.js";
+import { closest } from "./text/closest.js";
 
 /** First words that start a question or a report, never a command ("can" is not "cancel"). */
 const QUESTION_START = /^(?:how|what|whats|what's|why|where|when|which|who|can|could|should|would|will|is|are|do|does|did|i|i'm|im|my|our|we|the|prod|it|its|it's|any|anyone|hi|hey|hello|help me|pls|please)$/;

@@ -5,6 +5,7 @@
 import { configFileState } from "./setup/cutoff.js";
 import { dashboardUrl, type DeploymentStatus, type ProjectStatus, type ServiceInstanceStatus } from "./ports/railway.js";
 import type { Field, Reply, Tone } from "./reply.js";
+import { closest } from "./text/closest.js";
 
 export type ServiceResolution =
   | { kind: "found"; instance: ServiceInstanceStatus }
@@ -271,33 +272,3 @@ function problemReply(problem: Exclude<ServiceResolution, { kind: "found" }>): R
   }
 }
 
-/** Up to three names within a small edit distance of `input` (or starting with it), closest first. */
-export function closest(input: string, candidates: string[], max = 3): string[] {
-  const wanted = lower(input);
-  const unique = [...new Set(candidates)];
-  const scored = unique
-    .map((name) => {
-      const n = lower(name);
-      const distance = n.startsWith(wanted) && wanted.length >= 2 ? 0.5 : editDistance(wanted, n);
-      return { name, distance };
-    })
-    .filter(({ name, distance }) => distance <= Math.max(1, Math.floor(Math.max(wanted.length, name.length) / 3)))
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
-  return scored.slice(0, max).map((s) => s.name);
-}
-
-/** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions ("wbe" -> "web" is 1). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i += 1) {
-    for (let j = 1; j < cols; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
-}

@@ -17,7 +17,7 @@ const core = path.join(root, "src/core");
 /** Files outside core that core may import: logging and secret redaction, used everywhere. */
 const allowedOutside = new Set(["src/log.ts", "src/redact.ts", "src/censor.ts"]);
 /** Packages core may import: schema validation, the config/content parsers and the Markdown parser of reply bodies. */
-const allowedPackages = new Set(["zod", "@iarna/toml", "js-yaml", "marked"]);
+const allowedPackages = new Set(["zod", "@iarna/toml", "js-yaml", "marked", "damerau-levenshtein"]);
 /** node built-ins core must not use: network and servers belong to adapters, src/http and src/railway. */
 const networkBuiltins = new Set(["http", "https", "http2", "net", "tls", "dgram", "dns"]);
 

@@ -1,7 +1,7 @@
 import { renderEmbed } from "../../src/adapters/discord/render.js";
 import { renderBlocks } from "../../src/adapters/slack/render.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { closest, commitTitle, editDistance, formatAge, findServiceInstance, statusJson, projectStatusReply } from "../../src/core/status.js";
+import { commitTitle, formatAge, findServiceInstance, statusJson, projectStatusReply } from "../../src/core/status.js";
 import { RailwayClient } from "../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "../../src/railway/simulator/index.js";
 import type { Deployment, ProjectStatus } from "../../src/core/ports/railway.js";
@@ -194,14 +194,6 @@ describe("text helpers", () => {
     expect(long.endsWith("…")).toBe(true);
   });
 
-  it("counts an adjacent swap as one edit", () => {
-    expect(editDistance("wbe", "web")).toBe(1);
-    expect(editDistance("kitten", "sitting")).toBe(3);
-  });
-
-  it("suggests by prefix too", () => {
-    expect(closest("wo", ["web", "worker"])).toEqual(["worker"]);
-  });
 });
 
 describe("status from the simulator", () => {

@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { checkEnvironment, knownVariables, type Config } from "../../config.js";
 import { exitCodeOf, toUserReply, type FailureCategory } from "../../core/errors.js";
 import { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError, type PolicySource } from "../../core/policy/index.js";
-import { closest } from "../../core/status.js";
+import { closest } from "../../core/text/closest.js";
 import { silentLogger } from "../../log.js";
 import { connectRailway, openStore, policySource } from "../../runtime.js";
 import { KnownFailure } from "../../core/errors.js";

@@ -10,6 +10,7 @@ import { CUTOFF_DAY, cutoffAnnouncement, daysUntilConfigCutoff, MOVE_ADVICE } fr
 import { findEntrypoints, findManagePy, MIGRATE, readTextFile } from "./entrypoints.js";
 import { isMap, railwayConfigKeys, type KeyShape } from "./railway-keys.js";
 import { lintRequirements } from "./requirements.js";
+import { closest } from "../text/closest.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -158,7 +159,7 @@ function unknownKeyFinding(config: ConfigFile, path: string[], siblings: string[
       fix: 'Use `[build.nixpacksPlan.phases.install]` with `cmds = ["pip install -r requirements.txt"]`, or better the `NIXPACKS_INSTALL_CMD` / `RAILPACK_INSTALL_CMD` variable, which keeps working after the config-as-code cutoff.',
     };
   }
-  const suggestion = closest(key, siblings);
+  const suggestion = closest(key, siblings, 1)[0];
   return {
     severity: "error",
     file: config.name,
@@ -333,27 +334,3 @@ function jsonLine(text: string, path: string[]): number | null {
   return from + 1;
 }
 
-/** The known key closest to a misspelt one, if it is close enough to be a typo. */
-function closest(word: string, candidates: string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = distance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best !== null && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : null;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}

@@ -7,7 +7,7 @@ import TOML from "@iarna/toml";
 import { DURATION_HINT, parseDuration } from "../duration.js";
 import { z } from "zod";
 import { KnownFailure } from "../errors.js";
-import { closest } from "../status.js";
+import { closest } from "../text/closest.js";
 import type { WatcherRulesInput } from "../watcher/rules.js";
 import { DEFAULT_CONFIRMATION_TTL_MS, DEFAULT_COOLDOWN_MS, defaultPolicy, type Policy, type WatcherPolicy } from "./policy.js";
 
