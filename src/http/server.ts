@@ -1,13 +1,16 @@
 /**
  * The bot's HTTP surface: `/healthz` (alive), `/readyz` (store and chat connections ready),
  * `/metrics` (Prometheus), plus raw node handlers mounted by path prefix (the Railway webhook,
- * Bolt's HTTPReceiver in Slack HTTP mode). Plain node:http: the handlers are node listeners
- * already, and a framework would add nothing but weight.
+ * Bolt's HTTPReceiver in Slack HTTP mode). Plain node:http with the shared plumbing.ts: Bolt's
+ * receiver is a node listener, and a framework in front of it would put a layer on the Slack ack
+ * path, which bench/RESULTS.md holds to a bare Bolt app.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import pTimeout from "p-timeout";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
+import { methodNotAllowed, pathOf, send } from "./plumbing.js";
 
 export interface Readiness {
   ready: boolean;
@@ -45,6 +48,8 @@ export interface HttpServer {
 }
 
 const HEALTH_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+/** Health, readiness and metrics answers are never cached by a proxy. */
+const NO_STORE = { "cache-control": "no-store" };
 
 /** Build the server; nothing listens until `listen()`. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
@@ -64,21 +69,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const method = (req.method ?? "GET").toUpperCase();
     const path = pathOf(req.url);
     if (HEALTH_PATHS.has(path)) {
-      if (method !== "GET" && method !== "HEAD") return send(res, 405, "method not allowed\n", { allow: "GET, HEAD" });
-      if (path === "/healthz") return send(res, 200, "ok\n");
+      if (method !== "GET" && method !== "HEAD") return methodNotAllowed(res, ["GET", "HEAD"], "method not allowed\n", NO_STORE);
+      if (path === "/healthz") return reply(res, 200, "ok\n");
       if (path === "/readyz") return sendReadiness(res);
       return sendMetrics(res);
     }
     const matching = routes.filter((route) => underPrefix(path, route.prefix));
-    if (matching.length === 0) return send(res, 404, "not found\n");
+    if (matching.length === 0) return reply(res, 404, "not found\n");
     const route = matching.find((r) => r.method === "*" || r.method.toUpperCase() === method);
-    if (!route) return send(res, 405, "method not allowed\n", { allow: [...new Set(matching.map((r) => r.method.toUpperCase()))].join(", ") });
+    if (!route) return methodNotAllowed(res, [...new Set(matching.map((r) => r.method.toUpperCase()))], "method not allowed\n", NO_STORE);
     try {
       await route.handler(req, res);
     } catch (error) {
       // The path may carry a secret (the webhook's): log the route's prefix, never the URL.
       log.error({ event: "http.handler_failed", route: route.prefix, err: error instanceof Error ? error.message : String(error) }, "HTTP handler failed");
-      if (!res.headersSent) send(res, 500, "internal error\n");
+      if (!res.headersSent) reply(res, 500, "internal error\n");
       else res.end();
     }
   }
@@ -86,21 +91,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   async function sendReadiness(res: ServerResponse): Promise<void> {
     let result: Readiness;
     try {
-      result = await withTimeout(readiness(), readinessTimeoutMs);
+      result = await pTimeout(readiness(), { milliseconds: readinessTimeoutMs, message: `no answer within ${readinessTimeoutMs} ms` });
     } catch (error) {
       log.warn({ event: "http.readiness_failed", err: error instanceof Error ? error.message : String(error) }, "readiness probe failed");
       result = { ready: false, checks: {} };
     }
     const body = draining ? { ready: false, checks: result.checks, draining: true } : { ready: result.ready, checks: result.checks };
-    send(res, body.ready ? 200 : 503, `${JSON.stringify(body)}\n`, { "content-type": "application/json" });
+    reply(res, body.ready ? 200 : 503, `${JSON.stringify(body)}\n`, { "content-type": "application/json" });
   }
 
   async function sendMetrics(res: ServerResponse): Promise<void> {
     try {
-      send(res, 200, await metrics.registry.metrics(), { "content-type": metrics.registry.contentType });
+      reply(res, 200, await metrics.registry.metrics(), { "content-type": metrics.registry.contentType });
     } catch (error) {
       log.error({ event: "http.metrics_failed", err: error instanceof Error ? error.message : String(error) }, "metrics collection failed");
-      send(res, 500, "metrics unavailable\n");
+      reply(res, 500, "metrics unavailable\n");
     }
   }
 
@@ -138,35 +143,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   };
 }
 
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return void res.end();
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...headers });
-  res.end(res.req.method === "HEAD" ? undefined : body);
-}
-
-function pathOf(url: string | undefined): string {
-  const raw = url ?? "/";
-  const end = raw.search(/[?#]/);
-  return end === -1 ? raw : raw.slice(0, end);
+function reply(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  send(res, status, body, { ...NO_STORE, ...headers });
 }
 
 function underPrefix(path: string, prefix: string): boolean {
   if (prefix.endsWith("/")) return path.startsWith(prefix) || path === prefix.slice(0, -1);
   return path === prefix || path.startsWith(`${prefix}/`);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

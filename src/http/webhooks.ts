@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { DeploymentHint, HintOutcome } from "../core/watcher/watcher.js";
 import type { Logger } from "../log.js";
+import { methodNotAllowed, pathOf, readBody, send } from "./plumbing.js";
 import { checkSignature, SIGNATURE_HEADER } from "./webhook-signature.js";
 import { deploymentStatuses, type DeploymentStatus } from "../core/ports/railway.js";
 
@@ -137,14 +138,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const rejected = options.onRejected ?? (() => {});
 
   return async (req, res) => {
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const path = pathOf(req.url);
     if (!path.startsWith(WEBHOOK_PATH_PREFIX) || !secretMatches(path.slice(WEBHOOK_PATH_PREFIX.length), expected)) {
       // The URL may hold a guessed or leaked secret: log neither.
       log.warn({ event: "webhook.rejected", reason: "not_found", method: req.method }, "webhook with an unknown path or secret");
       rejected("not_found");
       return send(res, 404, { error: "Not Found" });
     }
-    if (req.method !== "POST") return send(res, 405, { error: "Only POST is accepted" }, { Allow: "POST" });
+    if (req.method !== "POST") return methodNotAllowed(res, ["POST"], { error: "Only POST is accepted" });
 
     const declared = Number(req.headers["content-length"] ?? "0");
     if (declared > maxBytes) {
@@ -152,7 +153,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       rejected("too_large");
       return send(res, 413, { error: `Body larger than ${maxBytes} bytes` }, { Connection: "close" });
     }
-    const raw = await readLimited(req, maxBytes);
+    const raw = await readBody(req, maxBytes);
     if (raw === null) {
       log.warn({ event: "webhook.rejected", reason: "too_large" }, "webhook body too large");
       rejected("too_large");
@@ -216,36 +217,6 @@ function secretMatches(candidate: string, expected: Buffer): boolean {
     return false;
   }
   return timingSafeEqual(digest(decoded), expected) && decoded.length > 0;
-}
-
-/** The body, or null as soon as it passes `maxBytes` (the rest is not read). */
-function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on("data", (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        done = true;
-        req.pause();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (!done) resolve(Buffer.concat(chunks));
-    });
-    req.on("error", (error) => {
-      if (!done) reject(error);
-    });
-  });
-}
-
-function send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(payload));
 }
 
 function describeIssues(error: z.ZodError): string {

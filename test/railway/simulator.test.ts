@@ -43,6 +43,16 @@ describe("Railway simulator", () => {
     expect(res.body.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
+  it("refuses a GET with 405 and the method it takes, and a body over 1 MB with 413", async () => {
+    sim = await startSimulator();
+    const get = await fetch(sim.url);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    const huge = await fetch(sim.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "x".repeat(1_100_000) }) });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { errors: { message: string }[] }).errors[0]?.message).toBe("Body larger than 1000000 bytes");
+  });
+
   it("rejects a wrong argument type as the schema would", async () => {
     sim = await startSimulator();
     const res = await post(sim, `query D { deployment(id: 42) { id } }`);

@@ -16,6 +16,7 @@ import {
   type Message,
   type RESTPostAPIChannelMessageResult,
 } from "discord.js";
+import pTimeout from "p-timeout";
 import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
 import { KnownFailure, toUserReply } from "../../core/errors.js";
 import { describeNetworkError, displayUrl } from "../../system-errors.js";
@@ -55,10 +56,9 @@ type Body = DiscordMessageBody;
 const AUTOCOMPLETE_BUDGET_MS = 2500;
 const specs = new Map<string, CommandSpec>(commands.map((c) => [c.name, c]));
 
+/** `work`'s result, or undefined once `ms` have passed (the work goes on; the caller defers). */
 function timeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  return pTimeout<T, undefined>(work, { milliseconds: ms, fallback: () => undefined });
 }
 
 /** discord.js wants camelCase options; the API JSON we render is passed through as-is. */

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { execute, getOperationAST, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from "graphql";
 import type { Clock } from "../../core/ports/clock.js";
+import { methodNotAllowed, readBody, send } from "../../http/plumbing.js";
 import { demoTokens, demoWorld } from "./demo.js";
 import { Faults } from "./faults.js";
 import { rootValue, type TokenGrant } from "./resolvers.js";
@@ -70,6 +71,8 @@ interface Budget {
 }
 
 const hourMs = 60 * 60 * 1000;
+/** Railway's requests are small: a body past this is refused, as a real gateway would. */
+const MAX_BODY_BYTES = 1_000_000;
 
 /** Starts the simulator on 127.0.0.1 at a random port. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -93,12 +96,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname !== graphqlPath) return send(res, 404, { errors: [{ message: "Not Found" }] });
-    if (req.method !== "POST") return send(res, 405, { errors: [{ message: "Only POST is supported" }] });
+    if (req.method !== "POST") return methodNotAllowed(res, ["POST"], { errors: [{ message: "Only POST is supported" }] });
 
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY_BYTES);
+    if (raw === null) return send(res, 413, { errors: [{ message: `Body larger than ${MAX_BODY_BYTES} bytes` }] }, { connection: "close" });
     let body: { query?: unknown; variables?: unknown; operationName?: unknown };
     try {
-      body = JSON.parse(raw) as typeof body;
+      body = JSON.parse(raw.toString("utf8")) as typeof body;
     } catch {
       return send(res, 400, { errors: [{ message: "Body is not valid JSON" }] });
     }
@@ -120,7 +124,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           };
     const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
-      send(res, status, payload, { ...rateHeaders, ...headers });
+      send(res, status, payload as object, { ...rateHeaders, ...headers });
     };
 
     if (rate.used > limit) {
@@ -283,24 +287,3 @@ function formatError(error: GraphQLError, code?: string): Record<string, unknown
   return code ? { ...json, extensions: { ...((json.extensions as object | undefined) ?? {}), code } } : json;
 }
 
-function send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(payload));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 1_000_000) {
-        reject(new Error("request body too large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
