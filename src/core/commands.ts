@@ -4,6 +4,7 @@
  */
 
 import { closest } from "./text/closest.js";
+import { truncate } from "./text/truncate.js";
 
 /** First words that start a question or a report, never a command ("can" is not "cancel"). */
 const QUESTION_START = /^(?:how|what|whats|what's|why|where|when|which|who|can|could|should|would|will|is|are|do|does|did|i|i'm|im|my|our|we|the|prod|it|its|it's|any|anyone|hi|hey|hello|help me|pls|please)$/;
@@ -168,6 +169,3 @@ export function parseCommand(text: string): ParseResult {
   return { ok: true, command: { name: spec.name as CommandName, args } };
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

@@ -6,6 +6,7 @@ import { configFileState } from "./setup/cutoff.js";
 import { dashboardUrl, type DeploymentStatus, type ProjectStatus, type ServiceInstanceStatus } from "./ports/railway.js";
 import type { Field, Reply, Tone } from "./reply.js";
 import { closest } from "./text/closest.js";
+import { truncate } from "./text/truncate.js";
 
 export type ServiceResolution =
   | { kind: "found"; instance: ServiceInstanceStatus }
@@ -203,7 +204,7 @@ export function formatAge(then: number, now: number): string {
 /** First line of a commit message, at most `max` characters. */
 export function commitTitle(message: string, max = 72): string {
   const first = message.split(/\r?\n/, 1)[0]!.trim();
-  return first.length <= max ? first : `${first.slice(0, max - 1).trimEnd()}…`;
+  return truncate(first, max);
 }
 
 function instanceLine(status: ProjectStatus, instance: ServiceInstanceStatus, now: number): string {

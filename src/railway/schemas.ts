@@ -1,6 +1,7 @@
 /** zod schemas for every Railway response railcache reads, and their mapping to types.ts. */
 import { z } from "zod";
 import { deploymentStatuses, type Deployment, type DeploymentManifest, type LogLine, type NotificationRule, type ProjectStatus, type ServiceSettings } from "../core/ports/railway.js";
+import { truncate } from "../core/text/truncate.js";
 
 const deployment = z.object({
   id: z.string(),
@@ -166,7 +167,7 @@ export function diagnosisText(raw: unknown, max = 240): string | undefined {
   }
   const line = text?.replace(/\s+/g, " ").trim();
   if (!line) return undefined;
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return truncate(line, max);
 }
 
 /** A pre-deploy command as Railway stores it (a JSON list, sometimes a bare string). */

@@ -10,12 +10,12 @@ import {
   type RESTPutAPIApplicationCommandsJSONBody,
 } from "discord.js";
 import { commands, type CommandSpec } from "../../core/commands.js";
+import { truncate } from "../../core/text/truncate.js";
 
 export const ROOT_COMMAND = "railcache";
 const ROOT_DESCRIPTION = "Railway build-cache helper: answers, deploy status, guarded cache clears";
 
 /** Discord's limit for descriptions; the registry's text is cut to fit rather than rejected. */
-const clip = (text: string, max = 100) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 function subcommand(spec: CommandSpec): APIApplicationCommandSubcommandOption {
   // Discord requires required options first; the registry already orders them so, but keep it true.
@@ -23,11 +23,11 @@ function subcommand(spec: CommandSpec): APIApplicationCommandSubcommandOption {
   return {
     type: ApplicationCommandOptionType.Subcommand,
     name: spec.name,
-    description: clip(spec.description),
+    description: truncate(spec.description, 100),
     options: args.map((arg) => ({
       type: ApplicationCommandOptionType.String as const,
       name: arg.name,
-      description: clip(arg.description),
+      description: truncate(arg.description, 100),
       required: arg.required,
       ...(arg.autocomplete ? { autocomplete: true } : {}),
       // Free text (ask) may be long; names are short.

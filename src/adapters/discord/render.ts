@@ -10,6 +10,7 @@ import { markdownToPlain } from "../../core/text/markdown.js";
 import { escapeMentions } from "../../core/text/mentions.js";
 import { encodeCustomId } from "./custom-id.js";
 import { toDiscordMarkdown } from "./markup.js";
+import { truncate } from "../../core/text/truncate.js";
 
 export const LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000, label: 80, buttonsPerRow: 5, rows: 5 } as const;
 
@@ -26,7 +27,6 @@ export interface DiscordMessageBody {
   flags?: number;
 }
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const safe = (text: string) => escapeMentions(text);
 
 /** A fenced block that stays fenced when cut: the code is trimmed, never the closing fence. */
@@ -37,11 +37,11 @@ function fence(lang: string | undefined, text: string, room: number): string {
   const code = escapeMentions(text).replace(/```/g, "`\u200b``");
   const space = room - open.length - close.length;
   if (space < 20) return "";
-  return `${open}${clip(code, space)}${close}`;
+  return `${open}${truncate(code, space)}${close}`;
 }
 
 function description(reply: Reply, max: number): string {
-  let text = clip(toDiscordMarkdown(reply.body), max);
+  let text = truncate(toDiscordMarkdown(reply.body), max);
   for (const block of reply.code ?? []) {
     const room = max - text.length - 2;
     const rendered = fence(block.lang, block.text, room);
@@ -56,7 +56,7 @@ function buttons(actions: Action[]): APIActionRowComponent<APIButtonComponent>[]
   const seen = new Set<string>();
   for (const action of actions.slice(0, LIMITS.rows * LIMITS.buttonsPerRow)) {
     // Discord needs a label (or an emoji) on every button.
-    const label = clip(action.label.trim() || action.kind.replace(/_/g, " "), LIMITS.label);
+    const label = truncate(action.label.trim() || action.kind.replace(/_/g, " "), LIMITS.label);
     if (action.kind === "link") {
       if (action.url && /^https?:\/\//.test(action.url)) list.push({ type: ComponentType.Button, style: ButtonStyle.Link, label, url: action.url });
       continue;
@@ -82,14 +82,14 @@ function embedSize(embed: APIEmbed): number {
 
 /** The message body for a Reply, within every Discord limit. */
 export function renderEmbed(reply: Reply): DiscordMessageBody {
-  const title = clip(safe(reply.title), LIMITS.title);
+  const title = truncate(safe(reply.title), LIMITS.title);
   // Footers show no markdown: a link there becomes the title's link and its label stays as text.
   const link = reply.context ? /\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/.exec(reply.context) : null;
   const context = link ? reply.context!.replace(link[0], link[1]!) : reply.context;
-  const footer = context ? clip(safe(markdownToPlain(context)), LIMITS.footer) : undefined;
+  const footer = context ? truncate(safe(markdownToPlain(context)), LIMITS.footer) : undefined;
   const fields = (reply.fields ?? []).slice(0, LIMITS.fields).map((f) => ({
-    name: clip(safe(f.name), LIMITS.fieldName) || "\u200b",
-    value: clip(toDiscordMarkdown(f.value), LIMITS.fieldValue) || "\u200b",
+    name: truncate(safe(f.name), LIMITS.fieldName) || "\u200b",
+    value: truncate(toDiscordMarkdown(f.value), LIMITS.fieldValue) || "\u200b",
     inline: f.inline ?? false,
   }));
   const embed: APIEmbed = {

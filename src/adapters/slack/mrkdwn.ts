@@ -76,12 +76,6 @@ export function cutMrkdwn(text: string, max: number): string {
   return `${text.slice(0, cut)}…`;
 }
 
-/** Plain text cut to `max` characters (code points kept whole). */
-export function cutPlain(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
-}
-
 /**
  * Packs lines into chunks of at most `max` characters (a line longer than that is cut), so long
  * text becomes several blocks instead of one Slack would refuse.

@@ -7,7 +7,8 @@ import type { types } from "@slack/bolt";
 import type { Action, ActionKind, CodeBlock, Field, Reply, Tone } from "../../core/reply.js";
 import { markdownToPlain, splitCodeBlocks } from "../../core/text/markdown.js";
 import { escapeMentions } from "../../core/text/mentions.js";
-import { chunkLines, cutMrkdwn, cutPlain, escapeMrkdwn, toMrkdwn } from "./mrkdwn.js";
+import { chunkLines, cutMrkdwn, escapeMrkdwn, toMrkdwn } from "./mrkdwn.js";
+import { truncate } from "../../core/text/truncate.js";
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -102,7 +103,7 @@ function isHttpUrl(url: string | undefined): url is string {
 }
 
 function button(action: Action, index: number): Button | undefined {
-  const text = { type: "plain_text" as const, text: cutPlain(escapeMentions(action.label.trim() || action.kind), BUTTON_LABEL_CHARS), emoji: true };
+  const text = { type: "plain_text" as const, text: truncate(escapeMentions(action.label.trim() || action.kind), BUTTON_LABEL_CHARS), emoji: true };
   const base: Button = { type: "button", text, action_id: encodeActionId(action.kind, action.value, index) };
   if (action.style) base.style = action.style;
   if (action.kind === "link") {
@@ -155,7 +156,7 @@ function renderFresh(reply: Reply): SlackMessage {
   const head: KnownBlock[] = [];
   const title = `${toneEmoji[reply.tone ?? "info"]}${reply.title}`.trim();
   if (title !== "") {
-    head.push({ type: "header", text: { type: "plain_text", text: cutPlain(escapeMentions(title), HEADER_CHARS), emoji: true } });
+    head.push({ type: "header", text: { type: "plain_text", text: truncate(escapeMentions(title), HEADER_CHARS), emoji: true } });
   }
   const tail: KnownBlock[] = [];
   const actions = actionsBlock(reply.actions ?? []);

@@ -6,6 +6,7 @@ import { classifyLog } from "../kb/classifier.js";
 import { findNotCacheError, type NotCacheError } from "../kb/not-cache.js";
 import type { SignatureMatch } from "../kb/types.js";
 import type { DeploymentStatus, LogLine } from "../ports/railway.js";
+import { truncate } from "../text/truncate.js";
 
 export interface WatcherRules {
   /** FAILED/CRASHED deployments get a card (stale-cache warning or a plain failure notice). */
@@ -111,7 +112,7 @@ export function diagnoseFailure(buildLogs: LogLine[], deployLogs: LogLine[]): Fa
 export function lastErrorLines(lines: LogLine[], max = 8): string[] {
   const errors = lines.filter((l) => l.severity === "error" || /error|exception|traceback/i.test(l.message));
   const picked = (errors.length > 0 ? errors : lines).slice(-max);
-  return picked.map((l) => (l.message.length > 300 ? `${l.message.slice(0, 300)}…` : l.message));
+  return picked.map((l) => truncate(l.message, 300));
 }
 
 export interface HttpLogEntry {
