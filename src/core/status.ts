@@ -7,6 +7,7 @@ import { dashboardUrl, type DeploymentStatus, type ProjectStatus, type ServiceIn
 import type { Field, Reply, Tone } from "./reply.js";
 import { closest } from "./text/closest.js";
 import { truncate } from "./text/truncate.js";
+import { formatAgo } from "./text/time.js";
 
 export type ServiceResolution =
   | { kind: "found"; instance: ServiceInstanceStatus }
@@ -179,7 +180,7 @@ export function statusJson(status: ProjectStatus, filter: StatusFilter, now: num
         status: d?.status ?? null,
         deploymentId: d?.id ?? null,
         createdAt: d?.createdAt ?? null,
-        age: d ? formatAge(Date.parse(d.createdAt), now) : null,
+        age: d ? formatAgo(now - Date.parse(d.createdAt)) : null,
         commitHash: d?.commitHash ?? null,
         commitMessage: d?.commitMessage ?? null,
         commitAuthor: d?.commitAuthor ?? null,
@@ -190,16 +191,6 @@ export function statusJson(status: ProjectStatus, filter: StatusFilter, now: num
   };
 }
 
-/** "just now", "5 min ago", "3 h ago", "2 d ago". */
-export function formatAge(then: number, now: number): string {
-  const seconds = Math.floor((now - then) / 1000);
-  if (!Number.isFinite(seconds) || seconds < 60) return "just now";
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} d ago`;
-}
 
 /** First line of a commit message, at most `max` characters. */
 export function commitTitle(message: string, max = 72): string {
@@ -211,7 +202,7 @@ function instanceLine(status: ProjectStatus, instance: ServiceInstanceStatus, no
   const d = instance.latestDeployment;
   const link = `[Open in Railway](${linkFor(status, instance)})`;
   if (!d) return `No deployments yet · ${link}`;
-  const parts = [`${icons[d.status]} ${d.status} · ${formatAge(Date.parse(d.createdAt), now)}`];
+  const parts = [`${icons[d.status]} ${d.status} · ${formatAgo(now - Date.parse(d.createdAt))}`];
   if (d.commitMessage) {
     const by = d.commitAuthor ? ` by ${d.commitAuthor}` : "";
     const sha = d.commitHash ? ` (\`${d.commitHash.slice(0, 7)}\`)` : "";

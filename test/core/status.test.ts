@@ -1,7 +1,7 @@
 import { renderEmbed } from "../../src/adapters/discord/render.js";
 import { renderBlocks } from "../../src/adapters/slack/render.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { commitTitle, formatAge, findServiceInstance, statusJson, projectStatusReply } from "../../src/core/status.js";
+import { commitTitle, findServiceInstance, statusJson, projectStatusReply } from "../../src/core/status.js";
 import { RailwayClient } from "../../src/railway/client.js";
 import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator, type Simulator } from "../../src/railway/simulator/index.js";
 import type { Deployment, ProjectStatus } from "../../src/core/ports/railway.js";
@@ -179,14 +179,6 @@ describe("statusJson", () => {
 });
 
 describe("text helpers", () => {
-  it("formats ages from seconds to days", () => {
-    expect(formatAge(now - 10_000, now)).toBe("just now");
-    expect(formatAge(now - 5 * 60_000, now)).toBe("5 min ago");
-    expect(formatAge(now - 3 * 3600_000, now)).toBe("3 h ago");
-    expect(formatAge(now - 72 * 3600_000, now)).toBe("3 d ago");
-    expect(formatAge(now + 60_000, now)).toBe("just now");
-  });
-
   it("keeps the first line of a commit message and truncates long ones", () => {
     expect(commitTitle("Fix checkout\n\nLong body")).toBe("Fix checkout");
     const long = commitTitle("x".repeat(100), 20);

@@ -9,6 +9,7 @@ import { formatFindings, hasProblems, lintProject, type Finding } from "../../co
 import type { Logger } from "../../log.js";
 import { migrationChecks, MOVE_ADVICE } from "../../core/setup/index.js";
 import { RailwayError, type RateLimitReading } from "../../core/ports/railway.js";
+import { clockTime } from "../../core/text/time.js";
 
 export type CheckLevel = "ok" | "warn" | "fail";
 
@@ -107,7 +108,7 @@ async function rateBudgetCheck(railway: RailwayConnection): Promise<Check> {
   } catch (error) {
     if (!(error instanceof RailwayError)) throw error;
   }
-  const resets = (at: number | null) => (at ? `, resets ${new Date(at).toISOString().slice(11, 16)} UTC` : "");
+  const resets = (at: number | null) => (at ? `, resets ${clockTime(at)}` : "");
   if (reading) {
     const low = headers.limit !== null ? reading.remaining < headers.limit * 0.1 : reading.remaining < 50;
     return { check: "rate budget", level: low ? "warn" : "ok", message: `${reading.remaining} points left${resets(reading.resetAt)} (apiTokenRateLimit)${headers.limit !== null ? `; limit ${headers.limit} an hour` : ""}` };

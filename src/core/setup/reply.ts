@@ -3,6 +3,7 @@ import { dashboardUrl, type DatabaseRef, type ProjectSetup, type ServiceSettings
 import type { Field, Reply } from "../reply.js";
 import { migrationChecks } from "./checks.js";
 import { configFileState, cutoffAnnouncement, MOVE_ADVICE } from "./cutoff.js";
+import { formatSpan } from "../text/time.js";
 
 export interface SetupQuery {
   service?: string;
@@ -62,9 +63,9 @@ export function serviceLines(s: ServiceSettings, now: number): string[] {
     `Pre-deploy: ${s.preDeployCommand ? s.preDeployCommand.map((c) => `\`${c}\``).join(", ") : "none"}`,
     ...(manifest ? [`Last deploy ran with: start ${manifest.startCommand ? `\`${manifest.startCommand}\`` : "the builder's default"}, pre-deploy ${manifest.preDeployCommand ? manifest.preDeployCommand.map((c) => `\`${c}\``).join(", ") : "none"}`] : []),
     `Config file: ${configFileState(s.railwayConfigFile)}`,
-    `NO_CACHE: ${noCache ? `set since ${stamp(noCache.updatedAt)} (${age(now - Date.parse(noCache.updatedAt))}): every build skips the layer cache` : "not set"}`,
+    `NO_CACHE: ${noCache ? `set since ${stamp(noCache.updatedAt)} (${formatSpan(now - Date.parse(noCache.updatedAt))}): every build skips the layer cache` : "not set"}`,
     latest
-      ? `Latest deployment: ${latest.status} ${age(now - Date.parse(latest.createdAt))} ago${latest.commitHash ? ` · \`${latest.commitHash.slice(0, 7)}\`` : ""} · [open](${dashboardUrl({ projectId: latest.projectId, serviceId: s.serviceId, environmentId: s.environmentId, deploymentId: latest.id })})${latest.diagnosis ? `\nRailway's diagnosis: ${latest.diagnosis}` : ""}`
+      ? `Latest deployment: ${latest.status} ${formatSpan(now - Date.parse(latest.createdAt))} ago${latest.commitHash ? ` · \`${latest.commitHash.slice(0, 7)}\`` : ""} · [open](${dashboardUrl({ projectId: latest.projectId, serviceId: s.serviceId, environmentId: s.environmentId, deploymentId: latest.id })})${latest.diagnosis ? `\nRailway's diagnosis: ${latest.diagnosis}` : ""}`
       : "Latest deployment: none yet",
   ];
   for (const check of migrationChecks(s)) lines.push(`⚠️ ${check.message} ${check.fix}`);
@@ -94,11 +95,3 @@ function stamp(iso: string): string {
   return `${iso.slice(0, 16).replace("T", " ")} UTC`;
 }
 
-function age(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "0 min";
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h`;
-  return `${Math.floor(hours / 24)} d`;
-}

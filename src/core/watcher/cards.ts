@@ -7,6 +7,7 @@ import { configFileState, cutoffAnnouncement, MOVE_ADVICE } from "../setup/cutof
 import type { FiveXxBurst } from "./rules.js";
 import type { NotCacheError } from "../kb/not-cache.js";
 import type { SignatureMatch } from "../kb/types.js";
+import { clockTime, formatSpan } from "../text/time.js";
 
 /** Where a deployment runs, with names for people and ids for links and buttons. */
 export interface InstanceRef {
@@ -103,7 +104,7 @@ export function workflowEndedCard(instance: InstanceRef, ended: EndedWorkflow): 
 export function mutedReply(instance: InstanceRef, by: string, until: number): Reply {
   return {
     title: `Warnings muted for ${instance.serviceName} (${instance.environmentName})`,
-    body: `${by} muted new warnings for ${where(instance)} for 1 h, until ${new Date(until).toISOString().slice(11, 16)} UTC.`,
+    body: `${by} muted new warnings for ${where(instance)} for 1 h, until ${clockTime(until)}.`,
     actions: [{ kind: "unmute", label: "Unmute", value: instanceActionValue(instance) }],
     tone: "info",
   };
@@ -177,15 +178,11 @@ export function fiveXxCard(instance: InstanceRef, deployment: Deployment, burst:
   };
 }
 
-function minutes(ms: number): string {
-  const m = Math.max(0, Math.round(ms / 60_000));
-  return m >= 120 ? `${Math.round(m / 60)} h` : `${m} min`;
-}
 
 /** A deployment in BUILDING for longer than the threshold. */
 export function buildingCard(instance: InstanceRef, deployment: Deployment, forMs: number): Reply {
   return {
-    title: `${instance.serviceName} (${instance.environmentName}) has been building for ${minutes(forMs)}`,
+    title: `${instance.serviceName} (${instance.environmentName}) has been building for ${formatSpan(forMs)}`,
     body: `The build of ${where(instance)} on ${commitLine(deployment)} is still running. A build without the layer cache (\`NO_CACHE\`) is slower; a build this long may be stuck.`,
     fields: baseFields(instance, deployment),
     actions: [logsAction(instance, deployment.id), muteAction(instance)],
@@ -198,7 +195,7 @@ export function buildingCard(instance: InstanceRef, deployment: Deployment, forM
 export function approvalCard(instance: InstanceRef, deployment: Deployment, forMs: number): Reply {
   return {
     title: `${instance.serviceName} (${instance.environmentName}) is waiting for approval`,
-    body: `The deploy of ${where(instance)} on ${commitLine(deployment)} has been waiting for approval for ${minutes(forMs)}. Someone with access has to approve it in the Railway dashboard.`,
+    body: `The deploy of ${where(instance)} on ${commitLine(deployment)} has been waiting for approval for ${formatSpan(forMs)}. Someone with access has to approve it in the Railway dashboard.`,
     fields: baseFields(instance, deployment),
     actions: [{ kind: "link", label: "Open in Railway", url: dashboardUrl({ ...instance, deploymentId: deployment.id }) }, muteAction(instance)],
     context: context(deployment),
@@ -231,7 +228,7 @@ export function noCacheCard(instance: InstanceRef, forMs: number): Reply {
   return {
     title: `NO_CACHE is still set on ${instance.serviceName} (${instance.environmentName})`,
     body: [
-      `\`NO_CACHE\` has been set on ${where(instance)} for at least ${minutes(forMs)}. Every build of it skips the layer cache, so builds stay slow: the guide's "don't keep --no-cache-dir permanently", as a variable.`,
+      `\`NO_CACHE\` has been set on ${where(instance)} for at least ${formatSpan(forMs)}. Every build of it skips the layer cache, so builds stay slow: the guide's "don't keep --no-cache-dir permanently", as a variable.`,
       "Removing it changes a variable, so Railway deploys the service again.",
     ].join("\n"),
     actions: [

@@ -5,6 +5,7 @@
 import { dashboardUrl, type LogLine } from "../ports/railway.js";
 import type { Reply } from "../reply.js";
 import type { Person, Workflow } from "./data.js";
+import { clockTime, formatSpan } from "../text/time.js";
 
 export const who = (p: Person) => p.displayName ?? p.userId;
 const shortSha = (sha: string | null) => (sha ? sha.slice(0, 7) : "unknown");
@@ -12,18 +13,6 @@ const firstLine = (text: string | null) => ((text ?? "").split("\n")[0] ?? "").s
 const verb = (wf: Workflow) => (wf.data.kind === "clear" ? "Clear the build cache of" : "Redeploy");
 const name = (wf: Workflow) => `\`${wf.data.serviceName}\` (${wf.data.environmentName})`;
 
-/** "3 min ago", "2 h ago": how old a deployment is. */
-export function age(iso: string, now: number): string {
-  const ms = Math.max(0, now - Date.parse(iso));
-  if (ms < 90_000) return `${Math.round(ms / 1000)} s ago`;
-  if (ms < 90 * 60_000) return `${Math.round(ms / 60_000)} min ago`;
-  if (ms < 48 * 3_600_000) return `${Math.round(ms / 3_600_000)} h ago`;
-  return `${Math.round(ms / 86_400_000)} days ago`;
-}
-
-function duration(ms: number): string {
-  return ms >= 90_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
-}
 
 function links(wf: Workflow): string {
   const ids = { projectId: wf.data.projectId, serviceId: wf.data.serviceId, environmentId: wf.data.environmentId };
@@ -34,7 +23,7 @@ function links(wf: Workflow): string {
 function baseDescription(wf: Workflow, now: number): string {
   const b = wf.data.base;
   const source = b.commitHash ? `commit \`${shortSha(b.commitHash)}\` “${firstLine(b.commitMessage)}”` : `image \`${b.image ?? "unknown"}\``;
-  return `${source} (running now: deployment \`${b.deploymentId.slice(0, 8)}\`, deployed ${age(b.createdAt, now)}, ${b.status})`;
+  return `${source} (running now: deployment \`${b.deploymentId.slice(0, 8)}\`, deployed ${formatSpan(now - Date.parse(b.createdAt))} ago, ${b.status})`;
 }
 
 /** The confirmation prompt: exactly what will happen, for whom, until when. */
@@ -61,7 +50,7 @@ export function promptReply(wf: Workflow, now: number): Reply {
       : `Waiting for a second person to confirm (never ${who(d.requester)})${d.approvers && d.approvers.users.length + d.approvers.groups.length ? ": one of the approvers in the policy" : ""}.`;
   return {
     title: `${verb(wf)} ${d.serviceName} in ${d.environmentName}?`,
-    body: [...steps, "", `Asked by ${who(d.requester)}. ${approval} Expires in ${duration(expires - now)} (${new Date(expires).toISOString().slice(11, 16)} UTC).`].join("\n"),
+    body: [...steps, "", `Asked by ${who(d.requester)}. ${approval} Expires in ${formatSpan(expires - now)} (${clockTime(expires)}).`].join("\n"),
     fields: [
       { name: "Service", value: d.serviceName, inline: true },
       { name: "Environment", value: d.environmentName, inline: true },
