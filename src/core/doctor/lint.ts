@@ -11,6 +11,7 @@ import { findEntrypoints, findManagePy, MIGRATE, readTextFile } from "./entrypoi
 import { isMap, railwayConfigKeys, type KeyShape } from "./railway-keys.js";
 import { lintRequirements } from "./requirements.js";
 import { closest } from "../text/closest.js";
+import { tomlKeyLocator } from "../text/toml-lines.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -99,7 +100,8 @@ function readConfigs(dir: string, findings: Finding[]): ConfigFile[] {
       const reason = (e.message ?? "invalid TOML").split(" at row ")[0]!.trim();
       findings.push({ severity: "error", file: "railway.toml", line: typeof e.line === "number" ? e.line + 1 : null, message: `railway.toml is not valid TOML: ${reason}. Railway cannot read any of it.`, fix: "Fix the syntax at that line (a missing comma or quote is the usual cause)." });
     }
-    configs.push({ name: "railway.toml", text, data, lineOf: (path) => tomlLine(text, path) });
+    const locate = tomlKeyLocator(text);
+    configs.push({ name: "railway.toml", text, data, lineOf: (path) => locate(path, { exact: true }) });
   }
   const jsonPath = join(dir, "railway.json");
   if (existsSync(jsonPath)) {
@@ -303,23 +305,6 @@ function searchLine(text: string, needle: string): number | null {
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** Line of a TOML key path: its table header, or `key =` inside its parent table. */
-function tomlLine(text: string, path: string[]): number | null {
-  const lines = text.split("\n");
-  const header = (p: string[]) => new RegExp(`^\\s*\\[\\[?\\s*${p.map((s) => `"?${escape(s)}"?`).join("\\s*\\.\\s*")}\\s*\\]\\]?\\s*(#.*)?$`);
-  const own = lines.findIndex((l) => header(path).test(l));
-  if (own !== -1) return own + 1;
-  const key = path[path.length - 1]!;
-  const parent = path.length > 1 ? lines.findIndex((l) => header(path.slice(0, -1)).test(l)) : -1;
-  const assign = new RegExp(`^\\s*"?${escape(key)}"?\\s*=`);
-  for (let i = parent + 1; i < lines.length; i += 1) {
-    if (i > parent + 1 && parent !== -1 && /^\s*\[/.test(lines[i]!)) break;
-    if (assign.test(lines[i]!)) return i + 1;
-  }
-  const dotted = lines.findIndex((l) => new RegExp(`^\\s*${path.map(escape).join("\\s*\\.\\s*")}\\s*=`).test(l));
-  return dotted === -1 ? null : dotted + 1;
-}
 
 /** Line of a JSON key path: each `"key":` searched after the line of its parent. */
 function jsonLine(text: string, path: string[]): number | null {

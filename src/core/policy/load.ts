@@ -10,6 +10,7 @@ import { KnownFailure } from "../errors.js";
 import { closest } from "../text/closest.js";
 import type { WatcherRulesInput } from "../watcher/rules.js";
 import { DEFAULT_CONFIRMATION_TTL_MS, DEFAULT_COOLDOWN_MS, defaultPolicy, type Policy, type WatcherPolicy } from "./policy.js";
+import { tomlKeyLocator } from "../text/toml-lines.js";
 
 export class PolicyError extends KnownFailure {
   readonly problems: string[];
@@ -161,7 +162,7 @@ export function parsePolicy(text: string, source = "railcache.toml"): Policy {
   }
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) {
-    const locate = keyLocator(text);
+    const locate = tomlKeyLocator(text);
     const problems = parsed.error.issues.flatMap((issue) => {
       const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
       return keys.map((key) => {
@@ -322,50 +323,4 @@ export const OPEN_POLICY_WARNING =
 
 function formatPath(path: PropertyKey[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
-}
-
-type Path = (string | number)[];
-
-/**
- * Finds the line a key path is defined on by scanning table headers and `key =` lines: TOML
- * parsers drop positions once parsing succeeds, and schema errors still deserve a line number.
- */
-function keyLocator(text: string): (path: Path) => number | null {
-  const entries: { path: Path; line: number }[] = [];
-  const arrayCounts = new Map<string, number>();
-  let table: Path = [];
-  text.split(/\r?\n/).forEach((rawLine, index) => {
-    const line = rawLine.trim();
-    const arrayHeader = /^\[\[\s*([^\]]+?)\s*\]\]/.exec(line);
-    const header = arrayHeader ? null : /^\[\s*([^\]]+?)\s*\]/.exec(line);
-    if (arrayHeader?.[1]) {
-      const key = splitKey(arrayHeader[1]).join(".");
-      const n = arrayCounts.get(key) ?? 0;
-      arrayCounts.set(key, n + 1);
-      table = [...splitKey(arrayHeader[1]), n];
-      entries.push({ path: table, line: index + 1 });
-      return;
-    }
-    if (header?.[1]) {
-      table = splitKey(header[1]);
-      entries.push({ path: table, line: index + 1 });
-      return;
-    }
-    const assignment = /^((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=/.exec(line);
-    if (assignment?.[1]) entries.push({ path: [...table, ...splitKey(assignment[1])], line: index + 1 });
-  });
-  return (path) => {
-    let best: { length: number; line: number } | null = null;
-    for (const entry of entries) {
-      if (entry.path.length > path.length) continue;
-      if (!entry.path.every((p, i) => p === path[i])) continue;
-      if (!best || entry.path.length > best.length) best = { length: entry.path.length, line: entry.line };
-    }
-    // A key only ever written as part of a longer header (`[[watcher.route]]`): the first line under it.
-    return best?.line ?? entries.find((entry) => path.every((p, i) => entry.path[i] === p))?.line ?? null;
-  };
-}
-
-function splitKey(key: string): string[] {
-  return (key.match(/"[^"]*"|'[^']*'|[^.\s]+/g) ?? []).map((part) => part.replace(/^["']|["']$/g, ""));
 }
