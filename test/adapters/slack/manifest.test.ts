@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { load } from "js-yaml";
 import { botEvents, botScopes, renderManifest, slashCommand, webApiMethods } from "../../../src/adapters/slack/manifest.js";
 
 const root = join(import.meta.dirname, "../../..");
@@ -37,7 +37,7 @@ describe("Slack app manifest", () => {
     const listened = [...names, ...patterns].map((name) => (name === "message" ? "message.im" : name));
     expect(listened.sort()).toEqual(Object.keys(botEvents).sort());
     expect(source).toContain('event.channel_type !== "im"');
-    const manifest = parse(renderManifest({ socket: false })) as Manifest;
+    const manifest = load(renderManifest({ socket: false })) as Manifest;
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(listened.sort());
     expect(manifest.oauth_config.scopes.bot).toEqual(botScopes());
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual(["app_mentions:read", "chat:write", "commands", "im:history", "usergroups:read"]);
@@ -47,7 +47,7 @@ describe("Slack app manifest", () => {
   });
 
   it("points every request URL at /slack/events on the given host in HTTP mode", () => {
-    const manifest = parse(renderManifest({ socket: false, url: "https://bot.example.org/" })) as Manifest;
+    const manifest = load(renderManifest({ socket: false, url: "https://bot.example.org/" })) as Manifest;
     const url = "https://bot.example.org/slack/events";
     expect(manifest.features.slash_commands[0]?.url).toBe(url);
     expect(manifest.settings.event_subscriptions.request_url).toBe(url);
@@ -57,7 +57,7 @@ describe("Slack app manifest", () => {
 
   it("has no request URLs and turns Socket Mode on with --socket", () => {
     const text = renderManifest({ socket: true, url: "https://ignored.example.org" });
-    const manifest = parse(text) as Manifest;
+    const manifest = load(text) as Manifest;
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(text).not.toContain("request_url");
     expect(manifest.features.slash_commands[0]?.url).toBeUndefined();
