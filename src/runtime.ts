@@ -276,6 +276,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     answers,
     ...(railway ? { railway: { api: railway.api, projectId: railway.projectId } } : {}),
     ...(workflows ? { workflows } : {}),
+    outbox: messengers,
     ...(watcher ? { warnings: watcher } : {}),
     store,
     policy,

@@ -16,7 +16,7 @@ import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "
 import type { AnswerEngine } from "./kb/types.js";
 import { checkPermission, describeRequest, type Granted, type PermissionRequest, type WarningTarget } from "./permissions.js";
 import { approversText, decide, type Policy } from "./policy/policy.js";
-import type { Actor, ChatTarget, MessageRef } from "./ports/chat.js";
+import type { Actor, ChatTarget, MessageRef, Messenger, Outbox } from "./ports/chat.js";
 import type { Clock } from "./ports/clock.js";
 import type { ActionKind, Reply } from "./reply.js";
 import { setupCommand } from "./setup/command.js";
@@ -29,11 +29,21 @@ export interface RequestContext {
   actor: Actor;
   /** Where the request came from and where replies go. */
   target: ChatTarget;
+  /**
+   * Posts and edits the answer to this very request where the platform wants that (a Discord
+   * interaction's response); core falls back to its outbox at `target`.
+   */
+  respond?: Messenger;
 }
 
-/** A reply that is also the live status message of a workflow: post it, then `attachMessage`. */
+/**
+ * What BotCore answers. A workflow's status message (a confirmation prompt, a confirmed run) is
+ * posted or edited by core itself, which keeps its ref for every later step: then `posted` says
+ * where, and the adapter shows nothing more.
+ */
 export interface TrackedReply extends Reply {
   workflowId?: string;
+  posted?: MessageRef;
 }
 
 export interface BotCore {
@@ -49,10 +59,6 @@ export interface BotCore {
   instantReply(text: string): TrackedReply | undefined;
   /** A button click. `value` is what the Action carried. */
   action(kind: ActionKind, value: string, ctx: RequestContext): Promise<TrackedReply>;
-  /** Tell core where a TrackedReply was posted, so later workflow steps edit it in place. */
-  attachMessage(workflowId: string, ref: MessageRef): Promise<void>;
-  /** A workflow prompt could not be posted: nobody can confirm it, so core cancels it and frees the service. */
-  withdrawPrompt(workflowId: string, reason: string): Promise<void>;
   /**
    * True the first time a chat platform delivers the event `key` (its own event id, prefixed by
    * the platform) to any replica sharing the store; false for a redelivery, which must be dropped.
@@ -72,6 +78,8 @@ export interface BotCoreDeps {
   /** Absent when no Railway token is configured: status and commands then say how to set one. */
   railway?: { api: RailwayApi; projectId: string };
   workflows?: WorkflowEngine;
+  /** Where workflow status messages are posted and edited (the messenger registry). */
+  outbox?: Outbox;
   store?: Store;
   warnings?: WarningActions;
   policy: Policy;
@@ -195,7 +203,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if (!deps.railway || !deps.workflows) return noRailway;
     const workflows = deps.workflows;
     if (!service) return servicePicker(kind);
-    const result = await withRailway(async () => {
+    const result = await withRailway(async (): Promise<TrackedReply> => {
       const outcome = await workflows.request({ actor: ctx.actor, kind, service, ...(env ? { environment: env } : {}) });
       if (!outcome.ok) return outcome.reply;
       // The prompt says who may approve, so the requester knows whom to ask.
@@ -203,7 +211,41 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       return { ...outcome.reply, body: `${outcome.reply.body}${approvers}`, workflowId: outcome.workflowId };
     });
     log.info({ event: "workflow.request", kind, service, env: env ?? null, user: ctx.actor.userId }, "workflow requested");
-    return result;
+    return "workflowId" in result && result.workflowId ? postStatus(result.workflowId, result, ctx) : result;
+  }
+
+  /**
+   * Posts a workflow's status message where the request came from and keeps its ref, so every
+   * later step edits it. A prompt that cannot be posted is withdrawn (nobody could confirm it, and
+   * it must not hold the service's lock until it expires), and the error goes to the adapter.
+   */
+  async function postStatus(workflowId: string, reply: Reply, ctx: RequestContext): Promise<TrackedReply> {
+    const via = ctx.respond ?? deps.outbox;
+    if (!via || !deps.workflows) return { ...reply, workflowId };
+    let ref: MessageRef;
+    try {
+      ref = await via.post(ctx.target, reply);
+    } catch (error) {
+      await deps.workflows.withdraw(workflowId, "the confirmation could not be posted in the channel");
+      throw error;
+    }
+    await deps.workflows.attachMessage(workflowId, ref);
+    return { ...reply, workflowId, posted: ref };
+  }
+
+  /**
+   * A workflow's new status after a click: edits its status message (the prompt that was
+   * clicked), which `workflowId` takes over when a stale confirmation was asked again; posted
+   * anew when there is none. A private reply (a refusal) is the adapter's to show.
+   */
+  async function showStatus(from: string, workflowId: string | undefined, reply: Reply, ctx: RequestContext): Promise<TrackedReply> {
+    const via = ctx.respond ?? deps.outbox;
+    if (reply.private || !via || !deps.workflows) return workflowId ? { ...reply, workflowId } : reply;
+    const ref = await deps.workflows.statusMessage(from);
+    if (!ref) return workflowId ? postStatus(workflowId, reply, ctx) : reply;
+    await via.update(ref, reply);
+    if (workflowId && workflowId !== from) await deps.workflows.attachMessage(workflowId, ref);
+    return { ...reply, ...(workflowId ? { workflowId } : {}), posted: ref };
   }
 
   /** A knowledge-base button that did not know the service: offer one button per service. */
@@ -393,14 +435,17 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         case "confirm": {
           if (!deps.workflows) return noRailway;
           const workflows = deps.workflows;
-          return withRailway(async () => {
-            const result = await workflows.confirm(value, ctx.actor);
-            return result.workflowId ? { ...result.reply, workflowId: result.workflowId } : result.reply;
-          });
+          let result: Awaited<ReturnType<WorkflowEngine["confirm"]>>;
+          try {
+            result = await workflows.confirm(value, ctx.actor);
+          } catch (error) {
+            return railwayFailure(error);
+          }
+          return result.workflowId ? showStatus(value, result.workflowId, result.reply, ctx) : result.reply;
         }
         case "cancel":
           if (!deps.workflows) return noRailway;
-          return deps.workflows.cancel({ workflowId: value }, ctx.actor);
+          return showStatus(value, undefined, await deps.workflows.cancel({ workflowId: value }, ctx.actor), ctx);
         case "see_more": {
           const section = answers.section(value);
           if (!section) return { title: "That section is gone", body: "The knowledge base changed since that message was posted. Ask again.", tone: "warning", private: true };
@@ -413,14 +458,6 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         case "link":
           return { title: "Link", body: value, tone: "info", private: true };
       }
-    },
-
-    async attachMessage(workflowId: string, ref: MessageRef) {
-      await deps.workflows?.attachMessage(workflowId, ref);
-    },
-
-    async withdrawPrompt(workflowId: string, reason: string) {
-      await deps.workflows?.withdraw(workflowId, reason);
     },
 
     async complete(option, prefix) {

@@ -1,5 +1,6 @@
 /** `railcache clear|redeploy`: the guarded workflow at the terminal, confirmed by a prompt or --yes. */
 import { renderText } from "../console/render.js";
+import type { RequestContext } from "../../core/bot-core.js";
 import type { Runtime } from "../../runtime.js";
 import type { MessageRef, Messenger } from "../../core/ports/chat.js";
 import type { Reply } from "../../core/reply.js";
@@ -21,6 +22,14 @@ class TerminalMessenger implements Messenger {
   }
 }
 
+/** A reply core did not post (a refusal, an unknown service) is the command's failure. */
+function fail(reply: Reply, json: boolean | undefined): never {
+  if (json) printJson({ ok: false, title: reply.title, message: reply.body });
+  else process.stderr.write(`${renderText(reply, { colour: false })}\n`);
+  throw new CliError("", 1);
+}
+
+/** Asks BotCore as a chat user would: core posts the prompt and every step to the terminal's messenger. */
 export async function workflowCommand(
   runtime: Runtime,
   kind: WorkflowKind,
@@ -29,33 +38,22 @@ export async function workflowCommand(
 ): Promise<void> {
   const workflows = runtime.workflows;
   if (!workflows) throw new CliError("Railway is not connected.");
-  const actor = terminalActor();
-  const terminal = new TerminalMessenger(Boolean(options.json));
-  runtime.messengers.register("cli", terminal);
+  runtime.messengers.register("cli", new TerminalMessenger(Boolean(options.json)));
+  const ctx: RequestContext = { actor: terminalActor(), target: { platform: "cli", channelId: "terminal" } };
 
-  const requested = await workflows.request({ actor, kind, service, ...(options.env ? { environment: options.env } : {}) });
-  if (!requested.ok) {
-    if (options.json) printJson({ ok: false, title: requested.reply.title, message: requested.reply.body });
-    else process.stderr.write(`${renderText(requested.reply, { colour: false })}\n`);
-    throw new CliError("", 1);
-  }
-  const ref = await terminal.post({ platform: "cli", channelId: "terminal" }, requested.reply);
-  await workflows.attachMessage(requested.workflowId, ref);
+  const requested = await runtime.bot.command([kind, service, ...(options.env ? [options.env] : [])].join(" "), ctx);
+  if (!requested.posted || !requested.workflowId) fail(requested, options.json);
+  const workflowId = requested.workflowId;
 
   const go = options.yes || (await confirmAtTerminal(kind === "clear" ? "Clear the build cache and rebuild?" : "Rebuild?"));
   if (!go) {
-    await workflows.cancel({ workflowId: requested.workflowId }, actor);
+    await runtime.bot.action("cancel", workflowId, ctx);
     throw new CliError(process.stdin.isTTY ? "Cancelled: nothing was changed." : "Not confirmed: pass --yes to run without a terminal prompt. Nothing was changed.", 1);
   }
-  const confirmed = await workflows.confirm(requested.workflowId, actor);
-  if (!confirmed.ok) {
-    if (!options.json) process.stderr.write(`${renderText(confirmed.reply, { colour: false })}\n`);
-    else printJson({ ok: false, title: confirmed.reply.title, message: confirmed.reply.body });
-    throw new CliError("", 1);
-  }
-  // The confirmation's own status is the caller's to show (the engine edits from the next step on).
-  await terminal.update(ref, confirmed.reply);
-  const final = await workflows.settled(requested.workflowId);
+  const confirmed = await runtime.bot.action("confirm", workflowId, ctx);
+  // A refusal, or a newer deployment that needs a fresh confirmation (shown in place of the prompt).
+  if (!confirmed.posted || confirmed.workflowId !== workflowId) fail(confirmed, options.json);
+  const final = await workflows.settled(workflowId);
   const succeeded = final?.state === "done" && final.data.outcome === "deployed";
   if (options.json) printJson({ ok: succeeded, workflow: final });
   if (!succeeded) throw new CliError("", 1);

@@ -155,7 +155,7 @@ export async function runConsoleChat(options: ConsoleChatOptions, printer: Conso
     if (line) {
       try {
         const reply = await dispatch(line, bot, ctx, printer);
-        if (reply) await show(reply, bot, ctx, printer);
+        if (reply) await show(reply, printer);
       } catch (error) {
         printer.print({ ...toUserReply(error), private: false });
       }
@@ -177,7 +177,7 @@ async function dispatch(line: string, bot: BotCore, ctx: RequestContext, printer
   return bot.ask(line, ctx);
 }
 
-async function show(reply: TrackedReply, bot: BotCore, ctx: RequestContext, printer: ConsolePrinter): Promise<void> {
-  const ref = await printer.post(ctx.target, reply);
-  if (reply.workflowId) await bot.attachMessage(reply.workflowId, ref);
+/** Prints a reply, unless core already posted it through the outbox (a workflow's status message). */
+async function show(reply: TrackedReply, printer: ConsolePrinter): Promise<void> {
+  if (!reply.posted) await printer.post({ platform: "console", channelId: "console" }, reply);
 }

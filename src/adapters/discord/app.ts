@@ -112,9 +112,49 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     },
   };
 
-  async function attach(reply: TrackedReply, channelId: string, messageId: string | undefined): Promise<void> {
-    if (!reply.workflowId || !messageId) return;
-    await bot.attachMessage(reply.workflowId, { platform: "discord", channelId, messageId });
+  /**
+   * One interaction's answer, for core: the first message core posts (a workflow's prompt) becomes
+   * the interaction's reply, and an edit of the clicked message its update, each after the deferral
+   * if the adapter deferred first; anything later goes through the REST messenger. `answered` tells
+   * the adapter not to answer again.
+   */
+  function interactionAnswer(interaction: ChatInputCommandInteraction | ButtonInteraction) {
+    let deferral: Promise<unknown> | undefined;
+    const state = { answered: false };
+    const respond: Messenger = {
+      async post(target, reply) {
+        if (state.answered) return messenger.post(target, reply);
+        state.answered = true;
+        const body = asOptions(renderEmbed({ ...reply, private: false }));
+        if (deferral) {
+          await deferral;
+          const message = await interaction.editReply(body);
+          return { ...target, platform: "discord", messageId: message.id };
+        }
+        const response = await interaction.reply({ ...body, withResponse: true });
+        return { ...target, platform: "discord", messageId: response.resource?.message?.id ?? "" };
+      },
+      async update(ref, reply) {
+        if (state.answered || !interaction.isButton() || interaction.message.id !== ref.messageId) return messenger.update(ref, reply);
+        state.answered = true;
+        const body = asOptions(renderEmbed({ ...reply, private: false }));
+        if (deferral) {
+          await deferral;
+          await interaction.editReply(body);
+        } else {
+          await interaction.update(body);
+        }
+      },
+    };
+    return {
+      respond,
+      state,
+      /** Acknowledges within Discord's deadline, unless core answered already. */
+      defer(how: "reply" | "update"): Promise<unknown> | undefined {
+        if (!state.answered && !deferral) deferral = how === "update" && interaction.isButton() ? interaction.deferUpdate() : interaction.deferReply();
+        return deferral;
+      },
+    };
   }
 
   /** Errors from core become one plain message; details go to the log only. */
@@ -131,29 +171,30 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
    * Answer a command or a start-workflow button with a new message: directly when core is quick,
    * else defer first and edit. A private answer after a public defer replaces it with an ephemeral one.
    */
-  async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, work: Promise<TrackedReply>): Promise<void> {
+  async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, pending: ReturnType<typeof interactionAnswer>, work: Promise<TrackedReply>): Promise<void> {
     const quick = await timeout(work, deferAfterMs);
+    if (quick?.posted) return;
     if (quick) {
       const body = renderEmbed(quick);
-      const response = await interaction.reply({ ...asOptions(body), flags: body.flags, withResponse: true });
-      await attach(quick, interaction.channelId, response.resource?.message?.id);
+      await interaction.reply({ ...asOptions(body), flags: body.flags });
       return;
     }
-    await interaction.deferReply();
+    await pending.defer("reply");
     const reply = await work;
+    if (reply.posted) return;
     const body = renderEmbed(reply);
     if (reply.private) {
       await interaction.deleteReply();
       await interaction.followUp({ ...asOptions(body), flags: MessageFlags.Ephemeral });
       return;
     }
-    const message = await interaction.editReply(asOptions(body));
-    await attach(reply, interaction.channelId, message.id);
+    await interaction.editReply(asOptions(body));
   }
 
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     if (interaction.commandName !== ROOT_COMMAND) return;
-    const ctx = contextOf(interaction, interaction.channelId);
+    const pending = interactionAnswer(interaction);
+    const ctx = { ...contextOf(interaction, interaction.channelId), respond: pending.respond };
     const sub = interaction.options.getSubcommand(true);
     const values: Record<string, string | null> = {};
     for (const arg of specs.get(sub)?.args ?? []) {
@@ -165,7 +206,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
       sub === "ask"
         ? safely(() => bot.ask(values.text ?? "", ctx), "discord.ask_failed")
         : safely(() => bot.command(commandText(sub, values), ctx), "discord.command_failed");
-    await answer(interaction, work);
+    await answer(interaction, pending, work);
   }
 
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -186,28 +227,29 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
   async function onButton(interaction: ButtonInteraction): Promise<void> {
     const decoded = decodeCustomId(interaction.customId);
     if (!decoded) return;
-    const ctx = contextOf(interaction, interaction.channelId);
+    const pending = interactionAnswer(interaction);
+    const ctx = { ...contextOf(interaction, interaction.channelId), respond: pending.respond };
     log.info({ event: "discord.button", kind: decoded.kind, userId: ctx.actor.userId }, "button click");
     const work = safely(() => bot.action(decoded.kind, decoded.value, ctx), "discord.action_failed");
-    // Confirm and cancel change the status message in place; other buttons answer with a new message.
-    if (decoded.kind !== "confirm" && decoded.kind !== "cancel") return answer(interaction, work);
+    // Confirm and cancel change the status message in place (core edits it); other buttons answer with a new message.
+    if (decoded.kind !== "confirm" && decoded.kind !== "cancel") return answer(interaction, pending, work);
     const quick = await timeout(work, deferAfterMs);
+    if (quick?.posted) return;
     if (quick) {
       const body = renderEmbed(quick);
       if (quick.private) await interaction.reply({ ...asOptions(body), flags: MessageFlags.Ephemeral });
       else await interaction.update(asOptions(body));
-      await attach(quick, interaction.channelId, quick.private ? undefined : interaction.message.id);
       return;
     }
-    await interaction.deferUpdate();
+    await pending.defer("update");
     const reply = await work;
+    if (reply.posted) return;
     const body = renderEmbed(reply);
     if (reply.private) {
       await interaction.followUp({ ...asOptions(body), flags: MessageFlags.Ephemeral });
       return;
     }
     await interaction.editReply(asOptions(body));
-    await attach(reply, interaction.channelId, interaction.message.id);
   }
 
   async function onMessage(message: Message): Promise<void> {
@@ -221,10 +263,10 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
       ? await safely(() => bot.ask(text, ctx), "discord.ask_failed")
       : await safely(() => bot.command("help", ctx), "discord.command_failed");
     const body = renderEmbed({ ...reply, private: false });
-    const sent = (await client.rest.post(Routes.channelMessages(message.channelId), {
+    if (reply.posted) return;
+    await client.rest.post(Routes.channelMessages(message.channelId), {
       body: { ...body, message_reference: { message_id: message.id, fail_if_not_exists: false } },
-    })) as RESTPostAPIChannelMessageResult;
-    await attach(reply, message.channelId, sent.id);
+    });
   }
 
   function contextOf(source: Interaction | Message, channelId: string | null): RequestContext {

@@ -18,7 +18,7 @@ import {
 import { KnownFailure, toUserReply } from "../../core/errors.js";
 import { describeNetworkError, displayUrl } from "../../system-errors.js";
 import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
-import type { Actor, ChatTarget, MessageRef } from "../../core/ports/chat.js";
+import type { Actor, ChatTarget } from "../../core/ports/chat.js";
 import type { Reply } from "../../core/reply.js";
 import type { Logger } from "../../log.js";
 import { eventsPath, slashCommand } from "./manifest.js";
@@ -189,21 +189,11 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
     inFlight.add(task);
   }
 
-  /** Posts a reply where the request came from; a workflow's status message is posted publicly and attached. */
+  /** Posts a reply where the request came from, unless core already posted it (a workflow's status message). */
   async function deliver(reply: TrackedReply, ctx: RequestContext): Promise<void> {
-    if (reply.private && !reply.workflowId) {
-      await messenger.postPrivate(ctx.target, ctx.actor.userId, reply);
-      return;
-    }
-    let ref: MessageRef;
-    try {
-      ref = await messenger.post(ctx.target, reply);
-    } catch (error) {
-      // A prompt nobody can see must not hold the service's lock until it expires.
-      if (reply.workflowId) await bot.withdrawPrompt(reply.workflowId, "the confirmation could not be posted in the channel");
-      throw error;
-    }
-    if (reply.workflowId) await bot.attachMessage(reply.workflowId, ref);
+    if (reply.posted) return;
+    if (reply.private) await messenger.postPrivate(ctx.target, ctx.actor.userId, reply);
+    else await messenger.post(ctx.target, reply);
   }
 
   async function actor(userId: string, displayName?: string): Promise<Actor> {
@@ -243,13 +233,16 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
    * Slack's response_url still reaches the person. A workflow card needs later edits, so
    * there the person is asked to invite the bot instead.
    */
-  async function deliverCommandReply(reply: TrackedReply, ctx: RequestContext, respond: RespondFn): Promise<void> {
+  async function deliverCommandReply(work: Promise<TrackedReply>, ctx: RequestContext, respond: RespondFn): Promise<void> {
+    let reply: TrackedReply | undefined;
     try {
+      reply = await work;
       await deliver(reply, ctx);
     } catch (error) {
       const code = errorSummary(error).code;
       if (code !== "not_in_channel" && code !== "channel_not_found") throw error;
-      const shown = reply.workflowId ? inviteReply : reply;
+      // No reply yet: core could not post a workflow's prompt there (and withdrew it).
+      const shown = reply ?? inviteReply;
       const message = renderBlocks(shown);
       await respond({ response_type: shown.private ? "ephemeral" : "in_channel", text: message.text, blocks: message.blocks });
     }
@@ -281,7 +274,7 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
     const origin: Origin = { userId: command.user_id, displayName: command.user_name, target: { platform: "slack", channelId: command.channel_id } };
     afterAck("command", origin, async (ctx) => {
       log.info({ event: "slack.command", channel: command.channel_id, user: command.user_id, sub: text.split(/\s/)[0] }, "Slash command");
-      await deliverCommandReply(await bot.command(text, ctx), ctx, respond);
+      await deliverCommandReply(bot.command(text, ctx), ctx, respond);
     });
   });
 
@@ -303,14 +296,12 @@ export function createSlackApp({ config, bot, log }: { config: SlackConfig; bot:
       log.info({ event: "slack.action", kind: decoded.kind, channel: channelId, user: body.user.id }, "Button click");
       const reply = await bot.action(decoded.kind, decoded.value, ctx);
       const inPlace = inPlaceKinds.has(decoded.kind) && messageTs !== undefined && !body.container?.is_ephemeral;
-      // A refusal ("not yours") is private and leaves the message alone.
-      if (reply.private || !inPlace) {
+      // Core edits a workflow's status message itself; a refusal ("not yours") is private and leaves the message alone.
+      if (reply.posted || reply.private || !inPlace) {
         await deliver(reply, ctx);
         return;
       }
-      const ref: MessageRef = { platform: "slack", channelId, messageId: messageTs, ...(messageThread ? { threadId: messageThread } : {}) };
-      await messenger.update(ref, reply);
-      if (reply.workflowId) await bot.attachMessage(reply.workflowId, ref);
+      await messenger.update({ platform: "slack", channelId, messageId: messageTs, ...(messageThread ? { threadId: messageThread } : {}) }, reply);
     });
   });
 

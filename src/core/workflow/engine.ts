@@ -277,6 +277,11 @@ export class WorkflowEngine {
     return errorReply("Not yours to cancel", `Only ${who(wf.data.requester)}${wf.data.approval === "second_person" ? " or an approver" : ""} can cancel this.`, "warning");
   }
 
+  /** Where the status message of a workflow was posted, if it was. */
+  async statusMessage(workflowId: string): Promise<MessageRef | null> {
+    return (await this.store.getMessageRef(workflowId)) as MessageRef | null;
+  }
+
   /** Remember where the status message of a workflow was posted, so later steps edit it. */
   async attachMessage(workflowId: string, ref: MessageRef): Promise<void> {
     await this.store.setMessageRef(workflowId, { ...ref });

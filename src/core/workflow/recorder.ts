@@ -14,7 +14,7 @@ import { parseWorkflow, type Workflow, type WorkflowData } from "./data.js";
 import { workflowStatusReply } from "./messages.js";
 import { finalStates, nextState, type WorkflowEvent, type WorkflowState } from "./states.js";
 
-/** One change of a workflow's status message. `ref` is where it was posted (null before attachMessage). */
+/** One change of a workflow's status message. `ref` is where it was posted (null until BotCore posted it). */
 export interface WorkflowUpdate {
   workflowId: string;
   state: WorkflowState;
