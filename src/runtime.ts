@@ -2,6 +2,7 @@
  * The composition root shared by the CLI and the long-running bot: config in, a wired
  * runtime out (Railway, knowledge base, store, policy, workflows, the BotCore).
  */
+import { rmSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "./config.js";
 import { KnownFailure } from "./core/errors.js";
@@ -55,10 +56,11 @@ export async function connectRailway(
 ): Promise<RailwayConnection> {
   const onRequest = { ...(options.onRequest ? { onRequest: options.onRequest } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
   if (options.demo) {
-    // Ten times faster than life, so a demo cache clear finishes in seconds, not minutes.
+    // Builds and deploys ten times faster than life, so a demo cache clear finishes in seconds;
+    // the clock itself is real time, so a confirmation lasts its 5 minutes and times read right.
     // Loaded only for the demo: a deployed bot never pays for the simulator's code.
     const { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator } = await import("./railway/simulator/index.js");
-    const simulator = await startSimulator({ autoAdvance: true, speed: 10 });
+    const simulator = await startSimulator({ autoAdvance: true, speed: 1, settings: { buildSpeed: 10 } });
     const api = new RailwayClient({ endpoint: simulator.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", log: options.log, clock: simulator.clock, ...onRequest });
     return { api, projectId: DEMO_PROJECT_ID, simulator, demo: true, close: () => simulator.close() };
   }
@@ -105,12 +107,26 @@ export async function openStore(config: Config, options: { demo: boolean; log?: 
     return openPostgresStore({ connectionString: config.databaseUrl, ...(options.log ? { log: options.log } : {}) });
   }
   // The demo keeps its own file so trying it never mixes with a real project's audit log.
-  const file = options.demo ? path.join(path.dirname(config.sqlitePath), "demo.db") : config.sqlitePath;
+  const file = options.demo ? demoStorePath(config) : config.sqlitePath;
   try {
     return openSqliteStore({ path: file });
   } catch (error) {
     throw sqliteFailure(error, file);
   }
+}
+
+function demoStorePath(config: Config): string {
+  return path.join(path.dirname(config.sqlitePath), "demo.db");
+}
+
+/**
+ * The demo chat starts from a fresh store, as its simulated project starts afresh: cooldowns and
+ * card keys from the last run would meet a project that no longer has them ("Too soon", no card).
+ * (`--demo` CLI commands share the file, so `audit --demo` tells the story of `clear --demo`.)
+ */
+export function forgetDemoStore(config: Config): void {
+  const file = demoStorePath(config);
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** An SQLite file that cannot be opened, in one sentence: which file, why, and what to set instead. */
@@ -210,7 +226,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   // The watcher paces its polls by the rate budget: read it now rather than guess until the first response headers.
   if (railway && options.watch) await readRateBudget(railway, log);
-  // The demo's world runs on the simulator's (faster) clock; so must everything that waits on it.
+  // The demo's world keeps its own clock (real time; only its builds run faster): timestamps it
+  // hands out and the times core compares them with must come from one clock.
   const clock = options.clock ?? railway?.simulator?.clock ?? systemClock;
   const store = await openStore(config, { demo: options.demo, log });
   const messengers = new MessengerRegistry(metrics ? { onError: (platform) => metrics.chatApiErrors.inc({ platform }) } : {});

@@ -4,9 +4,11 @@
  */
 import type { DiscordConfig, Config } from "./config.js";
 import { ConfigError, loadConfig, secretsOf } from "./config.js";
-import { createRuntime, type Runtime } from "./runtime.js";
+import { createRuntime, forgetDemoStore, type Runtime } from "./runtime.js";
 import { ConsolePrinter, runConsoleChat } from "./adapters/console/chat.js";
-import { createLogger } from "./log.js";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import path from "node:path";
+import { createLogger, silentLogger } from "./log.js";
 import { resolveInstanceId } from "./instance-id.js";
 import type { RequestListener } from "node:http";
 import { eventsPath } from "./adapters/slack/manifest.js";
@@ -28,15 +30,18 @@ const connectHelp = [
 
 /** The console chat over the same core the chat platforms use. */
 export async function runConsole(config: Config, options: { demo: boolean }): Promise<void> {
-  // Logs would interleave with the chat: keep only warnings, on stderr.
-  const log = createLogger({ level: "warn", destination: process.stderr, secrets: secretsOf(config) });
-  // The demo also shows the warnings: they are posted into the chat, as to a team channel.
+  // Logs would interleave with the chat: they go to a file, named once in the intro.
+  const logFile = openLogFile(path.join(path.dirname(config.sqlitePath), "console.log"));
+  const log = logFile ? createLogger({ level: config.logLevel, destination: logFile.stream, secrets: secretsOf(config) }) : silentLogger();
+  if (options.demo) forgetDemoStore(config);
+  // The demo also shows the warnings: they are posted into the chat, as to a team channel, and
+  // polled often, so the first one arrives within seconds.
   const runtime = await createRuntime({
     config,
     log,
     demo: options.demo,
     requireRailway: false,
-    ...(options.demo ? { watch: { routing: { default: { platform: "console", channelId: "console" } } } } : {}),
+    ...(options.demo ? { watch: { routing: { default: { platform: "console", channelId: "console" } }, pollIntervalMs: 5_000 } } : {}),
   });
   const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   // Edits redraw in place only where both ends are a terminal; a pipe gets one line per step.
@@ -55,7 +60,8 @@ export async function runConsole(config: Config, options: { demo: boolean }): Pr
   const intro = [
     "railcache console chat. Ask about a stale build cache, paste a traceback, or type /railcache help.",
     where,
-    "Type a number to press that button; quit or Ctrl-D to leave.",
+    "Type a number to press that button (or confirm / cancel for a prompt); quit or Ctrl-D to leave.",
+    logFile ? `Logs: ${logFile.path}` : "Logs: off (the log file could not be opened).",
     "",
     connectHelp,
   ].join("\n");
@@ -64,6 +70,20 @@ export async function runConsole(config: Config, options: { demo: boolean }): Pr
   } finally {
     watching.abort();
     await runtime.close();
+    await new Promise<void>((resolve) => (logFile ? logFile.stream.end(resolve) : resolve()));
+  }
+}
+
+/** A fresh log file for one console session, or undefined where it cannot be written (the chat works anyway). */
+function openLogFile(file: string): { path: string; stream: WriteStream } | undefined {
+  const absolute = path.resolve(file);
+  try {
+    mkdirSync(path.dirname(absolute), { recursive: true });
+    const stream = createWriteStream(absolute, { flags: "w" });
+    stream.on("error", () => undefined);
+    return { path: absolute, stream };
+  } catch {
+    return undefined;
   }
 }
 

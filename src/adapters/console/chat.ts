@@ -1,6 +1,7 @@
 /**
  * The console chat: a readline loop over the same BotCore the chat platforms use, so a
- * newcomer can try railcache with no tokens. Typing a number presses that button.
+ * newcomer can try railcache with no tokens. Typing a number presses that button; `confirm` or
+ * `cancel` presses the newest button of that kind.
  */
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
@@ -87,6 +88,12 @@ export class ConsolePrinter implements Messenger {
     return this.actions.get(n);
   }
 
+  /** The newest button of this kind on screen: `confirm` presses the prompt just shown, whatever its number. */
+  latest(kind: Action["kind"]): Action | undefined {
+    const numbers = [...this.actions.keys()].filter((n) => this.actions.get(n)?.kind === kind);
+    return numbers.length ? this.actions.get(Math.max(...numbers)) : undefined;
+  }
+
   async post(target: ChatTarget, reply: Reply): Promise<MessageRef> {
     const messageId = String(this.nextMessage++);
     this.block(reply, messageId);
@@ -168,6 +175,13 @@ export async function runConsoleChat(options: ConsoleChatOptions, printer: Conso
 async function dispatch(line: string, bot: BotCore, ctx: RequestContext, printer: ConsolePrinter): Promise<TrackedReply | undefined> {
   const command = /^\/?railcache\b\s*(.*)$/is.exec(line);
   if (command) return bot.command(command[1] ?? "", ctx);
+  // The word for the button: button numbers depend on how many cards arrived first.
+  const word = /^(confirm|cancel)$/i.exec(line)?.[1]?.toLowerCase() as "confirm" | "cancel" | undefined;
+  if (word) {
+    const action = printer.latest(word);
+    if (action) return bot.action(action.kind, action.value ?? "", ctx);
+    if (word === "confirm") return { title: "Nothing to confirm", body: "No cache clear or redeploy is waiting for a confirmation. Start one with `/railcache clear <service>`.", tone: "info" };
+  }
   if (/^\d+$/.test(line)) {
     const action = printer.action(Number(line));
     if (!action) return { title: "No such button", body: `There is no action numbered ${line} on screen.`, tone: "warning" };

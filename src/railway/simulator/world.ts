@@ -149,6 +149,11 @@ export interface WorldSettings {
   rateLimitQueryable: boolean;
   /** Whether webhookTest deliveries carry x-webhook-signature (signed with a rule's secret for that URL). Default false: nothing says so. */
   webhookTestSigned: boolean;
+  /**
+   * How many times faster than life deployments move through their phases (queue, build,
+   * deploy). The demo uses 10 so a clear finishes in seconds while its clock stays real time.
+   */
+  buildSpeed: number;
 }
 
 const phaseDurations = {
@@ -190,8 +195,14 @@ export class World {
       manifestInMeta: false,
       rateLimitQueryable: true,
       webhookTestSigned: false,
+      buildSpeed: 1,
       ...options.settings,
     };
+  }
+
+  /** A phase's length at this world's build speed. */
+  private phase(ms: number): number {
+    return Math.round(ms / Math.max(1, this.settings.buildSpeed));
   }
 
   /** Seals a variable (it must exist): listed, never readable. */
@@ -386,7 +397,7 @@ export class World {
 
     const plan: Phase[] = [];
     const deployOutcome = (failure: Failure | null): Phase[] => [
-      { status: "DEPLOYING", durationMs: phaseDurations.DEPLOYING },
+      { status: "DEPLOYING", durationMs: this.phase(phaseDurations.DEPLOYING) },
       { status: failure ? failure.status : "SUCCESS", durationMs: 0 },
     ];
 
@@ -396,7 +407,7 @@ export class World {
       plan.push(...deployOutcome(deployment.image.failure));
     } else if (service.image) {
       deployment.image = { id: service.image, failure: null };
-      plan.push({ status: "INITIALIZING", durationMs: phaseDurations.INITIALIZING }, ...deployOutcome(null));
+      plan.push({ status: "INITIALIZING", durationMs: this.phase(phaseDurations.INITIALIZING) }, ...deployOutcome(null));
     } else {
       deployment.built = true;
       deployment.usedCache = !noCache;
@@ -407,19 +418,19 @@ export class World {
       if (noCache) instance.staleCache = null;
       deployment.image.failure = failure;
       plan.push(
-        { status: "INITIALIZING", durationMs: phaseDurations.INITIALIZING },
-        { status: "BUILDING", durationMs: noCache ? this.settings.uncachedBuildMs : this.settings.cachedBuildMs },
+        { status: "INITIALIZING", durationMs: this.phase(phaseDurations.INITIALIZING) },
+        { status: "BUILDING", durationMs: this.phase(noCache ? this.settings.uncachedBuildMs : this.settings.cachedBuildMs) },
         ...deployOutcome(failure),
       );
     }
 
     if (instance.requiresApproval) {
       deployment.status = "NEEDS_APPROVAL";
-      deployment.plan = [{ status: "QUEUED", durationMs: phaseDurations.QUEUED }, ...plan];
+      deployment.plan = [{ status: "QUEUED", durationMs: this.phase(phaseDurations.QUEUED) }, ...plan];
       deployment.phaseEndsAt = null;
     } else {
       deployment.plan = plan;
-      deployment.phaseEndsAt = this.now + phaseDurations.QUEUED;
+      deployment.phaseEndsAt = this.now + this.phase(phaseDurations.QUEUED);
     }
     this.deployments.set(deployment.id, deployment);
     return deployment;
@@ -428,7 +439,7 @@ export class World {
   /** Restarts a deployment's containers: same image, back through DEPLOYING. */
   restart(deployment: SimDeployment): void {
     deployment.plan = [{ status: deployment.image.failure ? deployment.image.failure.status : "SUCCESS", durationMs: 0 }];
-    this.enter(deployment, "DEPLOYING", phaseDurations.DEPLOYING);
+    this.enter(deployment, "DEPLOYING", this.phase(phaseDurations.DEPLOYING));
   }
 
   approve(deployment: SimDeployment): void {
