@@ -31,14 +31,14 @@ export function selectServices(setup: ProjectSetup, query: SetupQuery): ServiceS
 }
 
 export function setupReply(setup: ProjectSetup, services: ServiceSettings[], now: number): Reply {
-  const fields: Field[] = services.slice(0, 20).map((s) => ({ name: `${s.serviceName} · ${s.environmentName}`, value: serviceLines(s, now).join("\n") }));
+  const fields: Field[] = services.slice(0, 10).map((s) => ({ name: `${s.serviceName} · ${s.environmentName}`, value: serviceLines(s, now).join("\n") }));
   const readers = services.filter((s) => s.railwayConfigFile);
   const problems = services.reduce((n, s) => n + migrationChecks(s).length, 0);
   const body = [
     `Project \`${setup.projectName}\`, as Railway's API reports it now.`,
     `Databases: ${databasesLine(setup.databases, services)}`,
     ...(readers.length ? [`Config as Code: ${cutoffAnnouncement(now)} ${MOVE_ADVICE}`] : []),
-    ...(services.length > 20 ? [`Showing 20 of ${services.length}: name a service or an environment to narrow it.`] : []),
+    ...(services.length > 10 ? [`Showing 10 of ${services.length}: name a service or an environment to narrow it.`] : []),
   ].join("\n");
   return {
     title: services.length === 1 ? `Setup of ${services[0]!.serviceName} (${services[0]!.environmentName})` : `Setup of ${setup.projectName}`,
