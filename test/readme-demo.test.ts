@@ -35,9 +35,12 @@ function readmeSteps(): string[] {
     .map((line) => line.slice("you> ".length).replace(/\s{2,}\(.*\)$/, "").trim());
 }
 
+/** The tmux session the demo runs in now. */
+let session = "demo";
+
 /** The whole scrollback, wrapped lines joined. */
 function screen(): string {
-  return tmux("capture-pane", "-p", "-J", "-S", "-5000", "-t", "demo");
+  return tmux("capture-pane", "-p", "-J", "-S", "-5000", "-t", session);
 }
 
 async function waitFor(pattern: RegExp, what: string, ms = 60_000): Promise<string> {
@@ -51,8 +54,8 @@ async function waitFor(pattern: RegExp, what: string, ms = 60_000): Promise<stri
 }
 
 function type(line: string): void {
-  tmux("send-keys", "-t", "demo", "-l", line);
-  tmux("send-keys", "-t", "demo", "Enter");
+  tmux("send-keys", "-t", session, "-l", line);
+  tmux("send-keys", "-t", session, "Enter");
 }
 
 describe.skipIf(!hasTmux)("the README's demo script in a terminal (needs tmux)", () => {
@@ -94,8 +97,10 @@ describe.skipIf(!hasTmux)("the README's demo script in a terminal (needs tmux)",
     expect(end).toMatch(/Logs: .*\.railcache\/console\.log/);
 
     // A second `npm start` in the same folder starts afresh: the card again, and no "Too soon".
+    // The new session first: killing the server's last session would stop the server under us.
+    tmux("new-session", "-d", "-s", "again", "-x", "200", "-y", "60", "-c", root, command);
     tmux("kill-session", "-t", "demo");
-    tmux("new-session", "-d", "-s", "demo", "-x", "200", "-y", "60", "-c", root, command);
+    session = "again";
     await waitFor(/web \(staging\) crashed: looks like a stale build cache/, "the warning card on the second start");
     type(clear);
     const again = await waitFor(/Clear the build cache of web in staging\?|Too soon/, "the prompt on the second start");
