@@ -66,8 +66,11 @@ export async function connectRailway(
   }
   if (!config.railway) throw new NoRailwayError();
   const { token, tokenKind, apiUrl, timeoutMs } = config.railway;
-  // RAILWAY_TIMEOUT_MS bounds the whole wait for one call, retries included.
-  const api = new RailwayClient({ endpoint: apiUrl, token, tokenKind, timeoutMs, deadlineMs: timeoutMs, log: options.log, ...(options.clock ? { clock: options.clock } : {}), ...onRequest });
+  // Where a person waits at a terminal (the CLI passes onProgress), RAILWAY_TIMEOUT_MS bounds the
+  // whole call, retries included. The bot's own work (a confirmed cache clear, the watcher) keeps
+  // retrying transient failures, each attempt bounded by it: giving up there strands a workflow.
+  const deadline = options.onProgress ? { deadlineMs: timeoutMs } : {};
+  const api = new RailwayClient({ endpoint: apiUrl, token, tokenKind, timeoutMs, ...deadline, log: options.log, ...(options.clock ? { clock: options.clock } : {}), ...onRequest });
   let projectId = config.railway.projectId;
   if (!projectId) {
     // A project token knows its project; an account token without RAILWAY_PROJECT_ID is refused by config.

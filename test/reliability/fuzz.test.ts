@@ -281,7 +281,8 @@ describe("loadConfig on arbitrary environments", () => {
         let error: unknown;
         try {
           const config = loadConfig(vars);
-          expect(config.port).toBeGreaterThanOrEqual(1);
+          // 0 asks the system for a free port.
+          expect(config.port).toBeGreaterThanOrEqual(0);
           return;
         } catch (caught) {
           error = caught;
