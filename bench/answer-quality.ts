@@ -77,6 +77,7 @@ export const QUESTION_SETS = [
   "questions-eval2.jsonl",
   "questions-holdout.jsonl",
   "questions-heldout-v2.jsonl",
+  "questions-heldout-v4.jsonl",
 ] as const;
 
 export function benchAnswerQuality(): QualityScore[] {

@@ -49,9 +49,10 @@ await section("answer quality", async () => {
   const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
   for (const s of benchAnswerQuality()) {
     const figure = `on-topic right ${s.onTopicRight}/${s.onTopic} (${pct(s.onTopicRight, s.onTopic)}), off-topic refused ${s.offTopicRefused}/${s.offTopic}`;
-    if (s.name === "questions-heldout-v2.jsonl") {
+    const heldOut = /^questions-heldout-(v\d+)\.jsonl$/.exec(s.name)?.[1];
+    if (heldOut) {
       const met = s.onTopicRight / s.onTopic >= 0.95 && s.offTopicRefused >= s.offTopic - 1;
-      record(`answer quality, held-out v2 (${s.onTopic + s.offTopic} questions from public reports, never tuned on)`, figure, ">= 95% on-topic, all but one off-topic refused", met);
+      record(`answer quality, held-out ${heldOut} (${s.onTopic + s.offTopic} questions from public reports, never tuned on)`, figure, ">= 95% on-topic, all but one off-topic refused", met);
     } else if (s.name === "questions-team-runbook.jsonl") {
       record("answer quality, example team runbook (20 questions written before tuning, 5 near misses)", figure, ">= 90% on-topic", s.onTopicRight / s.onTopic >= 0.9);
     } else {
