@@ -120,6 +120,24 @@ describe("railcache clear", () => {
   });
 });
 
+describe("railcache setup", () => {
+  it("prints a service's real setup from the demo project as JSON, with the database host and no password", async () => {
+    const run = await railcache(["setup", "web", "--demo", "--json"]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.services.map((s: { serviceName: string; environmentName: string }) => `${s.serviceName}/${s.environmentName}`)).toEqual(["web/production"]);
+    expect(result.services[0]).toMatchObject({ builder: "NIXPACKS", railwayConfigFile: "railway.toml", checks: [] });
+    expect(result.databases).toContainEqual(expect.objectContaining({ kind: "postgresql", host: "postgres.railway.internal:5432" }));
+    expect(run.stdout).not.toContain("demo-pg-pass");
+  });
+
+  it("exits 1 naming the services when the service is unknown", async () => {
+    const run = await railcache(["setup", "wbe", "--demo"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("wbe is not a service of demo-shop. Services: web, worker.");
+  });
+});
+
 describe("railcache doctor, manifest and chat", () => {
   it("reports a healthy demo setup and the token kind", async () => {
     const run = await railcache(["doctor", "--demo"]);
