@@ -214,13 +214,18 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     return "workflowId" in result && result.workflowId ? postStatus(result.workflowId, result, ctx) : result;
   }
 
+  /** Where a request's status message goes: its own responder, else the outbox if it reaches that platform (else the caller shows the reply). */
+  function outboxFor(ctx: RequestContext): Messenger | undefined {
+    return ctx.respond ?? (deps.outbox?.reaches(ctx.target.platform) ? deps.outbox : undefined);
+  }
+
   /**
    * Posts a workflow's status message where the request came from and keeps its ref, so every
    * later step edits it. A prompt that cannot be posted is withdrawn (nobody could confirm it, and
    * it must not hold the service's lock until it expires), and the error goes to the adapter.
    */
   async function postStatus(workflowId: string, reply: Reply, ctx: RequestContext): Promise<TrackedReply> {
-    const via = ctx.respond ?? deps.outbox;
+    const via = outboxFor(ctx);
     if (!via || !deps.workflows) return { ...reply, workflowId };
     let ref: MessageRef;
     try {
@@ -239,7 +244,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
    * anew when there is none. A private reply (a refusal) is the adapter's to show.
    */
   async function showStatus(from: string, workflowId: string | undefined, reply: Reply, ctx: RequestContext): Promise<TrackedReply> {
-    const via = ctx.respond ?? deps.outbox;
+    const via = outboxFor(ctx);
     if (reply.private || !via || !deps.workflows) return workflowId ? { ...reply, workflowId } : reply;
     const ref = await deps.workflows.statusMessage(from);
     if (!ref) return workflowId ? postStatus(workflowId, reply, ctx) : reply;
