@@ -2,13 +2,13 @@
  * The Prometheus counters the composition root wires to core's hooks: Railway requests (by
  * operation and `ok` or failure kind), warnings posted (by watcher rule) and chat API errors.
  */
-import { WebClient } from "@slack/web-api";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackMessenger } from "../src/adapters/slack/messenger.js";
 import type { RequestContext } from "../src/core/bot-core.js";
 import { createMetrics, type Metrics } from "../src/metrics.js";
 import { startFakeSlack, type FakeSlack } from "./fakes/slack/server.js";
 import { startTestRuntime, type TestRuntime } from "./support/runtime.js";
+import { quietWebClient } from "./fakes/slack/quiet-client.js";
 
 const BOT_TOKEN = "xoxb-1111-2222-railcache-bot-token";
 const ctx: RequestContext = {
@@ -76,7 +76,7 @@ describe("metrics wiring", () => {
     ].join("\n");
     t = await startTestRuntime({ metrics, policyToml, watch: { routing: { default: { platform: "slack", channelId: "C0ALERTS" } } } });
     const { runtime, sim } = t;
-    runtime.messengers.register("slack", new SlackMessenger(new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })));
+    runtime.messengers.register("slack", new SlackMessenger(quietWebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })));
     const watcher = runtime.watcher!;
 
     sim.scenario.staleCache("worker", "production");

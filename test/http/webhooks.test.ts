@@ -2,7 +2,6 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { WebClient } from "@slack/web-api";
 import { SlackMessenger } from "../../src/adapters/slack/messenger.js";
 import { decodeAction } from "../../src/adapters/slack/render.js";
 import { botScopes } from "../../src/adapters/slack/manifest.js";
@@ -13,6 +12,7 @@ import type { SimDeployment } from "../../src/railway/simulator/index.js";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack/server.js";
 import { createHarness, type Harness } from "../core/watcher/harness.js";
 import { MessengerRegistry } from "../../src/core/messengers.js";
+import { quietWebClient } from "../fakes/slack/quiet-client.js";
 
 const SECRET = "wh-9f3c1a7e5b2d4c6e8a0b1c3d5e7f9a1b";
 const noConfigWarning = { rules: { configFile: { enabled: false } } };
@@ -247,7 +247,7 @@ describe("Railway webhooks", () => {
 
   it("posts the warning through the real Slack adapter with buttons whose values parse", async () => {
     slack = await startFakeSlack({ botToken: "xoxb-watcher-test", scopes: botScopes(), channels: ["C0ALERTS", "C0STAGING"] });
-    const client = new WebClient("xoxb-watcher-test", { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+    const client = quietWebClient("xoxb-watcher-test", { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     await setUp();
     h.watcher = h.restart({ outbox: MessengerRegistry.of({ slack: new SlackMessenger(client) }) });
     const deployment = await crashedWithoutPolling("staleCache", "web", "production");

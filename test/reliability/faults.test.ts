@@ -8,7 +8,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WebClient } from "@slack/web-api";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSlackApp, type SlackApp } from "../../src/adapters/slack/app.js";
@@ -29,6 +28,7 @@ import { sendToApp, slashCommandBody, blockActionsBody } from "../fakes/slack/re
 import { startTestRuntime, type TestRuntime } from "../support/runtime.js";
 import { startSlackFaultProxy, type SlackFault, type SlackFaultProxy } from "./slack-faults.js";
 import { MessengerRegistry } from "../../src/core/messengers.js";
+import { quietWebClient } from "../fakes/slack/quiet-client.js";
 
 const BOT_TOKEN = "xoxb-1111-2222-railcache-reliability";
 const SIGNING_SECRET = "3c1f0a9e7b5d2c4e6a8b0d1f3e5a7c9b";
@@ -264,7 +264,7 @@ describe("the watcher under Railway faults and Slack rate limits", () => {
     store = openSqliteStore({ path: join(dir, "railcache.db"), now: sim.clock.now });
     slack = await startFakeSlack({ botToken: BOT_TOKEN });
     // The messenger the Slack adapter uses, on the same Web API client settings.
-    const messenger = new SlackMessenger(new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: slackRetries } }));
+    const messenger = new SlackMessenger(quietWebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: slackRetries } }));
     watcher = new Watcher({
       railway: new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", clock: sim.clock, timeoutMs: 500, retries: 1, random: () => 0.5 }),
       store,

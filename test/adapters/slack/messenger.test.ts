@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Writable } from "node:stream";
-import { WebClient } from "@slack/web-api";
+import type { WebClient } from "@slack/web-api";
 import { SlackMessenger } from "../../../src/adapters/slack/messenger.js";
 import { SlackUserGroups } from "../../../src/adapters/slack/user-groups.js";
 import { botScopes } from "../../../src/adapters/slack/manifest.js";
 import { createLogger } from "../../../src/log.js";
 import { startFakeSlack, type FakeSlack } from "../../fakes/slack/server.js";
 import { BOT_TOKEN } from "./harness.js";
+import { quietWebClient } from "../../fakes/slack/quiet-client.js";
 
 let slack: FakeSlack;
 let logs: Record<string, unknown>[];
@@ -26,7 +27,7 @@ afterEach(async () => {
 });
 
 function client(retries = 0): WebClient {
-  return new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries } });
+  return quietWebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries } });
 }
 
 function logger() {

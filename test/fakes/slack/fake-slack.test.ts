@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { App } from "@slack/bolt";
-import { WebClient, ErrorCode, LogLevel } from "@slack/web-api";
+import type { WebClient} from "@slack/web-api";
+import { ErrorCode, LogLevel } from "@slack/web-api";
 import { startFakeSlack, type FakeSlack } from "./server.js";
 import {
   appMentionEvent,
@@ -13,6 +14,7 @@ import {
   slashCommandPayload,
   urlVerificationBody,
 } from "./requests.js";
+import { quietWebClient } from "./quiet-client.js";
 
 const botToken = "xoxb-test-bot-token";
 const appToken = "xapp-test-app-token";
@@ -27,7 +29,7 @@ afterEach(async () => {
 });
 
 function client(token = botToken, retries = 0): WebClient {
-  return new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries }, logLevel: LogLevel.ERROR });
+  return quietWebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries }, logLevel: LogLevel.ERROR });
 }
 
 async function platformError(call: Promise<unknown>): Promise<string> {
@@ -110,7 +112,7 @@ describe("fake Slack Web API", () => {
 
   it("answers ratelimited with HTTP 429 and Retry-After, then serves the retry", async () => {
     slack.rateLimit("chat.postMessage", 1, 1);
-    const rejecting = new WebClient(botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    const rejecting = quietWebClient(botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
     await expect(rejecting.chat.postMessage({ channel: "C0GENERAL", text: "x" })).rejects.toMatchObject({
       code: ErrorCode.RateLimitedError,
       retryAfter: 1,
