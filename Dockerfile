@@ -3,7 +3,9 @@
 # Three stages: build the TypeScript, install production dependencies (better-sqlite3 is a
 # native addon: prebuilt binary when one matches, node-gyp with python3/make/g++ otherwise),
 # then a slim runtime with neither compilers nor dev dependencies.
-# Node 24 is an LTS line; Node 20 reached end of life in April 2026.
+# Production runs on Node 24 LTS (Node 20 reached end of life in April 2026); railcache itself
+# needs 20.19+ (package.json engines), which is what development and CI use. See the README's
+# "Which Node runs what".
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
