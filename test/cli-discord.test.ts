@@ -46,6 +46,29 @@ describe("railcache register-commands", () => {
   });
 });
 
+describe("manifests and registration as JSON", () => {
+  it("prints the Discord invite and commands, and the Slack manifest, as JSON with --json", async () => {
+    const discordRun = await railcache(["manifest", "discord", "--app-id", "123456789012345678", "--json"], {});
+    expect(discordRun.code).toBe(0);
+    const discordJson = JSON.parse(discordRun.stdout) as { inviteUrl: string; commands: { name: string }[] };
+    expect(new URL(discordJson.inviteUrl).searchParams.get("client_id")).toBe("123456789012345678");
+    expect(discordJson.commands.map((c) => c.name)).toEqual(buildDiscordCommands().map((c) => c.name));
+    const slackRun = await railcache(["manifest", "slack", "--socket", "--json"], {});
+    expect(slackRun.code).toBe(0);
+    expect(JSON.parse(slackRun.stdout)).toMatchObject({ settings: { socket_mode_enabled: true } });
+  });
+
+  it("says where register-commands registered, on stdout, with no log line on stderr", async () => {
+    const env = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl };
+    const run = await railcache(["register-commands", "--guild", discord.guild.id], env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(`Registered /railcache in server ${discord.guild.id}; it is there now.\n`);
+    const json = await railcache(["register-commands", "--guild", discord.guild.id, "--json"], env);
+    expect(JSON.parse(json.stdout)).toEqual({ registered: ["/railcache"], scope: "guild", guildId: discord.guild.id });
+  });
+});
+
 describe("railcache manifest discord", () => {
   it("prints an invite URL with the bot and applications.commands scopes", async () => {
     const run = await railcache(["manifest", "discord", "--app-id", "123456789012345678"], {});
