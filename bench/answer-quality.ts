@@ -60,7 +60,9 @@ export function scoreQuestions(engine: AnswerEngine, name: string, questions: Qu
     }
     if (!right) {
       const expected = JSON.stringify(q.expect) + (q.also ? `+${q.also}` : "");
-      score.misses.push(`${q.id} [${q.kind ?? "-"}]: expected ${expected}, got ${got.matched ? got.ids.join("+") : "unmatched"} (${got.confidence}) :: ${q.text.slice(0, 100).replace(/\n/g, " ")}`);
+      score.misses.push(
+        `${q.id} [${q.kind ?? "-"}]: expected ${expected}, got ${got.matched ? got.ids.join("+") : "unmatched"} (${got.confidence}) :: ${q.text.slice(0, 100).replace(/\n/g, " ")}`,
+      );
     }
   }
   return score;

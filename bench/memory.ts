@@ -35,7 +35,11 @@ function questionTexts(): string[] {
 
 /** Sends one signed delivery; true when the answer came back inside the ack (questions, help). */
 async function send(url: string, delivery: Delivery): Promise<boolean> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": delivery.contentType, ...signRequest(BENCH_SIGNING_SECRET, delivery.body) }, body: delivery.body });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": delivery.contentType, ...signRequest(BENCH_SIGNING_SECRET, delivery.body) },
+    body: delivery.body,
+  });
   const body = await res.text();
   if (res.status !== 200) throw new Error(`railcache answered ${res.status}`);
   return body.length > 0;
@@ -66,7 +70,9 @@ export async function benchMemory(options: { commands?: number; questions?: numb
     const texts = questionTexts();
     const deliveries: Delivery[] = [
       ...Array.from({ length: commands }, (_, i) => slashCommandBody({ text: i % 5 === 4 ? "status" : "help" })),
-      ...Array.from({ length: questions }, (_, i) => eventCallbackBody(appMentionEvent({ text: `<@U0BOT> ${texts[i % texts.length] ?? ""}`, ts: `1764061200.${String(i).padStart(6, "0")}` }))),
+      ...Array.from({ length: questions }, (_, i) =>
+        eventCallbackBody(appMentionEvent({ text: `<@U0BOT> ${texts[i % texts.length] ?? ""}`, ts: `1764061200.${String(i).padStart(6, "0")}` })),
+      ),
     ];
     // Spread the questions evenly among the commands.
     for (let i = commands; i < deliveries.length; i += 1) {
@@ -85,7 +91,8 @@ export async function benchMemory(options: { commands?: number; questions?: numb
       }
     })();
     let inAck = 0;
-    const replies = () => inAck + [...slack.callsTo("chat.postEphemeral"), ...slack.callsTo("chat.postMessage")].filter((c) => c.args.channel === "C0GENERAL").length;
+    const replies = () =>
+      inAck + [...slack.callsTo("chat.postEphemeral"), ...slack.callsTo("chat.postMessage")].filter((c) => c.args.channel === "C0GENERAL").length;
     for (let i = 0; i < deliveries.length; i += concurrency) {
       const answered = await Promise.all(deliveries.slice(i, i + concurrency).map((d) => send(url, d)));
       inAck += answered.filter(Boolean).length;
@@ -115,5 +122,7 @@ export async function benchMemory(options: { commands?: number; questions?: numb
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await benchMemory();
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-  console.log(`railcache start RSS: idle ${mb(r.idleBytes)}, peak under ${r.commands} commands + ${r.questions} questions ${mb(r.peakBytes)}, after ${mb(r.afterLoadBytes)} (/metrics says ${r.metricsAfterLoadBytes === null ? "n/a" : mb(r.metricsAfterLoadBytes)})`);
+  console.log(
+    `railcache start RSS: idle ${mb(r.idleBytes)}, peak under ${r.commands} commands + ${r.questions} questions ${mb(r.peakBytes)}, after ${mb(r.afterLoadBytes)} (/metrics says ${r.metricsAfterLoadBytes === null ? "n/a" : mb(r.metricsAfterLoadBytes)})`,
+  );
 }

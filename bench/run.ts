@@ -42,7 +42,12 @@ async function section(name: string, run: () => Promise<void>): Promise<void> {
 await section("answer latency", async () => {
   const answer = await benchAnswer();
   record("answer latency, short question", `p50 ${ms(answer.shortP50Ms)}, p99 ${ms(answer.shortP99Ms)}`, "p99 <= 2 ms", answer.shortP99Ms <= 2);
-  record("answer latency, 5,000-char traceback", `p50 ${ms(answer.tracebackP50Ms)}, p99 ${ms(answer.tracebackP99Ms)}`, "p99 <= 2 ms", answer.tracebackP99Ms <= 2);
+  record(
+    "answer latency, 5,000-char traceback",
+    `p50 ${ms(answer.tracebackP50Ms)}, p99 ${ms(answer.tracebackP99Ms)}`,
+    "p99 <= 2 ms",
+    answer.tracebackP99Ms <= 2,
+  );
 });
 
 await section("answer quality", async () => {
@@ -52,9 +57,19 @@ await section("answer quality", async () => {
     const heldOut = /^questions-heldout-(v\d+)\.jsonl$/.exec(s.name)?.[1];
     if (heldOut) {
       const met = s.onTopicRight / s.onTopic >= 0.95 && s.offTopicRefused >= s.offTopic - 1;
-      record(`answer quality, held-out ${heldOut} (${s.onTopic + s.offTopic} questions from public reports, never tuned on)`, figure, ">= 95% on-topic, all but one off-topic refused", met);
+      record(
+        `answer quality, held-out ${heldOut} (${s.onTopic + s.offTopic} questions from public reports, never tuned on)`,
+        figure,
+        ">= 95% on-topic, all but one off-topic refused",
+        met,
+      );
     } else if (s.name === "questions-team-runbook.jsonl") {
-      record("answer quality, example team runbook (20 questions written before tuning, 5 near misses)", figure, ">= 90% on-topic", s.onTopicRight / s.onTopic >= 0.9);
+      record(
+        "answer quality, example team runbook (20 questions written before tuning, 5 near misses)",
+        figure,
+        ">= 90% on-topic",
+        s.onTopicRight / s.onTopic >= 0.9,
+      );
     } else {
       record(`answer quality, ${s.name}`, figure, "none (for reference)");
     }
@@ -71,12 +86,22 @@ await section("knowledge base load + model build", async () => {
 
 await section("start-up of `railcache ask`", async () => {
   const startup = benchStartup();
-  record("start-up of `railcache ask` (whole process, stored model)", `p50 ${startup.p50Ms.toFixed(0)} ms, max ${startup.maxMs.toFixed(0)} ms`, "<= 400 ms", startup.p50Ms <= 400);
+  record(
+    "start-up of `railcache ask` (whole process, stored model)",
+    `p50 ${startup.p50Ms.toFixed(0)} ms, max ${startup.maxMs.toFixed(0)} ms`,
+    "<= 400 ms",
+    startup.p50Ms <= 400,
+  );
 });
 
 await section("Railway requests, watching 50 services x 2 envs", async () => {
   const watcher = await benchWatcherBudget();
-  record("Railway requests, watching 50 services x 2 envs", `${watcher.requestsPerHour} per hour (${watcher.polls} polls)`, "< 130 per hour", watcher.requestsPerHour < 130);
+  record(
+    "Railway requests, watching 50 services x 2 envs",
+    `${watcher.requestsPerHour} per hour (${watcher.polls} polls)`,
+    "< 130 per hour",
+    watcher.requestsPerHour < 130,
+  );
 });
 
 await section("Railway requests per cache clear", async () => {
@@ -103,7 +128,11 @@ await section("webhook received -> warning posted", async () => {
     "p99 <= 300 ms",
     w.sequential.p99Ms <= 300,
   );
-  record(`webhook received -> warning posted, burst of ${w.burst.n} at once`, `p50 ${ms(w.burst.p50Ms, 1)}, p99 ${ms(w.burst.p99Ms, 1)}`, "none (for reference)");
+  record(
+    `webhook received -> warning posted, burst of ${w.burst.n} at once`,
+    `p50 ${ms(w.burst.p50Ms, 1)}, p99 ${ms(w.burst.p99Ms, 1)}`,
+    "none (for reference)",
+  );
 });
 
 await section("Slack slash-command ack", async () => {
@@ -117,7 +146,11 @@ await section("Slack slash-command ack", async () => {
   record(`Slack ack latency, bare Bolt app acking railcache's reply (${(a.replyBytes / 1000).toFixed(1)} KB), ${load}`, figures(a.sameReply), "-");
   record("Slack ack latency, railcache p99 / bare Bolt p99", ratios(a.railcacheVsBolt), "<= 1.2 (per burst)", a.railcacheVsBolt.roundP99Ratio.median <= 1.2);
   record("Slack ack, the same comparison between two identical bare Bolt apps (the noise floor)", ratios(a.twinVsBolt), "none (calibration)");
-  record("Slack ack, where the gap comes from: a bare Bolt app acking railcache's own reply / the bare app acking empty", ratios(a.sameReplyVsBolt), "none (the reply's cost)");
+  record(
+    "Slack ack, where the gap comes from: a bare Bolt app acking railcache's own reply / the bare app acking empty",
+    ratios(a.sameReplyVsBolt),
+    "none (the reply's cost)",
+  );
   record("Slack ack, railcache / a bare Bolt app acking the same reply (railcache's own overhead)", ratios(a.railcacheVsSameReply), "none (for reference)");
 });
 
@@ -149,7 +182,10 @@ if (only !== null) {
     if (at >= 0) lines[at] = line;
     else lines.splice(lines.findLastIndex((l) => l.startsWith("| ")) + 1, 0, line);
   }
-  const note = `Rows matching "${only}" re-measured ${new Date().toISOString()} with \`npm run bench -- --only "${only}"\` (load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}).`;
+  const note = `Rows matching "${only}" re-measured ${new Date().toISOString()} with \`npm run bench -- --only "${only}"\` (load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}).`;
   const noteAt = lines.findIndex((l) => l.startsWith(`Rows matching "${only}"`));
   if (noteAt >= 0) lines[noteAt] = note;
   else lines.push(note, "");
@@ -158,6 +194,9 @@ if (only !== null) {
   process.exit(0);
 }
 
-const text = `# Benchmark results\n\nMeasured ${new Date().toISOString()} on ${machine}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}.\nRegenerate with \`npm run bench\`.\n\n| benchmark | result | target | met |\n| --- | --- | --- | --- |\n${table}\n\n${notes}\n`;
+const text = `# Benchmark results\n\nMeasured ${new Date().toISOString()} on ${machine}, load average ${os
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(" ")}.\nRegenerate with \`npm run bench\`.\n\n| benchmark | result | target | met |\n| --- | --- | --- | --- |\n${table}\n\n${notes}\n`;
 writeFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "RESULTS.md"), text);
 console.log("\nwritten to bench/RESULTS.md");

@@ -20,7 +20,19 @@ import { botScopes } from "../src/adapters/slack/manifest.js";
 import { startSimulator } from "../src/railway/simulator/index.js";
 import { signRequest, slashCommandBody } from "../test/fakes/slack/requests.js";
 import { startFakeSlack, type FakeSlack } from "../test/fakes/slack/server.js";
-import { terminator, BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, childLog, cpuMsOf, deployedNode, freePort, root, startServerChild, summarize, waitFor } from "./support.js";
+import {
+  terminator,
+  BENCH_BOT_TOKEN,
+  BENCH_SIGNING_SECRET,
+  childLog,
+  cpuMsOf,
+  deployedNode,
+  freePort,
+  root,
+  startServerChild,
+  summarize,
+  waitFor,
+} from "./support.js";
 
 export interface AckFigures {
   p50Ms: number;
@@ -119,7 +131,15 @@ async function startBareBolt(slack: FakeSlack, ackBodyFile?: string): Promise<Ta
   const node = deployedNode();
   const child = spawn(process.execPath, [...node.flags, ...profileArgs(), "--import", "tsx", path.join(root, "bench", "bare-bolt.ts")], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: node.nodeOptions, BOT_TOKEN: BENCH_BOT_TOKEN, SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), ...(ackBodyFile ? { ACK_BODY: ackBodyFile } : {}) },
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_OPTIONS: node.nodeOptions,
+      BOT_TOKEN: BENCH_BOT_TOKEN,
+      SIGNING_SECRET: BENCH_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      ...(ackBodyFile ? { ACK_BODY: ackBodyFile } : {}),
+    },
     stdio: ["ignore", log.fd, log.fd],
   });
   log.spawned();
@@ -129,10 +149,14 @@ async function startBareBolt(slack: FakeSlack, ackBodyFile?: string): Promise<Ta
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(() => {
-      if (child.exitCode !== null) throw new Error(`bare Bolt exited with ${child.exitCode}:\n${log.tail()}`);
-      return log.tail().includes("listening");
-    }, "the bare Bolt app", 20_000);
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`bare Bolt exited with ${child.exitCode}:\n${log.tail()}`);
+        return log.tail().includes("listening");
+      },
+      "the bare Bolt app",
+      20_000,
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -234,7 +258,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const app = (name: string, f: AckFigures) => `${name} p50 ${ms(f.p50Ms)} p99 ${ms(f.p99Ms)} cpu/ack ${f.cpuPerAckMs.toFixed(3)} ms`;
   const vs = (name: string, c: AckComparison) =>
     `${name}: p99 ratio per round median ${c.roundP99Ratio.median.toFixed(2)} (${c.roundP99Ratio.min.toFixed(2)} to ${c.roundP99Ratio.max.toFixed(2)}), of medians ${c.medianBurstP99Ratio.toFixed(2)}, pooled ${c.pooledP99Ratio.toFixed(2)}, CPU ${c.cpuRatio.toFixed(2)}`;
-  console.log(`ack, ${r.concurrency} concurrent x ${r.rounds} rounds: ${app("railcache", r.railcache)}; ${app("bare Bolt", r.bolt)}; ${app("twin", r.twin)}; ${app("bare acking railcache's reply", r.sameReply)}`);
+  console.log(
+    `ack, ${r.concurrency} concurrent x ${r.rounds} rounds: ${app("railcache", r.railcache)}; ${app("bare Bolt", r.bolt)}; ${app("twin", r.twin)}; ${app("bare acking railcache's reply", r.sameReply)}`,
+  );
   console.log(`  ${vs("railcache / bare", r.railcacheVsBolt)}\n  ${vs("twin / bare (A/A)", r.twinVsBolt)}`);
   console.log(`  ${vs("bare acking railcache's reply / bare", r.sameReplyVsBolt)}\n  ${vs("railcache / bare acking its reply", r.railcacheVsSameReply)}`);
 }

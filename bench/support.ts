@@ -127,11 +127,16 @@ export async function startServerChild(options: {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`railcache start exited with ${child.exitCode}:\n${log.tail()}`);
-      const res = await fetch(`${base}/readyz`).catch(() => null);
-      return res?.status === 200;
-    }, "railcache start to be ready", 30_000, 100);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`railcache start exited with ${child.exitCode}:\n${log.tail()}`);
+        const res = await fetch(`${base}/readyz`).catch(() => null);
+        return res?.status === 200;
+      },
+      "railcache start to be ready",
+      30_000,
+      100,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -131,7 +131,11 @@ export async function benchWebhook(options: { sequential?: number; burst?: numbe
         });
       });
       const start = performance.now();
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload(sim, d, "Deployment.crashed")) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(payload(sim, d, "Deployment.crashed")),
+      });
       const acked = performance.now();
       const body = (await res.json()) as { outcome?: string };
       if (res.status !== 202 || body.outcome !== "accepted") throw new Error(`webhook for ${d.id} answered ${res.status} ${JSON.stringify(body)}`);
@@ -175,7 +179,9 @@ export async function benchWebhook(options: { sequential?: number; burst?: numbe
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await benchWebhook();
   const ms = (v: number) => `${v.toFixed(1)} ms`;
-  console.log(`webhook -> warning in Slack, one at a time (n=${r.sequential.n}): p50 ${ms(r.sequential.p50Ms)}  p99 ${ms(r.sequential.p99Ms)}  max ${ms(r.sequential.maxMs)}`);
+  console.log(
+    `webhook -> warning in Slack, one at a time (n=${r.sequential.n}): p50 ${ms(r.sequential.p50Ms)}  p99 ${ms(r.sequential.p99Ms)}  max ${ms(r.sequential.maxMs)}`,
+  );
   console.log(`webhook 202 answer: p50 ${ms(r.ackP50Ms)}  p99 ${ms(r.ackP99Ms)}`);
   console.log(`webhook -> warning, burst of ${r.burst.n} at once: p50 ${ms(r.burst.p50Ms)}  p99 ${ms(r.burst.p99Ms)}  max ${ms(r.burst.maxMs)}`);
   console.log(`Railway requests per warning: ${r.railwayRequestsPerWarning.toFixed(1)}`);

@@ -124,7 +124,11 @@ webhook
 for (const kind of ["clear", "redeploy"] as const) {
   program
     .command(kind)
-    .description(kind === "clear" ? "clear the build cache of a service and rebuild it (asks to confirm)" : "rebuild a service from its current commit, keeping the cache (asks to confirm)")
+    .description(
+      kind === "clear"
+        ? "clear the build cache of a service and rebuild it (asks to confirm)"
+        : "rebuild a service from its current commit, keeping the cache (asks to confirm)",
+    )
     .argument("<service>", "service name or alias")
     .option("--env <environment>", "environment (default from railcache.toml, else production)")
     .option("-y, --yes", "do not ask for confirmation")
@@ -150,7 +154,10 @@ program
     const { config, log } = setup();
     // Reading the log must not leave an empty database behind in whatever folder it was run from.
     if (!options.demo && !config.databaseUrl && !existsSync(config.sqlitePath)) {
-      throw new CliError(`No audit log at ${resolve(config.sqlitePath)}: railcache has not run with this database here. Set RAILCACHE_DB to the bot's SQLite file, or DATABASE_URL to its PostgreSQL.`, 1);
+      throw new CliError(
+        `No audit log at ${resolve(config.sqlitePath)}: railcache has not run with this database here. Set RAILCACHE_DB to the bot's SQLite file, or DATABASE_URL to its PostgreSQL.`,
+        1,
+      );
     }
     const store = await openStore(config, { demo: Boolean(options.demo), log });
     try {
@@ -283,7 +290,9 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   const code = exitCodeOf(error);
   if (code === 70) {
-    stderr.write(`railcache: unexpected error (a bug in railcache; please report it with this trace): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    stderr.write(
+      `railcache: unexpected error (a bug in railcache; please report it with this trace): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   } else {
     const { body } = toUserReply(error);
     if (body) stderr.write(`railcache: ${body}\n`);

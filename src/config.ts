@@ -39,32 +39,72 @@ const envSchema = z.object({
     .optional()
     .transform((value) => (value?.trim() ? value : undefined)),
   RAILCACHE_DB: optional,
-  RAILCACHE_INSTANCE_ID: optional.pipe(z.string().regex(/^[\w.:@-]{1,100}$/, "should be 1-100 letters, digits or . : @ _ -").optional()),
+  RAILCACHE_INSTANCE_ID: optional.pipe(
+    z
+      .string()
+      .regex(/^[\w.:@-]{1,100}$/, "should be 1-100 letters, digits or . : @ _ -")
+      .optional(),
+  ),
   DATABASE_URL: optional.pipe(
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, "should be a PostgreSQL URL like postgres://user@host:5432/db")
       // libpq's `host=... password=...` form pasted after the scheme would be read as a host name.
-      .refine((url) => !/\s/.test(url) && URL.canParse(url), "should be one PostgreSQL URL like postgres://user:password@host:5432/db, with no spaces (the key=value form is not accepted)")
+      .refine(
+        (url) => !/\s/.test(url) && URL.canParse(url),
+        "should be one PostgreSQL URL like postgres://user:password@host:5432/db, with no spaces (the key=value form is not accepted)",
+      )
       .optional(),
   ),
   RAILCACHE_KB_DIR: optional,
   RAILCACHE_WEBHOOK_SECRET: optional.pipe(z.string().min(24, "should be at least 24 random characters").optional()),
   RAILCACHE_WEBHOOK_SIGNING_SECRET: optional.pipe(z.string().min(24, "should be at least 24 random characters (openssl rand -hex 32)").optional()),
-  RAILCACHE_PUBLIC_URL: optional.pipe(z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "should be the bot's public base URL, like https://railcache.up.railway.app").optional()),
+  RAILCACHE_PUBLIC_URL: optional.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "should be the bot's public base URL, like https://railcache.up.railway.app")
+      .optional(),
+  ),
   SLACK_BOT_TOKEN: optional.pipe(z.string().startsWith("xoxb-", "should start with xoxb- (the Bot User OAuth Token)").optional()),
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: optional.pipe(z.string().startsWith("xapp-", "should start with xapp- (an app-level token with connections:write)").optional()),
   SLACK_API_URL: optional,
   // A #name or a channel's display name would fail on every card: ids only.
-  SLACK_WARN_CHANNEL: optional.pipe(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, "should be a Slack channel id such as C0123ABCD (channel details > About, at the bottom), not a #name").optional()),
+  SLACK_WARN_CHANNEL: optional.pipe(
+    z
+      .string()
+      .regex(/^[CGD][A-Z0-9]{2,}$/, "should be a Slack channel id such as C0123ABCD (channel details > About, at the bottom), not a #name")
+      .optional(),
+  ),
   DISCORD_TOKEN: optional,
-  DISCORD_APPLICATION_ID: optional.pipe(z.string().regex(/^\d{17,20}$/, "should be the numeric application id").optional()),
-  DISCORD_GUILD_ID: optional.pipe(z.string().regex(/^\d{17,20}$/, "should be a numeric guild (server) id").optional()),
+  DISCORD_APPLICATION_ID: optional.pipe(
+    z
+      .string()
+      .regex(/^\d{17,20}$/, "should be the numeric application id")
+      .optional(),
+  ),
+  DISCORD_GUILD_ID: optional.pipe(
+    z
+      .string()
+      .regex(/^\d{17,20}$/, "should be a numeric guild (server) id")
+      .optional(),
+  ),
   DISCORD_MESSAGE_CONTENT: boolish,
   DISCORD_API_URL: optional,
-  DISCORD_WARN_CHANNEL: optional.pipe(z.string().regex(/^\d{17,20}$/, "should be a numeric Discord channel id (Developer Mode on, then right-click the channel > Copy Channel ID), not a name").optional()),
-  PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(0, "should be a port number (0 picks a free one)").max(65535, "should be a port number up to 65535").optional()),
+  DISCORD_WARN_CHANNEL: optional.pipe(
+    z
+      .string()
+      .regex(/^\d{17,20}$/, "should be a numeric Discord channel id (Developer Mode on, then right-click the channel > Copy Channel ID), not a name")
+      .optional(),
+  ),
+  PORT: optional.pipe(
+    z.coerce
+      .number<string | undefined>()
+      .int()
+      .min(0, "should be a port number (0 picks a free one)")
+      .max(65535, "should be a port number up to 65535")
+      .optional(),
+  ),
   HOST: optional,
   LOG_LEVEL: optional.pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional()),
 });
@@ -123,9 +163,17 @@ export interface Config {
 /** Every secret value in the configuration, for the logger to keep out of its lines. */
 export function secretsOf(config: Config): string[] {
   const databasePassword = config.databaseUrl ? passwordOf(config.databaseUrl) : undefined;
-  return [config.railway?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.databaseUrl, databasePassword, config.webhookSecret, config.webhookSigningSecret].filter(
-    (s): s is string => typeof s === "string" && s !== "",
-  );
+  return [
+    config.railway?.token,
+    config.slack?.botToken,
+    config.slack?.signingSecret,
+    config.slack?.appToken,
+    config.discord?.token,
+    config.databaseUrl,
+    databasePassword,
+    config.webhookSecret,
+    config.webhookSigningSecret,
+  ].filter((s): s is string => typeof s === "string" && s !== "");
 }
 
 export class ConfigError extends KnownFailure {
@@ -177,11 +225,15 @@ function combine(e: z.infer<typeof envSchema>): { config: Config; problems: stri
 
   let railway: RailwayConfig | undefined;
   if (e.RAILWAY_API_TOKEN && e.RAILWAY_TOKEN) {
-    problems.push("RAILWAY_API_TOKEN and RAILWAY_TOKEN are both set: set one (RAILWAY_API_TOKEN for an account or workspace token, RAILWAY_TOKEN for a project token)");
+    problems.push(
+      "RAILWAY_API_TOKEN and RAILWAY_TOKEN are both set: set one (RAILWAY_API_TOKEN for an account or workspace token, RAILWAY_TOKEN for a project token)",
+    );
   } else if (e.RAILWAY_API_TOKEN || e.RAILWAY_TOKEN) {
     const tokenKind = e.RAILWAY_API_TOKEN ? "account" : "project";
     if (tokenKind === "account" && !e.RAILWAY_PROJECT_ID) {
-      problems.push("RAILWAY_PROJECT_ID is missing: an account or workspace token (RAILWAY_API_TOKEN) needs the project id (Project Settings > General, or the id in the dashboard URL)");
+      problems.push(
+        "RAILWAY_PROJECT_ID is missing: an account or workspace token (RAILWAY_API_TOKEN) needs the project id (Project Settings > General, or the id in the dashboard URL)",
+      );
     }
     railway = {
       apiUrl: e.RAILWAY_API_URL ?? DEFAULT_RAILWAY_API_URL,
@@ -208,7 +260,9 @@ function combine(e: z.infer<typeof envSchema>): { config: Config; problems: stri
       warnChannel: e.SLACK_WARN_CHANNEL,
     };
   } else if (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
-    problems.push("SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions");
+    problems.push(
+      "SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: copy the Bot User OAuth Token (xoxb-...) from OAuth & Permissions",
+    );
   }
 
   let discord: DiscordConfig | undefined;
@@ -229,7 +283,9 @@ function combine(e: z.infer<typeof envSchema>): { config: Config; problems: stri
   }
 
   if (e.RAILCACHE_POLICY !== undefined && e.RAILCACHE_CONFIG !== undefined) {
-    problems.push("RAILCACHE_POLICY and RAILCACHE_CONFIG are both set: set one (RAILCACHE_POLICY holds the policy's TOML text, RAILCACHE_CONFIG the path of a railcache.toml)");
+    problems.push(
+      "RAILCACHE_POLICY and RAILCACHE_CONFIG are both set: set one (RAILCACHE_POLICY holds the policy's TOML text, RAILCACHE_CONFIG the path of a railcache.toml)",
+    );
   }
 
   const config: Config = {

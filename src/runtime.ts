@@ -61,7 +61,14 @@ export async function connectRailway(
     // Loaded only for the demo: a deployed bot never pays for the simulator's code.
     const { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, startSimulator } = await import("./railway/simulator/index.js");
     const simulator = await startSimulator({ autoAdvance: true, speed: 1, settings: { buildSpeed: 10 } });
-    const api = new RailwayClient({ endpoint: simulator.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", log: options.log, clock: simulator.clock, ...onRequest });
+    const api = new RailwayClient({
+      endpoint: simulator.url,
+      token: DEMO_ACCOUNT_TOKEN,
+      tokenKind: "account",
+      log: options.log,
+      clock: simulator.clock,
+      ...onRequest,
+    });
     return { api, projectId: DEMO_PROJECT_ID, simulator, demo: true, close: () => simulator.close() };
   }
   if (!config.railway) throw new NoRailwayError();
@@ -70,7 +77,16 @@ export async function connectRailway(
   // whole call, retries included. The bot's own work (a confirmed cache clear, the watcher) keeps
   // retrying transient failures, each attempt bounded by it: giving up there strands a workflow.
   const deadline = options.onProgress ? { deadlineMs: timeoutMs } : {};
-  const api = new RailwayClient({ endpoint: apiUrl, token, tokenKind, timeoutMs, ...deadline, log: options.log, ...(options.clock ? { clock: options.clock } : {}), ...onRequest });
+  const api = new RailwayClient({
+    endpoint: apiUrl,
+    token,
+    tokenKind,
+    timeoutMs,
+    ...deadline,
+    log: options.log,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...onRequest,
+  });
   let projectId = config.railway.projectId;
   if (!projectId) {
     // A project token knows its project; an account token without RAILWAY_PROJECT_ID is refused by config.
@@ -85,9 +101,15 @@ export async function connectRailway(
 async function readRateBudget(railway: RailwayConnection, log: Logger): Promise<void> {
   try {
     const reading = await railway.api.readRateLimit(railway.projectId);
-    log.info({ event: "railway.rate_budget", remaining: reading?.remaining ?? null, resetAt: reading?.resetAt ? new Date(reading.resetAt).toISOString() : null }, "rate budget read");
+    log.info(
+      { event: "railway.rate_budget", remaining: reading?.remaining ?? null, resetAt: reading?.resetAt ? new Date(reading.resetAt).toISOString() : null },
+      "rate budget read",
+    );
   } catch (error) {
-    log.warn({ event: "railway.rate_budget_unread", err: error instanceof RailwayError ? error.userMessage : String(error) }, "could not read the rate budget; pacing waits for response headers");
+    log.warn(
+      { event: "railway.rate_budget_unread", err: error instanceof RailwayError ? error.userMessage : String(error) },
+      "could not read the rate budget; pacing waits for response headers",
+    );
   }
 }
 
@@ -134,11 +156,14 @@ export function forgetDemoStore(config: Config): void {
 
 /** An SQLite file that cannot be opened, in one sentence: which file, why, and what to set instead. */
 function sqliteFailure(error: unknown, file: string): KnownFailure {
-  return new KnownFailure(`Cannot open the SQLite database ${path.resolve(file)}: ${describeFileError(error)}. Set RAILCACHE_DB to a writable file, or DATABASE_URL for PostgreSQL.`, {
-    category: "configuration",
-    cause: error,
-    title: "The database cannot be opened",
-  });
+  return new KnownFailure(
+    `Cannot open the SQLite database ${path.resolve(file)}: ${describeFileError(error)}. Set RAILCACHE_DB to a writable file, or DATABASE_URL for PostgreSQL.`,
+    {
+      category: "configuration",
+      cause: error,
+      title: "The database cannot be opened",
+    },
+  );
 }
 
 export interface Runtime {
@@ -326,7 +351,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
       // A file that vanished would open everything up: keep the policy in force instead.
       if (isOpenPolicy(next) && !isOpenPolicy(policy)) {
-        return { outcome: "rejected", source: config.policyPath, problems: [`${config.policyPath} is gone; railcache keeps the policy it has rather than opening up to everyone`] };
+        return {
+          outcome: "rejected",
+          source: config.policyPath,
+          problems: [`${config.policyPath} is gone; railcache keeps the policy it has rather than opening up to everyone`],
+        };
       }
       // The watcher was built from the [watcher] section at start-up; a change there needs a restart.
       const watcherChanged = JSON.stringify(next.watcher ?? null) !== JSON.stringify(policy.watcher ?? null);

@@ -139,14 +139,18 @@ export async function runServer(env: Record<string, string | undefined>, options
     instanceId,
     ...(routing ? { watch: { routing } } : {}),
   });
-  if (isOpenPolicy(runtime.policy)) log.warn({ event: "policy.open" }, `${OPEN_POLICY_WARNING}. Commit a railcache.toml or set RAILCACHE_POLICY (see the README).`);
+  if (isOpenPolicy(runtime.policy))
+    log.warn({ event: "policy.open" }, `${OPEN_POLICY_WARNING}. Commit a railcache.toml or set RAILCACHE_POLICY (see the README).`);
   else log.info({ event: "policy.loaded", source: runtime.policy.source, rules: runtime.policy.allow.length }, `policy from ${runtime.policy.source}`);
   if (!runtime.railway) log.warn({ event: "railway.missing" }, "No Railway token: questions work; status, clear, redeploy and warnings are off");
   if (!routing) log.info({ event: "watcher.off" }, "No SLACK_WARN_CHANNEL or DISCORD_WARN_CHANNEL: proactive warnings are off");
   // A [[watcher.route]] to a platform that is not connected would fail on every card it matches.
   for (const route of runtime.watcher ? (runtime.policy.watcher?.routes ?? []) : []) {
     if (!config[route.target.platform as "slack" | "discord"]) {
-      log.warn({ event: "watcher.route_unconnected", service: route.service, environment: route.environment, platform: route.target.platform }, `a [[watcher.route]] in ${runtime.policy.source} posts to ${route.target.platform}, which is not connected`);
+      log.warn(
+        { event: "watcher.route_unconnected", service: route.service, environment: route.environment, platform: route.target.platform },
+        `a [[watcher.route]] in ${runtime.policy.source} posts to ${route.target.platform}, which is not connected`,
+      );
     }
   }
 
@@ -158,7 +162,13 @@ export async function runServer(env: Record<string, string | undefined>, options
     log,
     routes,
     readiness: async () => {
-      const checks = { ...ready, store: await runtime.store.kvGet("readyz").then(() => true, () => false) };
+      const checks = {
+        ...ready,
+        store: await runtime.store.kvGet("readyz").then(
+          () => true,
+          () => false,
+        ),
+      };
       return { ready: Object.values(checks).every(Boolean), checks };
     },
   });
@@ -183,10 +193,15 @@ export async function runServer(env: Record<string, string | undefined>, options
     if (runtime.watcher && config.webhookSecret) {
       const signing = config.webhookSigningSecret ? { signingSecret: config.webhookSigningSecret } : {};
       const onRejected = (reason: string) => metrics.webhooksRejected.inc({ reason });
-      routes.push({ method: "POST", prefix: WEBHOOK_PATH_PREFIX, handler: createWebhookHandler({ secret: config.webhookSecret, watcher: runtime.watcher, log, ...signing, onRejected }) });
+      routes.push({
+        method: "POST",
+        prefix: WEBHOOK_PATH_PREFIX,
+        handler: createWebhookHandler({ secret: config.webhookSecret, watcher: runtime.watcher, log, ...signing, onRejected }),
+      });
     }
     const recovered = await runtime.workflows?.recover();
-    if (recovered && (recovered.resumed.length || recovered.expired.length)) log.info({ event: "workflow.recovered", ...recovered }, "recovered unfinished workflows");
+    if (recovered && (recovered.resumed.length || recovered.expired.length))
+      log.info({ event: "workflow.recovered", ...recovered }, "recovered unfinished workflows");
   } catch (error) {
     await Promise.allSettled([...stops.map((stop) => stop()), http.close(1_000)]);
     await runtime.close();
@@ -236,9 +251,15 @@ export async function reloadPolicy(runtime: Runtime): Promise<void> {
   try {
     const result = await runtime.reloadPolicy();
     if (result.outcome === "fixed") {
-      log.warn({ event: "policy.reload_fixed" }, "SIGHUP: the policy comes from RAILCACHE_POLICY, which cannot change while railcache runs; redeploy to change it");
+      log.warn(
+        { event: "policy.reload_fixed" },
+        "SIGHUP: the policy comes from RAILCACHE_POLICY, which cannot change while railcache runs; redeploy to change it",
+      );
     } else if (result.outcome === "rejected") {
-      log.error({ event: "policy.reload_rejected", source: result.source, problems: result.problems }, `SIGHUP: ${result.source} is not valid; the policy in force stays:\n${result.problems.join("\n")}`);
+      log.error(
+        { event: "policy.reload_rejected", source: result.source, problems: result.problems },
+        `SIGHUP: ${result.source} is not valid; the policy in force stays:\n${result.problems.join("\n")}`,
+      );
     } else {
       log.info({ event: "policy.reloaded", source: result.source, rules: result.rules }, `SIGHUP: policy reloaded from ${result.source}`);
       if (result.watcherChanged) log.warn({ event: "policy.reload_watcher" }, "the [watcher] section changed: restart railcache for the watcher to use it");
@@ -316,14 +337,21 @@ export async function registerDiscordCommands(discord: DiscordConfig, guildId: s
   const { buildDiscordCommands, registerCommands } = await import("./adapters/discord/commands.js");
   const { discordFailure } = await import("./adapters/discord/app.js");
   try {
-    await registerCommands({ token: discord.token, applicationId: discord.applicationId, ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}), ...(guildId ? { guildId } : {}) });
+    await registerCommands({
+      token: discord.token,
+      applicationId: discord.applicationId,
+      ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}),
+      ...(guildId ? { guildId } : {}),
+    });
   } catch (error) {
     throw discordFailure(error, discord.apiUrl);
   }
   const commands = buildDiscordCommands().map((c) => `/${c.name}`);
   return {
     commands,
-    message: guildId ? `Registered ${commands.join(", ")} in server ${guildId}; it is there now.` : `Registered ${commands.join(", ")} globally; Discord can take up to an hour to show it everywhere.`,
+    message: guildId
+      ? `Registered ${commands.join(", ")} in server ${guildId}; it is there now.`
+      : `Registered ${commands.join(", ")} globally; Discord can take up to an hour to show it everywhere.`,
   };
 }
 

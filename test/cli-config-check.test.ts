@@ -31,7 +31,13 @@ describe("railcache config check", () => {
   it("lists every problem from the environment and the file at once, sorted, with did-you-mean, and exits 2", async () => {
     const file = path.join(dir, "railcache.toml");
     writeFileSync(file, misspelt);
-    const run = await check([], { RAILCACHE_CONFIG: file, SLACK_WARN_CHANNEL: "#alerts", DISCORD_WARN_CHANNEL: "general", PORT: "http", SLACK_WARN_CHANEL: "C0ALERTS" });
+    const run = await check([], {
+      RAILCACHE_CONFIG: file,
+      SLACK_WARN_CHANNEL: "#alerts",
+      DISCORD_WARN_CHANNEL: "general",
+      PORT: "http",
+      SLACK_WARN_CHANEL: "C0ALERTS",
+    });
     expect(run.code).toBe(2);
     const problems = run.stderr.split("\n").filter((line) => line.startsWith("  - "));
     expect(problems.map((p) => p.replace(/^ {2}- /, "").split(" ")[0])).toEqual([
@@ -93,7 +99,9 @@ describe("railcache config check", () => {
         ["railway", false],
       ]);
       expect(report.probes[1]?.message).toMatch(/^Cannot listen on 127\.0\.0\.1:\d+: the port is already in use/);
-      expect(report.probes[3]?.message).toBe(`Cannot reach Railway at http://127.0.0.1:${closedPort}/graphql/v2: connection refused (nothing is listening there), ECONNREFUSED.`);
+      expect(report.probes[3]?.message).toBe(
+        `Cannot reach Railway at http://127.0.0.1:${closedPort}/graphql/v2: connection refused (nothing is listening there), ECONNREFUSED.`,
+      );
       // A refused Slack token is a setting to fix: exit 2.
       const wrong = await check(["--probe"], { ...env, PORT: "0", SLACK_BOT_TOKEN: "xoxb-wrong-token", RAILWAY_TOKEN: "", RAILWAY_API_URL: "" });
       expect(wrong.code).toBe(2);

@@ -33,7 +33,11 @@ function railcache(args: string[], env: Record<string, string> = {}): Promise<Ru
     execFile(
       process.execPath,
       ["--import", "tsx", "src/cli.ts", ...args],
-      { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: dir, RAILCACHE_DB: path.join(dir, "railcache.db"), NO_COLOR: "1", PORT: "0", HOST: "127.0.0.1", ...env }, timeout: 60_000 },
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? "", HOME: dir, RAILCACHE_DB: path.join(dir, "railcache.db"), NO_COLOR: "1", PORT: "0", HOST: "127.0.0.1", ...env },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -76,19 +80,24 @@ describe("railcache start with something unusable", () => {
     const port = await closedPort();
     const run = await railcache(["start"], { ...chat, DATABASE_URL: `postgres://railcache:${SECRET_PASSWORD}@127.0.0.1:${port}/railcache` });
     expect(run.code).toBe(1);
-    expect(expectOneSentence(run)).toBe(`railcache: Cannot connect to PostgreSQL at 127.0.0.1:${port}/railcache: connection refused (is PostgreSQL running and listening there?).`);
+    expect(expectOneSentence(run)).toBe(
+      `railcache: Cannot connect to PostgreSQL at 127.0.0.1:${port}/railcache: connection refused (is PostgreSQL running and listening there?).`,
+    );
     expect(run.stderr + run.stdout).not.toContain(SECRET_PASSWORD);
   });
 
-  it.skipIf(!process.env.RAILCACHE_TEST_DATABASE_URL)("calls a refused database login configuration: exit 2 (set RAILCACHE_TEST_DATABASE_URL to run)", async () => {
-    const url = new URL(process.env.RAILCACHE_TEST_DATABASE_URL as string);
-    url.username = "no_such_railcache_user";
-    url.password = SECRET_PASSWORD;
-    const run = await railcache(["start"], { ...chat, DATABASE_URL: url.toString() });
-    expect(run.code).toBe(2);
-    expect(expectOneSentence(run)).toMatch(new RegExp(`Cannot connect to PostgreSQL at ${url.hostname}:${url.port || 5432}`));
-    expect(run.stderr + run.stdout).not.toContain(SECRET_PASSWORD);
-  });
+  it.skipIf(!process.env.RAILCACHE_TEST_DATABASE_URL)(
+    "calls a refused database login configuration: exit 2 (set RAILCACHE_TEST_DATABASE_URL to run)",
+    async () => {
+      const url = new URL(process.env.RAILCACHE_TEST_DATABASE_URL as string);
+      url.username = "no_such_railcache_user";
+      url.password = SECRET_PASSWORD;
+      const run = await railcache(["start"], { ...chat, DATABASE_URL: url.toString() });
+      expect(run.code).toBe(2);
+      expect(expectOneSentence(run)).toMatch(new RegExp(`Cannot connect to PostgreSQL at ${url.hostname}:${url.port || 5432}`));
+      expect(run.stderr + run.stdout).not.toContain(SECRET_PASSWORD);
+    },
+  );
 
   it("names an SQLite path that cannot be used and exits 2", async () => {
     const file = path.join(dir, "a-file");
@@ -105,7 +114,9 @@ describe("railcache start with something unusable", () => {
       // The port is taken before Slack is contacted: the health check must be up while chat connects.
       const run = await railcache(["start"], { ...chat, PORT: String(port) });
       expect(run.code).toBe(1);
-      expect(expectOneSentence(run)).toBe(`railcache: Cannot listen on 127.0.0.1:${port}: the port is already in use (another railcache, or another server?); set PORT to a free one.`);
+      expect(expectOneSentence(run)).toBe(
+        `railcache: Cannot listen on 127.0.0.1:${port}: the port is already in use (another railcache, or another server?); set PORT to a free one.`,
+      );
     } finally {
       taken.close();
     }
@@ -114,7 +125,11 @@ describe("railcache start with something unusable", () => {
   it("says Slack refused the bot token (invalid_auth) at its URL and exits 2, without the token", async () => {
     const slack = await startFakeSlack({ botToken: "xoxb-the-right-one", scopes: [] });
     try {
-      const run = await railcache(["start"], { SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef", SLACK_API_URL: slack.apiUrl });
+      const run = await railcache(["start"], {
+        SLACK_BOT_TOKEN: SLACK_TOKEN,
+        SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef",
+        SLACK_API_URL: slack.apiUrl,
+      });
       expect(run.code).toBe(2);
       expect(expectOneSentence(run)).toMatch(/^railcache: Slack refused SLACK_BOT_TOKEN at http:\/\/127\.0\.0\.1:\d+\/api\/auth\.test \(invalid_auth\)/);
       expect(run.stderr + run.stdout).not.toContain(SLACK_TOKEN);
@@ -138,16 +153,26 @@ describe("railcache start with something unusable", () => {
 describe("a Railway that cannot be reached, from the CLI", () => {
   it("names a refused connection and the URL, and exits 1", async () => {
     const port = await closedPort();
-    const run = await railcache(["status"], { RAILWAY_TOKEN: "rw-project-token-test", RAILWAY_API_URL: `http://127.0.0.1:${port}/graphql/v2`, RAILWAY_TIMEOUT_MS: "1000" });
+    const run = await railcache(["status"], {
+      RAILWAY_TOKEN: "rw-project-token-test",
+      RAILWAY_API_URL: `http://127.0.0.1:${port}/graphql/v2`,
+      RAILWAY_TIMEOUT_MS: "1000",
+    });
     expect(run.code).toBe(1);
-    expect(expectOneSentence(run)).toBe(`railcache: Cannot reach Railway at http://127.0.0.1:${port}/graphql/v2: connection refused (nothing is listening there), ECONNREFUSED.`);
+    expect(expectOneSentence(run)).toBe(
+      `railcache: Cannot reach Railway at http://127.0.0.1:${port}/graphql/v2: connection refused (nothing is listening there), ECONNREFUSED.`,
+    );
   });
 
   it("gives up on a server that never answers within RAILWAY_TIMEOUT_MS, retries included", async () => {
     const silent = createHttpServer(() => undefined);
     const port = await listening(silent);
     try {
-      const run = await railcache(["status"], { RAILWAY_TOKEN: "rw-project-token-test", RAILWAY_API_URL: `http://127.0.0.1:${port}/graphql/v2`, RAILWAY_TIMEOUT_MS: "1500" });
+      const run = await railcache(["status"], {
+        RAILWAY_TOKEN: "rw-project-token-test",
+        RAILWAY_API_URL: `http://127.0.0.1:${port}/graphql/v2`,
+        RAILWAY_TIMEOUT_MS: "1500",
+      });
       expect(run.code).toBe(1);
       expect(expectOneSentence(run)).toBe(`railcache: Railway at http://127.0.0.1:${port}/graphql/v2 did not answer within 1.5 s.`);
     } finally {

@@ -56,7 +56,10 @@ describe("railcache ask", () => {
       JSON.stringify({ id: 7, text: "how do I clear the npm cache on my laptop" }),
     ].join("\n");
     const run = await railcache(["ask", "--jsonl"], { input });
-    const lines = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(3);
     expect(Object.keys(lines[0])).toEqual(["id", "matched", "confidence", "section", "answer", "sections"]);
     expect(lines[0]).toMatchObject({ id: "a", matched: true });
@@ -115,7 +118,9 @@ describe("railcache clear", () => {
 
     const audit = await railcache(["audit", "--demo", "--json"]);
     const events = (JSON.parse(audit.stdout) as { event: string; workflowId: string }[]).filter((e) => e.workflowId === result.workflow.id).map((e) => e.event);
-    expect(events).toEqual(expect.arrayContaining(["workflow.ask", "workflow.confirm", "workflow.set_no_cache", "workflow.trigger", "workflow.restore", "workflow.succeed"]));
+    expect(events).toEqual(
+      expect.arrayContaining(["workflow.ask", "workflow.confirm", "workflow.set_no_cache", "workflow.trigger", "workflow.restore", "workflow.succeed"]),
+    );
     expect(audit.stdout).not.toMatch(/demo-account-token/);
   });
 });
@@ -191,7 +196,9 @@ describe("railcache audit", () => {
       const db = path.join(empty, ".railcache", "railcache.db");
       const run = await railcache(["audit"], { env: { RAILCACHE_DB: db } });
       expect(run.code).toBe(1);
-      expect(run.stderr).toBe(`railcache: No audit log at ${db}: railcache has not run with this database here. Set RAILCACHE_DB to the bot's SQLite file, or DATABASE_URL to its PostgreSQL.\n`);
+      expect(run.stderr).toBe(
+        `railcache: No audit log at ${db}: railcache has not run with this database here. Set RAILCACHE_DB to the bot's SQLite file, or DATABASE_URL to its PostgreSQL.\n`,
+      );
       expect(existsSync(path.join(empty, ".railcache"))).toBe(false);
     } finally {
       rmSync(empty, { recursive: true, force: true });

@@ -97,7 +97,10 @@ describe("log lines never carry secrets", () => {
     fc.assert(
       fc.property(
         fc.dictionary(plainKey, tree, { maxKeys: 5 }),
-        fc.array(fc.tuple(fc.array(plainKey, { maxLength: 3 }), secretKeys, fc.stringMatching(/^[A-Za-z0-9_\-:/@."\\ ]{1,40}$/)), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.array(plainKey, { maxLength: 3 }), secretKeys, fc.stringMatching(/^[A-Za-z0-9_\-:/@."\\ ]{1,40}$/)), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         (base, plants) => {
           const fields = structuredClone(base) as Record<string, unknown>;
           const planted: string[] = [];

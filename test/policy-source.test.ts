@@ -23,7 +23,11 @@ function railcache(args: string[], env: Record<string, string> = {}): Promise<{ 
     execFile(
       process.execPath,
       ["--import", "tsx", "src/cli.ts", ...args],
-      { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: dir, RAILCACHE_DB: path.join(dir, "cli.db"), RAILCACHE_CONFIG: path.join(dir, "none.toml"), ...env }, timeout: 60_000 },
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? "", HOME: dir, RAILCACHE_DB: path.join(dir, "cli.db"), RAILCACHE_CONFIG: path.join(dir, "none.toml"), ...env },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -32,7 +32,12 @@ function readmeSteps(): string[] {
   return block
     .split("\n")
     .filter((line) => line.startsWith("you> "))
-    .map((line) => line.slice("you> ".length).replace(/\s{2,}\(.*\)$/, "").trim());
+    .map((line) =>
+      line
+        .slice("you> ".length)
+        .replace(/\s{2,}\(.*\)$/, "")
+        .trim(),
+    );
 }
 
 /** The tmux session the demo runs in now. */
@@ -61,10 +66,22 @@ function type(line: string): void {
 describe.skipIf(!hasTmux)("the README's demo script in a terminal (needs tmux)", () => {
   it("works as written, from the warning card to a finished clear, with no log lines in the chat", async () => {
     const steps = readmeSteps();
-    expect(steps).toEqual(["my deploy says FieldError: Invalid field name(s) given in select_related: 'customer'", "/railcache status", "/railcache clear web staging", "confirm", "quit"]);
+    expect(steps).toEqual([
+      "my deploy says FieldError: Invalid field name(s) given in select_related: 'customer'",
+      "/railcache status",
+      "/railcache clear web staging",
+      "confirm",
+      "quit",
+    ]);
 
     // The demo's files (its log) go to a temporary folder, not into the repository.
-    const env = [`PATH=${process.env.PATH ?? ""}`, `HOME=${home}`, `RAILCACHE_DB=${path.join(home, ".railcache", "railcache.db")}`, "TERM=xterm-256color", "NO_COLOR=1"];
+    const env = [
+      `PATH=${process.env.PATH ?? ""}`,
+      `HOME=${home}`,
+      `RAILCACHE_DB=${path.join(home, ".railcache", "railcache.db")}`,
+      "TERM=xterm-256color",
+      "NO_COLOR=1",
+    ];
     const command = `env -i ${env.map((e) => `'${e}'`).join(" ")} '${process.execPath}' --import tsx src/cli.ts start; echo "[exited $?]"; sleep 60`;
     // `npm start` is a build and then this command; tsx runs the same source without writing dist/.
     tmux("new-session", "-d", "-s", "demo", "-x", "200", "-y", "60", "-c", root, command);
@@ -83,7 +100,9 @@ describe.skipIf(!hasTmux)("the README's demo script in a terminal (needs tmux)",
     const expires = /Expires in 5 min \((\d\d):(\d\d) UTC\)/.exec(prompt)!;
     const inFive = new Date(Date.now() + 5 * 60_000);
     const minutes = (h: number, m: number) => h * 60 + m;
-    expect(Math.abs(minutes(Number(expires[1]), Number(expires[2])) - minutes(inFive.getUTCHours(), inFive.getUTCMinutes())) % (24 * 60)).toBeLessThanOrEqual(1);
+    expect(Math.abs(minutes(Number(expires[1]), Number(expires[2])) - minutes(inFive.getUTCHours(), inFive.getUTCMinutes())) % (24 * 60)).toBeLessThanOrEqual(
+      1,
+    );
     // A person reads the prompt before confirming. The demo once ran its clock ten times fast and
     // the 5-minute window closed after 30 real seconds: this wait is what caught it.
     await new Promise((resolve) => setTimeout(resolve, 35_000));

@@ -94,7 +94,9 @@ describe("railcache start (Slack HTTP mode)", () => {
   });
 
   it("answers a signed slash command on the shared port and counts the question", async () => {
-    const res = await sendToApp(`${base}/slack/events`, slashCommandBody({ text: "ask my build cache is stale after adding a model" }), { signingSecret: SIGNING_SECRET });
+    const res = await sendToApp(`${base}/slack/events`, slashCommandBody({ text: "ask my build cache is stale after adding a model" }), {
+      signingSecret: SIGNING_SECRET,
+    });
     expect(res.status).toBe(200);
     // A question needs no Railway call, so the answer rides in the ack itself.
     const answer = (await res.json()) as { response_type: string; text: string };
@@ -113,7 +115,11 @@ describe("railcache start (Slack HTTP mode)", () => {
   it("hides the webhook behind its secret and rejects a malformed body", async () => {
     const wrong = await fetch(`${base}/webhooks/railway/not-the-secret`, { method: "POST", body: "{}" });
     expect(wrong.status).toBe(404);
-    const malformed = await fetch(`${base}/webhooks/railway/${WEBHOOK_SECRET}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const malformed = await fetch(`${base}/webhooks/railway/${WEBHOOK_SECRET}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(malformed.status).toBe(400);
   });
 
@@ -123,7 +129,10 @@ describe("railcache start (Slack HTTP mode)", () => {
   });
 
   it("answers a signed payload=null and a signed JSON null with 400 and keeps serving", async () => {
-    for (const delivery of [{ body: "payload=null", contentType: formContentType }, { body: "null", contentType: "application/json" }]) {
+    for (const delivery of [
+      { body: "payload=null", contentType: formContentType },
+      { body: "null", contentType: "application/json" },
+    ]) {
       const res = await sendToApp(`${base}/slack/events`, delivery, { signingSecret: SIGNING_SECRET });
       expect(res.status).toBe(400);
     }

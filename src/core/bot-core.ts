@@ -194,7 +194,10 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     return withRailway(async (railway) => {
       const project = await projectStatus(railway);
       // A rule that grants `status` for some services or environments shows only those.
-      const visible = { ...project, instances: project.instances.filter((i) => decide(deps.policy, ctx.actor, "status", i.serviceName, i.environmentName).allowed) };
+      const visible = {
+        ...project,
+        instances: project.instances.filter((i) => decide(deps.policy, ctx.actor, "status", i.serviceName, i.environmentName).allowed),
+      };
       return projectStatusReply(visible, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
     });
   }
@@ -262,7 +265,13 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       const env = deps.policy.defaultEnvironment;
       const failing = (i: (typeof project.instances)[number]) => (i.latestDeployment && ["FAILED", "CRASHED"].includes(i.latestDeployment.status) ? 0 : 1);
       const shown = [...project.instances]
-        .sort((a, b) => failing(a) - failing(b) || a.serviceName.localeCompare(b.serviceName) || Number(b.environmentName === env) - Number(a.environmentName === env) || a.environmentName.localeCompare(b.environmentName))
+        .sort(
+          (a, b) =>
+            failing(a) - failing(b) ||
+            a.serviceName.localeCompare(b.serviceName) ||
+            Number(b.environmentName === env) - Number(a.environmentName === env) ||
+            a.environmentName.localeCompare(b.environmentName),
+        )
         .slice(0, 10);
       return {
         title: kind === "clear" ? "Which service should I rebuild without cache?" : "Which service should I rebuild?",
@@ -288,7 +297,12 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   /** The watcher's buttons (permission already checked by the precondition); both change state, so both are audited. */
-  async function warningAction(kind: "mute" | "unmute" | "remove_no_cache", value: string, ctx: RequestContext, target: WarningTarget | undefined): Promise<Reply> {
+  async function warningAction(
+    kind: "mute" | "unmute" | "remove_no_cache",
+    value: string,
+    ctx: RequestContext,
+    target: WarningTarget | undefined,
+  ): Promise<Reply> {
     const warnings = deps.warnings;
     if (!warnings) return notWatching;
     if (!target) return goneService;
@@ -453,7 +467,13 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
           return showStatus(value, undefined, await deps.workflows.cancel({ workflowId: value }, ctx.actor), ctx);
         case "see_more": {
           const section = answers.section(value);
-          if (!section) return { title: "That section is gone", body: "The knowledge base changed since that message was posted. Ask again.", tone: "warning", private: true };
+          if (!section)
+            return {
+              title: "That section is gone",
+              body: "The knowledge base changed since that message was posted. Ask again.",
+              tone: "warning",
+              private: true,
+            };
           return { title: section.title, body: section.more || section.answer, context: `railcache knowledge base: ${section.id}`, tone: "info" };
         }
         case "mute":

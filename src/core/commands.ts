@@ -7,7 +7,8 @@ import { closest } from "./text/closest.js";
 import { truncate } from "./text/truncate.js";
 
 /** First words that start a question or a report, never a command ("can" is not "cancel"). */
-const QUESTION_START = /^(?:how|what|whats|what's|why|where|when|which|who|can|could|should|would|will|is|are|do|does|did|i|i'm|im|my|our|we|the|prod|it|its|it's|any|anyone|hi|hey|hello|help me|pls|please)$/;
+const QUESTION_START =
+  /^(?:how|what|whats|what's|why|where|when|which|who|can|could|should|would|will|is|are|do|does|did|i|i'm|im|my|our|we|the|prod|it|its|it's|any|anyone|hi|hey|hello|help me|pls|please)$/;
 
 /** What a policy rule grants; `mute` silences the watcher's warnings about a service. */
 export type Permission = "ask" | "status" | "clear" | "redeploy" | "audit" | "mute";
@@ -168,4 +169,3 @@ export function parseCommand(text: string): ParseResult {
   }
   return { ok: true, command: { name: spec.name as CommandName, args } };
 }
-

@@ -45,13 +45,15 @@ export class MessengerRegistry implements Outbox {
 
 function reportingErrors(messenger: Messenger, onError: () => void): Messenger {
   return {
-    post: (target, reply) => messenger.post(target, reply).catch((error: unknown) => {
-      onError();
-      throw error;
-    }),
-    update: (ref, reply) => messenger.update(ref, reply).catch((error: unknown) => {
-      onError();
-      throw error;
-    }),
+    post: (target, reply) =>
+      messenger.post(target, reply).catch((error: unknown) => {
+        onError();
+        throw error;
+      }),
+    update: (ref, reply) =>
+      messenger.update(ref, reply).catch((error: unknown) => {
+        onError();
+        throw error;
+      }),
   };
 }

@@ -38,9 +38,7 @@ export function commandPermission(name: CommandName): Permission {
 
 /** What a request is, for the precondition: a question, a parsed command, or a button click. */
 export type PermissionRequest =
-  | { via: "question" }
-  | { via: "command"; command: ParsedCommand }
-  | { via: "button"; kind: ActionKind; value: string; target?: WarningTarget };
+  { via: "question" } | { via: "command"; command: ParsedCommand } | { via: "button"; kind: ActionKind; value: string; target?: WarningTarget };
 
 export interface WarningTarget {
   service: string;
@@ -75,12 +73,22 @@ export function describeRequest(request: PermissionRequest): string {
  * scoped to the service and environment it acts on, and for a confirmation or a cancel the
  * workflow's own approval rule. Pure apart from reading the workflow; BotCore audits refusals.
  */
-export async function checkPermission(request: PermissionRequest, actor: Actor, deps: { policy: Policy; workflows?: Pick<WorkflowEngine, "get"> }): Promise<Granted | RefusedCheck> {
-const { policy } = deps;
+export async function checkPermission(
+  request: PermissionRequest,
+  actor: Actor,
+  deps: { policy: Policy; workflows?: Pick<WorkflowEngine, "get"> },
+): Promise<Granted | RefusedCheck> {
+  const { policy } = deps;
   const scoped = (permission: Permission, service?: string, environment?: string): Granted | RefusedCheck => {
     const decision = decide(policy, actor, permission, service, environment);
     if (decision.allowed) return { approval: decision.approval, ...(decision.approvers ? { approvers: decision.approvers } : {}) };
-    return { refused: decision.reason, rule: decision.rule, permission, ...(service !== undefined ? { service } : {}), ...(environment !== undefined ? { environment } : {}) };
+    return {
+      refused: decision.reason,
+      rule: decision.rule,
+      permission,
+      ...(service !== undefined ? { service } : {}),
+      ...(environment !== undefined ? { environment } : {}),
+    };
   };
   const workflowScope = (service: string | undefined, env: string | undefined) =>
     service ? { service: unaliasService(policy, service), environment: env ?? policy.defaultEnvironment } : {};
@@ -117,7 +125,12 @@ const { policy } = deps;
   if (kind === "cancel") {
     if (isRequester || (approval === "second_person" && mayConfirm("second_person", approvers, requester, actor).ok)) return { approval };
     const others = approval === "second_person" ? ` or an approver (${approversText(approvers)})` : "";
-    return { ...place, title: "Not yours to cancel", refused: `Only the person who asked${others} can cancel this.`, rule: approval === "second_person" ? "second_approver" : "requester_only" };
+    return {
+      ...place,
+      title: "Not yours to cancel",
+      refused: `Only the person who asked${others} can cancel this.`,
+      rule: approval === "second_person" ? "second_approver" : "requester_only",
+    };
   }
   // The requester's own permission may have been withdrawn (policy reloaded) since they asked.
   if (isRequester) {

@@ -29,7 +29,14 @@ const lower = (s: string) => s.trim().toLowerCase();
 export function findServiceInstance(status: ProjectStatus, name: string, env?: string, defaultEnv?: string): ServiceResolution {
   const matches = status.instances.filter((i) => lower(i.serviceName) === lower(name));
   if (matches.length === 0) {
-    return { kind: "unknown", name, suggestions: closest(name, status.instances.map((i) => i.serviceName)) };
+    return {
+      kind: "unknown",
+      name,
+      suggestions: closest(
+        name,
+        status.instances.map((i) => i.serviceName),
+      ),
+    };
   }
   const serviceName = matches[0]!.serviceName;
   const environments = matches.map((i) => i.environmentName);
@@ -61,7 +68,18 @@ function select(status: ProjectStatus, filter: StatusFilter): Selection {
   if (filter.service && !filter.env?.trim()) {
     // Status is read-only: a service in several environments shows all of them (the crash may be in staging).
     const matches = status.instances.filter((i) => lower(i.serviceName) === lower(filter.service!));
-    if (matches.length === 0) return { ok: false, problem: { kind: "unknown", name: filter.service, suggestions: closest(filter.service, status.instances.map((i) => i.serviceName)) } };
+    if (matches.length === 0)
+      return {
+        ok: false,
+        problem: {
+          kind: "unknown",
+          name: filter.service,
+          suggestions: closest(
+            filter.service,
+            status.instances.map((i) => i.serviceName),
+          ),
+        },
+      };
     const scope = matches.length === 1 ? `${matches[0]!.serviceName} in ${matches[0]!.environmentName}` : matches[0]!.serviceName;
     return { ok: true, instances: matches, scope };
   }
@@ -112,7 +130,9 @@ export function projectStatusReply(status: ProjectStatus, filter: StatusFilter, 
     inline: false,
   }));
   const failing = instances.filter((i) => i.latestDeployment && (i.latestDeployment.status === "FAILED" || i.latestDeployment.status === "CRASHED"));
-  const inProgress = instances.filter((i) => i.latestDeployment && ["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING", "NEEDS_APPROVAL"].includes(i.latestDeployment.status));
+  const inProgress = instances.filter(
+    (i) => i.latestDeployment && ["QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING", "NEEDS_APPROVAL"].includes(i.latestDeployment.status),
+  );
   const tone: Tone = failing.length > 0 ? "error" : inProgress.length > 0 ? "warning" : "success";
   const serviceCount = new Set(instances.map((i) => i.serviceId)).size;
   const environmentNames = [...new Set(instances.map((i) => i.environmentName))];
@@ -126,7 +146,8 @@ export function projectStatusReply(status: ProjectStatus, filter: StatusFilter, 
     .join(", ");
   const configFiles = instances.filter((i) => i.railwayConfigFile);
   const notes = configFiles.map(
-    (i) => `⚠️ ${i.serviceName} (${i.environmentName}) ${configFileState(i.railwayConfigFile)} (config as code, deprecated; \`/railcache setup ${i.serviceName} ${i.environmentName}\` says what to move).`,
+    (i) =>
+      `⚠️ ${i.serviceName} (${i.environmentName}) ${configFileState(i.railwayConfigFile)} (config as code, deprecated; \`/railcache setup ${i.serviceName} ${i.environmentName}\` says what to move).`,
   );
   return {
     title,
@@ -190,7 +211,6 @@ export function statusJson(status: ProjectStatus, filter: StatusFilter, now: num
     }),
   };
 }
-
 
 /** First line of a commit message, at most `max` characters. */
 export function commitTitle(message: string, max = 72): string {
@@ -263,4 +283,3 @@ function problemReply(problem: Exclude<ServiceResolution, { kind: "found" }>): R
       };
   }
 }
-

@@ -15,7 +15,12 @@ export function send(res: ServerResponse, status: number, body: string | object,
 }
 
 /** 405 with the Allow header listing what the path does accept. */
-export function methodNotAllowed(res: ServerResponse, allowed: readonly string[], body: string | object = "method not allowed\n", headers: Record<string, string> = {}): void {
+export function methodNotAllowed(
+  res: ServerResponse,
+  allowed: readonly string[],
+  body: string | object = "method not allowed\n",
+  headers: Record<string, string> = {},
+): void {
   send(res, 405, body, { ...headers, allow: allowed.join(", ") });
 }
 

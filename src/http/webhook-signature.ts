@@ -17,7 +17,10 @@ export function signBody(raw: Buffer | string, secret: string): string {
 export function checkSignature(raw: Buffer, header: string | string[] | undefined, secret: string): SignatureCheck {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value || !value.trim()) return "missing";
-  const hex = value.trim().replace(/^sha256=/i, "").toLowerCase();
+  const hex = value
+    .trim()
+    .replace(/^sha256=/i, "")
+    .toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hex)) return "invalid";
   const expected = Buffer.from(signBody(raw, secret), "hex");
   return timingSafeEqual(Buffer.from(hex, "hex"), expected) ? "valid" : "invalid";

@@ -193,7 +193,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     try {
       outcome = await watcher.acceptHint(parsed.hint);
     } catch (error) {
-      log.error({ event: "webhook.failed", deploymentId: parsed.hint.deploymentId, err: error instanceof Error ? error.message : String(error) }, "webhook hint failed");
+      log.error(
+        { event: "webhook.failed", deploymentId: parsed.hint.deploymentId, err: error instanceof Error ? error.message : String(error) },
+        "webhook hint failed",
+      );
       // Railway retries on 5xx; the poll catches up either way.
       return send(res, 503, { error: "Try again later" });
     }

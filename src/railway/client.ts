@@ -159,7 +159,12 @@ export class RailwayClient implements RailwayApi {
       }
     }
     // Hosts of database URLs: ONE batched request for the app services (database services hold their own URL).
-    const readers = services.filter((s) => options.databaseHosts !== false && !seenImages.has(s.serviceId) && (!options.environmentName || s.environmentName.toLowerCase() === options.environmentName.toLowerCase()));
+    const readers = services.filter(
+      (s) =>
+        options.databaseHosts !== false &&
+        !seenImages.has(s.serviceId) &&
+        (!options.environmentName || s.environmentName.toLowerCase() === options.environmentName.toLowerCase()),
+    );
     const byEnvironment = new Map<string, typeof readers>();
     for (const s of readers) byEnvironment.set(s.environmentId, [...(byEnvironment.get(s.environmentId) ?? []), s]);
     for (const [environmentId, group] of byEnvironment) {
@@ -170,7 +175,15 @@ export class RailwayClient implements RailwayApi {
       group.forEach((s, i) => {
         for (const [name, value] of Object.entries(values[`s${i}`] ?? {})) {
           const found = typeof value === "string" ? databaseUrlHost(value) : null;
-          if (found) databases.push({ kind: found.kind, via: "variable", name: `${s.serviceName}.${name}`, host: found.host, serviceName: s.serviceName, environmentName: s.environmentName });
+          if (found)
+            databases.push({
+              kind: found.kind,
+              via: "variable",
+              name: `${s.serviceName}.${name}`,
+              host: found.host,
+              serviceName: s.serviceName,
+              environmentName: s.environmentName,
+            });
         }
       });
     }
@@ -190,7 +203,11 @@ export class RailwayClient implements RailwayApi {
         : (await this.send("RateLimit", {}, "this account")).me.apiTokenRateLimit;
     if (!reading) return null;
     const parsed = Date.parse(reading.resetsAt);
-    const resetAt = Number.isNaN(parsed) ? (Number.isFinite(Number(reading.resetsAt)) ? resetToEpochMs(Number(reading.resetsAt), this.clock.now()) : null) : parsed;
+    const resetAt = Number.isNaN(parsed)
+      ? Number.isFinite(Number(reading.resetsAt))
+        ? resetToEpochMs(Number(reading.resetsAt), this.clock.now())
+        : null
+      : parsed;
     // Headers seen since are newer: only an empty budget is filled in.
     if (this.budget.remaining === null) {
       this.budget.remaining = reading.remainingPoints;
@@ -212,7 +229,14 @@ export class RailwayClient implements RailwayApi {
   async createWebhookRule(input: { workspaceId: string; projectId: string; eventTypes: string[]; url: string; secret: string }): Promise<NotificationRule> {
     const data = await this.send(
       "NotificationRuleCreate",
-      { input: { workspaceId: input.workspaceId, projectId: input.projectId, eventTypes: input.eventTypes, channelConfigs: [{ type: "WEBHOOK", webhookUrl: input.url, webhookSecret: input.secret }] } },
+      {
+        input: {
+          workspaceId: input.workspaceId,
+          projectId: input.projectId,
+          eventTypes: input.eventTypes,
+          channelConfigs: [{ type: "WEBHOOK", webhookUrl: input.url, webhookSecret: input.secret }],
+        },
+      },
       `project ${input.projectId}`,
       undefined,
       [input.secret, input.url],
@@ -286,7 +310,11 @@ export class RailwayClient implements RailwayApi {
   }
 
   async replaceVariables(target: VariableTarget, variables: Record<string, string>, options: { skipDeploys: boolean }): Promise<void> {
-    await this.send("VariableCollectionUpsert", { input: { ...target, variables, replace: true, skipDeploys: options.skipDeploys } }, `project ${target.projectId}`);
+    await this.send(
+      "VariableCollectionUpsert",
+      { input: { ...target, variables, replace: true, skipDeploys: options.skipDeploys } },
+      `project ${target.projectId}`,
+    );
   }
 
   async deployFromSource(input: { serviceId: string; environmentId: string; commitSha: string }): Promise<string> {
@@ -343,7 +371,9 @@ export class RailwayClient implements RailwayApi {
           const failure = failureOf(error);
           // A backoff that would pass the deadline is not waited: the person hears now, not later.
           if (failure?.retryAfterMs === undefined && Date.now() + wait >= deadline) throw error;
-          this.onProgress?.(`${this.describeFailure(failure)}; trying again in ${formatSeconds(Math.max(wait, 100))} (attempt ${error.attemptNumber + 1} of ${this.retries + 1})`);
+          this.onProgress?.(
+            `${this.describeFailure(failure)}; trying again in ${formatSeconds(Math.max(wait, 100))} (attempt ${error.attemptNumber + 1} of ${this.retries + 1})`,
+          );
           this.log.warn({ event: "railway.retry", operation: name, attempt: error.attemptNumber, waitMs: wait, reason: failureOf(error)?.kind });
           await this.clock.sleep(wait);
         },
@@ -380,7 +410,10 @@ export class RailwayClient implements RailwayApi {
     // A wait a person would notice is said once, on the first attempt only.
     const slow =
       this.onProgress && attempt === 1
-        ? setTimeout(() => this.onProgress?.(`waiting for Railway at ${displayUrl(this.endpoint)} (gives up after ${formatSeconds(this.waitLimitMs())})`), 2_000)
+        ? setTimeout(
+            () => this.onProgress?.(`waiting for Railway at ${displayUrl(this.endpoint)} (gives up after ${formatSeconds(this.waitLimitMs())})`),
+            2_000,
+          )
         : undefined;
     let answered = false;
     const started = Date.now();
@@ -401,7 +434,12 @@ export class RailwayClient implements RailwayApi {
       this.onRequest(name as OperationName, parsed.success ? "ok" : "bad_response");
       if (!parsed.success) {
         // A garbled answer is usually a proxy or a partial body: worth asking again when that is safe.
-        throw new AttemptError({ kind: "bad_response", retryable: true, mayHaveRun: true, messages: [`response did not match: ${parsed.error.issues[0]?.message ?? "?"}`] });
+        throw new AttemptError({
+          kind: "bad_response",
+          retryable: true,
+          mayHaveRun: true,
+          messages: [`response did not match: ${parsed.error.issues[0]?.message ?? "?"}`],
+        });
       }
       return parsed.data as z.infer<(typeof sentSchemas)[N]>;
     } catch (error) {
@@ -438,7 +476,14 @@ export class RailwayClient implements RailwayApi {
       const messages = (error.response.errors ?? []).map((e) => this.scrub(e.message));
       const headers = error.response.headers as Headers | undefined;
       if (status === 429) {
-        return { kind: "rate_limited", retryable: true, mayHaveRun: false, retryAfterMs: retryAfterMs(headers?.get("retry-after") ?? null, this.clock.now()), status, messages };
+        return {
+          kind: "rate_limited",
+          retryable: true,
+          mayHaveRun: false,
+          retryAfterMs: retryAfterMs(headers?.get("retry-after") ?? null, this.clock.now()),
+          status,
+          messages,
+        };
       }
       if (status >= 500) return { kind: "unavailable", retryable: true, mayHaveRun: true, status, messages };
       if (status === 401 || status === 403) return { kind: "unauthorized", retryable: false, mayHaveRun: false, status, messages };
@@ -457,7 +502,13 @@ export class RailwayClient implements RailwayApi {
     if (timedOut) return { kind: "timeout", retryable: true, mayHaveRun: true, messages: [] };
     if (!answered) {
       const network = describeNetworkError(error);
-      return { kind: "unavailable", retryable: true, mayHaveRun: false, messages: [this.scrub((error as Error)?.message ?? "network error")], ...(network ? { network } : {}) };
+      return {
+        kind: "unavailable",
+        retryable: true,
+        mayHaveRun: false,
+        messages: [this.scrub((error as Error)?.message ?? "network error")],
+        ...(network ? { network } : {}),
+      };
     }
     // Railway answered 2xx but the body was not JSON we can read: transient (a cut-off body), and it may have acted.
     return { kind: "bad_response", retryable: true, mayHaveRun: true, messages: [this.scrub((error as Error)?.message ?? "unreadable body")] };

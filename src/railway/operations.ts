@@ -171,6 +171,8 @@ export const repeatableMutations: ReadonlySet<OperationName> = new Set(["Variabl
  */
 export function variablesBatchDocument(count: number): string {
   const params = Array.from({ length: count }, (_, i) => `$s${i}: String!`).join(", ");
-  const fields = Array.from({ length: count }, (_, i) => `  s${i}: variables(projectId: $projectId, environmentId: $environmentId, serviceId: $s${i})`).join("\n");
+  const fields = Array.from({ length: count }, (_, i) => `  s${i}: variables(projectId: $projectId, environmentId: $environmentId, serviceId: $s${i})`).join(
+    "\n",
+  );
   return `query SetupVariables($projectId: String!, $environmentId: String!${count ? `, ${params}` : ""}) {\n${fields || "  __typename"}\n}`;
 }

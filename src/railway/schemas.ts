@@ -1,6 +1,14 @@
 /** zod schemas for every Railway response railcache reads, and their mapping to types.ts. */
 import { z } from "zod";
-import { deploymentStatuses, type Deployment, type DeploymentManifest, type LogLine, type NotificationRule, type ProjectStatus, type ServiceSettings } from "../core/ports/railway.js";
+import {
+  deploymentStatuses,
+  type Deployment,
+  type DeploymentManifest,
+  type LogLine,
+  type NotificationRule,
+  type ProjectStatus,
+  type ServiceSettings,
+} from "../core/ports/railway.js";
 import { truncate } from "../core/text/truncate.js";
 
 const deployment = z.object({
@@ -196,7 +204,7 @@ function manifestOf(raw: unknown): DeploymentManifest | undefined {
 export function toNotificationRule(raw: z.infer<ReturnType<typeof notificationRule>>): NotificationRule {
   const urls = raw.channels.flatMap((c) => {
     const config = typeof c.config === "string" ? safeJson(c.config) : c.config;
-    const url = config && typeof config === "object" ? (config as Record<string, unknown>).webhookUrl ?? (config as Record<string, unknown>).url : undefined;
+    const url = config && typeof config === "object" ? ((config as Record<string, unknown>).webhookUrl ?? (config as Record<string, unknown>).url) : undefined;
     return typeof url === "string" ? [url] : [];
   });
   return { id: raw.id, projectId: raw.projectId, eventTypes: raw.eventTypes, webhookUrls: urls };
@@ -244,7 +252,15 @@ export function toProjectStatus(data: z.infer<(typeof responseSchemas)["ProjectS
         environmentName: environment.name,
         latestDeployment: node.latestDeployment ? toDeployment(node.latestDeployment) : null,
         railwayConfigFile: node.railwayConfigFile,
-        ...(node.builder ? { settings: { builder: node.builder, startCommand: node.startCommand?.trim() ? node.startCommand : null, preDeployCommand: commandList(node.preDeployCommand) } } : {}),
+        ...(node.builder
+          ? {
+              settings: {
+                builder: node.builder,
+                startCommand: node.startCommand?.trim() ? node.startCommand : null,
+                preDeployCommand: commandList(node.preDeployCommand),
+              },
+            }
+          : {}),
       })),
     ),
   };

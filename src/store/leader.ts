@@ -111,7 +111,10 @@ export class LeaderElector {
   private setLeader(leader: boolean): void {
     if (leader === this.leader) return;
     this.leader = leader;
-    this.options.log?.info({ event: leader ? "leader.elected" : "leader.stepped_down", lease: this.options.name, holder: this.options.holder }, leader ? "became leader" : "no longer leader");
+    this.options.log?.info(
+      { event: leader ? "leader.elected" : "leader.stepped_down", lease: this.options.name, holder: this.options.holder },
+      leader ? "became leader" : "no longer leader",
+    );
     for (const listener of this.listeners) {
       try {
         listener(leader);

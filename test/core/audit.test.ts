@@ -21,7 +21,14 @@ describe("audit log", () => {
 
   it("prints one line per entry with time, event, service, actor and details", async () => {
     const at = Date.parse("2026-11-25T10:00:00Z");
-    await recordAudit(store, at, { event: "workflow.confirm", workflowId: "0123456789", actor: "slack:U1 (Alice)", service: "web", environment: "production", details: { newDeploymentId: "d-1" } });
+    await recordAudit(store, at, {
+      event: "workflow.confirm",
+      workflowId: "0123456789",
+      actor: "slack:U1 (Alice)",
+      service: "web",
+      environment: "production",
+      details: { newDeploymentId: "d-1" },
+    });
     await recordAudit(store, at - 86_400_000 * 8, { event: "workflow.ask", details: {} });
     const entries = await listAuditEntries(store, { since: at - 86_400_000 });
     expect(auditText(entries)).toBe("2026-11-25T10:00:00Z workflow.confirm web/production by slack:U1 (Alice) [01234567] newDeploymentId=d-1");
@@ -39,7 +46,10 @@ describe("audit log", () => {
 
 describe("audit entries and database passwords", () => {
   it("never store a password a detail quotes from a connection string", async () => {
-    await recordAudit(store, 1, { event: "workflow.restore_failed", details: { error: "connect ECONNREFUSED host=db password=Hunter2Hunter2 port=5432", url: "postgres://app:Hunter2Hunter2@db/app" } });
+    await recordAudit(store, 1, {
+      event: "workflow.restore_failed",
+      details: { error: "connect ECONNREFUSED host=db password=Hunter2Hunter2 port=5432", url: "postgres://app:Hunter2Hunter2@db/app" },
+    });
     const [entry] = await store.listAudit();
     expect(JSON.stringify(entry)).not.toContain("Hunter2Hunter2");
     expect(entry?.details.url).toBe("postgres://app:[redacted]@db/app");

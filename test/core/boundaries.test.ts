@@ -37,7 +37,11 @@ function importsIn(source: string): string[] {
 /** Why `specifier`, imported from `file`, breaks the rule; undefined when it is allowed. */
 function violation(file: string, specifier: string): string | undefined {
   if (specifier.startsWith(".")) {
-    const target = path.relative(root, path.resolve(path.dirname(file), specifier)).replace(/\.js$/, ".ts").split(path.sep).join("/");
+    const target = path
+      .relative(root, path.resolve(path.dirname(file), specifier))
+      .replace(/\.js$/, ".ts")
+      .split(path.sep)
+      .join("/");
     if (target.startsWith("src/core/") || allowedOutside.has(target)) return undefined;
     return `imports ${target}, outside core`;
   }

@@ -6,7 +6,12 @@ import { PolicyError } from "../../src/core/policy/index.js";
 describe("toUserReply: the one way an error becomes words for a person", () => {
   it("shows a known failure's own sentence, privately, as an error", () => {
     const reply = toUserReply(new RailwayError("unavailable", "Cannot reach Railway at https://backboard.railway.com/graphql/v2: connection refused."));
-    expect(reply).toEqual({ title: "Railway did not answer as expected", body: "Cannot reach Railway at https://backboard.railway.com/graphql/v2: connection refused.", tone: "error", private: true });
+    expect(reply).toEqual({
+      title: "Railway did not answer as expected",
+      body: "Cannot reach Railway at https://backboard.railway.com/graphql/v2: connection refused.",
+      tone: "error",
+      private: true,
+    });
   });
 
   it("never shows a bug's message, which may hold anything (a token, a query, a path)", () => {

@@ -94,7 +94,8 @@ async function settle(reply: { workflowId?: string }): Promise<void> {
   const engine = t.runtime.workflows!;
   for (const id of [...started.splice(0), ...(reply.workflowId ? [reply.workflowId] : [])]) {
     const wf = await engine.get(id);
-    if (wf?.state === "awaiting_confirmation") await engine.cancel({ workflowId: id }, { platform: wf.data.requester.platform, userId: wf.data.requester.userId, groups: [] });
+    if (wf?.state === "awaiting_confirmation")
+      await engine.cancel({ workflowId: id }, { platform: wf.data.requester.platform, userId: wf.data.requester.userId, groups: [] });
     await engine.settled(id);
   }
   // The store times cooldowns by the wall clock and the engine by the simulator's: end them here.
@@ -232,14 +233,33 @@ describe("status", () => {
     const reply = await bot().command("status", ctx(allowedActors["a Slack user listed by id"] as Actor));
     const shown = (reply.fields ?? []).map((f) => f.name);
     expect(shown.length).toBeGreaterThan(0);
-    expect(shown.every((name) => name.endsWith("· production")), shown.join(", ")).toBe(true);
+    expect(
+      shown.every((name) => name.endsWith("· production")),
+      shown.join(", "),
+    ).toBe(true);
   });
 });
 
 describe("the audit log", () => {
   it("shows a reader only the entries of environments their rule covers", async () => {
-    await t.runtime.store.appendAudit({ at: t.sim.clock.now() + 60_000, event: "test.staging_entry", workflowId: null, actor: null, service: "web", environment: "staging", details: {} });
-    await t.runtime.store.appendAudit({ at: t.sim.clock.now() + 60_000, event: "test.production_entry", workflowId: null, actor: null, service: "web", environment: "production", details: {} });
+    await t.runtime.store.appendAudit({
+      at: t.sim.clock.now() + 60_000,
+      event: "test.staging_entry",
+      workflowId: null,
+      actor: null,
+      service: "web",
+      environment: "staging",
+      details: {},
+    });
+    await t.runtime.store.appendAudit({
+      at: t.sim.clock.now() + 60_000,
+      event: "test.production_entry",
+      workflowId: null,
+      actor: null,
+      service: "web",
+      environment: "production",
+      details: {},
+    });
     const reply = await bot().command("audit 1d", ctx(allowedActors["a Slack user listed by id"] as Actor));
     const text = reply.code?.map((c) => c.text).join("\n") ?? "";
     expect(text).toContain("test.production_entry");

@@ -6,7 +6,10 @@ import { afterEach, expect, it } from "vitest";
 import type { RequestContext } from "../../src/core/bot-core.js";
 import { startTestRuntime, type TestRuntime } from "../support/runtime.js";
 
-const alice: RequestContext = { actor: { platform: "slack", userId: "U0ALICE", displayName: "Alice", groups: [] }, target: { platform: "slack", channelId: "C0GENERAL" } };
+const alice: RequestContext = {
+  actor: { platform: "slack", userId: "U0ALICE", displayName: "Alice", groups: [] },
+  target: { platform: "slack", channelId: "C0GENERAL" },
+};
 
 let t: TestRuntime | undefined;
 afterEach(async () => {

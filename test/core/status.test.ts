@@ -40,7 +40,12 @@ const status: ProjectStatus = {
       environmentId: "e-stg",
       environmentName: "staging",
       railwayConfigFile: null,
-      latestDeployment: deployment("d2", { environmentId: "e-stg", createdAt: minutesAgo(180), commitMessage: "Ping <!here> about the release", commitAuthor: "Marco" }),
+      latestDeployment: deployment("d2", {
+        environmentId: "e-stg",
+        createdAt: minutesAgo(180),
+        commitMessage: "Ping <!here> about the release",
+        commitAuthor: "Marco",
+      }),
     },
     {
       serviceId: "s-worker",
@@ -185,7 +190,6 @@ describe("text helpers", () => {
     expect(long).toHaveLength(20);
     expect(long.endsWith("…")).toBe(true);
   });
-
 });
 
 describe("status from the simulator", () => {

@@ -16,7 +16,9 @@ afterEach(async () => {
   http = undefined;
 });
 
-async function start(options: { readiness?: () => Promise<Readiness>; routes?: Route[]; metrics?: Metrics; readinessTimeoutMs?: number } = {}): Promise<Metrics> {
+async function start(
+  options: { readiness?: () => Promise<Readiness>; routes?: Route[]; metrics?: Metrics; readinessTimeoutMs?: number } = {},
+): Promise<Metrics> {
   const metrics = options.metrics ?? createMetrics();
   logText = "";
   const destination = new Writable({
@@ -178,9 +180,14 @@ describe("mounted routes", () => {
 
   it("answers 500 when a handler throws synchronously", async () => {
     await start({
-      routes: [{ ...echo, handler: () => {
-        throw new Error("unexpected path");
-      } }],
+      routes: [
+        {
+          ...echo,
+          handler: () => {
+            throw new Error("unexpected path");
+          },
+        },
+      ],
     });
     expect((await fetch(`${base}/webhooks/railway/x`, { method: "POST" })).status).toBe(500);
   });
@@ -197,7 +204,16 @@ describe("mounted routes", () => {
     });
     await app.init();
     await start({ routes: [{ method: "*", prefix: "/slack/events", handler: receiver.requestListener }] });
-    const body = new URLSearchParams({ command: "/railcache", text: "help", team_id: "T1", user_id: "U1", channel_id: "C1", trigger_id: "1.2.3", response_url: "https://hooks.slack.test/x", token: "t" }).toString();
+    const body = new URLSearchParams({
+      command: "/railcache",
+      text: "help",
+      team_id: "T1",
+      user_id: "U1",
+      channel_id: "C1",
+      trigger_id: "1.2.3",
+      response_url: "https://hooks.slack.test/x",
+      token: "t",
+    }).toString();
     const post = (signature: string, timestamp: number) =>
       fetch(`${base}/slack/events`, {
         method: "POST",
@@ -220,11 +236,17 @@ describe("close()", () => {
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
     await start({
-      routes: [{ method: "GET", prefix: "/slow", handler: async (_req, res) => {
-        entered();
-        await gate;
-        res.end("done");
-      } }],
+      routes: [
+        {
+          method: "GET",
+          prefix: "/slow",
+          handler: async (_req, res) => {
+            entered();
+            await gate;
+            res.end("done");
+          },
+        },
+      ],
     });
     const slow = fetch(`${base}/slow`).then(async (r) => ({ status: r.status, text: await r.text() }));
     await inside;
@@ -237,7 +259,9 @@ describe("close()", () => {
     await closing;
     expect(closed).toBe(true);
     const port = Number(new URL(base).port);
-    await expect(new Promise((resolve, reject) => connect(port, "127.0.0.1").on("connect", resolve).on("error", reject))).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    await expect(new Promise((resolve, reject) => connect(port, "127.0.0.1").on("connect", resolve).on("error", reject))).rejects.toMatchObject({
+      code: "ECONNREFUSED",
+    });
   });
 
   it("answers a readiness probe that was in flight when draining began with 503 draining", async () => {
@@ -262,14 +286,21 @@ describe("close()", () => {
 
   it("forces lingering requests closed after the drain timeout", async () => {
     await start({ routes: [{ method: "GET", prefix: "/hang", handler: () => new Promise<void>(() => {}) }] });
-    const hung = fetch(`${base}/hang`).then(() => "answered", () => "cut off");
+    const hung = fetch(`${base}/hang`).then(
+      () => "answered",
+      () => "cut off",
+    );
     await new Promise((resolve) => setTimeout(resolve, 30));
     await http!.close(50);
     expect(await hung).toBe("cut off");
   });
 
   it("resolves when the server never listened", async () => {
-    const server = createHttpServer({ metrics: createMetrics({ processMetrics: false }), readiness: async () => ({ ready: true, checks: {} }), log: createLogger({ level: "silent" }) });
+    const server = createHttpServer({
+      metrics: createMetrics({ processMetrics: false }),
+      readiness: async () => ({ ready: true, checks: {} }),
+      log: createLogger({ level: "silent" }),
+    });
     await expect(server.close()).resolves.toBeUndefined();
   });
 });

@@ -90,7 +90,11 @@ describe("railcache webhook setup", () => {
     const client = await setUp();
     h.sim.world.settings.webhookTestSigned = true;
     expect(await setupWebhookRule(client, input())).toMatchObject({ testStatus: 202, verdict: "delivered" });
-    expect(await setupWebhookRule(client, { ...input(), pathSecret: "wh-path-not-the-bots-secret-000" })).toMatchObject({ testStatus: 404, verdict: "wrong_path", action: "updated" });
+    expect(await setupWebhookRule(client, { ...input(), pathSecret: "wh-path-not-the-bots-secret-000" })).toMatchObject({
+      testStatus: 404,
+      verdict: "wrong_path",
+      action: "updated",
+    });
   });
 });
 

@@ -52,7 +52,10 @@ async function setUp(options: { maxBytes?: number } = {}): Promise<void> {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function deliver(body: unknown, options: { secret?: string; method?: string; raw?: string } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function deliver(
+  body: unknown,
+  options: { secret?: string; method?: string; raw?: string } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${base}/webhooks/railway/${options.secret ?? SECRET}`, {
     method: options.method ?? "POST",
     headers: { "content-type": "application/json" },
@@ -240,7 +243,12 @@ describe("Railway webhooks", () => {
 
   it("acknowledges alerts that are not about a deployment without acting, and refuses GET", async () => {
     await setUp();
-    const alert = await deliver({ type: "VolumeAlert.triggered", resource: { project: { id: "p1" } }, severity: "WARNING", timestamp: "2026-11-25T09:00:00.000Z" });
+    const alert = await deliver({
+      type: "VolumeAlert.triggered",
+      resource: { project: { id: "p1" } },
+      severity: "WARNING",
+      timestamp: "2026-11-25T09:00:00.000Z",
+    });
     expect(alert).toEqual({ status: 202, json: { accepted: false, reason: "not a deployment event" } });
     expect(await deliver(undefined, { method: "GET" })).toEqual({ status: 405, json: { error: "Only POST is accepted" } });
   });

@@ -25,7 +25,11 @@ const dockerignore = readFileSync(path.join(root, ".dockerignore"), "utf8")
   .split(/\r?\n/)
   .map((line) => line.trim())
   .filter((line) => line && !line.startsWith("#"));
-const packageJson = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; bin: Record<string, string>; dependencies: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 const buildTsconfig = JSON.parse(readFileSync(path.join(root, "tsconfig.build.json"), "utf8")) as { compilerOptions: { outDir: string; rootDir: string } };
 
 const only = <T>(items: T[], what: string): T => {
@@ -35,7 +39,10 @@ const only = <T>(items: T[], what: string): T => {
 const runs = (stage: Stage) => stage.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args);
 const stageNamed = (name: string) => dockerfile.stages.find((s) => s.name === name);
 const healthcheckCommand = () => {
-  const args = only(runtime.instructions.filter((i) => i.keyword === "HEALTHCHECK"), "one HEALTHCHECK").args;
+  const args = only(
+    runtime.instructions.filter((i) => i.keyword === "HEALTHCHECK"),
+    "one HEALTHCHECK",
+  ).args;
   const cmd = /\bCMD (.*)$/.exec(args)?.[1];
   if (!cmd) throw new Error(`HEALTHCHECK without CMD: ${args}`);
   return execForm(cmd);
@@ -89,7 +96,10 @@ describe("Dockerfile stages", () => {
         .slice(0, buildAt)
         .filter((i) => i.keyword === "COPY")
         .flatMap((i) => parseCopy(i.args).sources);
-      expect(copiedBefore.some((source) => kb === source || kb.startsWith(`${source}/`)), `${kb} is copied before npm run build`).toBe(true);
+      expect(
+        copiedBefore.some((source) => kb === source || kb.startsWith(`${source}/`)),
+        `${kb} is copied before npm run build`,
+      ).toBe(true);
     }
   });
 });
@@ -105,15 +115,26 @@ describe("Dockerfile runtime stage", () => {
   });
 
   it("sets NODE_ENV=production", () => {
-    const env = runtime.instructions.filter((i) => i.keyword === "ENV").map((i) => i.args).join(" ");
+    const env = runtime.instructions
+      .filter((i) => i.keyword === "ENV")
+      .map((i) => i.args)
+      .join(" ");
     expect(env).toMatch(/\bNODE_ENV=production\b/);
   });
 
   it("bounds the heap with NODE_OPTIONS and node flags that node accepts, and the README's plain-Node command uses the same", async () => {
-    const env = runtime.instructions.filter((i) => i.keyword === "ENV").map((i) => i.args).join(" ");
+    const env = runtime.instructions
+      .filter((i) => i.keyword === "ENV")
+      .map((i) => i.args)
+      .join(" ");
     const options = /NODE_OPTIONS="([^"]*)"/.exec(env)?.[1] ?? "";
     expect(options).toMatch(/--max-old-space-size=\d+/);
-    const cmd = execForm(only(runtime.instructions.filter((i) => i.keyword === "CMD"), "one CMD").args);
+    const cmd = execForm(
+      only(
+        runtime.instructions.filter((i) => i.keyword === "CMD"),
+        "one CMD",
+      ).args,
+    );
     const readme = readFileSync(path.join(root, "README.md"), "utf8");
     expect(readme).toContain(`NODE_OPTIONS="${options}" ${cmd.join(" ")}`);
     // A flag node refuses in NODE_OPTIONS (most V8 flags) would stop the container at its first start.
@@ -122,12 +143,20 @@ describe("Dockerfile runtime stage", () => {
   });
 
   it("exposes the port the config listens on by default", () => {
-    const expose = only(runtime.instructions.filter((i) => i.keyword === "EXPOSE"), "one EXPOSE").args;
+    const expose = only(
+      runtime.instructions.filter((i) => i.keyword === "EXPOSE"),
+      "one EXPOSE",
+    ).args;
     expect(Number(expose.split("/")[0])).toBe(loadConfig({}).port);
   });
 
   it("starts `railcache start` from the compiled CLI that the build produces", () => {
-    const cmd = execForm(only(runtime.instructions.filter((i) => i.keyword === "CMD"), "one CMD").args);
+    const cmd = execForm(
+      only(
+        runtime.instructions.filter((i) => i.keyword === "CMD"),
+        "one CMD",
+      ).args,
+    );
     expect(cmd).toEqual(["node", "--optimize-for-size", "dist/cli.js", "start"]);
     // dist/cli.js is tsc's output for src/cli.ts, and the same file package.json's bin runs.
     expect(buildTsconfig.compilerOptions).toMatchObject({ rootDir: "src", outDir: "dist" });
@@ -141,7 +170,10 @@ describe("Dockerfile runtime stage", () => {
         for (const source of copy.sources) {
           if (copy.from === undefined && /[[*?]/.test(source)) {
             // An optional file: Docker accepts a pattern matching nothing only beside a source that exists.
-            expect(copy.sources.some((other) => !/[[*?]/.test(other) && existsSync(path.join(root, other))), `${source} has a companion`).toBe(true);
+            expect(
+              copy.sources.some((other) => !/[[*?]/.test(other) && existsSync(path.join(root, other))),
+              `${source} has a companion`,
+            ).toBe(true);
             expect(ignored(source.replace(/\[(\w)\]/g, "$1")), `${source} is not in .dockerignore`).toBe(false);
             continue;
           }
@@ -180,7 +212,10 @@ describe("Dockerfile runtime stage", () => {
       .flatMap((c) => c.sources);
     for (const needed of [BUILTIN_KB_DIR, defaultSchemaPath]) {
       const relative = path.relative(root, needed).split(path.sep).join("/");
-      expect(copiedIntoApp.some((source) => relative === source || relative.startsWith(`${source}/`)), `${relative} is copied`).toBe(true);
+      expect(
+        copiedIntoApp.some((source) => relative === source || relative.startsWith(`${source}/`)),
+        `${relative} is copied`,
+      ).toBe(true);
     }
   });
 });
@@ -224,7 +259,11 @@ describe("Dockerfile HEALTHCHECK", () => {
   let port: number;
 
   beforeAll(async () => {
-    http = createHttpServer({ metrics: createMetrics({ processMetrics: false }), readiness: async () => ({ ready: false, checks: { store: false } }), log: silentLogger() });
+    http = createHttpServer({
+      metrics: createMetrics({ processMetrics: false }),
+      readiness: async () => ({ ready: false, checks: { store: false } }),
+      log: silentLogger(),
+    });
     port = await http.listen(0, "127.0.0.1");
   });
   afterAll(() => http.close(100));
@@ -243,10 +282,16 @@ describe("Dockerfile HEALTHCHECK", () => {
 
   it("fails when nothing answers on $PORT", async () => {
     const [command, ...args] = healthcheckCommand();
-    const closed = createHttpServer({ metrics: createMetrics({ processMetrics: false }), readiness: async () => ({ ready: true, checks: {} }), log: silentLogger() });
+    const closed = createHttpServer({
+      metrics: createMetrics({ processMetrics: false }),
+      readiness: async () => ({ ready: true, checks: {} }),
+      log: silentLogger(),
+    });
     const freePort = await closed.listen(0, "127.0.0.1");
     await closed.close();
-    await expect(promisify(execFile)(command as string, args, { env: { ...process.env, PORT: String(freePort) }, timeout: 10_000 })).rejects.toMatchObject({ code: 1 });
+    await expect(promisify(execFile)(command as string, args, { env: { ...process.env, PORT: String(freePort) }, timeout: 10_000 })).rejects.toMatchObject({
+      code: 1,
+    });
   });
 });
 

@@ -108,7 +108,11 @@ describe(".railway/railway.ts health check against the HTTP server", () => {
   beforeAll(async () => {
     // Not ready (chat still connecting): Railway's health check must pass anyway, or a deploy
     // would fail whenever Slack is slow to connect.
-    http = createHttpServer({ metrics: createMetrics({ processMetrics: false }), readiness: async () => ({ ready: false, checks: { slack: false } }), log: silentLogger() });
+    http = createHttpServer({
+      metrics: createMetrics({ processMetrics: false }),
+      readiness: async () => ({ ready: false, checks: { slack: false } }),
+      log: silentLogger(),
+    });
     base = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;
   });
   afterAll(() => http.close(100));
@@ -165,7 +169,9 @@ describe(".railway/railway.ts variables against src/config.ts", () => {
   });
 
   it("gives literal values that railcache's config accepts", () => {
-    const literals = Object.fromEntries([...env].filter(([, value]) => stringValue(value) !== undefined).map(([name, value]) => [name, stringValue(value) as string]));
+    const literals = Object.fromEntries(
+      [...env].filter(([, value]) => stringValue(value) !== undefined).map(([name, value]) => [name, stringValue(value) as string]),
+    );
     expect(() => loadConfig({ ...literals, DATABASE_URL: "postgres://railcache@postgres.railway.internal:5432/railway" })).not.toThrow();
   });
 });

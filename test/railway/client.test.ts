@@ -88,7 +88,11 @@ describe("RailwayClient against the simulator", () => {
     await client.upsertVariable(target, "NO_CACHE", "1", { skipDeploys: true });
     expect(await client.variableNames(target)).toContain("NO_CACHE");
     expect(await client.variableValue(target, "NO_CACHE")).toBe("1");
-    const id = await client.deployFromSource({ serviceId: target.serviceId, environmentId: target.environmentId, commitSha: before.latestDeployment!.commitHash! });
+    const id = await client.deployFromSource({
+      serviceId: target.serviceId,
+      environmentId: target.environmentId,
+      commitSha: before.latestDeployment!.commitHash!,
+    });
     sim.advance(10 * 60_000);
     const deployment = await client.deployment(id);
     expect(deployment.status).toBe("SUCCESS");
@@ -241,7 +245,13 @@ describe("RailwayClient against the simulator", () => {
     });
     const { sim } = await setup();
     const secret = "secret-token-that-must-never-leak";
-    const client = new RailwayClient({ endpoint: sim.url, token: secret, tokenKind: "account", clock: sim.clock, log: createLogger({ level: "debug", destination }) });
+    const client = new RailwayClient({
+      endpoint: sim.url,
+      token: secret,
+      tokenKind: "account",
+      clock: sim.clock,
+      log: createLogger({ level: "debug", destination }),
+    });
     sim.faults.add({ kind: "http502" });
     const error = await failure(client.projectStatus(DEMO_PROJECT_ID));
     expect(error.kind).toBe("unauthorized");
@@ -306,7 +316,9 @@ describe("RailwayClient when Railway cannot be reached", () => {
     // .invalid never resolves (RFC 6761), with or without a network.
     const client = new RailwayClient({ ...quick, endpoint: "http://railway.railcache-test.invalid/graphql/v2", retries: 0 });
     const error = await failure(client.projectStatus("p"));
-    expect(error.userMessage).toMatch(/^Cannot reach Railway at http:\/\/railway\.railcache-test\.invalid\/graphql\/v2: the host name does not resolve \(DNS\), (ENOTFOUND|EAI_AGAIN)\.$/);
+    expect(error.userMessage).toMatch(
+      /^Cannot reach Railway at http:\/\/railway\.railcache-test\.invalid\/graphql\/v2: the host name does not resolve \(DNS\), (ENOTFOUND|EAI_AGAIN)\.$/,
+    );
   });
 
   it("keeps a whole call, retries included, within its deadline against a server that never answers", async () => {

@@ -23,8 +23,17 @@ interface GraphQLResponse {
   body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
 }
 
-async function post(s: Simulator, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = { authorization: `Bearer ${DEMO_ACCOUNT_TOKEN}` }): Promise<GraphQLResponse> {
-  const response = await fetch(s.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
+async function post(
+  s: Simulator,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = { authorization: `Bearer ${DEMO_ACCOUNT_TOKEN}` },
+): Promise<GraphQLResponse> {
+  const response = await fetch(s.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse["body"] };
 }
 
@@ -48,7 +57,11 @@ describe("Railway simulator", () => {
     const get = await fetch(sim.url);
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
-    const huge = await fetch(sim.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "x".repeat(1_100_000) }) });
+    const huge = await fetch(sim.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "x".repeat(1_100_000) }),
+    });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { errors: { message: string }[] }).errors[0]?.message).toBe("Body larger than 1000000 bytes");
   });
@@ -71,7 +84,12 @@ describe("Railway simulator", () => {
   it("lets a project token see only its project and environment", async () => {
     sim = await startSimulator();
     const headers = { "project-access-token": DEMO_PROJECT_TOKEN };
-    const project = await post(sim, `query P($id: String!) { project(id: $id) { name environments { edges { node { name } } } } }`, { id: DEMO_PROJECT_ID }, headers);
+    const project = await post(
+      sim,
+      `query P($id: String!) { project(id: $id) { name environments { edges { node { name } } } } }`,
+      { id: DEMO_PROJECT_ID },
+      headers,
+    );
     expect(project.body.data).toEqual({ project: { name: "demo-shop", environments: { edges: [{ node: { name: "production" } }] } } });
     const staging = await post(sim, `query E($id: String!) { environment(id: $id) { name } }`, { id: DEMO_STAGING_ENVIRONMENT_ID }, headers);
     expect(staging.body.errors?.[0]?.message).toBe("Not Authorized");
@@ -81,7 +99,12 @@ describe("Railway simulator", () => {
 
   it("hides projects an account token does not cover", async () => {
     sim = await startSimulator();
-    const res = await post(sim, `query P($id: String!) { project(id: $id) { name } }`, { id: DEMO_PROJECT_ID }, { authorization: `Bearer ${DEMO_OUTSIDER_TOKEN}` });
+    const res = await post(
+      sim,
+      `query P($id: String!) { project(id: $id) { name } }`,
+      { id: DEMO_PROJECT_ID },
+      { authorization: `Bearer ${DEMO_OUTSIDER_TOKEN}` },
+    );
     expect(res.body.data).toBeNull();
     expect(res.body.errors?.[0]?.message).toBe("Not Authorized");
   });
@@ -102,7 +125,14 @@ describe("Railway simulator", () => {
 
   it("records a build with NO_CACHE=1 as uncached and says so in the build log", async () => {
     sim = await startSimulator();
-    const input = { projectId: DEMO_PROJECT_ID, environmentId: DEMO_PRODUCTION_ENVIRONMENT_ID, serviceId: DEMO_WEB_SERVICE_ID, name: "NO_CACHE", value: "1", skipDeploys: true };
+    const input = {
+      projectId: DEMO_PROJECT_ID,
+      environmentId: DEMO_PRODUCTION_ENVIRONMENT_ID,
+      serviceId: DEMO_WEB_SERVICE_ID,
+      name: "NO_CACHE",
+      value: "1",
+      skipDeploys: true,
+    };
     const before = sim.world.deployments.size;
     await post(sim, upsert, { input });
     expect(sim.world.deployments.size).toBe(before);
@@ -190,30 +220,43 @@ describe("Railway simulator", () => {
   it.each([
     { variableChangesDeploy: true, deploys: 1 },
     { variableChangesDeploy: false, deploys: 0 },
-  ])("deletes a variable and starts $deploys deployment(s) when variableChangesDeploy is $variableChangesDeploy", async ({ variableChangesDeploy, deploys }) => {
-    sim = await startSimulator({ settings: { variableChangesDeploy } });
-    sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID).set("NO_CACHE", "1");
-    const before = sim.world.deployments.size;
-    const input = { projectId: DEMO_PROJECT_ID, environmentId: DEMO_PRODUCTION_ENVIRONMENT_ID, serviceId: DEMO_WEB_SERVICE_ID, name: "NO_CACHE" };
-    const res = await post(sim, `mutation Delete($input: VariableDeleteInput!) { variableDelete(input: $input) }`, { input });
-    expect(res.body.data).toEqual({ variableDelete: true });
-    expect(sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID).has("NO_CACHE")).toBe(false);
-    expect(sim.world.deployments.size).toBe(before + deploys);
-  });
-
-  it.each([true, false])("replaces a service's variables with skipDeploys (honoured: %s) and deploys only when it is not honoured", async (skipDeploysHonoured) => {
-    {
-      sim = await startSimulator({ settings: { skipDeploysHonoured } });
-      const vars = sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID);
-      vars.set("NO_CACHE", "1");
+  ])(
+    "deletes a variable and starts $deploys deployment(s) when variableChangesDeploy is $variableChangesDeploy",
+    async ({ variableChangesDeploy, deploys }) => {
+      sim = await startSimulator({ settings: { variableChangesDeploy } });
+      sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID).set("NO_CACHE", "1");
       const before = sim.world.deployments.size;
-      const input = { projectId: DEMO_PROJECT_ID, environmentId: DEMO_PRODUCTION_ENVIRONMENT_ID, serviceId: DEMO_WEB_SERVICE_ID, replace: true, skipDeploys: true, variables: { A: "1" } };
-      const res = await post(sim, `mutation R($input: VariableCollectionUpsertInput!) { variableCollectionUpsert(input: $input) }`, { input });
-      expect(res.body.data).toEqual({ variableCollectionUpsert: true });
-      expect([...vars.keys()]).toEqual(["A"]);
-      expect(sim.world.deployments.size).toBe(before + (skipDeploysHonoured ? 0 : 1));
-    }
-  });
+      const input = { projectId: DEMO_PROJECT_ID, environmentId: DEMO_PRODUCTION_ENVIRONMENT_ID, serviceId: DEMO_WEB_SERVICE_ID, name: "NO_CACHE" };
+      const res = await post(sim, `mutation Delete($input: VariableDeleteInput!) { variableDelete(input: $input) }`, { input });
+      expect(res.body.data).toEqual({ variableDelete: true });
+      expect(sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID).has("NO_CACHE")).toBe(false);
+      expect(sim.world.deployments.size).toBe(before + deploys);
+    },
+  );
+
+  it.each([true, false])(
+    "replaces a service's variables with skipDeploys (honoured: %s) and deploys only when it is not honoured",
+    async (skipDeploysHonoured) => {
+      {
+        sim = await startSimulator({ settings: { skipDeploysHonoured } });
+        const vars = sim.world.vars(DEMO_WEB_SERVICE_ID, DEMO_PRODUCTION_ENVIRONMENT_ID);
+        vars.set("NO_CACHE", "1");
+        const before = sim.world.deployments.size;
+        const input = {
+          projectId: DEMO_PROJECT_ID,
+          environmentId: DEMO_PRODUCTION_ENVIRONMENT_ID,
+          serviceId: DEMO_WEB_SERVICE_ID,
+          replace: true,
+          skipDeploys: true,
+          variables: { A: "1" },
+        };
+        const res = await post(sim, `mutation R($input: VariableCollectionUpsertInput!) { variableCollectionUpsert(input: $input) }`, { input });
+        expect(res.body.data).toEqual({ variableCollectionUpsert: true });
+        expect([...vars.keys()]).toEqual(["A"]);
+        expect(sim.world.deployments.size).toBe(before + (skipDeploysHonoured ? 0 : 1));
+      }
+    },
+  );
 
   it("never returns a sealed variable's value, but lists it as sealed", async () => {
     sim = await startSimulator();
@@ -225,7 +268,9 @@ describe("Railway simulator", () => {
       s: DEMO_WEB_SERVICE_ID,
     });
     expect(JSON.stringify(values.body)).not.toContain("s3cr3t");
-    const meta = await post(sim, `query M($e: String!) { environment(id: $e) { variables { edges { node { name serviceId isSealed } } } } }`, { e: DEMO_PRODUCTION_ENVIRONMENT_ID });
+    const meta = await post(sim, `query M($e: String!) { environment(id: $e) { variables { edges { node { name serviceId isSealed } } } } }`, {
+      e: DEMO_PRODUCTION_ENVIRONMENT_ID,
+    });
     expect(JSON.stringify(meta.body)).toContain('"name":"SECRET","serviceId":"' + DEMO_WEB_SERVICE_ID + '","isSealed":true');
   });
 
@@ -288,7 +333,11 @@ describe("Railway simulator", () => {
   it("closes while a timeout fault is holding a request open", async () => {
     sim = await startSimulator();
     sim.faults.add({ kind: "timeout" });
-    const pending = fetch(sim.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "query Me { me { name } }" }) }).catch((e: unknown) => e);
+    const pending = fetch(sim.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "query Me { me { name } }" }),
+    }).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 50));
     await sim.close();
     sim = undefined;

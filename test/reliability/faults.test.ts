@@ -89,7 +89,17 @@ describe("Railway faults during a confirmed cache clear, through BotCore", () =>
   });
 
   // Every Railway request a confirmed clear makes, from confirmation to the final message.
-  const operations = ["ProjectStatus", "Variables", "VariableUpsert", "RecentDeployments", "ServiceInstanceDeployV2", "Deployment", "VariableMeta", "VariableCollectionUpsert", "BuildLogs"];
+  const operations = [
+    "ProjectStatus",
+    "Variables",
+    "VariableUpsert",
+    "RecentDeployments",
+    "ServiceInstanceDeployV2",
+    "Deployment",
+    "VariableMeta",
+    "VariableCollectionUpsert",
+    "BuildLogs",
+  ];
   const kinds: FaultKind[] = ["http429", "http500", "http502", "timeout", "malformedJson", "graphqlError"];
   const passing = operations.flatMap((operation) => kinds.map((kind) => ({ operation, kind })));
 
@@ -107,41 +117,50 @@ describe("Railway faults during a confirmed cache clear, through BotCore", () =>
     return since;
   }
 
-  it.each(passing)("completes the rebuild despite $kind twice on $operation: one uncached build, NO_CACHE removed, the live deployment named", async ({ operation, kind }) => {
-    const start = t.sim.world.now;
-    t.sim.faults.add({ kind, operationName: operation, times: 2, retryAfterSeconds: 3 });
-    const id = await clearAndConfirm(t);
-    const wf = await finishWorkflow(t, id);
-    expect(wf.recovered).toBe(false);
-    expect(wf.state).toBe("done");
-    expect(wf.outcome).toBe("deployed");
-    const since = await expectCleanEnd(id, start);
-    // Zero needless builds: the one rebuild, and only a deploy Railway itself starts on a variable change.
-    expect(since.filter((d) => d.meta.reason !== "variable change")).toHaveLength(1);
-    expect(since.filter((d) => d.usedCache === false)).toHaveLength(1);
-    expect(t.sim.requests.some((r) => r.fault === kind && r.operationName === operation)).toBe(true);
-  });
+  it.each(passing)(
+    "completes the rebuild despite $kind twice on $operation: one uncached build, NO_CACHE removed, the live deployment named",
+    async ({ operation, kind }) => {
+      const start = t.sim.world.now;
+      t.sim.faults.add({ kind, operationName: operation, times: 2, retryAfterSeconds: 3 });
+      const id = await clearAndConfirm(t);
+      const wf = await finishWorkflow(t, id);
+      expect(wf.recovered).toBe(false);
+      expect(wf.state).toBe("done");
+      expect(wf.outcome).toBe("deployed");
+      const since = await expectCleanEnd(id, start);
+      // Zero needless builds: the one rebuild, and only a deploy Railway itself starts on a variable change.
+      expect(since.filter((d) => d.meta.reason !== "variable change")).toHaveLength(1);
+      expect(since.filter((d) => d.usedCache === false)).toHaveLength(1);
+      expect(t.sim.requests.some((r) => r.fault === kind && r.operationName === operation)).toBe(true);
+    },
+  );
 
   // Lasting hangs cost real time (0.5 s each): only where railcache changes something.
   const hangs = ["VariableUpsert", "ServiceInstanceDeployV2", "VariableCollectionUpsert"].map((operation) => ({ operation, kind: "timeout" as const }));
-  const outages = [...operations.flatMap((operation) => (["http500", "malformedJson", "graphqlError"] as const).map((kind) => ({ operation, kind }))), ...hangs];
+  const outages = [
+    ...operations.flatMap((operation) => (["http500", "malformedJson", "graphqlError"] as const).map((kind) => ({ operation, kind }))),
+    ...hangs,
+  ];
 
-  it.each(outages)("survives a lasting $kind outage on $operation: ends by itself, NO_CACHE removed, at most one uncached build", async ({ operation, kind }) => {
-    const start = t.sim.world.now;
-    // Removing NO_CACHE never gives up: there the outage must end some time (40 requests, minutes of it).
-    t.sim.faults.add({ kind, operationName: operation, times: operation === "VariableCollectionUpsert" ? (kind === "timeout" ? 10 : 40) : Infinity });
-    const id = await clearAndConfirm(t).catch(() => null);
-    if (id === null) {
-      // The outage hit the request itself: nothing was started, nothing is locked.
-      expect(operation).toBe("ProjectStatus");
-      expect(await t.runtime.store.listUnfinished()).toEqual([]);
-      return;
-    }
-    const wf = await finishWorkflow(t, id);
-    expect(wf.recovered).toBe(false);
-    expect(wf.state).toBe("done");
-    await expectCleanEnd(id, start);
-  });
+  it.each(outages)(
+    "survives a lasting $kind outage on $operation: ends by itself, NO_CACHE removed, at most one uncached build",
+    async ({ operation, kind }) => {
+      const start = t.sim.world.now;
+      // Removing NO_CACHE never gives up: there the outage must end some time (40 requests, minutes of it).
+      t.sim.faults.add({ kind, operationName: operation, times: operation === "VariableCollectionUpsert" ? (kind === "timeout" ? 10 : 40) : Infinity });
+      const id = await clearAndConfirm(t).catch(() => null);
+      if (id === null) {
+        // The outage hit the request itself: nothing was started, nothing is locked.
+        expect(operation).toBe("ProjectStatus");
+        expect(await t.runtime.store.listUnfinished()).toEqual([]);
+        return;
+      }
+      const wf = await finishWorkflow(t, id);
+      expect(wf.recovered).toBe(false);
+      expect(wf.state).toBe("done");
+      await expectCleanEnd(id, start);
+    },
+  );
 });
 
 /** The real Bolt app in HTTP mode, its Web API calls going through the fault proxy to the fake Slack. */
@@ -188,17 +207,27 @@ describe("Slack failing to edit the status message during a workflow", () => {
 
   it.each(faults)("completes the clear and removes NO_CACHE when chat.update answers $name", async ({ fault }) => {
     const start = t.sim.world.now;
-    const sent = await sendToApp(s.endpoint, slashCommandBody({ text: "clear web production", userId: "U0ALICE", responseUrl: `${s.slack.hooksUrl}commands/1` }), { signingSecret: SIGNING_SECRET });
+    const sent = await sendToApp(
+      s.endpoint,
+      slashCommandBody({ text: "clear web production", userId: "U0ALICE", responseUrl: `${s.slack.hooksUrl}commands/1` }),
+      { signingSecret: SIGNING_SECRET },
+    );
     expect(sent.status).toBe(200);
     const [card] = await s.slack.waitForCalls("chat.postMessage");
-    const elements = ((card?.args.blocks ?? []) as { type: string; elements?: { action_id: string; value?: string }[] }[]).flatMap((b) => (b.type === "actions" ? (b.elements ?? []) : []));
+    const elements = ((card?.args.blocks ?? []) as { type: string; elements?: { action_id: string; value?: string }[] }[]).flatMap((b) =>
+      b.type === "actions" ? (b.elements ?? []) : [],
+    );
     const button = elements.find((e) => e.action_id.startsWith("railcache:confirm:"));
     const workflowId = decodeAction(button?.action_id ?? "", button?.value)?.value;
     expect(workflowId, "the card carries a Confirm button").toBeTruthy();
 
     // From the click on, Slack refuses every edit of the card.
     s.proxy.fail("chat.update", fault, Infinity);
-    const clicked = await sendToApp(s.endpoint, blockActionsBody({ actionId: button!.action_id, value: button!.value, messageTs: card!.response.ts as string, userId: "U0ALICE" }), { signingSecret: SIGNING_SECRET });
+    const clicked = await sendToApp(
+      s.endpoint,
+      blockActionsBody({ actionId: button!.action_id, value: button!.value, messageTs: card!.response.ts as string, userId: "U0ALICE" }),
+      { signingSecret: SIGNING_SECRET },
+    );
     expect(clicked.status).toBe(200);
 
     const wf = await waitFor(async () => {
@@ -266,7 +295,15 @@ describe("the watcher under Railway faults and Slack rate limits", () => {
     // The messenger the Slack adapter uses, on the same Web API client settings.
     const messenger = new SlackMessenger(quietWebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: slackRetries } }));
     watcher = new Watcher({
-      railway: new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", clock: sim.clock, timeoutMs: 500, retries: 1, random: () => 0.5 }),
+      railway: new RailwayClient({
+        endpoint: sim.url,
+        token: DEMO_ACCOUNT_TOKEN,
+        tokenKind: "account",
+        clock: sim.clock,
+        timeoutMs: 500,
+        retries: 1,
+        random: () => 0.5,
+      }),
       store,
       projectId: DEMO_PROJECT_ID,
       outbox: MessengerRegistry.of({ slack: messenger }),
@@ -286,7 +323,8 @@ describe("the watcher under Railway faults and Slack rate limits", () => {
   });
 
   /** Posts to the warning channel that Slack accepted, about one deployment. */
-  const warningsFor = (deploymentId: string) => slack.okCallsTo("chat.postMessage").filter((c) => c.args.channel === WARN_CHANNEL && JSON.stringify(c.args).includes(deploymentId));
+  const warningsFor = (deploymentId: string) =>
+    slack.okCallsTo("chat.postMessage").filter((c) => c.args.channel === WARN_CHANNEL && JSON.stringify(c.args).includes(deploymentId));
 
   /** Poll cycles 30 s apart; each also replays Railway's webhook for the crashed deployments. */
   async function cycles(n: number, hints: { deploymentId: string; serviceId: string; environmentId: string }[]): Promise<void> {
@@ -338,7 +376,8 @@ describe("the watcher under Railway faults and Slack rate limits", () => {
 });
 
 const databaseUrl = process.env.RAILCACHE_TEST_DATABASE_URL;
-if (!databaseUrl) console.warn("RAILCACHE_TEST_DATABASE_URL is not set: skipping the PostgreSQL restart test (CI sets it to postgres://postgres@127.0.0.1:5432/test).");
+if (!databaseUrl)
+  console.warn("RAILCACHE_TEST_DATABASE_URL is not set: skipping the PostgreSQL restart test (CI sets it to postgres://postgres@127.0.0.1:5432/test).");
 
 describe.skipIf(!databaseUrl)("PostgreSQL dropping every connection during a workflow", () => {
   const schema = `railcache_reliability_${randomBytes(4).toString("hex")}`;
@@ -400,7 +439,8 @@ describe.skipIf(!databaseUrl)("PostgreSQL dropping every connection during a wor
     url.searchParams.set("application_name", schema);
     t = await startTestRuntime({ env: { DATABASE_URL: url.toString(), RAILWAY_TIMEOUT_MS: "5000" } });
     const start = t.sim.world.now;
-    for (const operation of ["VariableUpsert", "ServiceInstanceDeployV2", "Deployment", "VariableDelete"]) t.sim.faults.add({ kind: "timeout", operationName: operation, delayMs: 150 });
+    for (const operation of ["VariableUpsert", "ServiceInstanceDeployV2", "Deployment", "VariableDelete"])
+      t.sim.faults.add({ kind: "timeout", operationName: operation, delayMs: 150 });
 
     const id = await clearAndConfirm(t);
     // Kill every connection of ours every few milliseconds until the engine stops driving.

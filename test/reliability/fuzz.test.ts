@@ -37,7 +37,13 @@ const ctx: RequestContext = {
 const commandText = fc.oneof(
   chatText,
   fc.tuple(fc.constantFrom(...commandNames, "CLEAR", "Status", "frobnicate"), chatText).map(([name, rest]) => `${name} ${rest}`),
-  fc.tuple(fc.constantFrom("clear", "redeploy", "status"), fc.constantFrom("web", "worker", "wbe", "<!channel>", "@here"), fc.constantFrom("", "production", "--env", "env=<@U123>", "--env=@everyone")).map((parts) => parts.join(" ")),
+  fc
+    .tuple(
+      fc.constantFrom("clear", "redeploy", "status"),
+      fc.constantFrom("web", "worker", "wbe", "<!channel>", "@here"),
+      fc.constantFrom("", "production", "--env", "env=<@U123>", "--env=@everyone"),
+    )
+    .map((parts) => parts.join(" ")),
 );
 
 /** What every Reply must satisfy on both platforms. */
@@ -194,13 +200,20 @@ describe("Railway webhook bodies", () => {
   /** Shaped like Railway's payloads, with every field possibly wrong. */
   const railwayish = fc.record(
     {
-      type: fc.oneof(fc.constantFrom("Deployment.failed", "Deployment.crashed", "Deployment.deployed", "DEPLOY", "Volume.alert", "Deployment."), fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 1 })),
+      type: fc.oneof(
+        fc.constantFrom("Deployment.failed", "Deployment.crashed", "Deployment.deployed", "DEPLOY", "Volume.alert", "Deployment."),
+        fc.string({ maxLength: 20 }),
+        fc.jsonValue({ maxDepth: 1 }),
+      ),
       status: fc.oneof(fc.constantFrom("CRASHED", "FAILED", "SUCCESS", "building"), fc.string({ maxLength: 10 })),
       resource: fc.record({ project: ref, environment: ref, service: ref, deployment: ref }, { requiredKeys: [] }),
       project: ref,
       deployment: ref,
       details: fc.oneof(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 })), fc.jsonValue({ maxDepth: 1 })),
-      timestamp: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string({ maxLength: 10 })),
+      timestamp: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        fc.string({ maxLength: 10 }),
+      ),
     },
     { requiredKeys: [] },
   );
@@ -269,11 +282,16 @@ describe("loadConfig on arbitrary environments", () => {
   ];
   const isSecretName = (name: string) => /_(TOKEN|SECRET)$/.test(name);
   /** Distinctive enough that finding it in a message means it was echoed. */
-  const secretValue = fc.tuple(fc.constantFrom("", "xoxb-", "xapp-", " "), fc.stringMatching(/^[A-Za-z0-9]{14,30}$/)).map(([prefix, body]) => `${prefix}${body}`);
-  const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("", " ", "true", "0", "65536", "https://example.com/graphql", "postgres://u:p@h/db", "123456789012345678"));
-  const env = fc.dictionary(fc.oneof(fc.constantFrom(...known), fc.string({ maxLength: 12 })), value, { maxKeys: 12 }).chain((base) =>
-    fc.dictionary(fc.constantFrom(...known.filter(isSecretName)), secretValue, { maxKeys: 4 }).map((secrets) => ({ ...base, ...secrets })),
+  const secretValue = fc
+    .tuple(fc.constantFrom("", "xoxb-", "xapp-", " "), fc.stringMatching(/^[A-Za-z0-9]{14,30}$/))
+    .map(([prefix, body]) => `${prefix}${body}`);
+  const value = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.constantFrom("", " ", "true", "0", "65536", "https://example.com/graphql", "postgres://u:p@h/db", "123456789012345678"),
   );
+  const env = fc
+    .dictionary(fc.oneof(fc.constantFrom(...known), fc.string({ maxLength: 12 })), value, { maxKeys: 12 })
+    .chain((base) => fc.dictionary(fc.constantFrom(...known.filter(isSecretName)), secretValue, { maxKeys: 4 }).map((secrets) => ({ ...base, ...secrets })));
 
   it("returns a config or throws a ConfigError that never echoes a token or secret", () => {
     fc.assert(
@@ -308,7 +326,27 @@ describe("parsePolicy on arbitrary and mutated railcache.toml", () => {
     .array(
       fc.oneof(
         fc.tuple(fc.constant("delete" as const), fc.nat(), fc.integer({ min: 1, max: 40 })),
-        fc.tuple(fc.constant("insert" as const), fc.nat(), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("[", "]", "=", '"', "\n", "[[allow]]\n", "users = 1\n", 'cooldown = "forever"\n', "confirmation_ttl = 1\n", "permissions = []\n", "nope = true\n", "[aliases]\napi = \"\"\n"))),
+        fc.tuple(
+          fc.constant("insert" as const),
+          fc.nat(),
+          fc.oneof(
+            fc.string({ maxLength: 30 }),
+            fc.constantFrom(
+              "[",
+              "]",
+              "=",
+              '"',
+              "\n",
+              "[[allow]]\n",
+              "users = 1\n",
+              'cooldown = "forever"\n',
+              "confirmation_ttl = 1\n",
+              "permissions = []\n",
+              "nope = true\n",
+              '[aliases]\napi = ""\n',
+            ),
+          ),
+        ),
         fc.tuple(fc.constant("dupline" as const), fc.nat(), fc.constant(0)),
       ),
       { minLength: 1, maxLength: 4 },

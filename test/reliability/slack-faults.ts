@@ -45,7 +45,10 @@ export async function startSlackFaultProxy(targetApiUrl: string): Promise<SlackF
         const { fault } = rule;
         if (fault.kind === "http") res.writeHead(fault.status, { "content-type": "text/plain" }).end("upstream failure");
         else if (fault.kind === "error") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: fault.error }));
-        else res.writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfterSec) }).end(JSON.stringify({ ok: false, error: "ratelimited" }));
+        else
+          res
+            .writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfterSec) })
+            .end(JSON.stringify({ ok: false, error: "ratelimited" }));
         return;
       }
       const headers: Record<string, string> = {};
@@ -53,7 +56,11 @@ export async function startSlackFaultProxy(targetApiUrl: string): Promise<SlackF
         const value = req.headers[name];
         if (typeof value === "string") headers[name] = value;
       }
-      const upstream = await fetch(new URL(req.url?.replace(/^\/api\//, "") ?? "", targetApiUrl), { method: req.method ?? "POST", headers, ...(body.length ? { body } : {}) });
+      const upstream = await fetch(new URL(req.url?.replace(/^\/api\//, "") ?? "", targetApiUrl), {
+        method: req.method ?? "POST",
+        headers,
+        ...(body.length ? { body } : {}),
+      });
       const out: Record<string, string> = {};
       upstream.headers.forEach((value, name) => {
         if (name === "content-type" || name === "retry-after") out[name] = value;

@@ -202,16 +202,47 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     describe("audit log", () => {
       it("lists entries oldest first with their details", async () => {
-        await store.appendAudit({ at: 2, event: "workflow.confirmed", workflowId: "w1", actor: "slack:U2", service: "web", environment: "production", details: {} });
-        await store.appendAudit({ at: 1, event: "workflow.requested", workflowId: "w1", actor: "slack:U1", service: "web", environment: "production", details: { deploymentId: "d1" } });
+        await store.appendAudit({
+          at: 2,
+          event: "workflow.confirmed",
+          workflowId: "w1",
+          actor: "slack:U2",
+          service: "web",
+          environment: "production",
+          details: {},
+        });
+        await store.appendAudit({
+          at: 1,
+          event: "workflow.requested",
+          workflowId: "w1",
+          actor: "slack:U1",
+          service: "web",
+          environment: "production",
+          details: { deploymentId: "d1" },
+        });
         const entries = await store.listAudit();
         expect(entries.map((e) => e.event)).toEqual(["workflow.requested", "workflow.confirmed"]);
-        expect(entries[0]).toMatchObject({ at: 1, workflowId: "w1", actor: "slack:U1", service: "web", environment: "production", details: { deploymentId: "d1" } });
+        expect(entries[0]).toMatchObject({
+          at: 1,
+          workflowId: "w1",
+          actor: "slack:U1",
+          service: "web",
+          environment: "production",
+          details: { deploymentId: "d1" },
+        });
       });
 
       it("filters by time, workflow, service and event, keeping the newest within the limit", async () => {
         for (let i = 0; i < 6; i++) {
-          await store.appendAudit({ at: i * 10, event: i % 2 ? "a" : "b", workflowId: `w${i % 3}`, actor: null, service: i < 3 ? "web" : "worker", environment: null, details: { i } });
+          await store.appendAudit({
+            at: i * 10,
+            event: i % 2 ? "a" : "b",
+            workflowId: `w${i % 3}`,
+            actor: null,
+            service: i < 3 ? "web" : "worker",
+            environment: null,
+            details: { i },
+          });
         }
         expect((await store.listAudit({ since: 30 })).map((e) => e.details.i)).toEqual([3, 4, 5]);
         expect((await store.listAudit({ workflowId: "w1" })).map((e) => e.details.i)).toEqual([1, 4]);

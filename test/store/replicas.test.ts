@@ -93,11 +93,15 @@ describe.skipIf(!url)("replicas on one PostgreSQL database", () => {
     // Opening here creates and migrates the schema; the replicas then find it up to date.
     store = await openPostgresStore({ connectionString, schema, maxConnections: 2 });
     for (const holder of ["replica-a", "replica-b", "replica-c"]) replicas.push(startReplica(holder));
-    await waitFor("three ready replicas", () => {
-      const dead = replicas.find((r) => r.exited);
-      if (dead) throw new Error(`a replica exited during start-up:\n${diagnostics()}`);
-      return replicas.every((r) => r.reports.some((report) => report.type === "ready"));
-    }, 15_000);
+    await waitFor(
+      "three ready replicas",
+      () => {
+        const dead = replicas.find((r) => r.exited);
+        if (dead) throw new Error(`a replica exited during start-up:\n${diagnostics()}`);
+        return replicas.every((r) => r.reports.some((report) => report.type === "ready"));
+      },
+      15_000,
+    );
   }, 20_000);
 
   afterAll(async () => {
@@ -153,9 +157,10 @@ describe.skipIf(!url)("replicas on one PostgreSQL database", () => {
     const posted = await store.listAudit({ event: "warning.posted", limit: 100_000 });
     expect(posted.map((e) => String(e.details.warningId)).sort()).toEqual(all);
     expect(posted.filter((e) => e.details.holder === leader?.holder).length).toBeGreaterThan(0);
-    expect(posted.filter((e) => e.details.holder === successor.holder).map((e) => e.details.warningId)).toEqual(
-      expect.arrayContaining(batch(20, 30)),
-    );
-    expect(survivors.every((r) => !r.exited), diagnostics()).toBe(true);
+    expect(posted.filter((e) => e.details.holder === successor.holder).map((e) => e.details.warningId)).toEqual(expect.arrayContaining(batch(20, 30)));
+    expect(
+      survivors.every((r) => !r.exited),
+      diagnostics(),
+    ).toBe(true);
   }, 40_000);
 });

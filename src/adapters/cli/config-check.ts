@@ -74,7 +74,11 @@ export async function checkConfiguration(env: Record<string, string | undefined>
     if (isOpenPolicy(loaded)) {
       policy = "none";
       warnings.push(OPEN_POLICY_WARNING);
-    } else policy = source.text !== undefined ? `RAILCACHE_POLICY is valid (${rules}); railcache starts with it.` : `${loaded.source} is valid (${rules}); a running railcache accepts it on SIGHUP (kill -HUP <pid>).`;
+    } else
+      policy =
+        source.text !== undefined
+          ? `RAILCACHE_POLICY is valid (${rules}); railcache starts with it.`
+          : `${loaded.source} is valid (${rules}); a running railcache accepts it on SIGHUP (kill -HUP <pid>).`;
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     problems.push(...[...error.problems].sort((a, b) => lineOf(a) - lineOf(b)).map((p) => `${label} ${p}`));
@@ -116,7 +120,9 @@ async function probeStartUp(config: Config): Promise<ProbeResult[]> {
       const railway = await connectRailway(config, { demo: false, log: silentLogger() });
       const info = await railway.api.tokenInfo();
       await railway.close();
-      return info.kind === "project" ? `Railway accepts the project token (project ${railway.projectId})` : `Railway accepts the account token (${info.who ?? "?"}; project ${railway.projectId})`;
+      return info.kind === "project"
+        ? `Railway accepts the project token (project ${railway.projectId})`
+        : `Railway accepts the account token (${info.who ?? "?"}; project ${railway.projectId})`;
     });
   }
   return results;
@@ -126,7 +132,12 @@ function listenOnce(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", (error: NodeJS.ErrnoException) => {
-      const why = error.code === "EADDRINUSE" ? "the port is already in use (another railcache, or another server?)" : error.code === "EACCES" ? "permission denied (ports below 1024 need privileges)" : error.message;
+      const why =
+        error.code === "EADDRINUSE"
+          ? "the port is already in use (another railcache, or another server?)"
+          : error.code === "EACCES"
+            ? "permission denied (ports below 1024 need privileges)"
+            : error.message;
       reject(new KnownFailure(`Cannot listen on ${host}:${port}: ${why}.`, { category: error.code === "EADDRINUSE" ? "failure" : "configuration" }));
     });
     server.listen(port, host, () => server.close(() => resolve(`${host}:${port} is free to listen on (PORT, HOST)`)));
@@ -149,7 +160,10 @@ export function formatConfigReport(report: ConfigReport): { stdout: string; stde
     if (report.policy === "none") out.push(`Policy: none. Warning: ${OPEN_POLICY_WARNING}.`);
     else if (report.policy) out.push(`Policy: ${report.policy}`);
   } else {
-    err.push(`Configuration is not valid (${report.problems.length} problem${report.problems.length === 1 ? "" : "s"}):`, ...report.problems.map((p) => `  - ${p}`));
+    err.push(
+      `Configuration is not valid (${report.problems.length} problem${report.problems.length === 1 ? "" : "s"}):`,
+      ...report.problems.map((p) => `  - ${p}`),
+    );
     if (report.consequence) err.push(report.consequence);
   }
   const warnings = report.warnings.filter((w) => w !== OPEN_POLICY_WARNING || !report.valid);

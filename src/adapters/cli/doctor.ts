@@ -68,7 +68,11 @@ async function railwayChecks(config: Config, options: { demo: boolean; log: Logg
   try {
     const info = await railway.api.tokenInfo();
     const kind = info.kind === "project" ? "a project token (one project and environment)" : "an account or workspace token";
-    checks.push({ check: "railway token", level: "ok", message: `${kind}${info.who ? ` for ${info.who}` : ""}; sent as ${info.kind === "project" ? "Project-Access-Token" : "Authorization: Bearer"}` });
+    checks.push({
+      check: "railway token",
+      level: "ok",
+      message: `${kind}${info.who ? ` for ${info.who}` : ""}; sent as ${info.kind === "project" ? "Project-Access-Token" : "Authorization: Bearer"}`,
+    });
     const project = await railway.api.projectStatus(railway.projectId);
     const services = new Set(project.instances.map((i) => i.serviceName));
     checks.push({
@@ -90,12 +94,22 @@ async function railwayChecks(config: Config, options: { demo: boolean; log: Logg
 /** The migration checks `/railcache setup` makes, per service instance, from Railway's API. */
 async function migrationCheckLines(railway: RailwayConnection): Promise<Check[]> {
   const setup = await railway.api.projectSetup(railway.projectId, { databaseHosts: false });
-  const found = setup.services.flatMap((s) => migrationChecks(s).map((c) => ({ check: `migrations ${s.serviceName}/${s.environmentName}`, level: "warn" as const, message: `${c.message} Fix: ${c.fix}` })));
+  const found = setup.services.flatMap((s) =>
+    migrationChecks(s).map((c) => ({
+      check: `migrations ${s.serviceName}/${s.environmentName}`,
+      level: "warn" as const,
+      message: `${c.message} Fix: ${c.fix}`,
+    })),
+  );
   const readers = setup.services.filter((s) => s.railwayConfigFile).map((s) => `${s.serviceName}/${s.environmentName} (${s.railwayConfigFile})`);
   return [
     ...found,
     ...(found.length ? [] : [{ check: "migrations on deploy", level: "ok" as const, message: "no service shows a migration problem in Railway's settings" }]),
-    { check: "config as code", level: readers.length ? ("warn" as const) : ("ok" as const), message: readers.length ? `still read: ${readers.join(", ")}. ${MOVE_ADVICE}` : "no service reads a railway.toml / railway.json any more" },
+    {
+      check: "config as code",
+      level: readers.length ? ("warn" as const) : ("ok" as const),
+      message: readers.length ? `still read: ${readers.join(", ")}. ${MOVE_ADVICE}` : "no service reads a railway.toml / railway.json any more",
+    },
   ];
 }
 
@@ -111,12 +125,24 @@ async function rateBudgetCheck(railway: RailwayConnection): Promise<Check> {
   const resets = (at: number | null) => (at ? `, resets ${clockTime(at)}` : "");
   if (reading) {
     const low = headers.limit !== null ? reading.remaining < headers.limit * 0.1 : reading.remaining < 50;
-    return { check: "rate budget", level: low ? "warn" : "ok", message: `${reading.remaining} points left${resets(reading.resetAt)} (apiTokenRateLimit)${headers.limit !== null ? `; limit ${headers.limit} an hour` : ""}` };
+    return {
+      check: "rate budget",
+      level: low ? "warn" : "ok",
+      message: `${reading.remaining} points left${resets(reading.resetAt)} (apiTokenRateLimit)${headers.limit !== null ? `; limit ${headers.limit} an hour` : ""}`,
+    };
   }
   if (headers.remaining !== null && headers.limit !== null) {
-    return { check: "rate budget", level: headers.remaining < headers.limit * 0.1 ? "warn" : "ok", message: `${headers.remaining} of ${headers.limit} requests left this hour${resets(headers.resetAt)} (response headers; apiTokenRateLimit did not answer)` };
+    return {
+      check: "rate budget",
+      level: headers.remaining < headers.limit * 0.1 ? "warn" : "ok",
+      message: `${headers.remaining} of ${headers.limit} requests left this hour${resets(headers.resetAt)} (response headers; apiTokenRateLimit did not answer)`,
+    };
   }
-  return { check: "rate budget", level: "warn", message: "unknown: neither apiTokenRateLimit nor the response headers said; the watcher polls at its base interval" };
+  return {
+    check: "rate budget",
+    level: "warn",
+    message: "unknown: neither apiTokenRateLimit nor the response headers said; the watcher polls at its base interval",
+  };
 }
 
 export function formatChecks(checks: Check[]): string {

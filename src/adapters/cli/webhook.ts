@@ -43,9 +43,14 @@ export async function setupWebhookRule(client: RailwayClient, input: WebhookSetu
   const url = webhookUrl(base, input.pathSecret);
   const shownUrl = `${base}${WEBHOOK_PATH_PREFIX}<RAILCACHE_WEBHOOK_SECRET>`;
   const workspaceId = await client.projectWorkspace(input.projectId);
-  if (!workspaceId) throw new CliError("Railway did not say which workspace the project belongs to; notification rules need it. Use an account or workspace token (RAILWAY_API_TOKEN).");
+  if (!workspaceId)
+    throw new CliError(
+      "Railway did not say which workspace the project belongs to; notification rules need it. Use an account or workspace token (RAILWAY_API_TOKEN).",
+    );
 
-  const mine = (await client.notificationRules(workspaceId, input.projectId)).filter((r) => r.webhookUrls.some((u) => u.startsWith(`${base}${WEBHOOK_PATH_PREFIX}`)));
+  const mine = (await client.notificationRules(workspaceId, input.projectId)).filter((r) =>
+    r.webhookUrls.some((u) => u.startsWith(`${base}${WEBHOOK_PATH_PREFIX}`)),
+  );
   const rule = { eventTypes: WEBHOOK_EVENT_TYPES, url, secret: input.signingSecret };
   const [existing, ...duplicates] = mine;
   const saved = existing
@@ -71,10 +76,15 @@ function judge(status: number): Pick<WebhookSetupResult, "verdict" | "message"> 
       verdict: "reached_unsigned",
       message:
         "Railway's test delivery reached railcache with the right URL secret, and was refused (HTTP 401) for its signature: webhookTest may send no signature, while the rule's real deliveries are signed. " +
-        "If real deploy events are refused too (railcache_webhooks_rejected_total{reason=\"signature_invalid\"}), the bot's RAILCACHE_WEBHOOK_SIGNING_SECRET differs from the one used here.",
+        'If real deploy events are refused too (railcache_webhooks_rejected_total{reason="signature_invalid"}), the bot\'s RAILCACHE_WEBHOOK_SIGNING_SECRET differs from the one used here.',
     };
   }
-  if (status === 404) return { verdict: "wrong_path", message: "Railway's test delivery reached the host, but it answered 404: is the bot running with the same RAILCACHE_WEBHOOK_SECRET, and is the public URL right?" };
+  if (status === 404)
+    return {
+      verdict: "wrong_path",
+      message:
+        "Railway's test delivery reached the host, but it answered 404: is the bot running with the same RAILCACHE_WEBHOOK_SECRET, and is the public URL right?",
+    };
   if (status === 0) return { verdict: "unreachable", message: "Railway could not deliver to that URL: is the bot deployed and public at that address?" };
   return { verdict: "error", message: `Railway's test delivery got HTTP ${status} back: see the bot's logs (event webhook.rejected or webhook.failed).` };
 }
@@ -82,7 +92,9 @@ function judge(status: number): Pick<WebhookSetupResult, "verdict" | "message"> 
 export function formatWebhookSetup(result: WebhookSetupResult): string {
   return [
     `Notification rule ${result.ruleId} ${result.action}: ${WEBHOOK_EVENT_TYPES.join(", ")} -> ${result.shownUrl}, signed with RAILCACHE_WEBHOOK_SIGNING_SECRET.`,
-    ...(result.duplicates.length ? [`Other rules also point at this bot (left alone; delete them in Railway if they duplicate this one): ${result.duplicates.join(", ")}.`] : []),
+    ...(result.duplicates.length
+      ? [`Other rules also point at this bot (left alone; delete them in Railway if they duplicate this one): ${result.duplicates.join(", ")}.`]
+      : []),
     result.message,
   ].join("\n");
 }

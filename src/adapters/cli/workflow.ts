@@ -48,7 +48,10 @@ export async function workflowCommand(
   const go = options.yes || (await confirmAtTerminal(kind === "clear" ? "Clear the build cache and rebuild?" : "Rebuild?"));
   if (!go) {
     await runtime.bot.action("cancel", workflowId, ctx);
-    throw new CliError(process.stdin.isTTY ? "Cancelled: nothing was changed." : "Not confirmed: pass --yes to run without a terminal prompt. Nothing was changed.", 1);
+    throw new CliError(
+      process.stdin.isTTY ? "Cancelled: nothing was changed." : "Not confirmed: pass --yes to run without a terminal prompt. Nothing was changed.",
+      1,
+    );
   }
   const confirmed = await runtime.bot.action("confirm", workflowId, ctx);
   // A refusal, or a newer deployment that needs a fresh confirmation (shown in place of the prompt).

@@ -112,7 +112,10 @@ export class ConsolePrinter implements Messenger {
       this.block(reply, ref.messageId);
       return;
     }
-    const first = markdownToPlain(reply.body).split("\n").find((line) => line.trim() !== "") ?? "";
+    const first =
+      markdownToPlain(reply.body)
+        .split("\n")
+        .find((line) => line.trim() !== "") ?? "";
     this.around(() => this.output.write(`${reply.title}: ${first}\n`));
   }
 
@@ -180,7 +183,12 @@ async function dispatch(line: string, bot: BotCore, ctx: RequestContext, printer
   if (word) {
     const action = printer.latest(word);
     if (action) return bot.action(action.kind, action.value ?? "", ctx);
-    if (word === "confirm") return { title: "Nothing to confirm", body: "No cache clear or redeploy is waiting for a confirmation. Start one with `/railcache clear <service>`.", tone: "info" };
+    if (word === "confirm")
+      return {
+        title: "Nothing to confirm",
+        body: "No cache clear or redeploy is waiting for a confirmation. Start one with `/railcache clear <service>`.",
+        tone: "info",
+      };
   }
   if (/^\d+$/.test(line)) {
     const action = printer.action(Number(line));

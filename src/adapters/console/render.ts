@@ -28,8 +28,16 @@ function terminalRules(colour: boolean): MarkdownRules {
     code: (text) => paint("36", printable(text)),
     link: (label, href) => (label === href || !label.trim() ? printable(href) : `${printable(label)} (${printable(href)})`),
     heading: (inner) => paint("1", inner),
-    codeBlock: (text) => printable(text).split("\n").map((line) => `    ${line}`).join("\n"),
-    quote: (inner) => inner.split("\n").map((line) => `  │ ${line}`).join("\n"),
+    codeBlock: (text) =>
+      printable(text)
+        .split("\n")
+        .map((line) => `    ${line}`)
+        .join("\n"),
+    quote: (inner) =>
+      inner
+        .split("\n")
+        .map((line) => `  │ ${line}`)
+        .join("\n"),
     listItem: (inner, marker, depth) => `${"  ".repeat(depth)}${marker} ${inner.replace(/\n/g, `\n${"  ".repeat(depth + 1)}`)}`,
   };
 }

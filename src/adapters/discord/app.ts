@@ -171,7 +171,11 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
    * Answer a command or a start-workflow button with a new message: directly when core is quick,
    * else defer first and edit. A private answer after a public defer replaces it with an ephemeral one.
    */
-  async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, pending: ReturnType<typeof interactionAnswer>, work: Promise<TrackedReply>): Promise<void> {
+  async function answer(
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    pending: ReturnType<typeof interactionAnswer>,
+    work: Promise<TrackedReply>,
+  ): Promise<void> {
     const quick = await timeout(work, deferAfterMs);
     if (quick?.posted) return;
     if (quick) {
@@ -220,7 +224,10 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
         log.warn({ event: "discord.autocomplete_failed", option, err: error }, "autocomplete failed");
       }
     }
-    const choices = names.filter((n) => n.length >= 1 && n.length <= 100).slice(0, 25).map((n) => ({ name: n, value: n }));
+    const choices = names
+      .filter((n) => n.length >= 1 && n.length <= 100)
+      .slice(0, 25)
+      .map((n) => ({ name: n, value: n }));
     await interaction.respond(choices);
   }
 
@@ -259,9 +266,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     const text = discordToMarkdown(message.content.replace(mention, " "));
     const ctx = contextOf(message, message.channelId);
     log.info({ event: "discord.mention", userId: ctx.actor.userId }, "mention");
-    const reply = text
-      ? await safely(() => bot.ask(text, ctx), "discord.ask_failed")
-      : await safely(() => bot.command("help", ctx), "discord.command_failed");
+    const reply = text ? await safely(() => bot.ask(text, ctx), "discord.ask_failed") : await safely(() => bot.command("help", ctx), "discord.command_failed");
     const body = renderEmbed({ ...reply, private: false });
     if (reply.posted) return;
     await client.rest.post(Routes.channelMessages(message.channelId), {
@@ -296,12 +301,12 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
         throw discordFailure(error, options.apiUrl);
       }
       await ready;
-      log.info({ event: "discord.ready", userId: client.user?.id, guilds: client.guilds.cache.size, messageContent: options.messageContent }, "discord connected");
+      log.info(
+        { event: "discord.ready", userId: client.user?.id, guilds: client.guilds.cache.size, messageContent: options.messageContent },
+        "discord connected",
+      );
       if (!options.messageContent) {
-        log.info(
-          { event: "discord.mentions_off" },
-          "Message Content intent is off: mentions in channels are not read; /railcache ask covers every question",
-        );
+        log.info({ event: "discord.mentions_off" }, "Message Content intent is off: mentions in channels are not read; /railcache ask covers every question");
       }
     },
     async stop() {
@@ -332,7 +337,10 @@ export function discordFailure(error: unknown, apiUrl: string | undefined): Know
   if (network) return new KnownFailure(`Cannot reach Discord at ${endpoint}: ${network}.`, { cause: error, title: "Discord is not reachable" });
   const { code, status } = error as { code?: unknown; status?: unknown };
   if (code === "TokenInvalid" || status === 401) {
-    return new KnownFailure(`Discord refused DISCORD_TOKEN at ${endpoint} (401 Unauthorized): reset the token on the Developer Portal's Bot page and copy it again.`, { cause: error, category: "configuration" });
+    return new KnownFailure(
+      `Discord refused DISCORD_TOKEN at ${endpoint} (401 Unauthorized): reset the token on the Developer Portal's Bot page and copy it again.`,
+      { cause: error, category: "configuration" },
+    );
   }
   return new KnownFailure(`Could not log in to Discord at ${endpoint}: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
 }

@@ -2,13 +2,7 @@
  * The `/railcache` command JSON for Discord, built from the one command registry in core.
  * `manifests/discord-commands.json` is this output; a test keeps the two in step.
  */
-import {
-  ApplicationCommandOptionType,
-  REST,
-  Routes,
-  type APIApplicationCommandSubcommandOption,
-  type RESTPutAPIApplicationCommandsJSONBody,
-} from "discord.js";
+import { ApplicationCommandOptionType, REST, Routes, type APIApplicationCommandSubcommandOption, type RESTPutAPIApplicationCommandsJSONBody } from "discord.js";
 import { commands, type CommandSpec } from "../../core/commands.js";
 import { truncate } from "../../core/text/truncate.js";
 

@@ -12,7 +12,11 @@ const EMOJI_SHORTCODE = /(?<![\w:]):[a-z0-9_+-]{1,40}:(?![\w:])/g;
 
 /** A Discord message or option text as the Markdown core reads: mentions, emoji and timestamps removed. */
 export function discordToMarkdown(text: string): string {
-  return text.replace(DISCORD_TOKEN, " ").replace(EMOJI_SHORTCODE, " ").replace(/[ \t]{2,}/g, " ").trim();
+  return text
+    .replace(DISCORD_TOKEN, " ")
+    .replace(EMOJI_SHORTCODE, " ")
+    .replace(/[ \t]{2,}/g, " ")
+    .trim();
 }
 
 /** Text Discord must not read as markup: a backslash before its markdown characters. */
@@ -32,7 +36,11 @@ const discordRules: MarkdownRules = {
   },
   heading: (inner) => `**${inner}**`,
   codeBlock: (text, lang) => `${FENCE}${lang ?? ""}\n${escapeMentions(text).replaceAll(FENCE, "`\u200b``")}\n${FENCE}`,
-  quote: (inner) => inner.split("\n").map((line) => `> ${line}`).join("\n"),
+  quote: (inner) =>
+    inner
+      .split("\n")
+      .map((line) => `> ${line}`)
+      .join("\n"),
   listItem: (inner, marker, depth) => `${"  ".repeat(depth)}${marker} ${inner}`,
 };
 

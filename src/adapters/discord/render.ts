@@ -12,7 +12,18 @@ import { encodeCustomId } from "./custom-id.js";
 import { toDiscordMarkdown } from "./markup.js";
 import { truncate } from "../../core/text/truncate.js";
 
-export const LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000, label: 80, buttonsPerRow: 5, rows: 5 } as const;
+export const LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  total: 6000,
+  label: 80,
+  buttonsPerRow: 5,
+  rows: 5,
+} as const;
 
 /** Nobody is pinged by anything the bot sends. */
 export const NO_MENTIONS = { parse: [] as never[] };

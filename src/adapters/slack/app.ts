@@ -5,16 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import type { RequestListener, Server } from "node:http";
-import {
-  App,
-  HTTPReceiver,
-  LogLevel,
-  SocketModeReceiver,
-  type Logger as BoltLogger,
-  type Receiver,
-  type RespondFn,
-  webApi,
-} from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type RespondFn, webApi } from "@slack/bolt";
 import { KnownFailure, toUserReply } from "../../core/errors.js";
 import { describeNetworkError, displayUrl } from "../../system-errors.js";
 import type { BotCore, RequestContext, TrackedReply } from "../../core/bot-core.js";
@@ -90,7 +81,12 @@ function boltLogger(log: Logger): BoltLogger {
 
 /** `config check --probe`: asks Slack (auth.test, no retries) whether it accepts the bot token. */
 export async function checkSlackToken(config: { botToken: string; apiUrl?: string | undefined }): Promise<string> {
-  const client = new webApi.WebClient(config.botToken, { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR, logger: quietLogger });
+  const client = new webApi.WebClient(config.botToken, {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    logLevel: webApi.LogLevel.ERROR,
+    logger: quietLogger,
+  });
   try {
     const result = await client.auth.test();
     return `Slack accepts SLACK_BOT_TOKEN (bot ${result.user ?? "?"} in workspace ${result.team ?? "?"})`;
@@ -117,7 +113,10 @@ function slackStartFailure(error: unknown, apiUrl: string | undefined): KnownFai
   if (network) return new KnownFailure(`Cannot reach Slack at ${endpoint}: ${network}.`, { cause: error, title: "Slack is not reachable" });
   const code = errorSummary(error).code;
   if (code && /^(invalid_auth|not_authed|account_inactive|token_revoked|token_expired|not_allowed_token_type|missing_scope)$/.test(code)) {
-    return new KnownFailure(`Slack refused SLACK_BOT_TOKEN at ${endpoint} (${code}): copy the Bot User OAuth Token (xoxb-...) again from OAuth & Permissions.`, { cause: error, category: "configuration" });
+    return new KnownFailure(
+      `Slack refused SLACK_BOT_TOKEN at ${endpoint} (${code}): copy the Bot User OAuth Token (xoxb-...) again from OAuth & Permissions.`,
+      { cause: error, category: "configuration" },
+    );
   }
   return new KnownFailure(`Could not verify the Slack bot token at ${endpoint}: ${code ?? "no usable answer from Slack"}.`, { cause: error });
 }

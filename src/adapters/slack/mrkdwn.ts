@@ -53,7 +53,11 @@ const mrkdwnRules: MarkdownRules = {
   },
   heading: (inner) => `*${inner}*`,
   codeBlock: (text) => `${FENCE}\n${escapeMrkdwn(text.replaceAll(FENCE, "'''"))}\n${FENCE}`,
-  quote: (inner) => inner.split("\n").map((line) => `> ${line}`).join("\n"),
+  quote: (inner) =>
+    inner
+      .split("\n")
+      .map((line) => `> ${line}`)
+      .join("\n"),
   listItem: (inner, marker, depth) => `${"    ".repeat(depth)}${marker} ${inner}`,
 };
 

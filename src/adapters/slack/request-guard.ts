@@ -51,9 +51,7 @@ const blockActions = z.looseObject({
   user: z.looseObject({ id: text, username: optionalText, name: optionalText }),
   team: z.looseObject({ id: optionalText }).nullable().optional(),
   channel: z.looseObject({ id: text }).optional(),
-  container: z
-    .looseObject({ channel_id: optionalText, message_ts: optionalText, is_ephemeral: z.boolean().optional() })
-    .optional(),
+  container: z.looseObject({ channel_id: optionalText, message_ts: optionalText, is_ephemeral: z.boolean().optional() }).optional(),
   message: z.looseObject({ ts: optionalText, thread_ts: optionalText }).optional(),
   response_url: optionalText,
   actions: z.array(z.looseObject({ action_id: text, type: text, value: optionalText })).min(1),
@@ -158,7 +156,10 @@ type WsListener = (data: unknown, isBinary: boolean) => void;
  * its one `ws_message` listener is wrapped: an envelope whose payload is not the shape Slack
  * sends is logged and dropped; everything else (hello, disconnect, pings) passes untouched.
  */
-export function guardSocketMode(client: { listeners(event: string): unknown[]; removeAllListeners(event: string): unknown; on(event: string, listener: WsListener): unknown }, log: Logger): void {
+export function guardSocketMode(
+  client: { listeners(event: string): unknown[]; removeAllListeners(event: string): unknown; on(event: string, listener: WsListener): unknown },
+  log: Logger,
+): void {
   const originals = client.listeners("ws_message") as WsListener[];
   client.removeAllListeners("ws_message");
   client.on("ws_message", (data, isBinary) => {

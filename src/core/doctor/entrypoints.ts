@@ -110,7 +110,9 @@ export function findEntrypoints(dir: string): Entrypoint[] {
 }
 
 function dockerfileNames(dir: string): string[] {
-  return readdirSync(dir).filter((n) => /^Dockerfile\..+|\.Dockerfile$/i.test(n)).sort();
+  return readdirSync(dir)
+    .filter((n) => /^Dockerfile\..+|\.Dockerfile$/i.test(n))
+    .sort();
 }
 
 const SKIP = new Set(["node_modules", ".git", ".venv", "venv", "env", "__pycache__", "site-packages", "dist", "build", ".tox"]);

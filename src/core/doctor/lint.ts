@@ -40,7 +40,6 @@ interface ConfigFile {
   lineOf(path: string[]): number | null;
 }
 
-
 /** Every finding for the project in `dir`, errors first. */
 export function lintProject(dir: string, options: LintOptions = {}): Finding[] {
   const now = options.now ?? Date.now();
@@ -74,7 +73,14 @@ export function lintProject(dir: string, options: LintOptions = {}): Finding[] {
       });
     }
     findings.push(...lintRequirements(text, { file: requirementsFile, isDjango }));
-  } else if (isDjango) findings.push({ severity: "error", file: "requirements.txt", line: null, message: "manage.py is here but requirements.txt is missing: the builder cannot tell what to install.", fix: "Commit a requirements.txt with pinned versions (`pip freeze > requirements.txt`)." });
+  } else if (isDjango)
+    findings.push({
+      severity: "error",
+      file: "requirements.txt",
+      line: null,
+      message: "manage.py is here but requirements.txt is missing: the builder cannot tell what to install.",
+      fix: "Commit a requirements.txt with pinned versions (`pip freeze > requirements.txt`).",
+    });
 
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   return findings.sort((a, b) => order[a.severity] - order[b.severity] || a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
@@ -98,7 +104,13 @@ function readConfigs(dir: string, findings: Finding[]): ConfigFile[] {
     } catch (error) {
       const e = error as { line?: number; message?: string };
       const reason = (e.message ?? "invalid TOML").split(" at row ")[0]!.trim();
-      findings.push({ severity: "error", file: "railway.toml", line: typeof e.line === "number" ? e.line + 1 : null, message: `railway.toml is not valid TOML: ${reason}. Railway cannot read any of it.`, fix: "Fix the syntax at that line (a missing comma or quote is the usual cause)." });
+      findings.push({
+        severity: "error",
+        file: "railway.toml",
+        line: typeof e.line === "number" ? e.line + 1 : null,
+        message: `railway.toml is not valid TOML: ${reason}. Railway cannot read any of it.`,
+        fix: "Fix the syntax at that line (a missing comma or quote is the usual cause).",
+      });
     }
     const locate = tomlKeyLocator(text);
     configs.push({ name: "railway.toml", text, data, lineOf: (path) => locate(path, { exact: true }) });
@@ -110,12 +122,25 @@ function readConfigs(dir: string, findings: Finding[]): ConfigFile[] {
     try {
       const parsed = JSON.parse(text) as Json;
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) data = parsed;
-      else findings.push({ severity: "error", file: "railway.json", line: 1, message: "railway.json must hold one JSON object.", fix: 'Start from `{ "$schema": "https://railway.com/railway.schema.json" }`.' });
+      else
+        findings.push({
+          severity: "error",
+          file: "railway.json",
+          line: 1,
+          message: "railway.json must hold one JSON object.",
+          fix: 'Start from `{ "$schema": "https://railway.com/railway.schema.json" }`.',
+        });
     } catch (error) {
       const message = (error as Error).message;
       const position = /at position (\d+)/.exec(message);
       const line = position ? text.slice(0, Number(position[1])).split("\n").length : null;
-      findings.push({ severity: "error", file: "railway.json", line, message: `railway.json is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}. Railway cannot read any of it.`, fix: "Fix the syntax at that line (a missing or trailing comma is the usual cause)." });
+      findings.push({
+        severity: "error",
+        file: "railway.json",
+        line,
+        message: `railway.json is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}. Railway cannot read any of it.`,
+        fix: "Fix the syntax at that line (a missing or trailing comma is the usual cause).",
+      });
     }
     configs.push({ name: "railway.json", text, data, lineOf: (path) => jsonLine(text, path) });
   }
@@ -167,7 +192,9 @@ function unknownKeyFinding(config: ConfigFile, path: string[], siblings: string[
     file: config.name,
     line,
     message: `${shown} is not a key Railway knows: it is ignored.${suggestion ? ` Did you mean \`${suggestion}\`?` : ""}`,
-    fix: suggestion ? `Rename it to \`${suggestion}\`.` : `Remove it, or check Railway's config-as-code reference for the right place. Known here: ${siblings.join(", ")}.`,
+    fix: suggestion
+      ? `Rename it to \`${suggestion}\`.`
+      : `Remove it, or check Railway's config-as-code reference for the right place. Known here: ${siblings.join(", ")}.`,
   };
 }
 
@@ -177,7 +204,13 @@ function noCacheDirInConfig(config: ConfigFile, data: Json, path: string[]): Fin
     return data.includes("--no-cache-dir") ? [noCacheDirFinding(config.name, config.lineOf(path) ?? searchLine(config.text, "--no-cache-dir"))] : [];
   }
   if (Array.isArray(data)) {
-    return data.flatMap((item) => (typeof item === "string" && item.includes("--no-cache-dir") ? [noCacheDirFinding(config.name, searchLine(config.text, "--no-cache-dir"))] : noCacheDirInConfig(config, item, path))).slice(0, 1);
+    return data
+      .flatMap((item) =>
+        typeof item === "string" && item.includes("--no-cache-dir")
+          ? [noCacheDirFinding(config.name, searchLine(config.text, "--no-cache-dir"))]
+          : noCacheDirInConfig(config, item, path),
+      )
+      .slice(0, 1);
   }
   if (isObject(data)) return Object.entries(data).flatMap(([key, value]) => noCacheDirInConfig(config, value, [...path, key]));
   return [];
@@ -250,7 +283,9 @@ function migrationFindings(dir: string, configs: ConfigFile[], now: number, mana
       file: "Procfile",
       line: release.line,
       message: `\`release: ${release.command}\` does not run on Railway: Railpack ignores a Procfile \`release:\` line, and Nixpacks ran it at build time, where the private network (\`*.railway.internal\`, your database) is not reachable.`,
-      fix: release.runsMigrate ? "Make it the service's pre-deploy command: `python manage.py migrate` (one element)." : "Move it to the pre-deploy command (one element) or the start command.",
+      fix: release.runsMigrate
+        ? "Make it the service's pre-deploy command: `python manage.py migrate` (one element)."
+        : "Move it to the pre-deploy command (one element) or the start command.",
     });
   }
 
@@ -280,7 +315,9 @@ function migrationFindings(dir: string, configs: ConfigFile[], now: number, mana
         file: config.name,
         line: config.lineOf(["deploy", "startCommand"]) ?? config.lineOf(["deploy", "preDeployCommand"]),
         message: `Migrations run only from ${config.name}: a service that no longer reads it runs no migrations. ${
-          before ? `Railway announced that config files stop being read on ${CUTOFF_DAY}.` : "Whether a service still reads it is its `railwayConfigFile` setting (`railcache setup` shows it)."
+          before
+            ? `Railway announced that config files stop being read on ${CUTOFF_DAY}.`
+            : "Whether a service still reads it is its `railwayConfigFile` setting (`railcache setup` shows it)."
         }`,
         fix: "Put the same command in the service settings: the pre-deploy command `python manage.py migrate`, or the start command `python manage.py migrate && gunicorn …`.",
       })),
@@ -318,4 +355,3 @@ function jsonLine(text: string, path: string[]): number | null {
   }
   return from + 1;
 }
-

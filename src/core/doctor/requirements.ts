@@ -20,7 +20,14 @@ export function lintRequirements(text: string, options: { file: string; isDjango
     const line = i + 1;
     if (/^(<{7}|={7}|>{7})( |$)/.test(raw)) {
       // One finding per conflict, at its first marker.
-      if (!inConflict) findings.push({ severity: "error", file, line, message: `Merge-conflict marker \`${raw.slice(0, 7)}\` left in ${file}: pip fails on it and the build breaks.`, fix: "Resolve the conflict: keep one version of each package and delete the marker lines." });
+      if (!inConflict)
+        findings.push({
+          severity: "error",
+          file,
+          line,
+          message: `Merge-conflict marker \`${raw.slice(0, 7)}\` left in ${file}: pip fails on it and the build breaks.`,
+          fix: "Resolve the conflict: keep one version of each package and delete the marker lines.",
+        });
       inConflict = !raw.startsWith(">>>>>>>");
       return;
     }
@@ -32,7 +39,13 @@ export function lintRequirements(text: string, options: { file: string; isDjango
     const spec = match[3]!.split(";")[0]!.trim();
     const first = seen.get(name);
     if (first !== undefined) {
-      findings.push({ severity: "warning", file, line, message: `\`${match[1]}\` is listed twice (first on line ${first}): which version pip installs depends on the order.`, fix: "Keep one line for it, with the version you mean." });
+      findings.push({
+        severity: "warning",
+        file,
+        line,
+        message: `\`${match[1]}\` is listed twice (first on line ${first}): which version pip installs depends on the order.`,
+        fix: "Keep one line for it, with the version you mean.",
+      });
     } else {
       seen.set(name, line);
     }
@@ -40,11 +53,30 @@ export function lintRequirements(text: string, options: { file: string; isDjango
   });
 
   for (const { name, line } of unpinned.slice(0, 10)) {
-    findings.push({ severity: "warning", file, line, message: `\`${name}\` is not pinned to one version: a rebuild can install something newer than what you tested (and a cache hit can keep something older).`, fix: `Pin it: \`${name}==<version you run locally>\` (\`pip freeze\` shows it).` });
+    findings.push({
+      severity: "warning",
+      file,
+      line,
+      message: `\`${name}\` is not pinned to one version: a rebuild can install something newer than what you tested (and a cache hit can keep something older).`,
+      fix: `Pin it: \`${name}==<version you run locally>\` (\`pip freeze\` shows it).`,
+    });
   }
-  if (unpinned.length > 10) findings.push({ severity: "warning", file, line: unpinned[10]!.line, message: `${unpinned.length - 10} more packages are not pinned.`, fix: "Pin every package (`pip freeze > requirements.txt`)." });
+  if (unpinned.length > 10)
+    findings.push({
+      severity: "warning",
+      file,
+      line: unpinned[10]!.line,
+      message: `${unpinned.length - 10} more packages are not pinned.`,
+      fix: "Pin every package (`pip freeze > requirements.txt`).",
+    });
   if (options.isDjango && !seen.has("django")) {
-    findings.push({ severity: "error", file, line: null, message: "This is a Django project (manage.py), but Django is not in requirements.txt: the build cannot install it.", fix: "Add `Django==<version>` (the one you run locally)." });
+    findings.push({
+      severity: "error",
+      file,
+      line: null,
+      message: "This is a Django project (manage.py), but Django is not in requirements.txt: the build cannot install it.",
+      fix: "Add `Django==<version>` (the one you run locally).",
+    });
   }
   return findings;
 }

@@ -44,7 +44,8 @@ const RULES: readonly SignatureRule[] = [
     label: "Django FieldError (a field the code expects is unknown)",
     cause: "stale_cache",
     weight: 0.95,
-    pattern: /\bFieldError\b(?!\()|Invalid field name\(s\)|Cannot resolve keyword\b|Unknown field\(s\) \(.*\) specified for|has no field named\b|\bFieldDoesNotExist\b(?!\()/,
+    pattern:
+      /\bFieldError\b(?!\()|Invalid field name\(s\)|Cannot resolve keyword\b|Unknown field\(s\) \(.*\) specified for|has no field named\b|\bFieldDoesNotExist\b(?!\()/,
   },
   {
     id: "app_label",
@@ -73,7 +74,8 @@ const RULES: readonly SignatureRule[] = [
     cause: "stale_cache",
     weight: 0.8,
     // A circular import is a bug in the code, not a stale build.
-    pattern: /^(?!.*(?:partially initialized module|circular import))(?:.*\b(?:ImportError|ModuleNotFoundError)\b(?!\()|.*cannot import name ['"`]|.*No module named ['"`]?\w)/,
+    pattern:
+      /^(?!.*(?:partially initialized module|circular import))(?:.*\b(?:ImportError|ModuleNotFoundError)\b(?!\()|.*cannot import name ['"`]|.*No module named ['"`]?\w)/,
     // A third-party package missing from requirements.txt fails a clean build too (not-cache.ts answers it).
     unless: (line) => findMissingPackage(line) !== null,
   },
@@ -89,7 +91,8 @@ const RULES: readonly SignatureRule[] = [
 // One cheap test per line before the specific rules run.
 const PREFILTER = /Error|Exception|exist|no such|Unknown|keyword|app_label|INSTALLED_APPS|installed app|model|import|module|field|loaded yet/i;
 
-const HTTP_500 = /(?<![$€£\d.,])\b(?:HTTP\/\d(?:\.\d)?\s+)?500s?\b(?!\s*(?:dollars?|usd|eur|gbp|mb|gb|kb|ms|seconds?|minutes?|hours?|users?|requests?|rows?|lines?|chars?|characters?|credits?|\/mo|per)\b)|\bInternal Server Error\b|\bServer Error \(500\)/i;
+const HTTP_500 =
+  /(?<![$€£\d.,])\b(?:HTTP\/\d(?:\.\d)?\s+)?500s?\b(?!\s*(?:dollars?|usd|eur|gbp|mb|gb|kb|ms|seconds?|minutes?|hours?|users?|requests?|rows?|lines?|chars?|characters?|credits?|\/mo|per)\b)|\bInternal Server Error\b|\bServer Error \(500\)/i;
 const PROD_CONTEXT = /\b(?:prod|production|railway|live|deployed|deploys?|deployment|only (?:on|in) (?:the )?(?:cloud|prod|server))\b/i;
 const PROD_500_WEIGHT = 0.7;
 

@@ -79,7 +79,9 @@ function pick(section: Section, wanted: Set<string>, budget: number, asks: boole
   const [best] = more.filter((b) => b.relevance >= MIN_MORE_RELEVANCE).sort((a, b) => b.relevance - a.relevance || a.position - b.position);
   if (best) {
     // Make room by dropping the answer blocks least to the point, never the opening one.
-    const droppable = (asks ? chosen.slice(1) : []).filter((b) => b.relevance < best.relevance).sort((a, b) => a.relevance - b.relevance || b.position - a.position);
+    const droppable = (asks ? chosen.slice(1) : [])
+      .filter((b) => b.relevance < best.relevance)
+      .sort((a, b) => a.relevance - b.relevance || b.position - a.position);
     const dropped: Block[] = [];
     while (size() + 2 + best.text.length > budget && droppable.length > 0) {
       const out = droppable.shift()!;

@@ -75,7 +75,9 @@ function isKnowledgeBase(value: unknown): value is KnowledgeBase {
     Array.isArray(kb.offTopic) &&
     Array.isArray(kb.problems) &&
     Array.isArray(kb.sections) &&
-    kb.sections.every((s) => typeof s?.id === "string" && typeof s.title === "string" && typeof s.answer === "string" && Array.isArray(s.actions) && Array.isArray(s.examples))
+    kb.sections.every(
+      (s) => typeof s?.id === "string" && typeof s.title === "string" && typeof s.answer === "string" && Array.isArray(s.actions) && Array.isArray(s.examples),
+    )
   );
 }
 
@@ -301,7 +303,8 @@ function sectionActions(shown: Section[], options: AnswerOptions): Action[] {
   for (const section of shown) {
     for (const action of section.actions) {
       if (action.kind === "see_more") {
-        if (section.more) actions.push({ kind: "see_more", label: escapeMentions(shown.length > 1 ? `More: ${shortTitle(section.title)}` : action.label), value: section.id });
+        if (section.more)
+          actions.push({ kind: "see_more", label: escapeMentions(shown.length > 1 ? `More: ${shortTitle(section.title)}` : action.label), value: section.id });
       } else if ((action.kind === "clear" || action.kind === "redeploy") && !seen.has(action.kind)) {
         seen.add(action.kind);
         const label = options.service ? action.label.replace("<service>", options.service) : action.label.replace(/\s*(?:for\s+)?<service>/, "");
@@ -342,7 +345,7 @@ function buildUnmatchedText(sections: Section[]): string {
     "I couldn't match that to the railcache runbook. I help with stale build caches for Django apps on Railway:",
     ...topics,
     ...(team > 0 ? [`• ${team} section${team === 1 ? "" : "s"} from your team's runbooks`] : []),
-    "Paste the error or traceback, or ask e.g. \"how do I clear the build cache?\". `/railcache help` lists the commands.",
+    'Paste the error or traceback, or ask e.g. "how do I clear the build cache?". `/railcache help` lists the commands.',
   ];
   return escapeMentions(lines.join("\n"));
 }

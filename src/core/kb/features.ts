@@ -23,13 +23,38 @@ const WORD = /[\p{L}\p{N}_]+(?:['’./-][\p{L}\p{N}_]+)*|[.!?;,:()]/gu;
 const CLAUSE_END = new Set([".", "!", "?", ";", ",", ":", "(", ")", "but", "and", "so"]);
 const NEGATORS = new Set(["without", "w/o", "not", "never", "cannot", "instead", "rather"]);
 const NEGATED_CONTRACTION = /n['’]?t$/;
-const CONTRACTION_WORDS = new Set(["dont", "doesnt", "didnt", "cant", "wont", "isnt", "arent", "wasnt", "werent", "shouldnt", "couldnt", "wouldnt", "havent", "hasnt"]);
+const CONTRACTION_WORDS = new Set([
+  "dont",
+  "doesnt",
+  "didnt",
+  "cant",
+  "wont",
+  "isnt",
+  "arent",
+  "wasnt",
+  "werent",
+  "shouldnt",
+  "couldnt",
+  "wouldnt",
+  "havent",
+  "hasnt",
+]);
 
 // Words the search stopword list drops that still say what a question is after: "our"/"we"
 // (the team's own setup), the question word (when and why ask for causes, how for steps).
 const KEPT_WORDS: Record<string, string> = {
-  our: "~our", we: "~our", us: "~our", ours: "~our", "we're": "~our", "we've": "~our",
-  when: "~when", why: "~why", how: "~how", which: "~which", what: "~what", where: "~where",
+  our: "~our",
+  we: "~our",
+  us: "~our",
+  ours: "~our",
+  "we're": "~our",
+  "we've": "~our",
+  when: "~when",
+  why: "~why",
+  how: "~how",
+  which: "~which",
+  what: "~what",
+  where: "~where",
 };
 
 export function isNegator(word: string): boolean {

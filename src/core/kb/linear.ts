@@ -65,7 +65,8 @@ export class LinearModel {
 
   static restore(state: LinearState): LinearModel {
     const bytes = Buffer.from(state.weights, "base64");
-    if (state.bias.length !== state.labelCount || bytes.length !== 4 * state.featureCount * state.labelCount) throw new Error("stored linear model is inconsistent");
+    if (state.bias.length !== state.labelCount || bytes.length !== 4 * state.featureCount * state.labelCount)
+      throw new Error("stored linear model is inconsistent");
     // Copied out first: a small decoded Buffer may sit at an offset a Float32Array cannot start at.
     const weights = Float64Array.from(new Float32Array(Uint8Array.from(bytes).buffer));
     return new LinearModel(state.labelCount, state.featureCount, weights, Float64Array.from(state.bias));

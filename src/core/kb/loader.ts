@@ -203,7 +203,11 @@ function parseBuiltinFile(file: string, problems: KbProblem[]): BuiltinFile | un
     return undefined;
   }
   if (answer.length > MAX_SECTION_ANSWER_CHARS + 100) {
-    problems.push({ file, line: fm.bodyLine, message: `answer is ${answer.length} characters; keep it under ${MAX_SECTION_ANSWER_CHARS} and move the rest below <!-- more -->` });
+    problems.push({
+      file,
+      line: fm.bodyLine,
+      message: `answer is ${answer.length} characters; keep it under ${MAX_SECTION_ANSWER_CHARS} and move the rest below <!-- more -->`,
+    });
   }
   const section: Section = {
     id: meta.data.id,
@@ -279,28 +283,31 @@ function parseTeamFile(file: string, root: string, problems: KbProblem[]): { sec
   const headings = new Set(kept.map((block) => block.heading.title));
   for (const heading of Object.keys(meta.examples)) {
     if (!headings.has(stripMarkdown(heading))) {
-      problems.push({ file, line: keyLine(text, "examples"), message: `examples name a heading this file does not have: "${heading}" (headings: ${[...headings].join(", ")})` });
+      problems.push({
+        file,
+        line: keyLine(text, "examples"),
+        message: `examples name a heading this file does not have: "${heading}" (headings: ${[...headings].join(", ")})`,
+      });
     }
   }
-  const examplesOf = (title: string): string[] =>
-    Object.entries(meta.examples).flatMap(([heading, list]) => (stripMarkdown(heading) === title ? list : []));
+  const examplesOf = (title: string): string[] => Object.entries(meta.examples).flatMap(([heading, list]) => (stripMarkdown(heading) === title ? list : []));
 
   const fileSlug = slugify(relative(root, file).replace(/\.[^.]+$/, "")) || slugify(basename(file));
   const sections = kept.map((block) => {
-      const body = block.body.join("\n").trim();
-      const { answer, more } = splitLong(body);
-      return {
+    const body = block.body.join("\n").trim();
+    const { answer, more } = splitLong(body);
+    return {
       id: `team-${fileSlug}-${slugify(block.heading.title) || `line-${block.heading.line}`}`,
-        title: block.heading.title,
-        keywords: meta.keywords,
-        answer,
-        more,
-        actions: [{ kind: "see_more", label: "See more" }],
-        origin: "team",
-        file,
-        examples: examplesOf(block.heading.title),
-      } satisfies Section;
-    });
+      title: block.heading.title,
+      keywords: meta.keywords,
+      answer,
+      more,
+      actions: [{ kind: "see_more", label: "See more" }],
+      origin: "team",
+      file,
+      examples: examplesOf(block.heading.title),
+    } satisfies Section;
+  });
   return { sections, negatives: meta.negatives };
 }
 
@@ -361,4 +368,3 @@ function lineAt(text: string, offset: number): number {
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message.replace(/^[A-Z]+: /, "") : String(error);
 }
-

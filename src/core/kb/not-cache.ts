@@ -39,17 +39,26 @@ interface NotCacheRule {
 }
 
 const RULES: readonly NotCacheRule[] = [
-  { kind: "syntax", label: "a syntax error in the code", pattern: /\b(?:SyntaxError|IndentationError|TabError|TemplateSyntaxError)\b|\b(?:syntax|indentation) error\b/i },
   {
-    kind: "setting", label: "a missing setting or environment variable",
-    pattern: /\bImproperlyConfigured\b|\bKeyError: ['"][A-Z][A-Z0-9_]{2,}['"]|\bos\.environ\[|\b(?:SECRET_KEY|DJANGO_SETTINGS_MODULE)\b.{0,40}\b(?:empty|not set|missing|must not)/,
+    kind: "syntax",
+    label: "a syntax error in the code",
+    pattern: /\b(?:SyntaxError|IndentationError|TabError|TemplateSyntaxError)\b|\b(?:syntax|indentation) error\b/i,
   },
   {
-    kind: "setting", label: "a missing setting or environment variable",
-    pattern: /\b(?:missing|unset|undefined)\b.{0,20}\benv(?:ironment)? ?var(?:iable)?s?\b|\benv(?:ironment)? ?var(?:iable)?s?\b.{0,30}\b(?:is |are )?(?:missing|not set|undefined)\b/i,
+    kind: "setting",
+    label: "a missing setting or environment variable",
+    pattern:
+      /\bImproperlyConfigured\b|\bKeyError: ['"][A-Z][A-Z0-9_]{2,}['"]|\bos\.environ\[|\b(?:SECRET_KEY|DJANGO_SETTINGS_MODULE)\b.{0,40}\b(?:empty|not set|missing|must not)/,
   },
   {
-    kind: "startup", label: "a port or start-up problem",
+    kind: "setting",
+    label: "a missing setting or environment variable",
+    pattern:
+      /\b(?:missing|unset|undefined)\b.{0,20}\benv(?:ironment)? ?var(?:iable)?s?\b|\benv(?:ironment)? ?var(?:iable)?s?\b.{0,30}\b(?:is |are )?(?:missing|not set|undefined)\b/i,
+  },
+  {
+    kind: "startup",
+    label: "a port or start-up problem",
     pattern:
       /\bConnection in use:|\b[Aa]ddress already in use\b|\bApplication failed to respond\b|\bNo start command (?:could be|was) found\b|\bWORKER TIMEOUT\b|\bWorker \(pid:\d+\) was sent SIGTERM|\b(?:bind|binding|listen(?:ing)?) (?:to |on )?(?:the )?\$?port\b|\bport \d{2,5} (?:is )?(?:already )?in use/i,
   },
@@ -59,30 +68,39 @@ const RULES: readonly NotCacheRule[] = [
     pattern: /\bWorker \(pid:\d+\) was sent SIGKILL|\bOut of memory\b|\bOOMKilled\b|exit code:? 137\b|\bsignal 9 \(SIGKILL\)|\bMemoryError\b/i,
   },
   {
-    kind: "db_connection", label: "a database connection problem",
+    kind: "db_connection",
+    label: "a database connection problem",
     pattern:
       /could not translate host name|\bconnection (?:refused|timed out)\b|could not connect to server|\bconnection to server at .{0,80} failed|password authentication failed|\bserver closed the connection unexpectedly|\bSSL SYSCALL error|too many (?:clients|connections)\b|\bremaining connection slots are reserved/i,
   },
-  { kind: "data", label: "a data error (a constraint in the database)", pattern: /\bIntegrityError\b|\bviolates (?:unique|foreign key|not-null|check) constraint\b|\bduplicate key value\b/ },
   {
-    kind: "dependency", label: "a dependency that cannot be installed",
+    kind: "data",
+    label: "a data error (a constraint in the database)",
+    pattern: /\bIntegrityError\b|\bviolates (?:unique|foreign key|not-null|check) constraint\b|\bduplicate key value\b/,
+  },
+  {
+    kind: "dependency",
+    label: "a dependency that cannot be installed",
     pattern:
       /Could not find a version that satisfies the requirement|No matching distribution found for|\bResolutionImpossible\b|Failed building wheel for|\bsubprocess-exited-with-error\b|pg_config executable not found|conflicting dependencies/i,
   },
   {
-    kind: "host", label: "a host or CSRF setting",
+    kind: "host",
+    label: "a host or CSRF setting",
     pattern: /\bDisallowedHost\b|Invalid HTTP_HOST header|add ['"][^'"]+['"] to ALLOWED_HOSTS|CSRF verification failed|Origin checking failed/,
   },
   { kind: "circular_import", label: "a circular import in the code", pattern: /partially initialized module|\bcircular import\b/i },
   {
-    kind: "code_bug", label: "a bug in the code",
+    kind: "code_bug",
+    label: "a bug in the code",
     pattern:
       /\bTypeError: (?:unsupported operand|can only concatenate|'NoneType' object|'\w+' object is not (?:subscriptable|callable|iterable))|\bNameError: name '\w+' is not defined|\bZeroDivisionError\b|\bValueError: invalid literal\b|\bRecursionError\b/,
   },
 ];
 
 // One cheap test per line before the specific rules run.
-const PREFILTER = /error|port|var|circular|partially|Exception|environ|in use|respond|start command|TIMEOUT|SIG|memory|MemoryError|OOM|137|host|connect|SSL|clients|slots|constraint|duplicate|satisf|distribution|wheel|pg_config|conflict|CSRF|Origin|SECRET_KEY|SETTINGS_MODULE/i;
+const PREFILTER =
+  /error|port|var|circular|partially|Exception|environ|in use|respond|start command|TIMEOUT|SIG|memory|MemoryError|OOM|137|host|connect|SSL|clients|slots|constraint|duplicate|satisf|distribution|wheel|pg_config|conflict|CSRF|Origin|SECRET_KEY|SETTINGS_MODULE/i;
 
 const MAX_SCAN_CHARS = 100_000;
 const MAX_LINE_CHARS = 1_000;

@@ -17,7 +17,12 @@ export const SHIPPED_MODEL_DIR = fileURLToPath(new URL("./answer-models/", impor
 const STALE_MS = 7 * 24 * 3600_000;
 
 /** The built-in knowledge base plus a team's runbooks; broken files are logged and skipped. */
-export function openKnowledge(kbDir: string | undefined, log: Logger, cacheDir: string | null = MODEL_CACHE_DIR, shippedDir: string | null = SHIPPED_MODEL_DIR): AnswerEngine {
+export function openKnowledge(
+  kbDir: string | undefined,
+  log: Logger,
+  cacheDir: string | null = MODEL_CACHE_DIR,
+  shippedDir: string | null = SHIPPED_MODEL_DIR,
+): AnswerEngine {
   const cache = cacheDir ? fileModelCache(cacheDir, log) : undefined;
   const modelCache = cache && shippedDir ? withShippedModels(shippedDir, cache) : cache;
   const { engine, kb } = openAnswerEngine({ ...(kbDir ? { extraDir: kbDir } : {}), ...(modelCache ? { modelCache } : {}) });

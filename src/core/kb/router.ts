@@ -92,15 +92,25 @@ export class Router {
     const labels = [...new Set(docs.map((d) => d.label))];
     const labelIndex = new Map(labels.map((label, index) => [label, index]));
     const docLabels = docs.map((d) => labelIndex.get(d.label)!);
-    const words = Space.build(docs.map((d) => d.features.words), docLabels, labels.length);
-    const signals = Space.build(docs.map((d) => d.features.signals), docLabels, labels.length);
+    const words = Space.build(
+      docs.map((d) => d.features.words),
+      docLabels,
+      labels.length,
+    );
+    const signals = Space.build(
+      docs.map((d) => d.features.signals),
+      docLabels,
+      labels.length,
+    );
     const router = new Router(labels, docLabels, words, signals, LinearModel.empty(labels.length, words.size + signals.size), DEFAULT_RULE);
     router.trainLinear(docs, heldOut);
     return router;
   }
 
   private trainLinear(docs: LabelledFeatures[], heldOut: ReadonlySet<number>): void {
-    const rows = docs.flatMap((d, index) => (heldOut.has(index) ? [] : [{ vector: joined(this.words, this.signals, d.features.words, d.features.signals), label: this.docLabels[index]! }]));
+    const rows = docs.flatMap((d, index) =>
+      heldOut.has(index) ? [] : [{ vector: joined(this.words, this.signals, d.features.words, d.features.signals), label: this.docLabels[index]! }],
+    );
     this.linear = LinearModel.train(rows, this.labels.length, this.words.size + this.signals.size);
   }
 
@@ -111,7 +121,14 @@ export class Router {
   }
 
   state(): RouterState {
-    return { labels: this.labels, docLabels: this.docLabels, rule: this.rule, words: this.words.state(), signals: this.signals.state(), linear: this.linear.state() };
+    return {
+      labels: this.labels,
+      docLabels: this.docLabels,
+      rule: this.rule,
+      words: this.words.state(),
+      signals: this.signals.state(),
+      linear: this.linear.state(),
+    };
   }
 
   /**
@@ -237,7 +254,9 @@ function fitRule(router: Router, docs: LabelledFeatures[], validation: number[])
   // that refuses the most, since an answer to a question nobody asked costs more than a refusal.
   const thresholds = [...new Set(bestRules.map((r) => r.threshold))].sort((a, b) => a - b);
   const threshold = thresholds[Math.floor(thresholds.length / 2)] ?? DEFAULT_RULE.threshold;
-  const margins = bestRules.filter((r) => r.threshold === threshold).map((r) => r.margin).sort((a, b) => a - b);
+  const margins = bestRules
+    .filter((r) => r.threshold === threshold)
+    .map((r) => r.margin)
+    .sort((a, b) => a - b);
   return { threshold, margin: margins.at(-1) ?? DEFAULT_RULE.margin };
 }
-

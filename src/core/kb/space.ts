@@ -116,7 +116,12 @@ export class Space {
   static restore(state: SpaceState): Space {
     const featureCount = state.keys.length;
     const postings = state.postingDocs.length;
-    if (state.idf.length !== featureCount || state.offsets.length !== featureCount + 1 || state.postingWeights.length !== postings || state.offsets[featureCount] !== postings) {
+    if (
+      state.idf.length !== featureCount ||
+      state.offsets.length !== featureCount + 1 ||
+      state.postingWeights.length !== postings ||
+      state.offsets[featureCount] !== postings
+    ) {
       throw new Error("stored vector space is inconsistent");
     }
     const centroids = new Float64Array(state.labelCount * featureCount);

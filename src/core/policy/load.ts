@@ -111,7 +111,10 @@ const watcherRoute = z
       .string()
       .regex(/^[CGD][A-Z0-9]{2,}$/, "should be a Slack channel id such as C0123ABCD (channel details > About), not a #name")
       .optional(),
-    discord_channel: z.string().regex(/^\d{17,20}$/, "should be a numeric Discord channel id (Developer Mode > Copy Channel ID)").optional(),
+    discord_channel: z
+      .string()
+      .regex(/^\d{17,20}$/, "should be a numeric Discord channel id (Developer Mode > Copy Channel ID)")
+      .optional(),
   })
   .superRefine((route, ctx) => {
     if (route.service === undefined && route.environment === undefined) {
@@ -133,9 +136,7 @@ const watcherSchema = z.strictObject({
 
 const policySchema = z.strictObject({
   default_environment: name.default("production"),
-  confirmation_ttl: duration
-    .refine((ms) => ms >= 10_000 && ms <= 24 * 3_600_000, "must be between 10s and 24h")
-    .default(DEFAULT_CONFIRMATION_TTL_MS), // zod 4: a default is the output (ms), not run through the transform
+  confirmation_ttl: duration.refine((ms) => ms >= 10_000 && ms <= 24 * 3_600_000, "must be between 10s and 24h").default(DEFAULT_CONFIRMATION_TTL_MS), // zod 4: a default is the output (ms), not run through the transform
   cooldown: duration.refine((ms) => ms <= 24 * 3_600_000, "must be at most 24h").default(DEFAULT_COOLDOWN_MS),
   aliases: z.record(z.string(), name).default({}),
   allow: z.array(allowRule).default([]),
@@ -266,9 +267,10 @@ function toWatcherPolicy(w: z.infer<typeof watcherSchema>): WatcherPolicy {
     routes: (w.route ?? []).map((route) => ({
       ...(route.service !== undefined ? { service: route.service } : {}),
       ...(route.environment !== undefined ? { environment: route.environment } : {}),
-      target: route.slack_channel !== undefined
-        ? { platform: "slack" as const, channelId: route.slack_channel }
-        : { platform: "discord" as const, channelId: route.discord_channel as string },
+      target:
+        route.slack_channel !== undefined
+          ? { platform: "slack" as const, channelId: route.slack_channel }
+          : { platform: "discord" as const, channelId: route.discord_channel as string },
     })),
   };
 }

@@ -77,9 +77,7 @@ export function adoptPolicy(live: Policy, next: Policy): void {
   if (!next.watcher) delete live.watcher;
 }
 
-export type Decision =
-  | { allowed: true; approval: "requester" | "second_person"; approvers?: Approvers }
-  | { allowed: false; reason: string; rule: string };
+export type Decision = { allowed: true; approval: "requester" | "second_person"; approvers?: Approvers } | { allowed: false; reason: string; rule: string };
 
 /** The service name an alias stands for (or the name itself). */
 export function unaliasService(policy: Policy, name: string): string {

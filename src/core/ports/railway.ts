@@ -22,13 +22,7 @@ export const deploymentStatuses = [
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
 
 /** Terminal for a rollout (see shared/railway/API.md). */
-export const terminalStatuses: ReadonlySet<DeploymentStatus> = new Set([
-  "SUCCESS",
-  "FAILED",
-  "CRASHED",
-  "SKIPPED",
-  "REMOVED",
-]);
+export const terminalStatuses: ReadonlySet<DeploymentStatus> = new Set(["SUCCESS", "FAILED", "CRASHED", "SKIPPED", "REMOVED"]);
 
 export interface Deployment {
   id: string;
@@ -159,14 +153,7 @@ export interface RateBudget {
   resetAt: number | null; // epoch ms
 }
 
-export type RailwayErrorKind =
-  | "unauthorized"
-  | "not_found"
-  | "rate_limited"
-  | "unavailable"
-  | "timeout"
-  | "bad_response"
-  | "refused";
+export type RailwayErrorKind = "unauthorized" | "not_found" | "rate_limited" | "unavailable" | "timeout" | "bad_response" | "refused";
 
 /** An error with a message fit for a chat user; details stay in `cause` for the logs. */
 export class RailwayError extends KnownFailure {
@@ -174,11 +161,7 @@ export class RailwayError extends KnownFailure {
   readonly retryAfterMs: number | undefined;
   /** A mutation whose outcome is unknown (timeout, 5xx): re-read state before trying again. */
   readonly outcomeUnknown: boolean;
-  constructor(
-    kind: RailwayErrorKind,
-    userMessage: string,
-    options: { retryAfterMs?: number; cause?: unknown; outcomeUnknown?: boolean } = {},
-  ) {
+  constructor(kind: RailwayErrorKind, userMessage: string, options: { retryAfterMs?: number; cause?: unknown; outcomeUnknown?: boolean } = {}) {
     // A refused token is a setting to fix; everything else is Railway failing or refusing this once.
     super(userMessage, { cause: options.cause, category: kind === "unauthorized" ? "configuration" : "failure", title: "Railway did not answer as expected" });
     this.name = "RailwayError";

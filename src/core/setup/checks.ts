@@ -15,8 +15,10 @@ export interface SetupCheck {
 
 const MIGRATE = /\bmanage\.py\s+migrate\b|\bdjango-admin\s+migrate\b/;
 /** A start command that serves a Django app over HTTP (a worker's `celery ...` is not one). */
-const DJANGO_SERVER = /\b(gunicorn|uvicorn|daphne|hypercorn|waitress-serve|granian)\b[^\n]*\b(wsgi|asgi)\b|\bmanage\.py\s+runserver\b|\b[\w.]+\.(wsgi|asgi)(:application)?\b/;
-export const MIGRATE_FIX = "Set the pre-deploy command to `python manage.py migrate` (one element), or start with `python manage.py migrate && gunicorn <project>.wsgi`.";
+const DJANGO_SERVER =
+  /\b(gunicorn|uvicorn|daphne|hypercorn|waitress-serve|granian)\b[^\n]*\b(wsgi|asgi)\b|\bmanage\.py\s+runserver\b|\b[\w.]+\.(wsgi|asgi)(:application)?\b/;
+export const MIGRATE_FIX =
+  "Set the pre-deploy command to `python manage.py migrate` (one element), or start with `python manage.py migrate && gunicorn <project>.wsgi`.";
 
 /** The part of ServiceSettings the checks read (the watcher's poll carries just these). */
 export type CheckedSettings = Pick<ServiceSettings, "serviceName" | "builder" | "startCommand" | "preDeployCommand" | "railwayConfigFile"> & {
@@ -26,7 +28,8 @@ export type CheckedSettings = Pick<ServiceSettings, "serviceName" | "builder" | 
 
 /** Whether a service is a Django web process, as far as the API shows. */
 export function isDjangoWeb(s: CheckedSettings, start: string | null): boolean {
-  if (start) return DJANGO_SERVER.test(start) && (/django|wsgi|asgi|manage\.py/i.test(start) || Boolean(s.variables?.some((v) => v.name === "DJANGO_SETTINGS_MODULE")));
+  if (start)
+    return DJANGO_SERVER.test(start) && (/django|wsgi|asgi|manage\.py/i.test(start) || Boolean(s.variables?.some((v) => v.name === "DJANGO_SETTINGS_MODULE")));
   return false;
 }
 
@@ -41,7 +44,10 @@ export function migrationChecks(s: CheckedSettings): SetupCheck[] {
   const start = reading && manifest ? manifest.startCommand : s.startCommand;
   const preDeploy = reading && manifest ? manifest.preDeployCommand : s.preDeployCommand;
 
-  for (const [where, list] of [["", preDeploy], [" in the service settings", reading && manifest ? s.preDeployCommand : null]] as const) {
+  for (const [where, list] of [
+    ["", preDeploy],
+    [" in the service settings", reading && manifest ? s.preDeployCommand : null],
+  ] as const) {
     if (list && list.length > 1) {
       checks.push({
         kind: "pre_deploy_elements",

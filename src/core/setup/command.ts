@@ -12,7 +12,11 @@ export async function setupCommand(
 ): Promise<Reply> {
   const env = args.env ?? ctx.policy.defaultEnvironment;
   const setup = await railway.api.projectSetup(railway.projectId, { environmentName: env });
-  const selected = selectServices(setup, { ...(args.service ? { service: unaliasService(ctx.policy, args.service) } : {}), ...(args.env ? { env: args.env } : {}), defaultEnv: ctx.policy.defaultEnvironment });
+  const selected = selectServices(setup, {
+    ...(args.service ? { service: unaliasService(ctx.policy, args.service) } : {}),
+    ...(args.env ? { env: args.env } : {}),
+    defaultEnv: ctx.policy.defaultEnvironment,
+  });
   if (!Array.isArray(selected)) return selected;
   // A rule that grants `status` for some services or environments shows only those.
   const visible = selected.filter((s) => decide(ctx.policy, ctx.actor, "status", s.serviceName, s.environmentName).allowed);

@@ -18,7 +18,12 @@ export async function liveSetupAnswer<R extends Reply>(
   staticReply: R,
 ): Promise<R | Reply> {
   try {
-    const words = new Set(question.toLowerCase().split(/[^a-z0-9._-]+/).filter(Boolean));
+    const words = new Set(
+      question
+        .toLowerCase()
+        .split(/[^a-z0-9._-]+/)
+        .filter(Boolean),
+    );
     const setup = await railway.api.projectSetup(railway.projectId);
     const named = (names: string[]) => names.filter((n) => words.has(n.toLowerCase()));
     const services = named([...new Set(setup.services.map((s) => s.serviceName))]);
@@ -38,6 +43,9 @@ export async function liveSetupAnswer<R extends Reply>(
   } catch (error) {
     if (!(error instanceof RailwayError)) throw error;
     ctx.log.warn({ event: "setup.live_failed", kind: error.kind }, "live setup answer fell back to the knowledge base");
-    return { ...staticReply, body: `${staticReply.body}\n\n_Railway did not answer just now (${error.userMessage}), so this is the general answer, not your live setup._` };
+    return {
+      ...staticReply,
+      body: `${staticReply.body}\n\n_Railway did not answer just now (${error.userMessage}), so this is the general answer, not your live setup._`,
+    };
   }
 }

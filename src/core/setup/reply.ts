@@ -20,11 +20,21 @@ export function selectServices(setup: ProjectSetup, query: SetupQuery): ServiceS
   const lower = (s: string) => s.toLowerCase();
   const envNames = setup.environments.map((e) => e.name);
   if (query.env && !envNames.some((n) => lower(n) === lower(query.env!))) {
-    return { title: "No such environment", body: `\`${query.env}\` is not an environment of ${setup.projectName}. Environments: ${envNames.map((n) => `\`${n}\``).join(", ")}.`, tone: "warning", private: true };
+    return {
+      title: "No such environment",
+      body: `\`${query.env}\` is not an environment of ${setup.projectName}. Environments: ${envNames.map((n) => `\`${n}\``).join(", ")}.`,
+      tone: "warning",
+      private: true,
+    };
   }
   const names = [...new Set(setup.services.map((s) => s.serviceName))];
   if (query.service && !names.some((n) => lower(n) === lower(query.service!))) {
-    return { title: "No such service", body: `\`${query.service}\` is not a service of ${setup.projectName}. Services: ${names.map((n) => `\`${n}\``).join(", ") || "none"}.`, tone: "warning", private: true };
+    return {
+      title: "No such service",
+      body: `\`${query.service}\` is not a service of ${setup.projectName}. Services: ${names.map((n) => `\`${n}\``).join(", ") || "none"}.`,
+      tone: "warning",
+      private: true,
+    };
   }
   const env = query.env ?? (envNames.some((n) => lower(n) === lower(query.defaultEnv)) ? query.defaultEnv : undefined);
   return setup.services.filter((s) => (!query.service || lower(s.serviceName) === lower(query.service)) && (!env || lower(s.environmentName) === lower(env)));
@@ -61,7 +71,11 @@ export function serviceLines(s: ServiceSettings, now: number): string[] {
     `Builder: ${builder} · ${source}${s.rootDirectory ? ` · root \`${s.rootDirectory}\`` : ""}`,
     `Start${settingsNote}: ${s.startCommand ? `\`${s.startCommand}\`` : "the builder's default"}`,
     `Pre-deploy: ${s.preDeployCommand ? s.preDeployCommand.map((c) => `\`${c}\``).join(", ") : "none"}`,
-    ...(manifest ? [`Last deploy ran with: start ${manifest.startCommand ? `\`${manifest.startCommand}\`` : "the builder's default"}, pre-deploy ${manifest.preDeployCommand ? manifest.preDeployCommand.map((c) => `\`${c}\``).join(", ") : "none"}`] : []),
+    ...(manifest
+      ? [
+          `Last deploy ran with: start ${manifest.startCommand ? `\`${manifest.startCommand}\`` : "the builder's default"}, pre-deploy ${manifest.preDeployCommand ? manifest.preDeployCommand.map((c) => `\`${c}\``).join(", ") : "none"}`,
+        ]
+      : []),
     `Config file: ${configFileState(s.railwayConfigFile)}`,
     `NO_CACHE: ${noCache ? `set since ${stamp(noCache.updatedAt)} (${formatSpan(now - Date.parse(noCache.updatedAt))}): every build skips the layer cache` : "not set"}`,
     latest
@@ -78,7 +92,9 @@ function databasesLine(databases: DatabaseRef[], services: ServiceSettings[]): s
   const relevant = databases.filter((d) => d.via !== "variable" || !d.environmentName || shownEnvs.has(d.environmentName));
   const parts = new Map<string, string[]>();
   for (const d of relevant) {
-    const key = d.host ? `${kindNames[d.kind]} at \`${d.host}\`${isPrivateHost(d.host) ? " (Railway private network: not reachable at build time)" : ""}` : `${kindNames[d.kind]} (${d.via === "plugin" ? "plugin" : "service"} \`${d.name}\`)`;
+    const key = d.host
+      ? `${kindNames[d.kind]} at \`${d.host}\`${isPrivateHost(d.host) ? " (Railway private network: not reachable at build time)" : ""}`
+      : `${kindNames[d.kind]} (${d.via === "plugin" ? "plugin" : "service"} \`${d.name}\`)`;
     const list = parts.get(key) ?? [];
     if (d.via === "variable") list.push(`\`${d.name}\``);
     parts.set(key, list);
@@ -94,4 +110,3 @@ function isPrivateHost(host: string): boolean {
 function stamp(iso: string): string {
   return `${iso.slice(0, 16).replace("T", " ")} UTC`;
 }
-

@@ -23,9 +23,5 @@ export function truncateInput(text: string, max = MAX_INPUT_CHARS): string {
 
 /** Plain text of a chat message: formatting removed, content kept. */
 export function cleanChatText(raw: string): string {
-  return truncateInput(raw)
-    .replace(CODE_FENCE, "\n")
-    .replace(QUOTE_PREFIX, "")
-    .replace(INLINE_CODE, "$1")
-    .trim();
+  return truncateInput(raw).replace(CODE_FENCE, "\n").replace(QUOTE_PREFIX, "").replace(INLINE_CODE, "$1").trim();
 }

@@ -115,7 +115,9 @@ function renderList(list: Tokens.List, rules: MarkdownRules, depth: number): str
     .map((item, i) => {
       const marker = list.ordered ? `${start + i}.` : "•";
       // A nested list is its own block inside the item: render it one level deeper.
-      const parts = item.tokens.filter((t) => t.type !== "space").map((t) => (t.type === "list" ? `\n${renderList(t as Tokens.List, rules, depth + 1)}` : renderBlock(t, rules, depth)));
+      const parts = item.tokens
+        .filter((t) => t.type !== "space")
+        .map((t) => (t.type === "list" ? `\n${renderList(t as Tokens.List, rules, depth + 1)}` : renderBlock(t, rules, depth)));
       return rules.listItem(parts.join("\n").replace(/\n\n/g, "\n"), marker, depth);
     })
     .join("\n");

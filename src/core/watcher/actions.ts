@@ -45,7 +45,11 @@ export class CardActions {
     }
     if (kind === "unmute") {
       await this.unmute(parsed.service, parsed.environment);
-      return { title: `Warnings back on for ${ref.serviceName} (${ref.environmentName})`, body: `${by} ended the mute: new warnings for ${whereText(ref)} are posted again.`, tone: "info" };
+      return {
+        title: `Warnings back on for ${ref.serviceName} (${ref.environmentName})`,
+        body: `${by} ended the mute: new warnings for ${whereText(ref)} are posted again.`,
+        tone: "info",
+      };
     }
     return this.removeNoCache(parsed.service, parsed.environment, actorName ?? null);
   }
@@ -56,7 +60,12 @@ export class CardActions {
     const ref = this.ctx.instances.ref(serviceId, environmentId);
     const target = { projectId, serviceId, environmentId };
     if (await store.workflowByLock(serviceLockKey(projectId, environmentId, serviceId))) {
-      return { title: "Not now", body: `A cache-clear workflow is running on \`${ref.serviceName}\`; it removes \`${NO_CACHE}\` itself when it finishes.`, tone: "warning", private: true };
+      return {
+        title: "Not now",
+        body: `A cache-clear workflow is running on \`${ref.serviceName}\`; it removes \`${NO_CACHE}\` itself when it finishes.`,
+        tone: "warning",
+        private: true,
+      };
     }
     try {
       const names = await railway.variableNames(target);
@@ -68,6 +77,11 @@ export class CardActions {
     const card = await state.noCacheCardRef(serviceId, environmentId);
     if (card) await outbox.update(card, noCacheRemovedCard(ref, by));
     log.info({ event: "watcher.no_cache_removed", service: ref.serviceName, environment: ref.environmentName }, "NO_CACHE removed");
-    return { title: `${NO_CACHE} removed`, body: `\`${NO_CACHE}\` is gone from \`${ref.serviceName}\` in **${ref.environmentName}**. Railway deploys it again with the cache.`, tone: "success", private: true };
+    return {
+      title: `${NO_CACHE} removed`,
+      body: `\`${NO_CACHE}\` is gone from \`${ref.serviceName}\` in **${ref.environmentName}**. Railway deploys it again with the cache.`,
+      tone: "success",
+      private: true,
+    };
   }
 }

@@ -18,7 +18,6 @@ export interface InstanceRef {
   environmentName: string;
 }
 
-
 /** Button value naming a service in an environment by name, for the clear workflow: `web@production`. */
 export function clearActionValue(instance: Pick<InstanceRef, "serviceName" | "environmentName">): string {
   return `${instance.serviceName}@${instance.environmentName}`;
@@ -84,12 +83,26 @@ export function workflowEndedCard(instance: InstanceRef, ended: EndedWorkflow): 
   const what = ended.kind === "clear" ? "a rebuild without the build cache" : "a rebuild";
   const people = `Asked by ${ended.requester}${ended.confirmedBy && ended.confirmedBy !== ended.requester ? `, confirmed by ${ended.confirmedBy}` : ""}.`;
   const live = ended.liveDeploymentId ? ` Live now: deployment \`${ended.liveDeploymentId.slice(0, 8)}\`.` : "";
-  const link: Action = { kind: "link", label: "Open in Railway", url: dashboardUrl({ ...instance, ...(ended.liveDeploymentId ? { deploymentId: ended.liveDeploymentId } : {}) }) };
+  const link: Action = {
+    kind: "link",
+    label: "Open in Railway",
+    url: dashboardUrl({ ...instance, ...(ended.liveDeploymentId ? { deploymentId: ended.liveDeploymentId } : {}) }),
+  };
   if (ended.outcome === "deployed") {
-    return { title: `Resolved: ${instance.serviceName} (${instance.environmentName}) rebuilt`, body: `railcache ran ${what} of ${where(instance)} and it deployed.${live} ${people}`, actions: [link], tone: "success" };
+    return {
+      title: `Resolved: ${instance.serviceName} (${instance.environmentName}) rebuilt`,
+      body: `railcache ran ${what} of ${where(instance)} and it deployed.${live} ${people}`,
+      actions: [link],
+      tone: "success",
+    };
   }
   if (ended.outcome === "image_reused") {
-    return { title: `Rebuild ran, cache not cleared: ${instance.serviceName} (${instance.environmentName})`, body: `railcache asked for ${what} of ${where(instance)}, but Railway reused the image: no build ran.${live} ${people}`, actions: [link], tone: "warning" };
+    return {
+      title: `Rebuild ran, cache not cleared: ${instance.serviceName} (${instance.environmentName})`,
+      body: `railcache asked for ${what} of ${where(instance)}, but Railway reused the image: no build ran.${live} ${people}`,
+      actions: [link],
+      tone: "warning",
+    };
   }
   const why = ended.failure ? `: ${ended.failure}` : "";
   return {
@@ -148,7 +161,11 @@ export function failureCard(instance: InstanceRef, deployment: Deployment, error
   const diagnosis = cause ? [`**Likely cause:** ${cause.label}.`, ...(cause.advice ? [cause.advice] : [])] : [];
   return {
     title: `${instance.serviceName} (${instance.environmentName}) ${verb}`,
-    body: [`The deploy of ${where(instance)} ${verb} on ${commitLine(deployment)}. The last error lines are below; the full logs are one click away.`, ...diagnosis, ...railwaySays(deployment)].join("\n"),
+    body: [
+      `The deploy of ${where(instance)} ${verb} on ${commitLine(deployment)}. The last error lines are below; the full logs are one click away.`,
+      ...diagnosis,
+      ...railwaySays(deployment),
+    ].join("\n"),
     ...(errorLines.length > 0 ? { code: [{ lang: "text", text: errorLines.join("\n") }] } : {}),
     fields: baseFields(instance, deployment),
     actions: [logsAction(instance, deployment.id), muteAction(instance)],
@@ -164,7 +181,7 @@ export function fiveXxCard(instance: InstanceRef, deployment: Deployment, burst:
     title: `${instance.serviceName} (${instance.environmentName}): 500s after a successful deploy`,
     body: [
       `${where(instance)} deployed fine on ${commitLine(deployment)}, then answered ${burst.count} requests with HTTP 5xx.`,
-      "If the same commit works locally, this is the guide's \"mysterious 500s\": often a stale build cache. Check the logs first; if Django complains about code that exists, clear the cache.",
+      'If the same commit works locally, this is the guide\'s "mysterious 500s": often a stale build cache. Check the logs first; if Django complains about code that exists, clear the cache.',
     ].join("\n"),
     code: [{ lang: "text", text: paths }],
     fields: baseFields(instance, deployment),
@@ -177,7 +194,6 @@ export function fiveXxCard(instance: InstanceRef, deployment: Deployment, burst:
     tone: "warning",
   };
 }
-
 
 /** A deployment in BUILDING for longer than the threshold. */
 export function buildingCard(instance: InstanceRef, deployment: Deployment, forMs: number): Reply {
@@ -214,7 +230,9 @@ const settled: Partial<Record<DeploymentStatus, string>> = {
 export function statusUpdateCard(instance: InstanceRef, deployment: Deployment, previousTitle: string): Reply {
   const done = settled[deployment.status];
   return {
-    title: done ? `${instance.serviceName} (${instance.environmentName}) ${done}` : `${instance.serviceName} (${instance.environmentName}): ${deployment.status}`,
+    title: done
+      ? `${instance.serviceName} (${instance.environmentName}) ${done}`
+      : `${instance.serviceName} (${instance.environmentName}): ${deployment.status}`,
     body: `Earlier: ${previousTitle}.\nNow the deploy of ${where(instance)} on ${commitLine(deployment)} is **${deployment.status}**.`,
     fields: baseFields(instance, deployment),
     actions: [logsAction(instance, deployment.id)],

@@ -70,7 +70,10 @@ export class DeploymentFeed {
         if (rules.migrations.enabled) await this.followUps.warnMigrations(ref, instance);
         if (instance.latestDeployment) await this.cards.process(instance.latestDeployment, ref);
       } catch (error) {
-        log.warn({ event: "watcher.instance_failed", service: instance.serviceName, environment: instance.environmentName, err: describeError(error) }, "watcher rule failed");
+        log.warn(
+          { event: "watcher.instance_failed", service: instance.serviceName, environment: instance.environmentName, err: describeError(error) },
+          "watcher rule failed",
+        );
       }
     }
     await this.followUps.run();
@@ -106,7 +109,10 @@ export class DeploymentFeed {
         log.info({ event: "watcher.hint_other_project", deploymentId: deployment.id }, "deployment belongs to another project");
         return;
       }
-      const ref: InstanceRef = instances.ref(deployment.serviceId, deployment.environmentId, { serviceName: hint.serviceName, environmentName: hint.environmentName });
+      const ref: InstanceRef = instances.ref(deployment.serviceId, deployment.environmentId, {
+        serviceName: hint.serviceName,
+        environmentName: hint.environmentName,
+      });
       if (!this.scope.watches(ref.serviceName, ref.environmentName)) return;
       await this.cards.process(deployment, ref);
     } catch (error) {

@@ -75,9 +75,17 @@ export class FollowUps {
   async warnMigrations(instance: InstanceRef, status: ServiceInstanceStatus): Promise<void> {
     const { store, outbox, log } = this.ctx;
     if (!status.settings) return;
-    const checks = migrationChecks({ serviceName: status.serviceName, railwayConfigFile: status.railwayConfigFile, latestDeployment: status.latestDeployment, ...status.settings });
+    const checks = migrationChecks({
+      serviceName: status.serviceName,
+      railwayConfigFile: status.railwayConfigFile,
+      latestDeployment: status.latestDeployment,
+      ...status.settings,
+    });
     const key = `watcher:migrations:${instance.serviceId}`;
-    const fingerprint = checks.map((c) => c.kind).sort().join(",");
+    const fingerprint = checks
+      .map((c) => c.kind)
+      .sort()
+      .join(",");
     const seen = await store.kvGet(key);
     if (!fingerprint) {
       // Only the environment that warned can clear it: another environment may still have the problem.
@@ -89,7 +97,10 @@ export class FollowUps {
     const posted = await outbox.post(this.ctx.route(instance), migrationsCard(instance, checks));
     this.ctx.onWarning("migrations_on_deploy");
     await store.kvSet(key, { fingerprint, environmentId: instance.environmentId, channelId: posted.channelId, messageId: posted.messageId });
-    log.info({ event: "watcher.migrations_warning", service: instance.serviceName, environment: instance.environmentName, checks: fingerprint }, "migrations warning posted");
+    log.info(
+      { event: "watcher.migrations_warning", service: instance.serviceName, environment: instance.environmentName, checks: fingerprint },
+      "migrations warning posted",
+    );
   }
 
   private async checkFiveXx(watch: FiveXxWatch, now: number): Promise<void> {
@@ -138,4 +149,3 @@ export class FollowUps {
     log.info({ event: "watcher.no_cache_reminder", service: instance.serviceName, environment: instance.environmentName }, "NO_CACHE reminder posted");
   }
 }
-

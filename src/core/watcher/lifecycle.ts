@@ -103,7 +103,12 @@ export class CardLifecycle {
       const card = step === "nothing" ? null : await this.cardFor(step, deployment, instance, next, now);
       if (card && !(await this.deliver(deployment.id, instance, card.kind, card.reply, next))) return; // retried next cycle
       // A status-only edit keeps the title of the card it updates, so "Earlier: ..." names the real news.
-      if (card) next.card = { kind: card.kind === "status" && next.card ? next.card.kind : card.kind, status: deployment.status, title: card.kind === "status" && next.card ? next.card.title : card.reply.title };
+      if (card)
+        next.card = {
+          kind: card.kind === "status" && next.card ? next.card.kind : card.kind,
+          status: deployment.status,
+          title: card.kind === "status" && next.card ? next.card.title : card.reply.title,
+        };
       if (changed || card) await state.saveDeployment(deployment.id, next);
       if (changed) await this.afterChange(deployment, instance, now);
     });
@@ -138,7 +143,13 @@ export class CardLifecycle {
   }
 
   /** The card for a step: a failure reads the logs to tell a stale cache from anything else. */
-  private async cardFor(step: Exclude<CardStep, "nothing">, deployment: Deployment, instance: InstanceRef, current: DeploymentState, now: number): Promise<{ kind: CardKind; reply: Reply }> {
+  private async cardFor(
+    step: Exclude<CardStep, "nothing">,
+    deployment: Deployment,
+    instance: InstanceRef,
+    current: DeploymentState,
+    now: number,
+  ): Promise<{ kind: CardKind; reply: Reply }> {
     const { railway, rules, log } = this.ctx;
     const elapsed = now - current.statusSince;
     switch (step) {
@@ -187,7 +198,10 @@ export class CardLifecycle {
     this.ctx.onWarning(kind);
     await state.saveCardRef(deploymentId, posted);
     await state.startCooldown(instance, rules.cooldownMs);
-    log.info({ event: "watcher.card_posted", deploymentId, service: instance.serviceName, environment: instance.environmentName, title: reply.title }, "card posted");
+    log.info(
+      { event: "watcher.card_posted", deploymentId, service: instance.serviceName, environment: instance.environmentName, title: reply.title },
+      "card posted",
+    );
     return true;
   }
 

@@ -21,7 +21,9 @@ export interface WatcherRouting {
 /** The chat target for cards about `instance`. */
 export function routeFor(routing: WatcherRouting, instance: InstanceRef): ChatTarget {
   const is = (want: string | undefined, id: string, name: string) => !want || want === id || want.toLowerCase() === name.toLowerCase();
-  const route = routing.routes?.find((r) => is(r.service, instance.serviceId, instance.serviceName) && is(r.environment, instance.environmentId, instance.environmentName));
+  const route = routing.routes?.find(
+    (r) => is(r.service, instance.serviceId, instance.serviceName) && is(r.environment, instance.environmentId, instance.environmentName),
+  );
   return route?.target ?? routing.default;
 }
 
@@ -54,7 +56,13 @@ export class KnownInstances {
   ref(serviceId: string, environmentId: string, names: { serviceName?: string; environmentName?: string } = {}): InstanceRef {
     const known = this.instances.get(instanceKey(serviceId, environmentId));
     if (known) return toRef(this.projectId, known);
-    return { projectId: this.projectId, serviceId, environmentId, serviceName: names.serviceName ?? serviceId, environmentName: names.environmentName ?? environmentId };
+    return {
+      projectId: this.projectId,
+      serviceId,
+      environmentId,
+      serviceName: names.serviceName ?? serviceId,
+      environmentName: names.environmentName ?? environmentId,
+    };
   }
 }
 
@@ -71,4 +79,3 @@ export function toRef(projectId: string, instance: ServiceInstanceStatus): Insta
     environmentName: instance.environmentName,
   };
 }
-

@@ -145,7 +145,10 @@ export function findFiveXxBurst(entries: HttpLogEntry[], options: { minCount: nu
       for (const e of inBurst) byPath.set(e.path, (byPath.get(e.path) ?? 0) + 1);
       return {
         count: inBurst.length,
-        paths: [...byPath].map(([path, count]) => ({ path, count })).sort((a, b) => b.count - a.count).slice(0, 5),
+        paths: [...byPath]
+          .map(([path, count]) => ({ path, count }))
+          .sort((a, b) => b.count - a.count)
+          .slice(0, 5),
         firstAt: inBurst[0]!.timestamp,
         lastAt: inBurst[inBurst.length - 1]!.timestamp,
       };

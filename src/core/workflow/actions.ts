@@ -159,7 +159,9 @@ async function rebuildUnlessStarted(ctx: ActionContext, wf: Workflow): Promise<A
 
 /** Records the intent first (`rebuild_requested`), then asks Railway; a lost answer stays in that state. */
 async function requestRebuild(ctx: ActionContext, wf: Workflow): Promise<ActionResult> {
-  const requested = await ctx.rec.move(wf, "request_rebuild", { data: { rebuildRequestedAt: ctx.clock.now(), rebuildAttempts: wf.data.rebuildAttempts + 1, lookFailures: 0 } });
+  const requested = await ctx.rec.move(wf, "request_rebuild", {
+    data: { rebuildRequestedAt: ctx.clock.now(), rebuildAttempts: wf.data.rebuildAttempts + 1, lookFailures: 0 },
+  });
   if (!requested) return null;
   return sendRebuild(ctx, requested);
 }
@@ -171,7 +173,13 @@ async function sendRebuild(ctx: ActionContext, wf: Workflow): Promise<ActionResu
     const newId = base.commitHash
       ? await ctx.railway.deployFromSource({ serviceId: wf.data.serviceId, environmentId: wf.data.environmentId, commitSha: base.commitHash })
       : await ctx.railway.redeploy(base.deploymentId, { usePreviousImageTag: false });
-    return afterTrigger(ctx, await ctx.rec.move(wf, "trigger", { data: { newDeploymentId: newId }, details: { newDeploymentId: newId, commit: base.commitHash, attempt: wf.data.rebuildAttempts } }));
+    return afterTrigger(
+      ctx,
+      await ctx.rec.move(wf, "trigger", {
+        data: { newDeploymentId: newId },
+        details: { newDeploymentId: newId, commit: base.commitHash, attempt: wf.data.rebuildAttempts },
+      }),
+    );
   } catch (error) {
     if (error instanceof RailwayError && error.outcomeUnknown) {
       // It may have started: rebuild_requested looks for it before anything is sent again.
@@ -189,10 +197,12 @@ async function lookForRebuild(ctx: ActionContext, wf: Workflow): Promise<ActionR
     found = await findOurDeployment(ctx, wf, wf.data.rebuildRequestedAt);
   } catch (error) {
     // Never send it again without knowing: keep looking until Railway answers, within the build deadline.
-    if (ctx.clock.now() >= (wf.data.rebuildRequestedAt ?? 0) + ctx.t.buildMs) return abort(ctx, wf, `could not check whether Railway started the rebuild: ${describeError(error)}`);
+    if (ctx.clock.now() >= (wf.data.rebuildRequestedAt ?? 0) + ctx.t.buildMs)
+      return abort(ctx, wf, `could not check whether Railway started the rebuild: ${describeError(error)}`);
     return { wf, waitMs: pollDelay(ctx, wf) };
   }
-  if (found) return afterTrigger(ctx, await ctx.rec.move(wf, "trigger", { data: { newDeploymentId: found }, details: { newDeploymentId: found, adopted: true } }));
+  if (found)
+    return afterTrigger(ctx, await ctx.rec.move(wf, "trigger", { data: { newDeploymentId: found }, details: { newDeploymentId: found, adopted: true } }));
   if (wf.data.rebuildAttempts >= ctx.t.rebuildAttempts) {
     return abort(ctx, wf, `Railway did not confirm the rebuild after ${wf.data.rebuildAttempts} requests and shows no new deployment`);
   }
@@ -233,11 +243,20 @@ async function watchBuild(ctx: ActionContext, wf: Workflow): Promise<ActionResul
     ctx.log.warn({ event: "workflow.poll_failed", workflowId: wf.id, err: error }, "could not read the deployment; looking again later");
   }
   if (deployment && !preBuild.has(deployment.status)) {
-    return moved(await ctx.rec.move(wf, "build_done", { data: { finalStatus: terminalStatuses.has(deployment.status) ? deployment.status : null }, details: { status: deployment.status } }));
+    return moved(
+      await ctx.rec.move(wf, "build_done", {
+        data: { finalStatus: terminalStatuses.has(deployment.status) ? deployment.status : null },
+        details: { status: deployment.status },
+      }),
+    );
   }
   if (ctx.clock.now() >= deadline) {
     const status = deployment?.status ?? "unknown";
-    return abort(ctx, wf, `the build was still ${status} after ${Math.round(ctx.t.buildMs / 60_000)} min; railcache stopped waiting (the deployment may still finish in Railway)`);
+    return abort(
+      ctx,
+      wf,
+      `the build was still ${status} after ${Math.round(ctx.t.buildMs / 60_000)} min; railcache stopped waiting (the deployment may still finish in Railway)`,
+    );
   }
   if (deployment?.status === "BUILDING" && wf.state === "rebuild_triggered") {
     return moved(await ctx.rec.move(wf, "build_started", { data: { sawBuilding: true } }), pollDelay(ctx, wf));
@@ -259,7 +278,10 @@ async function putNoCacheBack(ctx: ActionContext, wf: Workflow): Promise<ActionR
     const removal = await removeNoCache(ctx.railway, target(wf), { fallBackToDelete: wf.data.restoreAttempts >= ctx.t.restoreTriesBeforeDelete });
     const now = ctx.clock.now();
     if (removal.removed && removal.changedMeanwhile.length) {
-      ctx.log.warn({ event: "workflow.variables_changed_meanwhile", workflowId: wf.id, names: removal.changedMeanwhile }, "variables changed while NO_CACHE was removed");
+      ctx.log.warn(
+        { event: "workflow.variables_changed_meanwhile", workflowId: wf.id, names: removal.changedMeanwhile },
+        "variables changed while NO_CACHE was removed",
+      );
     }
     if (wf.data.restoreAlertedAt !== null) await ctx.rec.alert(wf, restoredAlertReply(wf));
     // A failed run still says what is live now (one look; the message does without it if Railway does not answer).
@@ -272,7 +294,11 @@ async function putNoCacheBack(ctx: ActionContext, wf: Workflow): Promise<ActionR
           ...(removal.removed ? { noCacheRemovedAt: now, noCacheRemovedBy: removal.by } : {}),
           ...(event === "fail" ? { outcome: "failed" as const, liveDeploymentId: live } : { buildDoneAt: now }),
         },
-        details: { noCacheRemoved: removal.removed, ...(removal.removed ? { by: removal.by, changedMeanwhile: removal.changedMeanwhile } : {}), attempts: wf.data.restoreAttempts + 1 },
+        details: {
+          noCacheRemoved: removal.removed,
+          ...(removal.removed ? { by: removal.by, changedMeanwhile: removal.changedMeanwhile } : {}),
+          attempts: wf.data.restoreAttempts + 1,
+        },
       }),
     );
   } catch (error) {
@@ -296,7 +322,10 @@ async function restoreFailed(ctx: ActionContext, wf: Workflow, error: unknown): 
   if (current.data.restoreAlertedAt === null && now - (current.data.restoreFailingSince ?? now) >= ctx.t.restoreAlertAfterMs) {
     if (await ctx.rec.alert(current, restoreAlertReply(current, now))) {
       current = (await ctx.rec.patch(current, { restoreAlertedAt: now })) ?? current;
-      await ctx.rec.audit(current, "workflow.restore_alert", "railcache", { error: restoreError, failingForMs: now - (current.data.restoreFailingSince ?? now) });
+      await ctx.rec.audit(current, "workflow.restore_alert", "railcache", {
+        error: restoreError,
+        failingForMs: now - (current.data.restoreFailingSince ?? now),
+      });
     }
   }
   const waitMs = Math.min(ctx.t.restoreMaxDelayMs, ctx.t.restoreBaseDelayMs * 2 ** Math.min(attempts - 1, 20));
@@ -317,20 +346,31 @@ async function followDeployment(ctx: ActionContext, wf: Workflow): Promise<Actio
     if (wf.data.laterDeploymentId) later = await ctx.railway.deployment(wf.data.laterDeploymentId);
   } catch (error) {
     ctx.log.warn({ event: "workflow.poll_failed", workflowId: wf.id, err: error }, "could not read the deployment; looking again later");
-    if (timedOut()) return moved(await ctx.rec.move(wf, "fail", { data: { outcome: "failed", failure: `lost track of the deployment: ${describeError(error)}` } }));
+    if (timedOut())
+      return moved(await ctx.rec.move(wf, "fail", { data: { outcome: "failed", failure: `lost track of the deployment: ${describeError(error)}` } }));
     return { wf, waitMs: pollDelay(ctx, wf) };
   }
   const pending = !terminalStatuses.has(ours.status) || (later !== null && !terminalStatuses.has(later.status));
   if (pending) {
     if (!timedOut()) return { wf, waitMs: pollDelay(ctx, wf) };
     const status = later && !terminalStatuses.has(later.status) ? later.status : ours.status;
-    return moved(await ctx.rec.move(wf, "fail", { data: { outcome: "failed", failure: `the deployment was still ${status} after ${Math.round(ctx.t.deployMs / 60_000)} min; railcache stopped watching (see Railway)` } }));
+    return moved(
+      await ctx.rec.move(wf, "fail", {
+        data: {
+          outcome: "failed",
+          failure: `the deployment was still ${status} after ${Math.round(ctx.t.deployMs / 60_000)} min; railcache stopped watching (see Railway)`,
+        },
+      }),
+    );
   }
   if (!wf.data.laterDeploymentId) {
     // A deployment that started after ours (Railway deploying on the variable change, or a push) may have replaced it.
     let newer: Deployment | undefined;
     try {
-      const recent = await ctx.railway.recentDeployments({ projectId: wf.data.projectId, serviceId: wf.data.serviceId, environmentId: wf.data.environmentId }, 5);
+      const recent = await ctx.railway.recentDeployments(
+        { projectId: wf.data.projectId, serviceId: wf.data.serviceId, environmentId: wf.data.environmentId },
+        5,
+      );
       newer = recent.find((d) => d.id !== ours.id && Date.parse(d.createdAt) > Date.parse(ours.createdAt));
     } catch (error) {
       ctx.log.warn({ event: "workflow.poll_failed", workflowId: wf.id, err: error }, "could not check for a later deployment");
@@ -353,7 +393,14 @@ async function conclude(ctx: ActionContext, wf: Workflow, ours: Deployment, late
   const built = logs ? logs.length > 0 : wf.data.sawBuilding;
   const live = later?.status === "SUCCESS" ? later : ours.status === "SUCCESS" ? ours : null;
   const ourBuildWorked = ours.status === "SUCCESS" || (ours.status === "REMOVED" && later !== null);
-  const details = { newDeploymentId: ours.id, status: ours.status, built, laterDeploymentId: later?.id ?? null, laterStatus: later?.status ?? null, liveDeploymentId: live?.id ?? null };
+  const details = {
+    newDeploymentId: ours.id,
+    status: ours.status,
+    built,
+    laterDeploymentId: later?.id ?? null,
+    laterStatus: later?.status ?? null,
+    liveDeploymentId: live?.id ?? null,
+  };
   const data: Partial<WorkflowData> = { finalStatus: ours.status, liveDeploymentId: live?.id ?? null };
   if (ourBuildWorked && live) {
     return built
@@ -386,5 +433,10 @@ async function logTailOf(ctx: ActionContext, id: string, status: string) {
 async function finish(ctx: ActionContext, wf: Workflow): Promise<ActionResult> {
   const key = `${wf.data.projectId}:${wf.data.environmentId}:${wf.data.serviceId}`;
   if (wf.data.newDeploymentId) await ctx.store.setCooldown(key, ctx.clock.now() + ctx.policy.cooldownMs);
-  return moved(await ctx.rec.move(wf, "finish", { notify: false, details: { outcome: wf.data.outcome, newDeploymentId: wf.data.newDeploymentId, liveDeploymentId: wf.data.liveDeploymentId } }));
+  return moved(
+    await ctx.rec.move(wf, "finish", {
+      notify: false,
+      details: { outcome: wf.data.outcome, newDeploymentId: wf.data.newDeploymentId, liveDeploymentId: wf.data.liveDeploymentId },
+    }),
+  );
 }

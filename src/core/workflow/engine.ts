@@ -116,7 +116,13 @@ export class WorkflowEngine {
     const environmentName = input.environment ?? this.policy.defaultEnvironment;
     const decision = decide(this.policy, actor, kind, serviceName, environmentName);
     if (!decision.allowed) {
-      await this.rec.audit(null, "workflow.refused", auditActor(actor), { kind, reason: decision.reason }, { service: serviceName, environment: environmentName });
+      await this.rec.audit(
+        null,
+        "workflow.refused",
+        auditActor(actor),
+        { kind, reason: decision.reason },
+        { service: serviceName, environment: environmentName },
+      );
       return { ok: false, reply: errorReply("Not allowed", decision.reason) };
     }
 
@@ -143,14 +149,24 @@ export class WorkflowEngine {
     }
     const latest = instance.latestDeployment;
     if (!latest) {
-      return { ok: false, reply: errorReply("Nothing to rebuild", `\`${instance.serviceName}\` has never been deployed in ${instance.environmentName}: deploy it once first.`) };
+      return {
+        ok: false,
+        reply: errorReply("Nothing to rebuild", `\`${instance.serviceName}\` has never been deployed in ${instance.environmentName}: deploy it once first.`),
+      };
     }
 
     const lockKey = serviceLockKey(this.projectId, instance.environmentId, instance.serviceId);
     const cooldown = await this.store.cooldownUntil(lockKey);
     if (cooldown !== null) {
       const seconds = Math.ceil((cooldown - this.clock.now()) / 1000);
-      return { ok: false, reply: errorReply("Too soon", `\`${instance.serviceName}\` (${instance.environmentName}) was rebuilt a moment ago. Try again in ${seconds} s.`, "warning") };
+      return {
+        ok: false,
+        reply: errorReply(
+          "Too soon",
+          `\`${instance.serviceName}\` (${instance.environmentName}) was rebuilt a moment ago. Try again in ${seconds} s.`,
+          "warning",
+        ),
+      };
     }
 
     // Everything not known yet takes its schema default (null, 0, false).
@@ -184,8 +200,13 @@ export class WorkflowEngine {
     }
     if (!created.created) {
       const holder = await this.rec.load(created.conflictId);
-      const what = holder ? `${holder.data.kind === "clear" ? "A cache clear" : "A redeploy"} asked by ${who(holder.data.requester)} is ${holder.state === "awaiting_confirmation" ? "waiting for confirmation" : "running"}` : "Another workflow is running";
-      return { ok: false, reply: errorReply("Already in progress", `${what} on \`${instance.serviceName}\` (${instance.environmentName}). One at a time per service.`, "warning") };
+      const what = holder
+        ? `${holder.data.kind === "clear" ? "A cache clear" : "A redeploy"} asked by ${who(holder.data.requester)} is ${holder.state === "awaiting_confirmation" ? "waiting for confirmation" : "running"}`
+        : "Another workflow is running";
+      return {
+        ok: false,
+        reply: errorReply("Already in progress", `${what} on \`${instance.serviceName}\` (${instance.environmentName}). One at a time per service.`, "warning"),
+      };
     }
     const asked = await this.rec.move(parseWorkflow({ ...row, updatedAt: now }), "ask", {
       actor: auditActor(actor),
@@ -211,7 +232,12 @@ export class WorkflowEngine {
       return { ok: false, reply: errorReply("Not yours to confirm", check.reason, "warning") };
     }
     // The caller shows the returned reply in place of the prompt: that is this transition's one edit.
-    const confirmed = await this.rec.move(wf, "confirm", { actor: auditActor(actor), data: { confirmedBy: personOf(actor), confirmedAt: this.clock.now() }, expiresAt: null, notify: false });
+    const confirmed = await this.rec.move(wf, "confirm", {
+      actor: auditActor(actor),
+      data: { confirmedBy: personOf(actor), confirmedAt: this.clock.now() },
+      expiresAt: null,
+      notify: false,
+    });
     if (!confirmed) {
       const now = await this.rec.load(workflowId);
       return { ok: false, reply: now ? this.notPending(now) : errorReply("Unknown request", "This confirmation does not exist.") };
@@ -224,12 +250,20 @@ export class WorkflowEngine {
     } catch (error) {
       const failure = `could not check the current deployment: ${describeError(error)}`;
       if (await this.rec.move(confirmed, "abort", { data: { failure }, details: { failure }, notify: false })) this.start(confirmed.id);
-      return { ok: false, reply: errorReply("Railway did not answer", `Could not check the current deployment: ${describeError(error)}. Nothing was changed.`) };
+      return {
+        ok: false,
+        reply: errorReply("Railway did not answer", `Could not check the current deployment: ${describeError(error)}. Nothing was changed.`),
+      };
     }
     if (latest && latest.id !== confirmed.data.base.deploymentId) {
       const reason = `A newer deployment (\`${latest.id.slice(0, 8)}\`${latest.commitHash ? `, commit \`${latest.commitHash.slice(0, 7)}\`` : ""}) appeared after this was asked, so this confirmation no longer applies.`;
       await this.rec.move(confirmed, "stale", { actor: BOT_ACTOR, data: { reason }, details: { latestDeploymentId: latest.id }, notify: false });
-      const again = await this.request({ actor: actorOf(confirmed.data.requester), kind: confirmed.data.kind, service: confirmed.data.serviceName, environment: confirmed.data.environmentName });
+      const again = await this.request({
+        actor: actorOf(confirmed.data.requester),
+        kind: confirmed.data.kind,
+        service: confirmed.data.serviceName,
+        environment: confirmed.data.environmentName,
+      });
       const reply = { ...again.reply, body: `${reason} Please confirm again.\n\n${again.reply.body}` };
       return again.ok ? { ok: false, reply, workflowId: again.workflowId } : { ok: false, reply };
     }
@@ -251,19 +285,40 @@ export class WorkflowEngine {
           (!selector.service || w.data.serviceName.toLowerCase() === unaliasService(this.policy, selector.service).toLowerCase()) &&
           (!selector.environment || w.data.environmentName.toLowerCase() === selector.environment.toLowerCase()),
       );
-      wf = pending.find((w) => w.data.requester.platform === actor.platform && w.data.requester.userId === actor.userId) ?? (pending.length === 1 ? (pending[0] ?? null) : null);
+      wf =
+        pending.find((w) => w.data.requester.platform === actor.platform && w.data.requester.userId === actor.userId) ??
+        (pending.length === 1 ? (pending[0] ?? null) : null);
       if (!wf && !pending.length) {
         // Say what is going on rather than "nothing": a running clear cannot be cancelled, but it is there.
         const running = (await this.unfinished()).find(
-          (w) => w.state !== "awaiting_confirmation" && w.state !== "requested" && (!selector.service || w.data.serviceName.toLowerCase() === unaliasService(this.policy, selector.service).toLowerCase()),
+          (w) =>
+            w.state !== "awaiting_confirmation" &&
+            w.state !== "requested" &&
+            (!selector.service || w.data.serviceName.toLowerCase() === unaliasService(this.policy, selector.service).toLowerCase()),
         );
-        if (running) return errorReply("Already running", `${running.data.kind === "clear" ? "A cache clear" : "A redeploy"} of \`${running.data.serviceName}\` (${running.data.environmentName}) asked by ${who(running.data.requester)} is running and cannot be cancelled halfway: railcache finishes it and removes \`NO_CACHE\` either way.`, "warning");
+        if (running)
+          return errorReply(
+            "Already running",
+            `${running.data.kind === "clear" ? "A cache clear" : "A redeploy"} of \`${running.data.serviceName}\` (${running.data.environmentName}) asked by ${who(running.data.requester)} is running and cannot be cancelled halfway: railcache finishes it and removes \`NO_CACHE\` either way.`,
+            "warning",
+          );
       }
-      if (!wf) return errorReply("Nothing to cancel", pending.length ? "Several requests are pending: name the service." : "You have no pending clear or redeploy.", "info");
+      if (!wf)
+        return errorReply(
+          "Nothing to cancel",
+          pending.length ? "Several requests are pending: name the service." : "You have no pending clear or redeploy.",
+          "info",
+        );
     }
     if (!wf) return errorReply("Unknown request", "This request does not exist (any more).");
     if (wf.state !== "awaiting_confirmation") {
-      return finalStates.has(wf.state) ? this.notPending(wf) : errorReply("Already running", "It is already running and cannot be cancelled halfway: railcache finishes it and removes `NO_CACHE` either way.", "warning");
+      return finalStates.has(wf.state)
+        ? this.notPending(wf)
+        : errorReply(
+            "Already running",
+            "It is already running and cannot be cancelled halfway: railcache finishes it and removes `NO_CACHE` either way.",
+            "warning",
+          );
     }
     const isRequester = wf.data.requester.platform === actor.platform && wf.data.requester.userId === actor.userId;
     if (isRequester) {
@@ -274,7 +329,11 @@ export class WorkflowEngine {
       const done = await this.rec.move(wf, "deny", { actor: auditActor(actor), data: { reason: `declined by ${who(personOf(actor))}` }, notify });
       return done ? workflowStatusReply(done, this.clock.now()) : this.notPending((await this.rec.load(wf.id)) ?? wf);
     }
-    return errorReply("Not yours to cancel", `Only ${who(wf.data.requester)}${wf.data.approval === "second_person" ? " or an approver" : ""} can cancel this.`, "warning");
+    return errorReply(
+      "Not yours to cancel",
+      `Only ${who(wf.data.requester)}${wf.data.approval === "second_person" ? " or an approver" : ""} can cancel this.`,
+      "warning",
+    );
   }
 
   /** Where the status message of a workflow was posted, if it was. */
@@ -354,7 +413,8 @@ export class WorkflowEngine {
       if (wf.state === "awaiting_confirmation" || this.running.has(wf.id)) continue;
       if (wf.state === "requested") {
         if (!atStart && this.clock.now() - wf.createdAt < REQUEST_IN_FLIGHT_MS) continue;
-        if (await this.rec.move(wf, "expire", { actor: BOT_ACTOR, data: { reason: "railcache restarted before the confirmation was asked." } })) expired.push(wf.id);
+        if (await this.rec.move(wf, "expire", { actor: BOT_ACTOR, data: { reason: "railcache restarted before the confirmation was asked." } }))
+          expired.push(wf.id);
         continue;
       }
       if (!(await this.store.acquireLease(leaseName(wf.id), this.instanceId, this.t.leaseMs))) continue;
@@ -370,7 +430,9 @@ export class WorkflowEngine {
   private start(id: string): void {
     if (this.running.has(id) || this.stopping) return;
     const run = this.drive(id)
-      .catch((error: unknown) => this.log.error({ event: "workflow.crashed", workflowId: id, err: error }, "workflow driver failed; housekeeping will resume it"))
+      .catch((error: unknown) =>
+        this.log.error({ event: "workflow.crashed", workflowId: id, err: error }, "workflow driver failed; housekeeping will resume it"),
+      )
       .finally(() => this.running.delete(id));
     this.running.set(id, run);
   }
@@ -387,14 +449,17 @@ export class WorkflowEngine {
     // retries): a heartbeat keeps the lease ours meanwhile, so no replica starts a second driver.
     let lost = false;
     let busySince = Date.now();
-    const heartbeat = setInterval(() => {
-      // A driver stuck far longer than any Railway call can take is let go: housekeeping adopts the workflow.
-      if (Date.now() - busySince > HUNG_DRIVER_MS) return;
-      void this.renew(id).then(
-        (held) => (lost ||= !held),
-        () => undefined,
-      );
-    }, Math.max(50, this.t.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        // A driver stuck far longer than any Railway call can take is let go: housekeeping adopts the workflow.
+        if (Date.now() - busySince > HUNG_DRIVER_MS) return;
+        void this.renew(id).then(
+          (held) => (lost ||= !held),
+          () => undefined,
+        );
+      },
+      Math.max(50, this.t.leaseMs / 3),
+    );
     heartbeat.unref();
     try {
       let wf = await this.rec.load(id);

@@ -13,7 +13,6 @@ const firstLine = (text: string | null) => ((text ?? "").split("\n")[0] ?? "").s
 const verb = (wf: Workflow) => (wf.data.kind === "clear" ? "Clear the build cache of" : "Redeploy");
 const name = (wf: Workflow) => `\`${wf.data.serviceName}\` (${wf.data.environmentName})`;
 
-
 function links(wf: Workflow): string {
   const ids = { projectId: wf.data.projectId, serviceId: wf.data.serviceId, environmentId: wf.data.environmentId };
   const deployment = wf.data.liveDeploymentId ?? wf.data.laterDeploymentId ?? wf.data.newDeploymentId ?? wf.data.base.deploymentId;
@@ -39,9 +38,7 @@ export function promptReply(wf: Workflow, now: number): Reply {
           "",
           "The build runs without the layer cache, so it is slower than usual (often several minutes).",
         ]
-      : [
-          `Rebuild from source ${baseDescription(wf, now)}, with the build cache: the same code, nothing new ships.`,
-        ];
+      : [`Rebuild from source ${baseDescription(wf, now)}, with the build cache: the same code, nothing new ships.`];
   if (!d.base.commitHash) steps.push("This service deploys an image, not a git commit: there may be no build to run; railcache will report what Railway did.");
   const expires = wf.expiresAt ?? now;
   const approval =
@@ -106,7 +103,12 @@ export function restoreAlertReply(wf: Workflow, now: number): Reply {
 
 /** The follow-up to `restoreAlertReply` once NO_CACHE is gone. */
 export function restoredAlertReply(wf: Workflow): Reply {
-  return { title: `NO_CACHE is removed from ${wf.data.serviceName} (${wf.data.environmentName})`, body: "Railway accepted the removal: builds use the layer cache again.", context: links(wf), tone: "success" };
+  return {
+    title: `NO_CACHE is removed from ${wf.data.serviceName} (${wf.data.environmentName})`,
+    body: "Railway accepted the removal: builds use the layer cache again.",
+    context: links(wf),
+    tone: "success",
+  };
 }
 
 /** The status message for a workflow's current state. `logTail` is shown on failure. */
@@ -114,8 +116,7 @@ export function workflowStatusReply(wf: Workflow, now: number, logTail: LogLine[
   const d = wf.data;
   const title = `${d.kind === "clear" ? "Cache clear" : "Redeploy"}: ${d.serviceName} (${d.environmentName})`;
   const people = `Asked by ${who(d.requester)}${d.confirmedBy ? `, confirmed by ${who(d.confirmedBy)}` : ""}.`;
-  const noCacheNote =
-    d.kind === "clear" && d.noCachePreexisting ? "\n`NO_CACHE` was already set on this service before railcache; it was left as it was." : "";
+  const noCacheNote = d.kind === "clear" && d.noCachePreexisting ? "\n`NO_CACHE` was already set on this service before railcache; it was left as it was." : "";
   const base = { title, context: links(wf) };
   switch (wf.state) {
     case "requested":
@@ -130,7 +131,11 @@ export function workflowStatusReply(wf: Workflow, now: number, logTail: LogLine[
     case "done":
       return workflowStatusReply({ ...wf, state: d.outcome ?? "failed" }, now, logTail);
     case "deployed":
-      return { ...base, body: `${deployedText(wf)} ${people}${noCacheNote}`, tone: d.liveDeploymentId && d.liveDeploymentId !== d.newDeploymentId ? "warning" : "success" };
+      return {
+        ...base,
+        body: `${deployedText(wf)} ${people}${noCacheNote}`,
+        tone: d.liveDeploymentId && d.liveDeploymentId !== d.newDeploymentId ? "warning" : "success",
+      };
     case "failed":
     case "image_reused":
       return finishedReply(wf, base, people, noCacheNote, logTail);
@@ -140,7 +145,11 @@ export function workflowStatusReply(wf: Workflow, now: number, logTail: LogLine[
           ? `\nRailway refused to remove \`NO_CACHE\` so far (${d.restoreError}). railcache is still trying and will not stop while it runs.`
           : "";
       const failing = wf.state === "aborting" && d.failure ? `\nWhy: ${d.failure}.` : "";
-      return { ...base, body: `${progress[d.kind][wf.state] ?? wf.state} ${people}${noCacheNote}${failing}${restoring}`, tone: d.restoreError ? "warning" : "info" };
+      return {
+        ...base,
+        body: `${progress[d.kind][wf.state] ?? wf.state} ${people}${noCacheNote}${failing}${restoring}`,
+        tone: d.restoreError ? "warning" : "info",
+      };
     }
   }
 }
@@ -148,12 +157,12 @@ export function workflowStatusReply(wf: Workflow, now: number, logTail: LogLine[
 /** What is live at the end, in words that are true for how it got there. */
 function deployedText(wf: Workflow): string {
   const d = wf.data;
-  const rebuilt = d.kind === "clear" ? `${name(wf)} was rebuilt without the build cache (deployment ${short(d.newDeploymentId)})` : `${name(wf)} was rebuilt (deployment ${short(d.newDeploymentId)})`;
+  const rebuilt =
+    d.kind === "clear"
+      ? `${name(wf)} was rebuilt without the build cache (deployment ${short(d.newDeploymentId)})`
+      : `${name(wf)} was rebuilt (deployment ${short(d.newDeploymentId)})`;
   if (!d.liveDeploymentId || d.liveDeploymentId === d.newDeploymentId) return `Done: ${rebuilt} and it is live.`;
-  const cause =
-    d.noCacheRemovedBy === "delete"
-      ? "Removing `NO_CACHE` made Railway start another deployment"
-      : "Railway started another deployment after it";
+  const cause = d.noCacheRemovedBy === "delete" ? "Removing `NO_CACHE` made Railway start another deployment" : "Railway started another deployment after it";
   return `Done: ${rebuilt}. ${cause}, ${short(d.liveDeploymentId)} (a normal build, with the layer cache), which replaced it and is live now.`;
 }
 

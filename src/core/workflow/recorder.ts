@@ -51,7 +51,11 @@ export class WorkflowRecorder {
     const to = nextState(wf.state, event);
     if (!to) throw new Error(`workflow ${wf.id}: no transition "${event}" from ${wf.state}`);
     const now = this.deps.clock.now();
-    const patch = { data: (options.data ?? {}) as JsonObject, releaseLock: finalStates.has(to), ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}) };
+    const patch = {
+      data: (options.data ?? {}) as JsonObject,
+      releaseLock: finalStates.has(to),
+      ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}),
+    };
     if (!(await this.deps.store.transition(wf.id, wf.state, to, patch))) return null;
     const moved: Workflow = {
       ...wf,
@@ -60,8 +64,22 @@ export class WorkflowRecorder {
       expiresAt: options.expiresAt === undefined ? wf.expiresAt : options.expiresAt,
       data: { ...wf.data, ...options.data },
     };
-    this.deps.log.info({ event: "workflow.step", workflowId: wf.id, step: event, from: wf.state, to, service: wf.data.serviceName, environment: wf.data.environmentName });
-    await this.audit(moved, `workflow.${event}`, options.actor ?? BOT_ACTOR, { from: wf.state, to, kind: wf.data.kind, ...auditIds(moved), ...(options.details ?? {}) });
+    this.deps.log.info({
+      event: "workflow.step",
+      workflowId: wf.id,
+      step: event,
+      from: wf.state,
+      to,
+      service: wf.data.serviceName,
+      environment: wf.data.environmentName,
+    });
+    await this.audit(moved, `workflow.${event}`, options.actor ?? BOT_ACTOR, {
+      from: wf.state,
+      to,
+      kind: wf.data.kind,
+      ...auditIds(moved),
+      ...(options.details ?? {}),
+    });
     if (options.notify !== false) await this.notify(moved, options.logTail);
     return moved;
   }

@@ -35,7 +35,12 @@ export function demoTokens(): TokenGrant[] {
 
 const webCommits: SimCommit[] = [
   { hash: "3f9a1c27e4b8d05f6a2c9e18b7d4f3a0c5e6b1d2", message: "Add order export to CSV", author: "Priya Raman", branch: "main" },
-  { hash: "8e2d4b6f1a3c5e7d9b0f2a4c6e8d1b3f5a7c9e0b", message: "Bump Django to 5.1.4\n\nSecurity release; no migrations.", author: "Marco Bellini", branch: "main" },
+  {
+    hash: "8e2d4b6f1a3c5e7d9b0f2a4c6e8d1b3f5a7c9e0b",
+    message: "Bump Django to 5.1.4\n\nSecurity release; no migrations.",
+    author: "Marco Bellini",
+    branch: "main",
+  },
   {
     hash: "c41b7e90d2f3a5c8e1b4d7f0a3c6e9b2d5f8a1c4",
     message: "Rename Order.user to Order.customer\n\nAdds migration 0031_order_customer and updates the admin.",

@@ -1,6 +1,17 @@
 /** The Railway simulator: an in-process GraphQL server over Railway's real schema. */
 export { startSimulator, graphqlPath, type Simulator, type SimulatorOptions, type RequestRecord } from "./server.js";
-export { World, fakeSha, type SimCommit, type SimDeployment, type SimEnvironment, type SimInstance, type SimProject, type SimNotificationRule, type SimService, type WorldSettings } from "./world.js";
+export {
+  World,
+  fakeSha,
+  type SimCommit,
+  type SimDeployment,
+  type SimEnvironment,
+  type SimInstance,
+  type SimProject,
+  type SimNotificationRule,
+  type SimService,
+  type WorldSettings,
+} from "./world.js";
 export { Faults, type FaultKind, type FaultSpec } from "./faults.js";
 export type { Scenarios, FailureOptions } from "./scenarios.js";
 export { SIM_WORKSPACE_ID, type TokenGrant } from "./resolvers.js";

@@ -62,7 +62,10 @@ export function deployLogLines(input: { service: SimService; instance: SimInstan
     );
   }
   if (input.service.name.toLowerCase().includes("worker")) {
-    lines.push(info("[INFO/MainProcess] Connected to redis://redis.railway.internal:6379/0", at(500)), info("[INFO/MainProcess] celery@worker ready.", at(600)));
+    lines.push(
+      info("[INFO/MainProcess] Connected to redis://redis.railway.internal:6379/0", at(500)),
+      info("[INFO/MainProcess] celery@worker ready.", at(600)),
+    );
   } else {
     lines.push(
       info("[INFO] Starting gunicorn 23.0.0", at(500)),

@@ -40,7 +40,13 @@ function ruleView(rule: SimNotificationRule) {
     createdAt: iso(rule.createdAt),
     updatedAt: iso(rule.updatedAt),
     // Railway's config scalar: the secret is not echoed back (the pessimistic guess).
-    channels: rule.channels.map((c) => ({ id: c.id, workspaceId: rule.workspaceId, createdAt: iso(rule.createdAt), updatedAt: iso(rule.updatedAt), config: { type: c.type, webhookUrl: c.webhookUrl } })),
+    channels: rule.channels.map((c) => ({
+      id: c.id,
+      workspaceId: rule.workspaceId,
+      createdAt: iso(rule.createdAt),
+      updatedAt: iso(rule.updatedAt),
+      config: { type: c.type, webhookUrl: c.webhookUrl },
+    })),
   };
 }
 
@@ -50,7 +56,12 @@ function channelsOf(input: unknown): SimNotificationRule["channels"] {
     const config = (typeof raw === "string" ? JSON.parse(raw) : raw) as Record<string, unknown>;
     if (config.type !== "WEBHOOK") throw new GraphQLError(`The simulator only models WEBHOOK channels, not ${String(config.type)}`);
     if (typeof config.webhookUrl !== "string" || !/^https?:\/\//.test(config.webhookUrl)) throw new GraphQLError("webhookUrl must be an http(s) URL");
-    return { id: randomUUID(), type: "WEBHOOK", webhookUrl: config.webhookUrl, webhookSecret: typeof config.webhookSecret === "string" && config.webhookSecret ? config.webhookSecret : null };
+    return {
+      id: randomUUID(),
+      type: "WEBHOOK",
+      webhookUrl: config.webhookUrl,
+      webhookSecret: typeof config.webhookSecret === "string" && config.webhookSecret ? config.webhookSecret : null,
+    };
   });
 }
 
@@ -127,10 +138,35 @@ function projectView(ctx: ResolverContext, project: SimProject) {
     baseEnvironmentId: environments()[0]?.id ?? null,
     primaryEnvironmentId: environments()[0]?.id ?? null,
     workspaceId: SIM_WORKSPACE_ID,
-    workspace: () => ({ id: SIM_WORKSPACE_ID, name: "Simulated workspace", hasAutomaticDiagnosis: ctx.world.settings.diagnosis !== "none", apiTokenRateLimit: () => rateLimitView(ctx) }),
-    plugins: (args: Args) => connection(project.plugins.map((p) => ({ ...p, status: "RUNNING", logsEnabled: true, createdAt: iso(project.createdAt), deletedAt: null, deprecatedAt: null, migrationDatabaseServiceId: null })), args),
-    environments: (args: Args) => connection(environments().map((e) => environmentView(ctx, e)), args),
-    services: (args: Args) => connection(services().map((s) => serviceView(ctx, s)), args),
+    workspace: () => ({
+      id: SIM_WORKSPACE_ID,
+      name: "Simulated workspace",
+      hasAutomaticDiagnosis: ctx.world.settings.diagnosis !== "none",
+      apiTokenRateLimit: () => rateLimitView(ctx),
+    }),
+    plugins: (args: Args) =>
+      connection(
+        project.plugins.map((p) => ({
+          ...p,
+          status: "RUNNING",
+          logsEnabled: true,
+          createdAt: iso(project.createdAt),
+          deletedAt: null,
+          deprecatedAt: null,
+          migrationDatabaseServiceId: null,
+        })),
+        args,
+      ),
+    environments: (args: Args) =>
+      connection(
+        environments().map((e) => environmentView(ctx, e)),
+        args,
+      ),
+    services: (args: Args) =>
+      connection(
+        services().map((s) => serviceView(ctx, s)),
+        args,
+      ),
   };
 }
 
@@ -146,7 +182,11 @@ function environmentView(ctx: ResolverContext, environment: SimEnvironment) {
     isEphemeral: false,
     canAccess: true,
     unmergedChangesCount: 0,
-    serviceInstances: (args: Args) => connection(instances().map((i) => instanceView(ctx, i)), args),
+    serviceInstances: (args: Args) =>
+      connection(
+        instances().map((i) => instanceView(ctx, i)),
+        args,
+      ),
     variables: (args: Args) =>
       connection(
         instances().flatMap((i) =>
@@ -333,7 +373,11 @@ export function rootValue() {
             name: `${grant.name}'s Projects`,
             createdAt: iso(0),
             updatedAt: iso(0),
-            projects: (args: Args) => connection(projects.map((p) => projectView(ctx, p)), args),
+            projects: (args: Args) =>
+              connection(
+                projects.map((p) => projectView(ctx, p)),
+                args,
+              ),
           },
         ],
       };
@@ -382,7 +426,9 @@ export function rootValue() {
     variables: (args: Args, ctx: ResolverContext) => {
       const target = variableTarget(ctx, args);
       // Sealed variables are not returned at all (the pessimistic guess: a reader cannot tell they exist).
-      return Object.fromEntries([...ctx.world.vars(target.serviceId, target.environmentId)].filter(([name]) => !ctx.world.isSealed(target.serviceId, target.environmentId, name)));
+      return Object.fromEntries(
+        [...ctx.world.vars(target.serviceId, target.environmentId)].filter(([name]) => !ctx.world.isSealed(target.serviceId, target.environmentId, name)),
+      );
     },
     buildLogs: (args: Args, ctx: ResolverContext) => limitLogs(filterLogs(deploymentOrDeny(ctx, String(args.deploymentId)).buildLogs, args), args).map(logView),
     deploymentLogs: (args: Args, ctx: ResolverContext) =>

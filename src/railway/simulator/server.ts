@@ -138,7 +138,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       record.fault = fault.kind;
       switch (fault.kind) {
         case "http429":
-          return answer(429, { errors: [{ message: "Rate limit exceeded" }] }, { "Retry-After": String(fault.retryAfterSeconds ?? 2), "X-RateLimit-Remaining": "0" });
+          return answer(
+            429,
+            { errors: [{ message: "Rate limit exceeded" }] },
+            { "Retry-After": String(fault.retryAfterSeconds ?? 2), "X-RateLimit-Remaining": "0" },
+          );
         case "http500":
           record.status = 500;
           res.writeHead(500, { "Content-Type": "text/plain", ...rateHeaders }).end("Internal Server Error");
@@ -168,7 +172,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     }
 
-    const [status, payload] = await runQuery(schema, body, auth, operationName, variables, { remaining: Math.max(0, limit - rate.used), resetsAt: rate.windowStart + hourMs });
+    const [status, payload] = await runQuery(schema, body, auth, operationName, variables, {
+      remaining: Math.max(0, limit - rate.used),
+      resetsAt: rate.windowStart + hourMs,
+    });
     answer(status, payload);
   }
 
@@ -191,7 +198,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (validationErrors.length > 0) return [200, { errors: validationErrors.map((e) => formatError(e, "GRAPHQL_VALIDATION_FAILED")) }];
     if (!getOperationAST(document, operationName)) return [200, { errors: [{ message: "Could not determine the operation to run" }] }];
     if (!auth.grant) return [200, { data: null, errors: [{ message: "Not Authorized" }] }];
-    const result = await execute({ schema: schemaToUse, document, rootValue: root, contextValue: { world, grant: auth.grant, ...(rate ? { rate } : {}) }, variableValues: variables, operationName });
+    const result = await execute({
+      schema: schemaToUse,
+      document,
+      rootValue: root,
+      contextValue: { world, grant: auth.grant, ...(rate ? { rate } : {}) },
+      variableValues: variables,
+      operationName,
+    });
     const payload: Record<string, unknown> = { data: result.data ?? null };
     if (result.errors?.length) payload.errors = result.errors.map((e) => formatError(e));
     return [200, payload];
@@ -286,4 +300,3 @@ function formatError(error: GraphQLError, code?: string): Record<string, unknown
   const json = error.toJSON() as unknown as Record<string, unknown>;
   return code ? { ...json, extensions: { ...((json.extensions as object | undefined) ?? {}), code } } : json;
 }
-

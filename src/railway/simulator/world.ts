@@ -234,7 +234,13 @@ export class World {
   addService(
     projectId: string,
     name: string,
-    options: { id?: string; repo?: string; image?: string; commits?: SimCommit[]; instance?: Partial<Omit<SimInstance, "id" | "serviceId" | "environmentId">> } = {},
+    options: {
+      id?: string;
+      repo?: string;
+      image?: string;
+      commits?: SimCommit[];
+      instance?: Partial<Omit<SimInstance, "id" | "serviceId" | "environmentId">>;
+    } = {},
   ): SimService {
     const service: SimService = {
       id: options.id ?? randomUUID(),

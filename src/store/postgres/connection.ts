@@ -39,7 +39,10 @@ export class PostgresConnectionError extends KnownFailure {
   ) {
     // A host name pg parsed out of a mangled string may carry `password=...`. A refused login or
     // a missing database is a setting to fix; an unreachable server may come back.
-    super(redactConnectionSecrets(message), { category: code === undefined || /^(28|3D)/.test(code) ? "configuration" : "failure", title: "The database is not reachable" });
+    super(redactConnectionSecrets(message), {
+      category: code === undefined || /^(28|3D)/.test(code) ? "configuration" : "failure",
+      title: "The database is not reachable",
+    });
   }
 }
 

@@ -79,7 +79,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on("error", (error) => {
-    options.log?.warn({ event: "store.connection_lost", database: describeTarget(target), code: (error as { code?: string }).code }, "PostgreSQL connection lost");
+    options.log?.warn(
+      { event: "store.connection_lost", database: describeTarget(target), code: (error as { code?: string }).code },
+      "PostgreSQL connection lost",
+    );
   });
   try {
     await migrate(pool, options.schema);
@@ -206,10 +209,10 @@ class PostgresStore implements Store {
   }
 
   async listWorkflows(options: { since?: number; limit?: number } = {}): Promise<WorkflowRow[]> {
-    const result = await this.query<WorkflowDbRow>(
-      "SELECT * FROM workflows WHERE created_at >= $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-      [options.since ?? 0, options.limit ?? 100],
-    );
+    const result = await this.query<WorkflowDbRow>("SELECT * FROM workflows WHERE created_at >= $1 ORDER BY created_at DESC, id DESC LIMIT $2", [
+      options.since ?? 0,
+      options.limit ?? 100,
+    ]);
     return result.rows.map(toWorkflow);
   }
 
@@ -266,12 +269,7 @@ class PostgresStore implements Store {
 
   async renewLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
-    const result = await this.query("UPDATE leases SET expires_at = $1 WHERE name = $2 AND holder = $3 AND expires_at > $4", [
-      now + ttlMs,
-      name,
-      holder,
-      now,
-    ]);
+    const result = await this.query("UPDATE leases SET expires_at = $1 WHERE name = $2 AND holder = $3 AND expires_at > $4", [now + ttlMs, name, holder, now]);
     return result.rowCount === 1;
   }
 
@@ -280,10 +278,10 @@ class PostgresStore implements Store {
   }
 
   async getLease(name: string): Promise<Lease | null> {
-    const result = await this.query<{ holder: string; expires_at: string }>(
-      "SELECT holder, expires_at FROM leases WHERE name = $1 AND expires_at > $2",
-      [name, this.now()],
-    );
+    const result = await this.query<{ holder: string; expires_at: string }>("SELECT holder, expires_at FROM leases WHERE name = $1 AND expires_at > $2", [
+      name,
+      this.now(),
+    ]);
     const row = result.rows[0];
     return row ? { name, holder: row.holder, expiresAt: num(row.expires_at) } : null;
   }
@@ -329,10 +327,7 @@ class PostgresStore implements Store {
   }
 
   async kvGet(key: string): Promise<JsonValue | null> {
-    const result = await this.query<{ value: JsonValue }>("SELECT value FROM kv WHERE key = $1 AND (expires_at IS NULL OR expires_at > $2)", [
-      key,
-      this.now(),
-    ]);
+    const result = await this.query<{ value: JsonValue }>("SELECT value FROM kv WHERE key = $1 AND (expires_at IS NULL OR expires_at > $2)", [key, this.now()]);
     return result.rows[0] ? result.rows[0].value : null;
   }
 

@@ -205,9 +205,7 @@ class SqliteStore implements Store {
 
   async renewLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
-    const result = this.db
-      .prepare("UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND expires_at > ?")
-      .run(now + ttlMs, name, holder, now);
+    const result = this.db.prepare("UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND expires_at > ?").run(now + ttlMs, name, holder, now);
     return result.changes === 1;
   }
 
@@ -217,15 +215,12 @@ class SqliteStore implements Store {
 
   async getLease(name: string): Promise<Lease | null> {
     const row = this.db.prepare("SELECT holder, expires_at FROM leases WHERE name = ? AND expires_at > ?").get(name, this.now()) as
-      | { holder: string; expires_at: number }
-      | undefined;
+      { holder: string; expires_at: number } | undefined;
     return row ? { name, holder: row.holder, expiresAt: row.expires_at } : null;
   }
 
   async setMessageRef(key: string, ref: JsonObject): Promise<void> {
-    this.db
-      .prepare("INSERT INTO message_refs (key, ref) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET ref = excluded.ref")
-      .run(key, JSON.stringify(ref));
+    this.db.prepare("INSERT INTO message_refs (key, ref) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET ref = excluded.ref").run(key, JSON.stringify(ref));
   }
 
   async getMessageRef(key: string): Promise<JsonObject | null> {
@@ -265,15 +260,16 @@ class SqliteStore implements Store {
 
   async kvGet(key: string): Promise<JsonValue | null> {
     const row = this.db.prepare("SELECT value FROM kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)").get(key, this.now()) as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     return row ? (JSON.parse(row.value) as JsonValue) : null;
   }
 
   async kvSet(key: string, value: JsonValue, ttlMs?: number): Promise<void> {
     const expiresAt = ttlMs === undefined ? null : this.now() + ttlMs;
     this.db
-      .prepare("INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at")
+      .prepare(
+        "INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+      )
       .run(key, JSON.stringify(value), expiresAt);
   }
 

@@ -8,7 +8,15 @@ import { runDoctorChecks } from "../../../src/adapters/cli/doctor.js";
 import { nextPollDelay } from "../../../src/core/watcher/index.js";
 import { silentLogger } from "../../../src/log.js";
 import { RailwayClient } from "../../../src/railway/client.js";
-import { DEMO_ACCOUNT_TOKEN, DEMO_PROJECT_ID, DEMO_PROJECT_TOKEN, demoWorld, startSimulator, type Simulator, type SimulatorOptions } from "../../fakes/railway.js";
+import {
+  DEMO_ACCOUNT_TOKEN,
+  DEMO_PROJECT_ID,
+  DEMO_PROJECT_TOKEN,
+  demoWorld,
+  startSimulator,
+  type Simulator,
+  type SimulatorOptions,
+} from "../../fakes/railway.js";
 import { startTestRuntime, type TestRuntime } from "../../support/runtime.js";
 
 let sim: Simulator | undefined;
@@ -21,7 +29,9 @@ afterEach(async () => {
 
 async function doctor(options: SimulatorOptions = {}) {
   const world = demoWorld();
-  const api = world.addService(DEMO_PROJECT_ID, "api", { instance: { startCommand: "gunicorn shop.wsgi", preDeployCommand: ["python manage.py migrate", "python manage.py collectstatic"] } });
+  const api = world.addService(DEMO_PROJECT_ID, "api", {
+    instance: { startCommand: "gunicorn shop.wsgi", preDeployCommand: ["python manage.py migrate", "python manage.py collectstatic"] },
+  });
   for (const env of world.environments.values()) world.vars(api.id, env.id).set("DJANGO_SETTINGS_MODULE", "shop.settings");
   sim = await startSimulator({ world, ...options });
   const env = { RAILWAY_API_TOKEN: DEMO_ACCOUNT_TOKEN, RAILWAY_PROJECT_ID: DEMO_PROJECT_ID, RAILWAY_API_URL: sim.url, RAILCACHE_DB: ":memory:" };
@@ -34,7 +44,10 @@ describe("railcache doctor on a Railway project", () => {
     const api = checks.filter((c) => c.check === "migrations api/production");
     expect(api.map((c) => c.level)).toEqual(["warn"]);
     expect(api[0]!.message).toContain("has 2 elements");
-    expect(checks.find((c) => c.check === "config as code")).toMatchObject({ level: "warn", message: expect.stringContaining("web/production (railway.toml)") });
+    expect(checks.find((c) => c.check === "config as code")).toMatchObject({
+      level: "warn",
+      message: expect.stringContaining("web/production (railway.toml)"),
+    });
   });
 
   it("shows the rate budget from apiTokenRateLimit, even when Railway sends no rate headers", async () => {
@@ -59,7 +72,10 @@ describe("the rate budget at start", () => {
   });
 
   it("paces the watcher before any response headers: a bot started with a low budget polls slower than its base interval", async () => {
-    t = await startTestRuntime({ sim: { rateLimitHeaders: false, rateLimitPerHour: 40 }, watch: { routing: { default: { platform: "console", channelId: "warnings" } } } });
+    t = await startTestRuntime({
+      sim: { rateLimitHeaders: false, rateLimitPerHour: 40 },
+      watch: { routing: { default: { platform: "console", channelId: "warnings" } } },
+    });
     const budget = t.runtime.railway!.api.rateBudget();
     expect(budget.remaining).toBeGreaterThan(30);
     expect(budget.resetAt).not.toBeNull();

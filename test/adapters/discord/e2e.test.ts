@@ -69,7 +69,10 @@ describe("Discord end to end", () => {
     const alice = fake.addMember("alice");
     const sent = fake.slashCommand({ member: alice, command: "railcache", subcommand: "ask", options: { text: question } });
     await fake.waitForCall((c) => c.path.startsWith(`/interactions/${sent.id}/`));
-    const expected = await runtime.bot.ask(question, { actor: { platform: "discord", userId: alice.user.id, groups: [] }, target: { platform: "discord", channelId: fake.channels[0]!.id } });
+    const expected = await runtime.bot.ask(question, {
+      actor: { platform: "discord", userId: alice.user.id, groups: [] },
+      target: { platform: "discord", channelId: fake.channels[0]!.id },
+    });
     const embed = embedOf(fake.messages.get(sent.originalMessageId!)?.data);
     expect(embed?.title).toBe(expected.title);
     expect(embed?.description).toContain(expected.body.slice(0, 40));
@@ -86,7 +89,7 @@ describe("Discord end to end", () => {
     const shown = JSON.stringify(fake.messages.get(sent.originalMessageId!)?.data);
     expect(shown).toContain("click here");
     expect(shown).not.toMatch(/\]\(https?:|https?:\/\/evil|\\u202e|\\u0000/i);
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     expect(shown).not.toMatch(/[\u202e\u0000]/);
   });
 
@@ -153,7 +156,10 @@ describe("Discord end to end", () => {
     expect(await s.runtime.reloadPolicy()).toMatchObject({ outcome: "reloaded" });
     const shown = async (member: typeof dana) => {
       const sent = fake.slashCommand({ member, command: "railcache", subcommand: "audit", options: {} });
-      await fake.waitForCall((c) => c.path.startsWith(`/interactions/${sent.id}/`) || c.path.includes(`/webhooks/${fake.applicationId}/${sent.token}/`), 10_000);
+      await fake.waitForCall(
+        (c) => c.path.startsWith(`/interactions/${sent.id}/`) || c.path.includes(`/webhooks/${fake.applicationId}/${sent.token}/`),
+        10_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 200));
       return embedOf(fake.messages.get(sent.originalMessageId!)?.data);
     };

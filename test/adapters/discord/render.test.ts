@@ -27,8 +27,13 @@ describe("renderEmbed", () => {
   });
 
   it("writes the body's Markdown in Discord's dialect: bold stays bold, stray markup is escaped, mentions are inert", () => {
-    const [embed] = renderEmbed({ ...base, body: "**Why:** a *stale* cache; NO_CACHE=1 for <@123> and @everyone\n\n- `pip install` in [the docs](https://docs.railway.com)" }).embeds;
-    expect(embed!.description).toBe("**Why:** a *stale* cache; NO\\_CACHE=1 for @\u200b123 and @\u200beveryone\n\n• `pip install` in [the docs](https://docs.railway.com)");
+    const [embed] = renderEmbed({
+      ...base,
+      body: "**Why:** a *stale* cache; NO_CACHE=1 for <@123> and @everyone\n\n- `pip install` in [the docs](https://docs.railway.com)",
+    }).embeds;
+    expect(embed!.description).toBe(
+      "**Why:** a *stale* cache; NO\\_CACHE=1 for @\u200b123 and @\u200beveryone\n\n• `pip install` in [the docs](https://docs.railway.com)",
+    );
   });
 
   it("escapes mentions inside code blocks too", () => {
@@ -46,7 +51,11 @@ describe("renderEmbed", () => {
       ],
     });
     const buttons = body.components[0]!.components;
-    expect(buttons.map((b) => ("custom_id" in b ? b.custom_id : "url" in b ? b.url : undefined))).toEqual(["rc:confirm:wf_123", "rc:cancel:wf_123", "https://railway.com/project/p"]);
+    expect(buttons.map((b) => ("custom_id" in b ? b.custom_id : "url" in b ? b.url : undefined))).toEqual([
+      "rc:confirm:wf_123",
+      "rc:cancel:wf_123",
+      "https://railway.com/project/p",
+    ]);
     expect(buttons[0]!.style).toBe(4);
     expect(decodeCustomId("rc:confirm:wf_123")).toEqual({ kind: "confirm", value: "wf_123" });
   });
@@ -71,7 +80,12 @@ describe("renderEmbed", () => {
       fields: fc.array(fc.record({ name: text(300), value: text(1500) }), { maxLength: 30 }),
       context: fc.option(text(2500), { nil: undefined }),
       actions: fc.array(
-        fc.record({ kind: fc.constantFrom("clear", "confirm", "see_more", "link" as const), label: text(100), value: text(120), url: fc.constant("https://railway.com/x") }),
+        fc.record({
+          kind: fc.constantFrom("clear", "confirm", "see_more", "link" as const),
+          label: text(100),
+          value: text(120),
+          url: fc.constant("https://railway.com/x"),
+        }),
         { maxLength: 30 },
       ),
     });

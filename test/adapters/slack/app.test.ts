@@ -47,7 +47,7 @@ describe.skipIf(!startCore).each(["http", "socket"] as Mode[])(`Slack adapter in
       const shown = JSON.stringify(post?.args.blocks);
       expect(shown).toMatch(/click here|docs/);
       expect(shown).not.toMatch(/<https?:|https?:\/\/evil/i);
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       expect(shown).not.toMatch(/[\u202e\u2066\u0000]|\\u202e|\\u0000/);
     }
   });
@@ -98,7 +98,10 @@ describe.skipIf(!startCore).each(["http", "socket"] as Mode[])(`Slack adapter in
     expect(JSON.stringify(h.slack.responses[0]?.body)).toMatch(/Nothing was started and the service is not locked/);
     // The lock is free at once: the same clear in a channel the bot is in gets its prompt.
     await h.command({ text: "clear web production", userId: "U0ALICE" });
-    await waitFor(() => h.slack.callsTo("chat.postMessage").some((c) => c.args.channel === "C0GENERAL") || h.slack.callsTo("chat.postEphemeral").length > 0, "an answer to the second clear");
+    await waitFor(
+      () => h.slack.callsTo("chat.postMessage").some((c) => c.args.channel === "C0GENERAL") || h.slack.callsTo("chat.postEphemeral").length > 0,
+      "an answer to the second clear",
+    );
     const card = h.slack.callsTo("chat.postMessage").find((c) => c.args.channel === "C0GENERAL");
     expect(card?.response.ok).toBe(true);
     expect(buttons(card).some((b) => String(b.action_id).startsWith("railcache:confirm:"))).toBe(true);

@@ -39,7 +39,6 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 10
   }
 }
 
-
 export interface SlackHarness {
   mode: Mode;
   slack: FakeSlack;

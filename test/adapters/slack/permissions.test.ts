@@ -19,7 +19,12 @@ describe("Slack users, user groups and the policy", () => {
   let h: SlackHarness;
   beforeAll(async () => {
     t = await startTestRuntime({ policyToml });
-    h = await startSlackHarness({ bot: t.runtime.bot, mode: "http", userGroups: [{ id: "S0OPS", handle: "ops", users: ["U0MEMBER"] }], users: ["U0MEMBER", "U0STRANGER"] });
+    h = await startSlackHarness({
+      bot: t.runtime.bot,
+      mode: "http",
+      userGroups: [{ id: "S0OPS", handle: "ops", users: ["U0MEMBER"] }],
+      users: ["U0MEMBER", "U0STRANGER"],
+    });
     t.runtime.messengers.register("slack", h.adapter.messenger);
   });
   afterAll(async () => {
@@ -29,7 +34,13 @@ describe("Slack users, user groups and the policy", () => {
 
   /** The text of the private reply to a slash command from `userId`. */
   async function privateReply(text: string, userId: string): Promise<string> {
-    const replies = () => [...h.slack.callsTo("chat.postEphemeral").filter((c) => c.response.ok === true && c.args.user === userId).map((c) => c.args), ...h.ackReplies()];
+    const replies = () => [
+      ...h.slack
+        .callsTo("chat.postEphemeral")
+        .filter((c) => c.response.ok === true && c.args.user === userId)
+        .map((c) => c.args),
+      ...h.ackReplies(),
+    ];
     const before = replies().length;
     await h.command({ text, userId });
     await waitFor(() => replies().length > before, `the reply to ${text}`);
@@ -40,7 +51,7 @@ describe("Slack users, user groups and the policy", () => {
     expect(await privateReply("audit", "U0MEMBER")).toMatch(/Audit log/);
     const refused = await privateReply("audit", "U0STRANGER");
     expect(refused).toMatch(/Not allowed/);
-    expect(refused).toContain("members of S0OPS by \\\"ops\\\" ([[allow]] rule 1)");
+    expect(refused).toContain('members of S0OPS by \\"ops\\" ([[allow]] rule 1)');
     expect(refused).not.toContain(t.dir);
   });
 

@@ -64,7 +64,7 @@ describe("renderBlocks", () => {
   });
 
   it("renders code as fenced blocks, from the code list and from fences in the body", () => {
-    const texts = sectionTexts({ title: "t", body: "Use:\n```toml\n[build]\nx = \"<y>\"\n```", code: [{ lang: "bash", text: "railway up" }] });
+    const texts = sectionTexts({ title: "t", body: 'Use:\n```toml\n[build]\nx = "<y>"\n```', code: [{ lang: "bash", text: "railway up" }] });
     expect(texts).toEqual(["Use:", '```\n[build]\nx = "&lt;y&gt;"\n```', "```\nrailway up\n```"]);
   });
 
@@ -119,7 +119,9 @@ describe("renderBlocks", () => {
   });
 
   it("produces blocks the fake Slack accepts and no mention for any reply (property)", () => {
-    const text = fc.string({ unit: fc.constantFrom("a", " ", "\n", "&", "<", ">", "!", "@", "here", "channel", "`", "*", "#", "[", "]", "(", ")", "https://x.io", "é", "😀") });
+    const text = fc.string({
+      unit: fc.constantFrom("a", " ", "\n", "&", "<", ">", "!", "@", "here", "channel", "`", "*", "#", "[", "]", "(", ")", "https://x.io", "é", "😀"),
+    });
     const reply = fc.record({
       title: text,
       body: text,

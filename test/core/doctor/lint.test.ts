@@ -116,15 +116,37 @@ describe("lintProject: how real projects start", () => {
   const django = { "manage.py": "import django\n", "requirements.txt": "Django==5.1.4\ngunicorn==23.0.0\n" };
 
   it("follows a Procfile web: line into the script it runs before saying 'no migrations'", () => {
-    const runs = project({ ...django, Procfile: "web: bash bin/start.sh\n", "bin/start.sh": "#!/bin/sh\nset -e\npython manage.py migrate --noinput\nexec gunicorn shop.wsgi\n" });
+    const runs = project({
+      ...django,
+      Procfile: "web: bash bin/start.sh\n",
+      "bin/start.sh": "#!/bin/sh\nset -e\npython manage.py migrate --noinput\nexec gunicorn shop.wsgi\n",
+    });
     expect(find(runs, /migrations do not run/)).toEqual([]);
-    const doesNot = project({ ...django, Procfile: "web: bash bin/start.sh\n", "bin/start.sh": "#!/bin/sh\n# python manage.py migrate\nexec gunicorn shop.wsgi\n" });
+    const doesNot = project({
+      ...django,
+      Procfile: "web: bash bin/start.sh\n",
+      "bin/start.sh": "#!/bin/sh\n# python manage.py migrate\nexec gunicorn shop.wsgi\n",
+    });
     expect(find(doesNot, /migrations do not run/)[0]!.message).toContain("read `bin/start.sh` too");
   });
 
   it("reads a Dockerfile's CMD / ENTRYPOINT (exec form, and the script it runs)", () => {
-    expect(find(project({ ...django, Dockerfile: 'FROM python:3.12\nCOPY . .\nCMD ["sh", "-c", "python manage.py migrate && gunicorn shop.wsgi"]\n' }), /migrations do not run/)).toEqual([]);
-    expect(find(project({ ...django, Dockerfile: 'FROM python:3.12\nCOPY . /app\nENTRYPOINT ["/app/docker/entrypoint.sh"]\n', "docker/entrypoint.sh": "python manage.py migrate\nexec \"$@\"\n" }), /migrations do not run/)).toEqual([]);
+    expect(
+      find(
+        project({ ...django, Dockerfile: 'FROM python:3.12\nCOPY . .\nCMD ["sh", "-c", "python manage.py migrate && gunicorn shop.wsgi"]\n' }),
+        /migrations do not run/,
+      ),
+    ).toEqual([]);
+    expect(
+      find(
+        project({
+          ...django,
+          Dockerfile: 'FROM python:3.12\nCOPY . /app\nENTRYPOINT ["/app/docker/entrypoint.sh"]\n',
+          "docker/entrypoint.sh": 'python manage.py migrate\nexec "$@"\n',
+        }),
+        /migrations do not run/,
+      ),
+    ).toEqual([]);
     const [finding] = find(project({ ...django, Dockerfile: "FROM python:3.12\nCMD gunicorn shop.wsgi \\\n  --bind 0.0.0.0:8000\n" }), /migrations do not run/);
     expect(finding).toMatchObject({ file: "Dockerfile", line: 2 });
   });
@@ -157,14 +179,18 @@ describe("lintProject: how real projects start", () => {
 
 describe("lintRequirements", () => {
   it("reports one merge conflict once, duplicates by normalised name, and a missing Django", () => {
-    const findings = lintRequirements("gunicorn==23.0.0\n<<<<<<< HEAD\npsycopg2-binary==2.9.9\n=======\npsycopg[binary]==3.2.3\n>>>>>>> b\nGunicorn==22.0.0\n", { file: "requirements.txt", isDjango: true });
+    const findings = lintRequirements(
+      "gunicorn==23.0.0\n<<<<<<< HEAD\npsycopg2-binary==2.9.9\n=======\npsycopg[binary]==3.2.3\n>>>>>>> b\nGunicorn==22.0.0\n",
+      { file: "requirements.txt", isDjango: true },
+    );
     expect(find(findings, /Merge-conflict/)).toEqual([expect.objectContaining({ line: 2, severity: "error" })]);
     expect(find(findings, /listed twice \(first on line 1\)/)).toEqual([expect.objectContaining({ line: 7 })]);
     expect(find(findings, /Django is not in requirements.txt/)).toHaveLength(1);
   });
 
   it("treats ranges and bare names as unpinned, and skips options, comments and URLs", () => {
-    const text = "-r base.txt\n# comment\nDjango>=5.0\ncelery\nrequests==2.32.3 ; python_version >= '3.9'\ngit+https://github.com/acme/lib.git\nlib @ https://example.com/lib.whl\n";
+    const text =
+      "-r base.txt\n# comment\nDjango>=5.0\ncelery\nrequests==2.32.3 ; python_version >= '3.9'\ngit+https://github.com/acme/lib.git\nlib @ https://example.com/lib.whl\n";
     const unpinned = find(lintRequirements(text, { file: "requirements.txt", isDjango: true }), /not pinned/).map((f) => f.line);
     expect(unpinned).toEqual([3, 4]);
   });

@@ -12,7 +12,10 @@ const PINGS = /<!(?:here|channel|everyone)|<@[!&]?[A-Za-z0-9]+>|@(?:everyone|her
 const traceback = (lines: number) =>
   [
     "Traceback (most recent call last):",
-    ...Array.from({ length: lines }, (_, i) => `  File "/opt/venv/lib/python3.12/site-packages/django/mod${i}.py", line ${i + 10}, in fn${i}\n    value = call_${i}(request)`),
+    ...Array.from(
+      { length: lines },
+      (_, i) => `  File "/opt/venv/lib/python3.12/site-packages/django/mod${i}.py", line ${i + 10}, in fn${i}\n    value = call_${i}(request)`,
+    ),
     "django.core.exceptions.FieldError: Cannot resolve keyword 'loyalty_tier' into field. Choices are: email, id",
   ].join("\n");
 
@@ -197,7 +200,10 @@ describe("answer engine", () => {
   it("answers from a team runbook dropped into the extra folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "railcache-team-"));
     try {
-      writeFileSync(join(dir, "celery.md"), "# Celery beat on Railway\nRestart the beat service after changing the schedule: `railway restart --service beat`.\n");
+      writeFileSync(
+        join(dir, "celery.md"),
+        "# Celery beat on Railway\nRestart the beat service after changing the schedule: `railway restart --service beat`.\n",
+      );
       const teamEngine = createAnswerEngine(loadKnowledgeBase({ extraDir: dir }));
       // Headings alone: the section's own text is all the router has to learn from.
       const result = teamEngine.answer("how do I restart celery beat on railway after a schedule change");
@@ -214,7 +220,10 @@ describe("answer engine", () => {
     expect(engine.section("team-setup")?.fallback).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), "railcache-team-"));
     try {
-      writeFileSync(join(dir, "setup.md"), "# How our services are set up\nBuild cache: on for web and worker. Database: Neon. Migrations: pre-deploy `python manage.py migrate`.\n");
+      writeFileSync(
+        join(dir, "setup.md"),
+        "# How our services are set up\nBuild cache: on for web and worker. Database: Neon. Migrations: pre-deploy `python manage.py migrate`.\n",
+      );
       const teamEngine = createAnswerEngine(loadKnowledgeBase({ extraDir: dir }));
       expect(teamEngine.answer(question).section?.id).toBe("team-setup-how-our-services-are-set-up");
     } finally {

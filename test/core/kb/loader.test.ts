@@ -67,7 +67,10 @@ describe("built-in knowledge base", () => {
 
 describe("examples and near misses in front-matter", () => {
   it("loads a section's examples and negatives, and an off-topic file only as near misses", () => {
-    writeFileSync(join(dir, "a.md"), section("a", 'examples:\n  - "why is prod on old code"\n  - |\n    FieldError: Cannot resolve keyword\nnegatives: ["docker build cache"]\n'));
+    writeFileSync(
+      join(dir, "a.md"),
+      section("a", 'examples:\n  - "why is prod on old code"\n  - |\n    FieldError: Cannot resolve keyword\nnegatives: ["docker build cache"]\n'),
+    );
     writeFileSync(join(dir, "off.md"), '---\nid: off-topic\ntitle: Not ours\nnever_answer: true\nexamples: ["how much is the pro plan"]\n---\nNear misses.\n');
     const kb = loadKnowledgeBase({ builtinDir: dir });
     expect(kb.problems).toEqual([]);

@@ -15,7 +15,11 @@ describe("findNotCacheError", () => {
     ['psycopg.OperationalError: connection failed: could not translate host name "db" to address', "db_connection", "a database connection problem"],
     ["ERROR: No matching distribution found for Djangoo==5.1", "dependency", "a dependency that cannot be installed"],
     ["Invalid HTTP_HOST header: 'x.up.railway.app'. You may need to add 'x.up.railway.app' to ALLOWED_HOSTS.", "host", "a host or CSRF setting"],
-    ["ImportError: cannot import name 'A' from partially initialized module 'api.models' (most likely due to a circular import)", "circular_import", "a circular import in the code"],
+    [
+      "ImportError: cannot import name 'A' from partially initialized module 'api.models' (most likely due to a circular import)",
+      "circular_import",
+      "a circular import in the code",
+    ],
   ])("recognises %s", (line, kind, label) => {
     expect(findNotCacheError(`Traceback (most recent call last):\n  File "/app/x.py", line 1\n${line}`)).toEqual({ kind, label, line });
   });
@@ -26,7 +30,9 @@ describe("findNotCacheError", () => {
   });
 
   it("keeps a circular import out of the stale-cache signatures", () => {
-    expect(classifyLog("ImportError: cannot import name 'A' from partially initialized module 'api.models' (most likely due to a circular import)")).toEqual([]);
+    expect(classifyLog("ImportError: cannot import name 'A' from partially initialized module 'api.models' (most likely due to a circular import)")).toEqual(
+      [],
+    );
   });
 });
 
@@ -67,8 +73,14 @@ describe("a third-party package missing from requirements.txt", () => {
     ["ModuleNotFoundError: No module named 'PIL'", { importName: "PIL", pypiName: "Pillow" }],
     ["ModuleNotFoundError: No module named 'distutils'", { importName: "distutils", pypiName: "setuptools" }],
     ["django.core.exceptions.ImproperlyConfigured: Error loading psycopg2 or psycopg module", { importName: "psycopg2", pypiName: "psycopg2-binary" }],
-    ["ModuleNotFoundError: No module named 'rest_framework.authtoken'", { importName: "rest_framework", pypiName: "djangorestframework", missingPart: "rest_framework.authtoken" }],
-    ["ImportError: cannot import name 'S3Storage' from 'storages.backends.s3' (/opt/venv/x.py)", { importName: "storages", pypiName: "django-storages", missingPart: "S3Storage" }],
+    [
+      "ModuleNotFoundError: No module named 'rest_framework.authtoken'",
+      { importName: "rest_framework", pypiName: "djangorestframework", missingPart: "rest_framework.authtoken" },
+    ],
+    [
+      "ImportError: cannot import name 'S3Storage' from 'storages.backends.s3' (/opt/venv/x.py)",
+      { importName: "storages", pypiName: "django-storages", missingPart: "S3Storage" },
+    ],
   ])("recognises %s", (line, expected) => {
     expect(findMissingPackage(line)).toEqual(expected);
   });
@@ -92,7 +104,9 @@ describe("a third-party package missing from requirements.txt", () => {
   it("names the PyPI package to add and still offers the cache clear as the fallback", () => {
     const result = engine.answer("ModuleNotFoundError: No module named 'PIL'");
     expect(result.matched).toBe(false);
-    expect(result.answer).toMatch(/^That looks like a Python package missing from requirements\.txt \(`ModuleNotFoundError: No module named 'PIL'`\) rather than a stale build cache\.\n/);
+    expect(result.answer).toMatch(
+      /^That looks like a Python package missing from requirements\.txt \(`ModuleNotFoundError: No module named 'PIL'`\) rather than a stale build cache\.\n/,
+    );
     // The cache is the fallback here, so the lead must not rule it out.
     expect(result.answer).not.toContain("will not fix");
     expect(result.answer).toContain("Add `Pillow` to requirements.txt (it provides the `PIL` module), then commit and push");
@@ -123,7 +137,9 @@ describe("a third-party package missing from requirements.txt", () => {
   it("asks for a version that has a missing submodule of an installed package", () => {
     const result = engine.answer("ModuleNotFoundError: No module named 'rest_framework.authtoken'");
     expect(result.matched).toBe(false);
-    expect(result.answer).toContain("Make sure `djangorestframework` is in requirements.txt (it provides the `rest_framework` module), pinned to a version that has `rest_framework.authtoken`");
+    expect(result.answer).toContain(
+      "Make sure `djangorestframework` is in requirements.txt (it provides the `rest_framework` module), pinned to a version that has `rest_framework.authtoken`",
+    );
   });
 
   // The m batch of the probe fixtures: each pasted traceback must get the package answer.

@@ -2,21 +2,13 @@ import { readFileSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  decide,
-  defaultPolicy,
-  loadPolicyFile,
-  mayConfirm,
-  parsePolicy,
-  unaliasService,
-} from "../../../src/core/policy/index.js";
+import { decide, defaultPolicy, loadPolicyFile, mayConfirm, parsePolicy, unaliasService } from "../../../src/core/policy/index.js";
 import type { Actor } from "../../../src/core/ports/chat.js";
 import { problemsOf } from "./problems.js";
 
 const examplePath = new URL("../../fixtures/policy/railcache.example.toml", import.meta.url);
 const exampleText = readFileSync(examplePath, "utf8");
 const actor = (userId: string, groups: string[] = []): Actor => ({ platform: "slack", userId, groups });
-
 
 describe("the documented example policy", () => {
   it("parses into the rules it documents", () => {
@@ -158,7 +150,9 @@ describe("durations in railcache.toml", () => {
   });
 
   it("refuses what is not a duration, and a day more than the cooldown allows", () => {
-    expect(problemsOf('cooldown = "5 minutes"')).toEqual([expect.stringMatching(/"5 minutes" is not a duration: use a number and a unit \(ms, s, m, h, d, w\)/)]);
+    expect(problemsOf('cooldown = "5 minutes"')).toEqual([
+      expect.stringMatching(/"5 minutes" is not a duration: use a number and a unit \(ms, s, m, h, d, w\)/),
+    ]);
     expect(problemsOf('cooldown = "2d"')).toEqual([expect.stringMatching(/must be at most 24h/)]);
     expect(problemsOf("cooldown = -1")).toEqual([expect.stringMatching(/is not a duration/)]);
   });

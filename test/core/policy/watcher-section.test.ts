@@ -6,7 +6,6 @@ import { problemsOf } from "./problems.js";
 
 const exampleText = readFileSync(new URL("../../fixtures/policy/railcache.example.toml", import.meta.url), "utf8");
 
-
 describe("the [watcher] section", () => {
   it("is absent from the policy when the file has no [watcher] section", () => {
     expect(parsePolicy('default_environment = "staging"\n').watcher).toBeUndefined();
@@ -56,7 +55,7 @@ describe("the [watcher] section", () => {
   });
 
   it("leaves every setting the file does not name at the watcher's defaults", () => {
-    const policy = parsePolicy('[watcher.rules]\nhttp5xx = { min_count = 3 }\nbuilding = false\n');
+    const policy = parsePolicy("[watcher.rules]\nhttp5xx = { min_count = 3 }\nbuilding = false\n");
     const rules = resolveWatcherRules(policy.watcher?.rules);
     const defaults = defaultWatcherRules();
     expect(rules.http5xx).toEqual({ ...defaults.http5xx, minCount: 3 });

@@ -13,7 +13,10 @@ import { migrationChecks } from "../../../src/core/setup/index.js";
 import type { Reply } from "../../../src/core/reply.js";
 import type { RequestContext } from "../../../src/core/bot-core.js";
 
-const ctx: RequestContext = { actor: { platform: "console", userId: "dana", displayName: "Dana", groups: [] }, target: { platform: "console", channelId: "c" } };
+const ctx: RequestContext = {
+  actor: { platform: "console", userId: "dana", displayName: "Dana", groups: [] },
+  target: { platform: "console", channelId: "c" },
+};
 const SECRET_URL_PASSWORD = "s3cr3t-Pg-Pass-QX77";
 const EXTERNAL_DB = `postgres://app_user:${SECRET_URL_PASSWORD}@db.acme-neon.example.com:6543/prod?sslmode=require`;
 const text = (reply: Reply) => JSON.stringify(reply);
@@ -30,7 +33,12 @@ function world(): World {
   const project = DEMO_PROJECT_ID;
   w.projects.get(project)!.plugins.push({ id: "plg-1", name: "redis", friendlyName: "Legacy Redis" });
   const api = w.addService(project, "api", { instance: { startCommand: "gunicorn shop.wsgi --workers 3", builder: "RAILPACK" } });
-  const admin = w.addService(project, "admin", { instance: { startCommand: "python manage.py migrate && gunicorn shop.wsgi", preDeployCommand: ["python manage.py migrate", "python manage.py collectstatic --noinput"] } });
+  const admin = w.addService(project, "admin", {
+    instance: {
+      startCommand: "python manage.py migrate && gunicorn shop.wsgi",
+      preDeployCommand: ["python manage.py migrate", "python manage.py collectstatic --noinput"],
+    },
+  });
   w.addService(project, "Postgres", { image: "ghcr.io/railwayapp-templates/postgres-ssl:16" });
   for (const env of w.environments.values()) {
     w.vars(api.id, env.id).set("DJANGO_SETTINGS_MODULE", "shop.settings");
@@ -112,7 +120,14 @@ describe("/railcache setup", () => {
   });
 
   it("reads migrations from the deployment's manifest while the service reads its file, when Railway includes it", () => {
-    const base = { serviceName: "web", builder: "RAILPACK", startCommand: "gunicorn shop.wsgi", preDeployCommand: null, railwayConfigFile: "railway.toml", variables: [{ name: "DJANGO_SETTINGS_MODULE" }] };
+    const base = {
+      serviceName: "web",
+      builder: "RAILPACK",
+      startCommand: "gunicorn shop.wsgi",
+      preDeployCommand: null,
+      railwayConfigFile: "railway.toml",
+      variables: [{ name: "DJANGO_SETTINGS_MODULE" }],
+    };
     const manifest = { startCommand: "gunicorn shop.wsgi", preDeployCommand: ["python manage.py migrate"], builder: "RAILPACK" };
     const deployment = { id: "d", status: "SUCCESS" as const, createdAt: "", projectId: "p", serviceId: "s", environmentId: "e", manifest };
     const withManifest = migrationChecks({ ...base, latestDeployment: deployment });

@@ -12,7 +12,7 @@ describe("plainUserText", () => {
   });
 
   it("leaves file names and tracebacks alone", () => {
-    const text = 'File "/app/shop/models.py", line 12\nModuleNotFoundError: No module named \'requests\'';
+    const text = "File \"/app/shop/models.py\", line 12\nModuleNotFoundError: No module named 'requests'";
     expect(plainUserText(text)).toBe(text);
   });
 });

@@ -16,7 +16,9 @@ function bigWorld(): World {
   const project = world.addProject("big-shop", { id: DEMO_PROJECT_ID });
   const envs = [world.addEnvironment(project.id, "production"), world.addEnvironment(project.id, "staging")];
   for (let i = 1; i <= 50; i += 1) {
-    const service = world.addService(project.id, `svc-${String(i).padStart(2, "0")}`, { commits: [{ hash: `${String(i).padStart(2, "0")}`.repeat(20), message: "Initial", author: "Dana", branch: "main" }] });
+    const service = world.addService(project.id, `svc-${String(i).padStart(2, "0")}`, {
+      commits: [{ hash: `${String(i).padStart(2, "0")}`.repeat(20), message: "Initial", author: "Dana", branch: "main" }],
+    });
     for (const env of envs) world.deploy(service.id, env.id);
   }
   world.advance(3 * hour);

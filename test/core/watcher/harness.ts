@@ -64,14 +64,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(
-  options: { world?: World; rateLimitPerHour?: number; watcher?: Partial<WatcherOptions> } = {},
-): Promise<Harness> {
+export async function createHarness(options: { world?: World; rateLimitPerHour?: number; watcher?: Partial<WatcherOptions> } = {}): Promise<Harness> {
   const world = options.world ?? demoWorld({ now: TODAY });
   const sim = await startSimulator({ world, ...(options.rateLimitPerHour ? { rateLimitPerHour: options.rateLimitPerHour } : {}) });
   const dir = mkdtempSync(join(tmpdir(), "railcache-watcher-"));
   const store = openSqliteStore({ path: join(dir, "railcache.db"), now: sim.clock.now });
-  const railway = new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", clock: sim.clock, timeoutMs: 2_000, retries: 1, random: () => 0.5 });
+  const railway = new RailwayClient({
+    endpoint: sim.url,
+    token: DEMO_ACCOUNT_TOKEN,
+    tokenKind: "account",
+    clock: sim.clock,
+    timeoutMs: 2_000,
+    retries: 1,
+    random: () => 0.5,
+  });
   const messenger = new RecordingMessenger();
   const make = (overrides: Partial<WatcherOptions> = {}) =>
     new Watcher({

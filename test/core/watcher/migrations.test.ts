@@ -70,7 +70,9 @@ describe("Watcher: Railway's own diagnosis on failure cards", () => {
       const staleCard = h.messenger.cardsFor(stale.id)[0]!.reply;
       expect(staleCard.title).toContain("looks like a stale build cache");
       expect(staleCard.body).toContain("**Railway's diagnosis:** The application crashed at startup with a Django FieldError after a cached build.");
-      expect(h.messenger.cardsFor(plain.id)[0]!.reply.body).toContain("**Railway's diagnosis:** The build could not import a module that is not in requirements.txt.");
+      expect(h.messenger.cardsFor(plain.id)[0]!.reply.body).toContain(
+        "**Railway's diagnosis:** The build could not import a module that is not in requirements.txt.",
+      );
     });
   }
 

@@ -8,14 +8,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const policyToml = [
-  "[watcher.rules]",
-  "config_file = false",
-  "",
-  "[[watcher.route]]",
-  'service = "worker"',
-  'slack_channel = "C0WORKER"',
-].join("\n");
+const policyToml = ["[watcher.rules]", "config_file = false", "", "[[watcher.route]]", 'service = "worker"', 'slack_channel = "C0WORKER"'].join("\n");
 
 describe("Watcher routes from railcache.toml", () => {
   it("posts a stale-cache card for worker to the worker route's channel, and web's to the default one", async () => {

@@ -47,7 +47,9 @@ describe("the warning card after the clear it led to", () => {
 
     const now = messenger.current.get(card.ref.messageId)!;
     expect(now.title).toBe("Resolved: web (production) rebuilt");
-    expect(now.body).toMatch(/railcache ran a rebuild without the build cache of `web` in \*\*production\*\* and it deployed\. Live now: deployment `[0-9a-f]{8}`\. Asked by Alice\./);
+    expect(now.body).toMatch(
+      /railcache ran a rebuild without the build cache of `web` in \*\*production\*\* and it deployed\. Live now: deployment `[0-9a-f]{8}`\. Asked by Alice\./,
+    );
     expect(now.actions?.map((a) => a.kind)).toEqual(["link"]);
     expect(now.tone).toBe("success");
 

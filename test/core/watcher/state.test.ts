@@ -51,7 +51,10 @@ describe("the watcher's records in the store", () => {
 
   it("stores a posted message's ref without whatever else the adapter attached", async () => {
     const state = open();
-    await state.saveCardRef("d5", Object.assign({ platform: "slack" as const, channelId: "C1", messageId: "1.2" }, { client: { token: "xoxb-not-for-the-store" } }));
+    await state.saveCardRef(
+      "d5",
+      Object.assign({ platform: "slack" as const, channelId: "C1", messageId: "1.2" }, { client: { token: "xoxb-not-for-the-store" } }),
+    );
     expect(await store.getMessageRef("watcher:card:d5")).toEqual({ platform: "slack", channelId: "C1", messageId: "1.2" });
   });
 });

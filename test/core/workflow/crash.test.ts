@@ -55,7 +55,13 @@ interface ChildRun {
 function runChild(dbPath: string, options: { hangAt?: string; killOnRequest?: string; pg?: { url: string; schema: string } }): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", childScript], {
-      env: { ...process.env, DB_PATH: dbPath, RAILWAY_URL: sim.url, HANG_AT: options.hangAt ?? "", ...(options.pg ? { PG_URL: options.pg.url, PG_SCHEMA: options.pg.schema } : {}) },
+      env: {
+        ...process.env,
+        DB_PATH: dbPath,
+        RAILWAY_URL: sim.url,
+        HANG_AT: options.hangAt ?? "",
+        ...(options.pg ? { PG_URL: options.pg.url, PG_SCHEMA: options.pg.schema } : {}),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const run: ChildRun = { states: [], workflowId: null, finished: false, signal: null };
@@ -135,27 +141,30 @@ describe("crash safety (kill -9 of the bot process)", () => {
     outcome: "deployed",
   }));
 
-  it.each(afterStep)("after a kill right after $hangAt, recovery removes NO_CACHE and finishes ($outcome, $rebuilt rebuild)", async ({ hangAt, rebuilt, outcome }) => {
-    const dbPath = join(dir, "railcache.db");
-    const run = await runChild(dbPath, { hangAt });
-    expect(run.signal).toBe("SIGKILL");
-    expect(run.states.at(-1)).toBe(hangAt);
+  it.each(afterStep)(
+    "after a kill right after $hangAt, recovery removes NO_CACHE and finishes ($outcome, $rebuilt rebuild)",
+    async ({ hangAt, rebuilt, outcome }) => {
+      const dbPath = join(dir, "railcache.db");
+      const run = await runChild(dbPath, { hangAt });
+      expect(run.signal).toBe("SIGKILL");
+      expect(run.states.at(-1)).toBe(hangAt);
 
-    const after = await restartAndRecover(dbPath);
-    expect(after.recovered.resumed).toEqual([run.workflowId]);
-    expect(after.unfinished).toEqual([]);
-    expect(noCache()).toBeUndefined();
-    expect(rebuilds()).toHaveLength(rebuilt);
-    const wf = after.workflows[0];
-    expect(wf?.state).toBe("done");
-    expect(wf?.data.outcome).toBe(outcome);
+      const after = await restartAndRecover(dbPath);
+      expect(after.recovered.resumed).toEqual([run.workflowId]);
+      expect(after.unfinished).toEqual([]);
+      expect(noCache()).toBeUndefined();
+      expect(rebuilds()).toHaveLength(rebuilt);
+      const wf = after.workflows[0];
+      expect(wf?.state).toBe("done");
+      expect(wf?.data.outcome).toBe(outcome);
 
-    const story = after.audit.map((e) => e.event);
-    expect(story.slice(0, 2)).toEqual(["workflow.ask", "workflow.confirm"]);
-    expect(story).toContain("workflow.recovering");
-    expect(story.at(-1)).toBe("workflow.finish");
-    expect(wf?.data.liveDeploymentId).toBe(rebuilds().find((d) => d.status === "SUCCESS")?.id);
-  });
+      const story = after.audit.map((e) => e.event);
+      expect(story.slice(0, 2)).toEqual(["workflow.ask", "workflow.confirm"]);
+      expect(story).toContain("workflow.recovering");
+      expect(story.at(-1)).toBe("workflow.finish");
+      expect(wf?.data.liveDeploymentId).toBe(rebuilds().find((d) => d.status === "SUCCESS")?.id);
+    },
+  );
 
   it("without a restart, another replica takes the workflow over once the lease runs out, on its housekeeping", async () => {
     const dbPath = join(dir, "railcache.db");

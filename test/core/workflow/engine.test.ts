@@ -55,7 +55,15 @@ describe("clearing the build cache", () => {
     expect(rebuildsSince(rebuilt.createdAt)).toHaveLength(1);
 
     // One edit per transition; the confirmation itself is shown by the caller with the reply it got.
-    expect(h.updates.map((u) => u.state)).toEqual(["no_cache_set", "rebuild_requested", "rebuild_triggered", "building", "restoring", "no_cache_removed", "deployed"]);
+    expect(h.updates.map((u) => u.state)).toEqual([
+      "no_cache_set",
+      "rebuild_requested",
+      "rebuild_triggered",
+      "building",
+      "restoring",
+      "no_cache_removed",
+      "deployed",
+    ]);
     const last = h.updates.at(-1)!.reply;
     expect(last.tone).toBe("success");
     expect(last.body).toMatch(/rebuilt without the build cache \(deployment `[0-9a-f]{8}`\) and it is live/);
@@ -328,7 +336,9 @@ describe("NO_CACHE ownership and honesty", () => {
       // The delete started a second, cached deployment that replaced the clean build: say so.
       expect(deployments).toHaveLength(2);
       expect(live.id).not.toBe(wf.data.newDeploymentId);
-      expect(last.body).toMatch(/Removing `NO_CACHE` made Railway start another deployment, `[0-9a-f]{8}` \(a normal build, with the layer cache\), which replaced it and is live now/);
+      expect(last.body).toMatch(
+        /Removing `NO_CACHE` made Railway start another deployment, `[0-9a-f]{8}` \(a normal build, with the layer cache\), which replaced it and is live now/,
+      );
     } else {
       expect(deployments).toHaveLength(1);
       expect(last.body).toMatch(/and it is live/);
@@ -350,7 +360,17 @@ describe("NO_CACHE ownership and honesty", () => {
 });
 
 describe("Railway faults at each step", () => {
-  const operations = ["ProjectStatus", "Variables", "VariableMeta", "VariableUpsert", "ServiceInstanceDeployV2", "RecentDeployments", "Deployment", "VariableCollectionUpsert", "BuildLogs"];
+  const operations = [
+    "ProjectStatus",
+    "Variables",
+    "VariableMeta",
+    "VariableUpsert",
+    "ServiceInstanceDeployV2",
+    "RecentDeployments",
+    "Deployment",
+    "VariableCollectionUpsert",
+    "BuildLogs",
+  ];
   const kinds = ["http429", "http500", "timeout"] as const;
   const cases = operations.flatMap((operation) => kinds.map((kind) => ({ operation, kind })));
 
@@ -426,7 +446,11 @@ describe("status messages and audit", () => {
     ]);
     expect(entries[0]?.actor).toBe("slack:U0ALICE (Alice)");
     expect(entries[1]?.actor).toBe("slack:U0ALICE (Alice)");
-    expect(entries[4]?.details).toMatchObject({ newDeploymentId: wf.data.newDeploymentId, baseDeploymentId: wf.data.base.deploymentId, commit: wf.data.base.commitHash });
+    expect(entries[4]?.details).toMatchObject({
+      newDeploymentId: wf.data.newDeploymentId,
+      baseDeploymentId: wf.data.base.deploymentId,
+      commit: wf.data.base.commitHash,
+    });
     expect(entries[7]?.details).toMatchObject({ noCacheRemoved: true, by: "replace" });
     expect(entries.every((e) => e.service === "web" && e.environment === "production")).toBe(true);
     expect(JSON.stringify(entries)).not.toContain(DEMO_ACCOUNT_TOKEN);
@@ -441,7 +465,6 @@ describe("status messages and audit", () => {
   });
 });
 
-
 describe("a failure path that meets a Railway outage", () => {
   it("keeps the original failure reason while it keeps trying to remove NO_CACHE", async () => {
     h.engine = h.restart({ timeouts: { buildMs: 30_000 } });
@@ -450,7 +473,9 @@ describe("a failure path that meets a Railway outage", () => {
     expect(wf.data.outcome).toBe("failed");
     expect(wf.data.failure).toMatch(/still BUILDING/);
     expect(h.noCacheOn("web", "production")).toBeUndefined();
-    expect(h.updates.some((u) => u.state === "aborting" && /Why: the build was still BUILDING/.test(u.reply.body) && /still trying/.test(u.reply.body))).toBe(true);
+    expect(h.updates.some((u) => u.state === "aborting" && /Why: the build was still BUILDING/.test(u.reply.body) && /still trying/.test(u.reply.body))).toBe(
+      true,
+    );
     expect(h.updates.at(-1)?.reply.body).toMatch(/Failed: the build was still BUILDING .*`NO_CACHE` was removed again/);
   });
 });

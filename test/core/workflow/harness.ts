@@ -76,7 +76,15 @@ export async function createHarness(options: EngineOptions = {}): Promise<Harnes
       },
     },
   });
-  const railway = new RailwayClient({ endpoint: sim.url, token: DEMO_ACCOUNT_TOKEN, tokenKind: "account", clock: sim.clock, timeoutMs: 250, retries: 2, random: () => 0.5 });
+  const railway = new RailwayClient({
+    endpoint: sim.url,
+    token: DEMO_ACCOUNT_TOKEN,
+    tokenKind: "account",
+    clock: sim.clock,
+    timeoutMs: 250,
+    retries: 2,
+    random: () => 0.5,
+  });
   const make = (overrides: EngineOptions = {}) =>
     new WorkflowEngine({
       store,

@@ -31,7 +31,10 @@ describe("the workflow transition table", () => {
 
   it("lets every unfinished state reach a final state", () => {
     for (const state of workflowStates) {
-      expect([...reachable(state)].some((s) => finalStates.has(s)), state).toBe(true);
+      expect(
+        [...reachable(state)].some((s) => finalStates.has(s)),
+        state,
+      ).toBe(true);
     }
   });
 

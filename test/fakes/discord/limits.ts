@@ -114,7 +114,7 @@ export function checkComponents(components: unknown, problems: FieldError[]): vo
   const seen = new Set<string>();
   components.forEach((row: unknown, i) => {
     if (!isObject(row) || row.type !== 1 || !Array.isArray(row.components)) {
-      problems.push({ path: ["components", i], code: "UNION_TYPE_CHOICES", message: "Value of field \"type\" must be one of (1,)." });
+      problems.push({ path: ["components", i], code: "UNION_TYPE_CHOICES", message: 'Value of field "type" must be one of (1,).' });
       return;
     }
     if (row.components.length < 1 || row.components.length > 5) {
@@ -205,7 +205,11 @@ function checkOptions(problems: FieldError[], path: FieldError["path"], options:
     maxLength(problems, [...at, "description"], option.description, 100, 1);
     if (typeof option.name === "string") {
       if (names.has(option.name)) {
-        problems.push({ path: [...at, "name"], code: "APPLICATION_COMMAND_OPTION_NAME_ALREADY_EXISTS", message: "Option name is already used in these options" });
+        problems.push({
+          path: [...at, "name"],
+          code: "APPLICATION_COMMAND_OPTION_NAME_ALREADY_EXISTS",
+          message: "Option name is already used in these options",
+        });
       }
       names.add(option.name);
     }
@@ -218,7 +222,11 @@ function checkOptions(problems: FieldError[], path: FieldError["path"], options:
     kinds.add(isSub ? "sub" : "value");
     if (isSub) {
       if (level === "subcommand" || (level === "group" && type === 2)) {
-        problems.push({ path: [...at, "type"], code: "APPLICATION_COMMAND_OPTION_TYPE_INVALID", message: "Sub-command and sub-command group option types are mutually exclusive to all other types" });
+        problems.push({
+          path: [...at, "type"],
+          code: "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+          message: "Sub-command and sub-command group option types are mutually exclusive to all other types",
+        });
       }
       if (option.required !== undefined) {
         problems.push({ path: [...at, "required"], code: "APPLICATION_COMMAND_OPTION_REQUIRED_INVALID", message: "Sub-commands may not be required" });
@@ -230,7 +238,11 @@ function checkOptions(problems: FieldError[], path: FieldError["path"], options:
       problems.push({ path: [...at, "type"], code: "APPLICATION_COMMAND_OPTION_TYPE_INVALID", message: "Sub-command groups may only contain sub-commands" });
     }
     if (option.required === true && sawOptional) {
-      problems.push({ path: [...at, "required"], code: "APPLICATION_COMMAND_REQUIRED_OPTIONS_MUST_BE_FIRST", message: "Required options must be placed before non-required options" });
+      problems.push({
+        path: [...at, "required"],
+        code: "APPLICATION_COMMAND_REQUIRED_OPTIONS_MUST_BE_FIRST",
+        message: "Required options must be placed before non-required options",
+      });
     }
     if (option.required !== true) sawOptional = true;
     const choices = option.choices;
@@ -239,11 +251,19 @@ function checkOptions(problems: FieldError[], path: FieldError["path"], options:
         problems.push({ path: [...at, "choices"], code: "BASE_TYPE_MAX_LENGTH", message: "Must be 25 or fewer in length." });
       }
       if (option.autocomplete === true) {
-        problems.push({ path: [...at, "autocomplete"], code: "APPLICATION_COMMAND_AUTOCOMPLETE_CHOICES_INVALID", message: "Autocomplete cannot be set with choices" });
+        problems.push({
+          path: [...at, "autocomplete"],
+          code: "APPLICATION_COMMAND_AUTOCOMPLETE_CHOICES_INVALID",
+          message: "Autocomplete cannot be set with choices",
+        });
       }
     }
     if (option.autocomplete === true && ![3, 4, 10].includes(type)) {
-      problems.push({ path: [...at, "autocomplete"], code: "APPLICATION_COMMAND_OPTION_TYPE_INVALID", message: "Autocomplete is only allowed on string, integer and number options" });
+      problems.push({
+        path: [...at, "autocomplete"],
+        code: "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+        message: "Autocomplete is only allowed on string, integer and number options",
+      });
     }
     for (const key of ["min_length", "max_length"] as const) {
       const value = option[key];
@@ -253,7 +273,11 @@ function checkOptions(problems: FieldError[], path: FieldError["path"], options:
     }
   });
   if (kinds.size > 1) {
-    problems.push({ path: [...path, "options"], code: "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID", message: "Sub-command and sub-command group option types are mutually exclusive to all other types" });
+    problems.push({
+      path: [...path, "options"],
+      code: "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
+      message: "Sub-command and sub-command group option types are mutually exclusive to all other types",
+    });
   }
 }
 
@@ -296,7 +320,8 @@ export function checkAutocomplete(data: unknown): DiscordErrorBody | undefined {
       const c = isObject(choice) ? choice : {};
       maxLength(problems, ["data", "choices", i, "name"], c.name, 100, 1);
       if (typeof c.value === "string") maxLength(problems, ["data", "choices", i, "value"], c.value, 100);
-      else if (typeof c.value !== "number") problems.push({ path: ["data", "choices", i, "value"], code: "BASE_TYPE_REQUIRED", message: "This field is required" });
+      else if (typeof c.value !== "number")
+        problems.push({ path: ["data", "choices", i, "value"], code: "BASE_TYPE_REQUIRED", message: "This field is required" });
     });
   }
   return problems.length ? invalidFormBody(problems) : undefined;

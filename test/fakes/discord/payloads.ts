@@ -9,7 +9,7 @@ let increment = 0n;
 /** A numeric snowflake, increasing, as Discord mints them. */
 export function snowflake(at = Date.now()): string {
   increment = (increment + 1n) % 4096n;
-  return ((BigInt(at) - DISCORD_EPOCH) << 22n | (1n << 17n) | increment).toString();
+  return (((BigInt(at) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
 }
 
 export interface FakeUser {

@@ -75,7 +75,10 @@ describe("fake Discord gateway", () => {
       if (!interaction.isChatInputCommand()) return;
       const service = interaction.options.getString("service", true);
       const roles = interaction.inCachedGuild() ? [...interaction.member.roles.cache.keys()] : [];
-      void interaction.reply({ content: `clear ${service} by ${interaction.user.username} ${roles.includes(fake!.role("deployers"))}`, allowedMentions: { parse: [] } });
+      void interaction.reply({
+        content: `clear ${service} by ${interaction.user.username} ${roles.includes(fake!.role("deployers"))}`,
+        allowedMentions: { parse: [] },
+      });
     });
     const sent = fake.slashCommand({ member: alice, command: "railcache", subcommand: "clear", options: { service: "web" } });
     await fake.waitForCall((call) => call.path === `/interactions/${sent.id}/${sent.token}/callback`);
@@ -131,7 +134,15 @@ describe("fake Discord REST", () => {
       name: "railcache",
       description: "d",
       options: [
-        { type: 1, name: "clear", description: "d", options: [{ type: 3, name: "env", description: "d" }, { type: 3, name: "service", description: "d", required: true }] },
+        {
+          type: 1,
+          name: "clear",
+          description: "d",
+          options: [
+            { type: 3, name: "env", description: "d" },
+            { type: 3, name: "service", description: "d", required: true },
+          ],
+        },
         { type: 3, name: "loose", description: "d" },
       ],
     };
@@ -153,7 +164,18 @@ describe("fake Discord REST", () => {
     const channel = fake.channels[0]!.id;
     const tooManyFields = { embeds: [{ title: "t", fields: Array.from({ length: 26 }, (_, i) => ({ name: `f${i}`, value: "v" })) }] };
     await expect(rest.post(Routes.channelMessages(channel), { body: tooManyFields })).rejects.toMatchObject({ status: 400, code: 50035 });
-    const tooBig = { embeds: [{ title: "t", description: "d".repeat(4096), fields: [{ name: "n", value: "v".repeat(1024) }, { name: "n", value: "v".repeat(1024) }] }] };
+    const tooBig = {
+      embeds: [
+        {
+          title: "t",
+          description: "d".repeat(4096),
+          fields: [
+            { name: "n", value: "v".repeat(1024) },
+            { name: "n", value: "v".repeat(1024) },
+          ],
+        },
+      ],
+    };
     await expect(rest.post(Routes.channelMessages(channel), { body: tooBig })).rejects.toMatchObject({ status: 400, code: 50035 });
     const longId = { content: "x", components: [{ type: 1, components: [{ type: 2, style: 1, label: "ok", custom_id: "c".repeat(101) }] }] };
     await expect(rest.post(Routes.channelMessages(channel), { body: longId })).rejects.toMatchObject({ status: 400, code: 50035 });

@@ -198,7 +198,9 @@ export class FakeDiscord {
       };
       const timer = setTimeout(() => {
         this.events.off("call", onCall);
-        reject(new Error(`fake Discord: no matching call within ${timeoutMs} ms; calls: ${this.calls.map((c) => `${c.method} ${c.path} ${c.status}`).join(", ")}`));
+        reject(
+          new Error(`fake Discord: no matching call within ${timeoutMs} ms; calls: ${this.calls.map((c) => `${c.method} ${c.path} ${c.status}`).join(", ")}`),
+        );
       }, timeoutMs);
       this.events.on("call", onCall);
     });
@@ -236,13 +238,7 @@ export class FakeDiscord {
     const ids = ((message.data.components ?? []) as Json[]).flatMap((row) => (row.components as Json[]).map((b) => b.custom_id));
     if (!ids.includes(args.customId)) throw new Error(`fake Discord: message has no button ${args.customId}; it has ${ids.join(", ")}`);
     const channel = this.guild.channels.find((c) => c.id === message.data.channel_id);
-    const record = this.dispatchInteraction(
-      3,
-      args.member,
-      channel,
-      { custom_id: args.customId, component_type: 2 },
-      message.data,
-    );
+    const record = this.dispatchInteraction(3, args.member, channel, { custom_id: args.customId, component_type: 2 }, message.data);
     record.sourceMessageId = args.messageId;
     return record;
   }
@@ -285,9 +281,7 @@ export class FakeDiscord {
 
   /** Messages the bot posted or edited in a channel (or for an interaction), oldest first. */
   botMessages(channelId?: string): StoredMessage[] {
-    return [...this.messages.values()].filter(
-      (m) => (m.data.author as Json).id === this.botUser.id && (!channelId || m.data.channel_id === channelId),
-    );
+    return [...this.messages.values()].filter((m) => (m.data.author as Json).id === this.botUser.id && (!channelId || m.data.channel_id === channelId));
   }
 
   async stop(): Promise<void> {
@@ -494,7 +488,18 @@ export class FakeDiscord {
     if (key === "GET /gateway") return [200, { url: this.gatewayUrl }];
     if (key === "GET /users/@me") return [200, userObject(this.botUser)];
     if (key === "GET /applications/@me" || key === "GET /oauth2/applications/@me") {
-      return [200, { id: this.applicationId, name: "railcache", description: "", bot_public: false, bot_require_code_grant: false, flags: 0, bot: userObject(this.botUser) }];
+      return [
+        200,
+        {
+          id: this.applicationId,
+          name: "railcache",
+          description: "",
+          bot_public: false,
+          bot_require_code_grant: false,
+          flags: 0,
+          bot: userObject(this.botUser),
+        },
+      ];
     }
     if ((m = /^(GET|PUT) \/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(key))) {
       return this.applicationCommands(m[1]!, m[2]!, m[3], body);
@@ -566,7 +571,10 @@ export class FakeDiscord {
     const { type, data } = (body ?? {}) as { type?: number; data?: Json };
     const allowed: Record<number, number[]> = { 2: [4, 5, 9], 3: [4, 5, 6, 7, 9], 4: [8] };
     if (!type || !allowed[record.type]?.includes(type)) {
-      throw new HttpError(400, invalidFormBody([{ path: ["type"], code: "INTERACTION_RESPONSE_TYPE_INVALID", message: "Interaction response type is invalid for this interaction" }]));
+      throw new HttpError(
+        400,
+        invalidFormBody([{ path: ["type"], code: "INTERACTION_RESPONSE_TYPE_INVALID", message: "Interaction response type is invalid for this interaction" }]),
+      );
     }
     let message: StoredMessage | undefined;
     if (type === 8) {
@@ -590,7 +598,14 @@ export class FakeDiscord {
     return [
       200,
       {
-        interaction: { id: record.id, type: record.type, activity_instance_id: null, response_message_id: record.originalMessageId ?? null, response_message_loading: type === 5, response_message_ephemeral: message?.ephemeral ?? false },
+        interaction: {
+          id: record.id,
+          type: record.type,
+          activity_instance_id: null,
+          response_message_id: record.originalMessageId ?? null,
+          response_message_loading: type === 5,
+          response_message_ephemeral: message?.ephemeral ?? false,
+        },
         resource: { type, ...(message ? { message: message.data } : {}) },
       },
     ];
@@ -614,7 +629,7 @@ export class FakeDiscord {
     const problem = checkMessage(body ?? {}, !how.loading);
     if (problem) throw new HttpError(400, problem);
     const b = (body ?? {}) as Json;
-    const ephemeral = ((Number(b.flags ?? 0) & 64) !== 0) && Boolean(how.interaction);
+    const ephemeral = (Number(b.flags ?? 0) & 64) !== 0 && Boolean(how.interaction);
     const id = snowflake();
     const data: Json = {
       id,
@@ -638,7 +653,12 @@ export class FakeDiscord {
         ? {
             webhook_id: this.applicationId,
             application_id: this.applicationId,
-            interaction_metadata: { id: how.interaction.id, type: how.interaction.type, user: userObject(how.interaction.user), authorizing_integration_owners: { "0": this.guild.id } },
+            interaction_metadata: {
+              id: how.interaction.id,
+              type: how.interaction.type,
+              user: userObject(how.interaction.user),
+              authorizing_integration_owners: { "0": this.guild.id },
+            },
           }
         : {}),
     };

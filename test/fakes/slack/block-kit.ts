@@ -6,19 +6,7 @@
 
 type Json = Record<string, unknown>;
 
-const blockTypes = new Set([
-  "section",
-  "header",
-  "divider",
-  "context",
-  "actions",
-  "image",
-  "input",
-  "rich_text",
-  "markdown",
-  "video",
-  "file",
-]);
+const blockTypes = new Set(["section", "header", "divider", "context", "actions", "image", "input", "rich_text", "markdown", "video", "file"]);
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);

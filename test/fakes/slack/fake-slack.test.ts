@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { App } from "@slack/bolt";
-import type { WebClient} from "@slack/web-api";
+import type { WebClient } from "@slack/web-api";
 import { ErrorCode, LogLevel } from "@slack/web-api";
 import { startFakeSlack, type FakeSlack } from "./server.js";
 import {
@@ -55,9 +55,7 @@ describe("fake Slack Web API", () => {
 
   it("refuses a wrong bot token with invalid_auth and an app token with not_allowed_token_type", async () => {
     expect(await platformError(client("xoxb-wrong").chat.postMessage({ channel: "C0GENERAL", text: "x" }))).toBe("invalid_auth");
-    expect(await platformError(client(appToken).chat.postMessage({ channel: "C0GENERAL", text: "x" }))).toBe(
-      "not_allowed_token_type",
-    );
+    expect(await platformError(client(appToken).chat.postMessage({ channel: "C0GENERAL", text: "x" }))).toBe("not_allowed_token_type");
   });
 
   it("answers channel_not_found, msg_too_long and message_not_found like Slack", async () => {
@@ -89,9 +87,7 @@ describe("fake Slack Web API", () => {
     ["a block without a type", [{ text: { type: "mrkdwn", text: "x" } }]],
     ["a header in mrkdwn", [{ type: "header", text: { type: "mrkdwn", text: "x" } }]],
   ])("refuses blocks with %s as invalid_blocks", async (_name, blocks) => {
-    expect(await platformError(client().chat.postMessage({ channel: "C0GENERAL", text: "t", blocks: blocks as never }))).toBe(
-      "invalid_blocks",
-    );
+    expect(await platformError(client().chat.postMessage({ channel: "C0GENERAL", text: "t", blocks: blocks as never }))).toBe("invalid_blocks");
   });
 
   it("updates a posted message in place", async () => {
@@ -105,9 +101,7 @@ describe("fake Slack Web API", () => {
     const web = client();
     const result = await web.chat.postEphemeral({ channel: "C0GENERAL", user: "U0ALICE", text: "psst" });
     expect(result.message_ts).toBeDefined();
-    expect(await platformError(web.chat.postEphemeral({ channel: "C0GENERAL", user: "U0NOBODY", text: "x" }))).toBe(
-      "user_not_in_channel",
-    );
+    expect(await platformError(web.chat.postEphemeral({ channel: "C0GENERAL", user: "U0NOBODY", text: "x" }))).toBe("user_not_in_channel");
   });
 
   it("answers ratelimited with HTTP 429 and Retry-After, then serves the retry", async () => {
@@ -130,9 +124,7 @@ describe("fake Slack Web API", () => {
     const view = { type: "modal" as const, title: { type: "plain_text" as const, text: "Railcache" }, blocks: [{ type: "divider" }] };
     const opened = await web.views.open({ trigger_id: "1.2.abc", view });
     expect(opened.view?.id).toBeDefined();
-    expect(await platformError(web.views.publish({ user_id: "U0ALICE", view: { ...view, type: "modal" } as never }))).toBe(
-      "invalid_arguments",
-    );
+    expect(await platformError(web.views.publish({ user_id: "U0ALICE", view: { ...view, type: "modal" } as never }))).toBe("invalid_arguments");
     const published = await web.views.publish({ user_id: "U0ALICE", view: { type: "home", blocks: [{ type: "divider" }] } });
     expect(published.ok).toBe(true);
   });

@@ -417,9 +417,7 @@ export class FakeSlack {
     "views.open": (args) => this.view(args, "modal", typeof args.trigger_id === "string" && args.trigger_id !== ""),
     "views.update": (args) => this.view(args, "modal", typeof args.view_id === "string" || typeof args.external_id === "string"),
     "views.publish": (args) =>
-      typeof args.user_id === "string" && this.options.users.includes(args.user_id)
-        ? this.view(args, "home", true)
-        : { ok: false, error: "user_not_found" },
+      typeof args.user_id === "string" && this.options.users.includes(args.user_id) ? this.view(args, "home", true) : { ok: false, error: "user_not_found" },
     "conversations.info": (args) => {
       if (!this.knownChannel(args.channel)) return { ok: false, error: "channel_not_found" };
       const isIm = args.channel.startsWith("D");
