@@ -4,7 +4,6 @@
  * that share the most words with the question, from the answer or from "see more", so the fact
  * asked for is on screen and not only behind a button.
  */
-import { escapeMentions } from "../text/mentions.js";
 import { queryTerms } from "./terms.js";
 import type { Section, SignatureMatch } from "./types.js";
 
@@ -40,7 +39,7 @@ export function composeAnswer(input: ComposeInput): string {
   if (!first) return "";
   let budget = MAX_ANSWER_CHARS - lead.length - caveat.length;
   if (!second) return lead + pick(first, wanted, budget, input.asks) + caveat;
-  const heading = `\n\n**${escapeMentions(second.title)}**\n`;
+  const heading = `\n\n**${second.title}**\n`;
   budget -= heading.length;
   // The first section gets the larger share; what it leaves unused goes to the second.
   const firstText = pick(first, wanted, Math.floor(budget * 0.55), input.asks);
@@ -54,7 +53,7 @@ function recognisedLine(signatures: SignatureMatch[]): string {
   const line = top?.lines[0];
   if (!top || !line) return "";
   const shown = line.length > MAX_SHOWN_ERROR_LINE ? `${line.slice(0, MAX_SHOWN_ERROR_LINE)}…` : line;
-  return `Recognised: ${top.label} (\`${escapeMentions(shown.replace(/`/g, "'"))}\`).\n\n`;
+  return `Recognised: ${top.label} (\`${shown.replace(/`/g, "'")}\`).\n\n`;
 }
 
 /**
@@ -103,7 +102,7 @@ function blocksOf(text: string, fromMore: boolean): Block[] {
   let inFence = false;
   const flush = () => {
     const joined = current.join("\n").trim();
-    if (joined) blocks.push({ text: escapeMentions(joined), fromMore, position: (fromMore ? 10_000 : 0) + blocks.length, relevance: 0 });
+    if (joined) blocks.push({ text: joined, fromMore, position: (fromMore ? 10_000 : 0) + blocks.length, relevance: 0 });
     current = [];
   };
   for (const line of text.split("\n")) {

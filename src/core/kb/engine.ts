@@ -7,7 +7,6 @@
 import { createHash } from "node:crypto";
 import type { Action } from "../reply.js";
 import { cleanChatText } from "../text/chat-format.js";
-import { escapeMentions } from "../text/mentions.js";
 import { MAX_ANSWER_CHARS, composeAnswer } from "./compose.js";
 import { extractFeatures } from "./features.js";
 import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
@@ -116,12 +115,12 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     return {
       matched: true,
       confidence: confidence(top.score, router.rule.threshold),
-      section: { id: primary.id, title: escapeMentions(primary.title) },
-      sections: shown.map((s) => ({ id: s.id, title: escapeMentions(s.title) })),
+      section: { id: primary.id, title: primary.title },
+      sections: shown.map((s) => ({ id: s.id, title: s.title })),
       answer: composeAnswer({ sections: shown, question: cleaned, asks: ASKS.test(routed), signatures: signals.signatures, ...(caveat ? { caveat } : {}) }),
       actions: sectionActions(shown, options),
       signals: {
-        signatures: signals.signatures.map((m) => ({ ...m, lines: m.lines.map(escapeMentions) })),
+        signatures: signals.signatures,
         terms: queryTerms(routed, 32).filter((t) => vocabulary(primary).has(t)),
       },
       explain,
@@ -175,9 +174,9 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
       section: null,
       sections: [],
       // Specific advice replaces the list of topics: it says what to fix.
-      answer: other ? `${notCacheLead(other)}\n\n${other.advice ? escapeMentions(other.advice) : unmatchedText}` : unmatchedText,
+      answer: other ? `${notCacheLead(other)}\n\n${other.advice ? other.advice : unmatchedText}` : unmatchedText,
       actions: [],
-      signals: { signatures: signals.signatures.map((m) => ({ ...m, lines: m.lines.map(escapeMentions) })), terms: [] },
+      signals: { signatures: signals.signatures, terms: [] },
       explain,
     };
   }
@@ -303,14 +302,13 @@ function sectionActions(shown: Section[], options: AnswerOptions): Action[] {
   for (const section of shown) {
     for (const action of section.actions) {
       if (action.kind === "see_more") {
-        if (section.more)
-          actions.push({ kind: "see_more", label: escapeMentions(shown.length > 1 ? `More: ${shortTitle(section.title)}` : action.label), value: section.id });
+        if (section.more) actions.push({ kind: "see_more", label: shown.length > 1 ? `More: ${shortTitle(section.title)}` : action.label, value: section.id });
       } else if ((action.kind === "clear" || action.kind === "redeploy") && !seen.has(action.kind)) {
         seen.add(action.kind);
         const label = options.service ? action.label.replace("<service>", options.service) : action.label.replace(/\s*(?:for\s+)?<service>/, "");
         actions.push({
           kind: action.kind,
-          label: escapeMentions(label),
+          label,
           ...(options.service ? { value: options.service } : {}),
           ...(action.style ? { style: action.style } : {}),
         });
@@ -326,13 +324,13 @@ function shortTitle(title: string): string {
 
 /** Under an answer: the log also shows an error a stale cache does not cause. */
 function notCacheCaveat(other: NotCacheError): string {
-  const line = escapeMentions(other.line.replace(/`/g, "'"));
+  const line = other.line.replace(/`/g, "'");
   return `Note: the log also shows ${other.label} (\`${line}\`), which a stale build cache does not cause: fix that too.`;
 }
 
 /** Names the error the log shows, so a code or settings problem is not mistaken for the cache. */
 function notCacheLead(other: NotCacheError): string {
-  const line = escapeMentions(other.line.replace(/`/g, "'"));
+  const line = other.line.replace(/`/g, "'");
   // With advice the cache stays the fallback (the advice's last line), so do not rule it out here.
   if (other.advice) return `That looks like ${other.label} (\`${line}\`) rather than a stale build cache.`;
   return `That looks like ${other.label} (\`${line}\`), not a stale build cache: clearing the cache will not fix it.`;
@@ -347,7 +345,7 @@ function buildUnmatchedText(sections: Section[]): string {
     ...(team > 0 ? [`• ${team} section${team === 1 ? "" : "s"} from your team's runbooks`] : []),
     'Paste the error or traceback, or ask e.g. "how do I clear the build cache?". `/railcache help` lists the commands.',
   ];
-  return escapeMentions(lines.join("\n"));
+  return lines.join("\n");
 }
 
 function round(value: number): number {
