@@ -24,7 +24,7 @@ export function openKnowledge(
   shippedDir: string | null = SHIPPED_MODEL_DIR,
 ): AnswerEngine {
   const cache = cacheDir ? fileModelCache(cacheDir, log) : undefined;
-  const modelCache = cache && shippedDir ? withShippedModels(shippedDir, cache) : cache;
+  const modelCache = cache && shippedDir ? readShippedFirst(fileModelCache(shippedDir, log), cache) : cache;
   const { engine, kb } = openAnswerEngine({ ...(kbDir ? { extraDir: kbDir } : {}), ...(modelCache ? { modelCache } : {}) });
   for (const problem of kb.problems) {
     log.warn({ event: "kb.problem", file: problem.file, line: problem.line }, `knowledge base: ${problem.file}:${problem.line}: ${problem.message}`);
@@ -33,17 +33,8 @@ export function openKnowledge(
 }
 
 /** Reads a shipped model first (a team's runbooks make another key, so they never match one); writes go to `cache`. */
-function withShippedModels(shippedDir: string, cache: ModelCache): ModelCache {
-  return {
-    read(key) {
-      try {
-        return readFileSync(join(shippedDir, `answer-model-${key}.json`), "utf8");
-      } catch {
-        return cache.read(key);
-      }
-    },
-    write: (key, model) => cache.write(key, model),
-  };
+function readShippedFirst(shipped: ModelCache, cache: ModelCache): ModelCache {
+  return { read: (key) => shipped.read(key) ?? cache.read(key), write: (key, model) => cache.write(key, model) };
 }
 
 /**
