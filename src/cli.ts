@@ -70,7 +70,7 @@ program
   .action(async (service: string | undefined, options: { env?: string; json?: boolean; demo?: boolean }) => {
     const { statusCommand } = await import("./adapters/cli/status.js");
     await withRuntime(Boolean(options.demo), async (runtime) => {
-      await statusCommand(runtime.railway as RailwayConnection, service, { ...options, defaultEnv: runtime.policy.defaultEnvironment });
+      await statusCommand(runtime, service, options);
     });
   });
 

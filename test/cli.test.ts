@@ -4,7 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -85,6 +85,15 @@ describe("railcache status", () => {
     expect(status.ok).toBe(true);
     expect(status.services.length).toBe(4);
     for (const service of status.services) expect(service.url).toMatch(/^https:\/\/railway\.com\/project\/.+\/service\/.+\?environmentId=/);
+  });
+
+  it("applies the policy's status rules, as in chat: a person allowed one service sees only that one", async () => {
+    const policy = `[[allow]]\nname = "web watchers"\npermissions = ["status"]\nusers = ["${userInfo().username}"]\nservices = ["web"]\n`;
+    const run = await railcache(["status", "--demo", "--json"], { env: { RAILCACHE_POLICY: policy } });
+    expect(run.code).toBe(0);
+    const status = JSON.parse(run.stdout) as { services: { service: string }[] };
+    expect(status.services.length).toBeGreaterThan(0);
+    expect(new Set(status.services.map((s) => s.service))).toEqual(new Set(["web"]));
   });
 
   it("suggests the closest name for a typo and exits non-zero", async () => {

@@ -7,7 +7,7 @@
 import type { Logger } from "../log.js";
 import type { ProjectStatus, RailwayApi } from "./ports/railway.js";
 import { RailwayError } from "./ports/railway.js";
-import { isKnownFailure, toUserReply } from "./errors.js";
+import { KnownFailure, isKnownFailure, toUserReply } from "./errors.js";
 import type { Store } from "./ports/store.js";
 import { RecentKeys } from "./recent-keys.js";
 import { auditActor, auditReply, listAuditEntries, recordAudit, type AuditInput } from "./audit.js";
@@ -21,7 +21,8 @@ import type { Clock } from "./ports/clock.js";
 import type { ActionKind, Reply } from "./reply.js";
 import { setupCommand } from "./setup/command.js";
 import { liveSetupAnswer } from "./setup/live.js";
-import { projectStatusReply } from "./status.js";
+import { projectStatusReply, statusJson } from "./status.js";
+import type { StatusJson } from "./status.js";
 import { plainUserText } from "./text/user-text.js";
 import type { WorkflowEngine, WorkflowKind } from "./workflow/engine.js";
 
@@ -66,6 +67,11 @@ export interface BotCore {
   firstDelivery(key: string): Promise<boolean>;
   /** Suggestions for a command option (service or environment names), for autocomplete. */
   complete(option: "service" | "env", prefix: string): Promise<string[]>;
+  /**
+   * `status` as a reply and as data for scripts (the CLI's --json), limited to what the actor may
+   * see. Railway's failures are thrown, not turned into a reply: the CLI makes them its exit code.
+   */
+  statusReport(filter: { service?: string; env?: string }, ctx: RequestContext): Promise<{ reply: Reply; json: StatusJson }>;
 }
 
 /** What the watcher offers to buttons on its warnings (mute, remove a forgotten NO_CACHE). */
@@ -191,15 +197,24 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   async function status(args: Record<string, string>, ctx: RequestContext): Promise<Reply> {
-    return withRailway(async (railway) => {
-      const project = await projectStatus(railway);
-      // A rule that grants `status` for some services or environments shows only those.
-      const visible = {
-        ...project,
-        instances: project.instances.filter((i) => decide(deps.policy, ctx.actor, "status", i.serviceName, i.environmentName).allowed),
-      };
-      return projectStatusReply(visible, { service: args.service, env: args.env, defaultEnv: deps.policy.defaultEnvironment }, deps.clock.now());
-    });
+    if (!deps.railway) return noRailway;
+    return withRailway(async () => (await statusReport({ service: args.service, env: args.env }, ctx)).reply);
+  }
+
+  async function statusReport(
+    filter: { service?: string | undefined; env?: string | undefined },
+    ctx: RequestContext,
+  ): Promise<{ reply: Reply; json: StatusJson }> {
+    if (!deps.railway) throw new KnownFailure(noRailway.body, { category: "configuration", title: noRailway.title });
+    const project = await projectStatus(deps.railway);
+    // A rule that grants `status` for some services or environments shows only those.
+    const visible = {
+      ...project,
+      instances: project.instances.filter((i) => decide(deps.policy, ctx.actor, "status", i.serviceName, i.environmentName).allowed),
+    };
+    const shown = { service: filter.service, env: filter.env, defaultEnv: deps.policy.defaultEnvironment };
+    const now = deps.clock.now();
+    return { reply: projectStatusReply(visible, shown, now), json: statusJson(visible, shown, now) };
   }
 
   async function startWorkflow(kind: WorkflowKind, service: string, env: string | undefined, ctx: RequestContext, granted?: Granted): Promise<TrackedReply> {
@@ -417,6 +432,13 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     },
 
     firstDelivery,
+
+    async statusReport(filter, ctx) {
+      const args = Object.fromEntries(Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined));
+      const granted = await precondition({ via: "command", command: { name: "status", args } }, ctx);
+      if ("refusal" in granted) throw new KnownFailure(granted.refusal.body, { title: granted.refusal.title ?? "Not allowed" });
+      return statusReport(filter, ctx);
+    },
 
     instantReply(text) {
       const parsed = parseCommand(plainUserText(text));

@@ -1,22 +1,18 @@
 /** `railcache status` and `railcache audit` at the terminal. */
 import { renderText } from "../console/render.js";
-import type { RailwayConnection } from "../../runtime.js";
+import type { RequestContext } from "../../core/bot-core.js";
+import type { Runtime } from "../../runtime.js";
 import { auditText, listAuditEntries } from "../../core/audit.js";
 import { DURATION_HINT, parseDuration } from "../../core/duration.js";
-import { statusJson, projectStatusReply } from "../../core/status.js";
 import type { Store } from "../../core/ports/store.js";
-import { CliError, printJson, useColour } from "./io.js";
+import { CliError, printJson, terminalActor, useColour } from "./io.js";
 
-export async function statusCommand(
-  railway: RailwayConnection,
-  service: string | undefined,
-  options: { env?: string; json?: boolean; defaultEnv: string },
-): Promise<void> {
-  const project = await railway.api.projectStatus(railway.projectId);
-  const filter = { service, env: options.env, defaultEnv: options.defaultEnv };
-  const json = statusJson(project, filter, Date.now());
+/** Asks BotCore as a chat user would (the policy's `status` rules apply); --json prints the same report as data. */
+export async function statusCommand(runtime: Runtime, service: string | undefined, options: { env?: string; json?: boolean }): Promise<void> {
+  const ctx: RequestContext = { actor: terminalActor(), target: { platform: "cli", channelId: "terminal" } };
+  const { reply, json } = await runtime.bot.statusReport({ service, env: options.env }, ctx);
   if (options.json) printJson(json);
-  else process.stdout.write(`${renderText(projectStatusReply(project, filter, Date.now()), { colour: useColour() })}\n`);
+  else process.stdout.write(`${renderText(reply, { colour: useColour() })}\n`);
   // An unknown or ambiguous service is a failed lookup for scripts too.
   if (!json.ok) throw new CliError("", 1);
 }
