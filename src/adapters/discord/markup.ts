@@ -32,10 +32,13 @@ const discordRules: MarkdownRules = {
   code: (text) => `\`${escapeMentions(text).replace(/`/g, "'")}\``,
   link: (label, href) => {
     if (!isHttpUrl(href)) return escapeText(label === href ? href : `${label} (${href})`);
-    return label === href || !label.trim() ? href : `[${escapeText(label).replace(/[[\]]/g, "")}](${href})`;
+    // A URL may carry "@here" ("https://x|@here" is one autolink): inert there too.
+    const target = escapeMentions(href);
+    return label === href || !label.trim() ? target : `[${escapeText(label).replace(/[[\]]/g, "")}](${target})`;
   },
   heading: (inner) => `**${inner}**`,
-  codeBlock: (text, lang) => `${FENCE}${lang ?? ""}\n${escapeMentions(text).replaceAll(FENCE, "`\u200b``")}\n${FENCE}`,
+  // The info string after a fence is the language only when it looks like one ("``` <@&1>" is not).
+  codeBlock: (text, lang) => `${FENCE}${lang && /^[\w+#.-]+$/.test(lang) ? lang : ""}\n${escapeMentions(text).replaceAll(FENCE, "`\u200b``")}\n${FENCE}`,
   quote: (inner) =>
     inner
       .split("\n")
