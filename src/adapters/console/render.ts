@@ -2,7 +2,7 @@
  * Renders a core Reply as terminal text: the Markdown body without its markup (bold and code in
  * colour when the terminal has it), actions numbered so a person can type the number.
  */
-import { renderMarkdown, type MarkdownRules } from "../../core/text/markdown.js";
+import { prefixLines, renderMarkdown, type MarkdownRules } from "../../core/text/markdown.js";
 import type { Action, Reply } from "../../core/reply.js";
 
 const colours = { info: "36", success: "32", warning: "33", error: "31" } as const;
@@ -28,16 +28,8 @@ function terminalRules(colour: boolean): MarkdownRules {
     code: (text) => paint("36", printable(text)),
     link: (label, href) => (label === href || !label.trim() ? printable(href) : `${printable(label)} (${printable(href)})`),
     heading: (inner) => paint("1", inner),
-    codeBlock: (text) =>
-      printable(text)
-        .split("\n")
-        .map((line) => `    ${line}`)
-        .join("\n"),
-    quote: (inner) =>
-      inner
-        .split("\n")
-        .map((line) => `  │ ${line}`)
-        .join("\n"),
+    codeBlock: (text) => prefixLines(printable(text), "    "),
+    quote: (inner) => prefixLines(inner, "  │ "),
     listItem: (inner, marker, depth) => `${"  ".repeat(depth)}${marker} ${inner.replace(/\n/g, `\n${"  ".repeat(depth + 1)}`)}`,
   };
 }

@@ -3,7 +3,7 @@
  * timestamps) to the Markdown core reads, and a Reply's Markdown out to Discord's dialect, with
  * mentions made inert and stray markup characters escaped.
  */
-import { renderMarkdown, type MarkdownRules } from "../../core/text/markdown.js";
+import { prefixLines, renderMarkdown, type MarkdownRules } from "../../core/text/markdown.js";
 import { escapeMentions } from "../../core/text/mentions.js";
 
 // <@123>, <@!123>, <@&123> (a role), <#123> (a channel), <:name:123>, <a:name:123>, <t:1700000000:R>.
@@ -39,11 +39,7 @@ const discordRules: MarkdownRules = {
   heading: (inner) => `**${inner}**`,
   // The info string after a fence is the language only when it looks like one ("``` <@&1>" is not).
   codeBlock: (text, lang) => `${FENCE}${lang && /^[\w+#.-]+$/.test(lang) ? lang : ""}\n${escapeMentions(text).replaceAll(FENCE, "`\u200b``")}\n${FENCE}`,
-  quote: (inner) =>
-    inner
-      .split("\n")
-      .map((line) => `> ${line}`)
-      .join("\n"),
+  quote: (inner) => prefixLines(inner, "> "),
   listItem: (inner, marker, depth) => `${"  ".repeat(depth)}${marker} ${inner}`,
 };
 

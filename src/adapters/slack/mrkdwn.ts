@@ -4,7 +4,7 @@
  * Every text that leaves goes through `escapeMrkdwn`, so nothing in it can become a mention or a
  * broadcast (`<!channel>`, `<!here>`, `<!everyone>`).
  */
-import { renderMarkdown, type MarkdownRules } from "../../core/text/markdown.js";
+import { prefixLines, renderMarkdown, type MarkdownRules } from "../../core/text/markdown.js";
 import { escapeMentions } from "../../core/text/mentions.js";
 
 /** Mentions made inert, then Slack's three control characters escaped. */
@@ -53,11 +53,7 @@ const mrkdwnRules: MarkdownRules = {
   },
   heading: (inner) => `*${inner}*`,
   codeBlock: (text) => `${FENCE}\n${escapeMrkdwn(text.replaceAll(FENCE, "'''"))}\n${FENCE}`,
-  quote: (inner) =>
-    inner
-      .split("\n")
-      .map((line) => `> ${line}`)
-      .join("\n"),
+  quote: (inner) => prefixLines(inner, "> "),
   listItem: (inner, marker, depth) => `${"    ".repeat(depth)}${marker} ${inner}`,
 };
 

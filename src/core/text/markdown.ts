@@ -23,6 +23,14 @@ export interface MarkdownRules {
   listItem(inner: string, marker: string, depth: number): string;
 }
 
+/** Every line of `text` with `prefix` in front: a quote ("> "), an indented block. */
+export function prefixLines(text: string, prefix: string): string {
+  return text
+    .split("\n")
+    .map((line) => `${prefix}${line}`)
+    .join("\n");
+}
+
 /** Rules that produce plain text: no markup, nothing escaped. */
 export const plainRules: MarkdownRules = {
   text: (text) => text,
