@@ -6,6 +6,9 @@
 /** `diagnosis` is Railway's own failure diagnosis (a JSON scalar; null when it has none). */
 const deploymentFields = `id status createdAt projectId serviceId environmentId meta diagnosis`;
 
+/** A service instance's identity and start settings: what both the status poll and setup read. */
+const instanceSettingsFields = `serviceId serviceName environmentId railwayConfigFile builder startCommand preDeployCommand`;
+
 export const operations = {
   Me: `query Me { me { name email } }`,
 
@@ -24,13 +27,7 @@ export const operations = {
           serviceInstances {
             edges {
               node {
-                serviceId
-                serviceName
-                environmentId
-                railwayConfigFile
-                builder
-                startCommand
-                preDeployCommand
+                ${instanceSettingsFields}
                 latestDeployment { ${deploymentFields} }
               }
             }
@@ -61,13 +58,7 @@ export const operations = {
           serviceInstances {
             edges {
               node {
-                serviceId
-                serviceName
-                environmentId
-                railwayConfigFile
-                builder
-                startCommand
-                preDeployCommand
+                ${instanceSettingsFields}
                 rootDirectory
                 source { image repo }
                 latestDeployment { ${deploymentFields} }
