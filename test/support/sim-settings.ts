@@ -8,6 +8,3 @@ import type { WorldSettings } from "../../src/railway/simulator/index.js";
 export const simSettings: Partial<WorldSettings> = {
   variableChangesDeploy: process.env.RAILCACHE_SIM_VARIABLE_CHANGES_DEPLOY !== "false",
 };
-
-/** For test titles: which setting a run used. */
-export const simSettingsLabel = simSettings.variableChangesDeploy ? "variable changes deploy" : "variable changes do not deploy";

@@ -1,5 +1,5 @@
 /** Public surface of the knowledge base and answer engine. */
-export { BUILTIN_KB_DIR, knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
+export { BUILTIN_KB_DIR, loadKnowledgeBase } from "./loader.js";
 export type { LoadOptions } from "./loader.js";
 export { MAX_ANSWER_CHARS, createAnswerEngine, openAnswerEngine } from "./engine.js";
 export type { EngineOptions } from "./engine.js";

@@ -1,8 +1,7 @@
 /** The Railway simulator: an in-process GraphQL server over Railway's real schema. */
-export { startSimulator, graphqlPath, type Simulator, type SimulatorOptions, type RequestRecord } from "./server.js";
+export { startSimulator, type Simulator, type SimulatorOptions, type RequestRecord } from "./server.js";
 export {
   World,
-  fakeSha,
   type SimCommit,
   type SimDeployment,
   type SimEnvironment,
@@ -12,9 +11,8 @@ export {
   type SimService,
   type WorldSettings,
 } from "./world.js";
-export { Faults, type FaultKind, type FaultSpec } from "./faults.js";
+export { type FaultKind, type FaultSpec } from "./faults.js";
 export type { Scenarios, FailureOptions } from "./scenarios.js";
-export { SIM_WORKSPACE_ID, type TokenGrant } from "./resolvers.js";
+export { type TokenGrant } from "./resolvers.js";
 export { deliverWebhook, deploymentEventPayload, notifyRules } from "./notifications.js";
-export { loadRailwaySchema, defaultSchemaPath, sharedSchemaPath } from "./schema.js";
 export * from "./demo.js";
