@@ -80,6 +80,7 @@ export const QUESTION_SETS = [
   "questions-holdout.jsonl",
   "questions-heldout-v2.jsonl",
   "questions-heldout-v4.jsonl",
+  "questions-heldout-v5.jsonl",
 ] as const;
 
 export function benchAnswerQuality(): QualityScore[] {
