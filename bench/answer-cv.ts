@@ -32,7 +32,7 @@ interface Example {
   family: number;
 }
 
-export interface CvScore {
+interface CvScore {
   onTopic: number;
   right: number;
   rankOne: number;
@@ -94,7 +94,7 @@ function foldOf(examples: Example[], folds: number): Map<number, number> {
   return out;
 }
 
-export function crossValidate(kb: KnowledgeBase, folds: number, only?: (label: string, text: string) => boolean): CvScore {
+function crossValidate(kb: KnowledgeBase, folds: number, only?: (label: string, text: string) => boolean): CvScore {
   const examples = examplesOf(kb, only);
   const fold = foldOf(examples, folds);
   const score: CvScore = { onTopic: 0, right: 0, rankOne: 0, offTopic: 0, refused: 0, misses: [] };
@@ -127,7 +127,7 @@ export function crossValidate(kb: KnowledgeBase, folds: number, only?: (label: s
   return score;
 }
 
-export function formatCv(name: string, s: CvScore): string {
+function formatCv(name: string, s: CvScore): string {
   const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}%`;
   return `${name}: on-topic right ${s.right}/${s.onTopic} (${pct(s.right, s.onTopic)}), rank-1 ${pct(s.rankOne, s.onTopic)}, near misses refused ${s.refused}/${s.offTopic} (${pct(s.refused, s.offTopic)})`;
 }
