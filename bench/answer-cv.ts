@@ -8,10 +8,11 @@
  * - the tunable question sets (questions, probes, eval2, dev v3) and, as aggregates only, the
  *   fixed test part (holdout) and the example team runbook's questions.
  *
- * `npx tsx bench/answer-cv.ts [--folds 4] [--no-cv] [--no-sets] [--team] [--misses cv|SET...]`
+ * `npx tsx bench/answer-cv.ts [--folds 4] [--no-cv] [--no-sets] [--team] [--dump FILE] [--misses cv|cv-team|SET...]`
  * --team: also cross-validate the example team runbook's examples (built-in + team model).
  */
 import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createAnswerEngine, loadKnowledgeBase } from "../src/core/kb/index.js";
 import type { KnowledgeBase } from "../src/core/kb/index.js";
@@ -39,6 +40,8 @@ interface CvScore {
   offTopic: number;
   refused: number;
   misses: string[];
+  /** Each held-out example with the engine's view of it, for studying accept rules offline (--dump FILE). */
+  rows: { label: string; fold: number; matched: boolean; got: string; explain: unknown; text: string }[];
 }
 
 function trigrams(text: string): Set<string> {
@@ -97,7 +100,7 @@ function foldOf(examples: Example[], folds: number): Map<number, number> {
 function crossValidate(kb: KnowledgeBase, folds: number, only?: (label: string, text: string) => boolean): CvScore {
   const examples = examplesOf(kb, only);
   const fold = foldOf(examples, folds);
-  const score: CvScore = { onTopic: 0, right: 0, rankOne: 0, offTopic: 0, refused: 0, misses: [] };
+  const score: CvScore = { onTopic: 0, right: 0, rankOne: 0, offTopic: 0, refused: 0, misses: [], rows: [] };
   for (let k = 0; k < folds; k++) {
     const test = examples.filter((e) => fold.get(e.family) === k);
     const held = new Set(test.map((e) => `${e.label}\0${e.text}`));
@@ -110,6 +113,7 @@ function crossValidate(kb: KnowledgeBase, folds: number, only?: (label: string, 
     for (const e of test) {
       const result = engine.answer(e.text);
       const got = result.matched ? (result.section?.id ?? "?") : "unmatched";
+      score.rows.push({ label: e.label, fold: k, matched: result.matched, got, explain: result.explain, text: e.text.slice(0, 200) });
       let right: boolean;
       if (e.label === NEAR_MISS) {
         score.offTopic++;
@@ -143,6 +147,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const cv = crossValidate(builtin, folds);
     console.log(formatCv(`cv ${folds}-fold, built-in`, cv));
     if (misses.has("cv")) for (const m of cv.misses) console.log(`  ${m}`);
+    const dumpAt = args.indexOf("--dump");
+    if (dumpAt >= 0) writeFileSync(args[dumpAt + 1]!, cv.rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
     if (args.includes("--team")) {
       const team = loadKnowledgeBase({ extraDir: TEAM_RUNBOOK_DIR });
       const teamIds = new Set(team.sections.filter((s) => s.origin === "team").map((s) => s.id));
