@@ -41,7 +41,7 @@ export function explainText(result: AnswerResult): string {
     `Accept rule: best section >= ${explain.threshold.toFixed(2)}, and (best section - near misses) + ${explain.linearWeight} x linear margin >= ${explain.margin.toFixed(2)}`,
     `Near misses (off-topic examples): ${explain.offTopicScore.toFixed(2)}`,
     `Linear margin (best section's probability - near misses'): ${explain.linearMargin.toFixed(2)}`,
-    "Best sections (ranked by similarity + 0.4 x probability):",
+    `Best sections (ranked by similarity + ${explain.rankingWeight} x probability):`,
     ...explain.candidates.map((c, i) => `  ${i + 1}. ${c.id.padEnd(44)} similarity ${c.score.toFixed(2)}  probability ${c.probability.toFixed(2)}`),
     `Signals: ${explain.signalTokens.length ? explain.signalTokens.join(", ") : "none"}${explain.notCache ? ` (not a cache error: ${explain.notCache})` : ""}`,
   ];

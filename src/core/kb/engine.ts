@@ -12,7 +12,7 @@ import { extractFeatures } from "./features.js";
 import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
 import type { LoadOptions } from "./loader.js";
 import type { NotCacheError } from "./not-cache.js";
-import { LINEAR_MARGIN_SHARE, OFF_TOPIC, Router } from "./router.js";
+import { LINEAR_MARGIN_SHARE, LINEAR_SHARE, OFF_TOPIC, Router } from "./router.js";
 import type { Decision, LabelledFeatures, RouterState } from "./router.js";
 import { extractSignals, routingText } from "./signals.js";
 import type { Signals } from "./signals.js";
@@ -190,7 +190,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/3";
+const MODEL_FORMAT = "railcache-answer-model/4";
 
 interface StoredModel {
   format: string;
@@ -284,6 +284,7 @@ function explanation(decision: Decision, signals: Signals, rule: { threshold: nu
     offTopicScore: round(decision.offTopic),
     linearMargin: Math.round(decision.linearMargin * 100) / 100,
     linearWeight: LINEAR_MARGIN_SHARE,
+    rankingWeight: LINEAR_SHARE,
     threshold: rule.threshold,
     margin: rule.margin,
     signalTokens: signals.tokens,

@@ -11,7 +11,18 @@ export interface TextFeatures {
   words: Map<string, number>;
   /** Signal tokens ("§sig:field_error"): compared on their own, so a recognised error weighs the same in any length of text. */
   signals: Map<string, number>;
+  /**
+   * Character n-grams (3 to 5 characters) of each word padded with a space at both ends, by a
+   * 30-bit hash of their characters, one entry per occurrence (no string is made for them): a typo, another ending or an
+   * unseen compound still shares most of them with the words it resembles. Only the linear model
+   * reads them.
+   */
+  chars: number[];
 }
+
+const MIN_GRAM = 3;
+const MAX_GRAM = 5;
+const SPACE = 32;
 
 /** How many content words after "without", "not", "can't"... are negated. */
 const NEGATION_SCOPE = 3;
@@ -72,6 +83,7 @@ export interface WordOptions {
 export function extractFeatures(text: string, signalTokens: readonly string[] = [], options: WordOptions = {}): TextFeatures {
   const { correct, onWord } = options;
   const words = new Map<string, number>();
+  const chars: number[] = [];
   const add = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
 
   let negatedLeft = 0;
@@ -85,6 +97,7 @@ export function extractFeatures(text: string, signalTokens: readonly string[] = 
       continue;
     }
     onWord?.(match[0]);
+    addCharGrams(chars, match[0]);
     const raw = correct ? correct(match[0]) : match[0];
     if (isNegator(raw)) {
       negatedLeft = NEGATION_SCOPE;
@@ -109,7 +122,7 @@ export function extractFeatures(text: string, signalTokens: readonly string[] = 
   }
   const signals = new Map<string, number>();
   for (const token of signalTokens) add(signals, token);
-  return { words, signals };
+  return { words, signals, chars };
 }
 
 /** "railway.toml" counts as itself and as its parts; "no_cache" likewise. */
@@ -118,4 +131,20 @@ function splitCompound(raw: string): string[] {
   if (!/[._/-]/.test(cleaned)) return [cleaned];
   const parts = cleaned.split(/[._/-]+/).filter((p) => p !== "");
   return [cleaned, ...parts];
+}
+
+/** Adds the padded word's n-grams: FNV-1a over their UTF-16 code units, extended one unit at a time from each start. */
+function addCharGrams(chars: number[], word: string): void {
+  const length = word.length + 2;
+  const unit = (i: number) => (i === 0 || i === length - 1 ? SPACE : word.charCodeAt(i - 1));
+  for (let start = 0; start + MIN_GRAM <= length; start++) {
+    let hash = 0x811c9dc5;
+    for (let n = 1; n <= MAX_GRAM && start + n <= length; n++) {
+      hash = Math.imul(hash ^ unit(start + n - 1), 0x01000193);
+      if (n >= MIN_GRAM) {
+        // 30 bits: a small integer to V8, not a number boxed on the heap.
+        chars.push(hash >>> 2);
+      }
+    }
+  }
 }

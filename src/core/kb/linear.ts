@@ -1,7 +1,8 @@
 /**
- * A multinomial logistic regression over the router's TF-IDF vectors: where nearest examples
- * say which examples a message resembles, the linear model learns which words tell two close
- * sections apart ("forever", "downside" for prevention; "steps", "dashboard" for the clicks).
+ * A multinomial logistic regression over the router's TF-IDF vectors (words, signals and the
+ * words' character n-grams): where nearest examples say which examples a message resembles, the
+ * linear model learns which words tell two close sections apart ("forever", "downside" for
+ * prevention; "steps", "dashboard" for the clicks).
  * Trained by plain stochastic gradient descent in a fixed order, so the same examples always
  * give the same weights.
  */
@@ -20,7 +21,8 @@ export interface TrainingRow {
   label: number;
 }
 
-const EPOCHS = 12;
+// Six passes: on cross-validation as good as twelve with character n-grams in the input, at half the build time.
+const EPOCHS = 6;
 const LEARNING_RATE = 0.5;
 /** Smaller updates than this are skipped: they cost a pass over the row and change nothing. */
 const MIN_STEP = 1e-3;
@@ -42,19 +44,32 @@ export class LinearModel {
   static train(rows: TrainingRow[], labelCount: number, featureCount: number): LinearModel {
     const model = LinearModel.empty(labelCount, featureCount);
     const probabilities = new Float64Array(labelCount);
+    const movedLabels = new Int32Array(labelCount);
+    const steps = new Float64Array(labelCount);
     // Rows in a fixed interleaved order (a stride through the list) so labels mix without randomness.
     const order = interleave(rows.length);
+    const rowWeight = labelWeights(rows, labelCount);
     for (let epoch = 0; epoch < EPOCHS; epoch++) {
       const rate = LEARNING_RATE / (1 + epoch);
       for (const index of order) {
         const { vector, label } = rows[index]!;
         model.probabilitiesInto(vector, probabilities);
+        const weight = rowWeight[label]!;
+        // The labels this row moves (a label the model already gets right for it learns nothing), then
+        // one pass over the row's features updating those labels' weights side by side in memory.
+        let moved = 0;
         for (let l = 0; l < labelCount; l++) {
-          const step = rate * (probabilities[l]! - (l === label ? 1 : 0));
-          // A label the model already gets right for this row learns nothing from it.
+          const step = rate * weight * (probabilities[l]! - (l === label ? 1 : 0));
           if (Math.abs(step) < MIN_STEP) continue;
           model.bias[l]! -= step;
-          for (let i = 0; i < vector.ids.length; i++) model.weights[vector.ids[i]! * labelCount + l]! -= step * vector.weights[i]!;
+          movedLabels[moved] = l;
+          steps[moved++] = step;
+        }
+        if (moved === 0) continue;
+        for (let i = 0; i < vector.ids.length; i++) {
+          const base = vector.ids[i]! * labelCount;
+          const x = vector.weights[i]!;
+          for (let k = 0; k < moved; k++) model.weights[base + movedLabels[k]!]! -= steps[k]! * x;
         }
       }
     }
@@ -98,6 +113,19 @@ export class LinearModel {
     for (let l = 0; l < labels; l++) sum += out[l] = Math.exp(out[l]! - max);
     for (let l = 0; l < labels; l++) out[l]! /= sum;
   }
+}
+
+/**
+ * A row of a label with fewer rows than the median label weighs sqrt(median / rows) (larger
+ * labels weigh 1): a team section with one heading and one paragraph is still learned beside
+ * built-in ones with a hundred examples, and the many near misses are not weighed down.
+ */
+function labelWeights(rows: TrainingRow[], labelCount: number): Float64Array {
+  const perLabel = new Float64Array(labelCount);
+  for (const row of rows) perLabel[row.label]!++;
+  const present = [...perLabel].filter((n) => n > 0).sort((a, b) => a - b);
+  const median = present[Math.floor(present.length / 2)] ?? 1;
+  return Float64Array.from(perLabel, (n) => (n > 0 ? Math.max(1, Math.sqrt(median / n)) : 0));
 }
 
 /** 0..n-1 visited with a stride coprime to n: every row once, neighbours far apart. */

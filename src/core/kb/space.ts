@@ -190,3 +190,77 @@ export class Space {
     }
   }
 }
+
+/** A vocabulary's state: its features (numbers: hashes of character n-grams) and their inverse document frequencies. */
+export interface VocabularyState {
+  keys: number[];
+  idf: number[];
+}
+
+/**
+ * Numeric features interned to ids with their inverse document frequencies, and nothing else: for
+ * features only the linear model reads (character n-grams), which need no postings or centroids.
+ */
+export class Vocabulary {
+  private constructor(
+    private readonly ids: Map<number, number>,
+    private readonly idf: Float64Array,
+  ) {}
+
+  /** Features in at least `minDocs` documents: rarer ones are mostly one example's own names and typos. */
+  static build(docs: readonly number[][], minDocs: number): Vocabulary {
+    const df = new Map<number, number>();
+    for (const doc of docs) for (const key of new Set(doc)) df.set(key, (df.get(key) ?? 0) + 1);
+    const ids = new Map<number, number>();
+    const idf: number[] = [];
+    for (const [key, count] of df) {
+      if (count < minDocs) continue;
+      ids.set(key, idf.length);
+      idf.push(Math.log(1 + docs.length / count));
+    }
+    return new Vocabulary(ids, Float64Array.from(idf));
+  }
+
+  static restore(state: VocabularyState): Vocabulary {
+    if (state.keys.length !== state.idf.length) throw new Error("stored vocabulary is inconsistent");
+    return new Vocabulary(new Map(state.keys.map((key, id) => [key, id])), Float64Array.from(state.idf));
+  }
+
+  state(): VocabularyState {
+    return { keys: [...this.ids.keys()], idf: [...this.idf] };
+  }
+
+  get size(): number {
+    return this.idf.length;
+  }
+
+  /** The unit-length TF-IDF vector of `features` (one entry per occurrence); unknown features are dropped. */
+  vector(features: readonly number[]): QueryVector {
+    // Known ids, sorted so that repeats of one feature sit together and are counted in one pass.
+    const known = new Int32Array(features.length);
+    let found = 0;
+    for (const key of features) {
+      const id = this.ids.get(key);
+      if (id !== undefined) known[found++] = id;
+    }
+    known.subarray(0, found).sort();
+    const ids: number[] = [];
+    const weights: number[] = [];
+    let norm = 0;
+    for (let i = 0; i < found;) {
+      const id = known[i]!;
+      let count = 0;
+      while (i < found && known[i] === id) {
+        count++;
+        i++;
+      }
+      const weight = (1 + Math.log(count)) * this.idf[id]!;
+      ids.push(id);
+      weights.push(weight);
+      norm += weight * weight;
+    }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let i = 0; i < weights.length; i++) weights[i]! *= scale;
+    return { ids, weights };
+  }
+}

@@ -90,7 +90,7 @@ export interface AnswerResult {
 
 /** The router's view of one message: what `railcache ask --explain` prints. */
 export interface AnswerExplanation {
-  /** Best sections first (at most five), ranked by similarity + 0.4 x the linear model's probability. */
+  /** Best sections first (at most five), ranked by similarity + rankingWeight x the linear model's probability. */
   candidates: { id: string; score: number; probability: number }[];
   /** Similarity to the nearest off-topic examples. */
   offTopicScore: number;
@@ -98,6 +98,8 @@ export interface AnswerExplanation {
   linearMargin: number;
   /** ...and its weight in the accept rule's margin. */
   linearWeight: number;
+  /** Weight of the linear model's probability beside the similarity when sections are ranked. */
+  rankingWeight: number;
   /** Score the best section needs, and how far it must lead the off-topic score. */
   threshold: number;
   margin: number;

@@ -32,6 +32,17 @@ describe("linear model", () => {
     }
   });
 
+  it("learns a label with one row beside labels with many (a team section that is a heading and a paragraph)", () => {
+    const rows: TrainingRow[] = [
+      ...Array.from({ length: 60 }, () => ({ vector: { ids: [0, 1], weights: [0.8, 0.6] }, label: 0 })),
+      ...Array.from({ length: 60 }, () => ({ vector: { ids: [0, 2], weights: [0.8, 0.6] }, label: 1 })),
+      { vector: { ids: [0, 3], weights: [0.8, 0.6] }, label: 2 },
+    ];
+    const model = LinearModel.train(rows, 3, 4);
+    const probabilities = model.probabilities({ ids: [0, 3], weights: [0.8, 0.6] });
+    expect(probabilities[2]).toBeGreaterThan(0.5);
+  });
+
   it("refuses a stored model whose weights do not fit its sizes", () => {
     const state = LinearModel.train(ROWS, 3, 4).state();
     expect(() => LinearModel.restore({ ...state, featureCount: 5 })).toThrow(/inconsistent/);
