@@ -18,7 +18,11 @@ export interface RenderOptions {
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const printable = (text: string) => text.replace(CONTROL, "");
 
-function terminalRules(colour: boolean): MarkdownRules {
+/** One rule set per colour setting, built once: renderMarkdown keeps rendered texts per rule set. */
+const terminalRuleSets = { colour: buildTerminalRules(true), plain: buildTerminalRules(false) };
+const terminalRules = (colour: boolean): MarkdownRules => (colour ? terminalRuleSets.colour : terminalRuleSets.plain);
+
+function buildTerminalRules(colour: boolean): MarkdownRules {
   const paint = (code: string, text: string) => (colour && text ? `\u001b[${code}m${text}\u001b[0m` : text);
   return {
     text: printable,
