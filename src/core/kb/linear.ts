@@ -31,8 +31,8 @@ export class LinearModel {
   private constructor(
     private readonly labelCount: number,
     private readonly featureCount: number,
-    /** weights[feature * labelCount + label] */
-    private readonly weights: Float64Array,
+    /** weights[feature * labelCount + label]: float64 while training, float32 once trained (half the memory, the same values). */
+    private readonly weights: Float64Array | Float32Array,
     private readonly bias: Float64Array,
   ) {}
 
@@ -73,17 +73,17 @@ export class LinearModel {
         }
       }
     }
-    // Stored as float32: rounding here gives a built and a restored model the very same weights.
-    model.weights.set(Float32Array.from(model.weights));
-    return model;
+    // Kept as float32: a built and a restored model then hold the very same weights.
+    return new LinearModel(labelCount, featureCount, Float32Array.from(model.weights), model.bias);
   }
 
   static restore(state: LinearState): LinearModel {
     const bytes = Buffer.from(state.weights, "base64");
     if (state.bias.length !== state.labelCount || bytes.length !== 4 * state.featureCount * state.labelCount)
       throw new Error("stored linear model is inconsistent");
-    // Copied out first: a small decoded Buffer may sit at an offset a Float32Array cannot start at.
-    const weights = Float64Array.from(new Float32Array(Uint8Array.from(bytes).buffer));
+    // Copied once into an array of its own: a small decoded Buffer may sit at an offset a Float32Array cannot start at.
+    const weights = new Float32Array(state.featureCount * state.labelCount);
+    new Uint8Array(weights.buffer).set(bytes);
     return new LinearModel(state.labelCount, state.featureCount, weights, Float64Array.from(state.bias));
   }
 
