@@ -155,19 +155,14 @@ export class Space {
   /** The unit-length TF-IDF vector of `counts`; features this space has never seen are dropped. */
   vector(counts: Map<string, number>): QueryVector {
     const ids: number[] = [];
-    const weights: number[] = [];
-    let norm = 0;
+    const counted: number[] = [];
     for (const [key, count] of counts) {
       const id = this.ids.get(key);
       if (id === undefined) continue;
-      const weight = (1 + Math.log(count)) * this.idf[id]!;
       ids.push(id);
-      weights.push(weight);
-      norm += weight * weight;
+      counted.push(count);
     }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let i = 0; i < weights.length; i++) weights[i]! *= scale;
-    return { ids, weights };
+    return unitTfIdf(ids, counted, this.idf);
   }
 
   /** Adds share x cosine(query, doc) into `into[doc]` for every document. */
@@ -245,8 +240,7 @@ export class Vocabulary {
     }
     known.subarray(0, found).sort();
     const ids: number[] = [];
-    const weights: number[] = [];
-    let norm = 0;
+    const counted: number[] = [];
     for (let i = 0; i < found;) {
       const id = known[i]!;
       let count = 0;
@@ -254,13 +248,22 @@ export class Vocabulary {
         count++;
         i++;
       }
-      const weight = (1 + Math.log(count)) * this.idf[id]!;
       ids.push(id);
-      weights.push(weight);
-      norm += weight * weight;
+      counted.push(count);
     }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let i = 0; i < weights.length; i++) weights[i]! *= scale;
-    return { ids, weights };
+    return unitTfIdf(ids, counted, this.idf);
   }
+}
+
+/** Sublinear TF (1 + log count) times IDF, scaled to unit length; `counts` becomes the weights. */
+function unitTfIdf(ids: number[], counts: number[], idf: Float64Array): QueryVector {
+  let norm = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const weight = (1 + Math.log(counts[i]!)) * idf[ids[i]!]!;
+    counts[i] = weight;
+    norm += weight * weight;
+  }
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let i = 0; i < counts.length; i++) counts[i]! *= scale;
+  return { ids, weights: counts };
 }
