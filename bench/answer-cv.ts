@@ -8,8 +8,11 @@
  * - the tunable question sets (questions, probes, eval2, dev v3) and, as aggregates only, the
  *   fixed test part (holdout) and the example team runbook's questions.
  *
- * `npx tsx bench/answer-cv.ts [--folds 4] [--no-cv] [--no-sets] [--team] [--dump FILE] [--misses cv|cv-team|SET...]`
+ * `npx tsx bench/answer-cv.ts [--folds 4] [--order N] [--no-cv] [--no-sets] [--team] [--dump FILE] [--misses cv|cv-team|SET...]`
  * --team: also cross-validate the example team runbook's examples (built-in + team model).
+ * --order N (N > 0): the built-in examples in another fixed order (a hash of N and the text), which
+ *   moves the training order and the accept rule's validation split: a change worth keeping
+ *   should hold over two or three orders, not only the content's own.
  */
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -136,13 +139,26 @@ function formatCv(name: string, s: CvScore): string {
   return `${name}: on-topic right ${s.right}/${s.onTopic} (${pct(s.right, s.onTopic)}), rank-1 ${pct(s.rankOne, s.onTopic)}, near misses refused ${s.refused}/${s.offTopic} (${pct(s.refused, s.offTopic)})`;
 }
 
+/** The same knowledge base with every label's examples sorted by a hash of the seed and the text (seed 0: as written). */
+function reorder(kb: KnowledgeBase, seed: number): KnowledgeBase {
+  if (!seed) return kb;
+  const key = (text: string) => createHash("sha1").update(`${seed}\0${text}`).digest("hex");
+  const sorted = (texts: string[]) =>
+    texts
+      .map((t) => ({ t, k: key(t) }))
+      .sort((a, b) => a.k.localeCompare(b.k))
+      .map((x) => x.t);
+  return { ...kb, sections: kb.sections.map((s) => ({ ...s, examples: sorted(s.examples) })), offTopic: sorted(kb.offTopic) };
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const at = args.indexOf("--misses");
   const misses = new Set(at >= 0 ? args.slice(at + 1) : []);
   const foldsAt = args.indexOf("--folds");
   const folds = foldsAt >= 0 ? Number(args[foldsAt + 1]) : 4;
-  const builtin = loadKnowledgeBase();
+  const orderAt = args.indexOf("--order");
+  const builtin = reorder(loadKnowledgeBase(), orderAt >= 0 ? Number(args[orderAt + 1]) : 0);
   if (!args.includes("--no-cv")) {
     const cv = crossValidate(builtin, folds);
     console.log(formatCv(`cv ${folds}-fold, built-in`, cv));
