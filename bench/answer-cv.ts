@@ -10,7 +10,7 @@
  *
  * `npx tsx bench/answer-cv.ts [--folds 4] [--order N] [--no-cv] [--no-sets] [--team] [--dump FILE] [--misses cv|cv-team|SET...]`
  * --team: also cross-validate the example team runbook's examples (built-in + team model).
- * --order N (N > 0): the built-in examples in another fixed order (a hash of N and the text), which
+ * --order N (N > 0): the examples (built-in and team) in another fixed order (a hash of N and the text), which
  *   moves the training order and the accept rule's validation split: a change worth keeping
  *   should hold over two or three orders, not only the content's own.
  */
@@ -158,7 +158,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const foldsAt = args.indexOf("--folds");
   const folds = foldsAt >= 0 ? Number(args[foldsAt + 1]) : 4;
   const orderAt = args.indexOf("--order");
-  const builtin = reorder(loadKnowledgeBase(), orderAt >= 0 ? Number(args[orderAt + 1]) : 0);
+  const seed = orderAt >= 0 ? Number(args[orderAt + 1]) : 0;
+  const builtin = reorder(loadKnowledgeBase(), seed);
   if (!args.includes("--no-cv")) {
     const cv = crossValidate(builtin, folds);
     console.log(formatCv(`cv ${folds}-fold, built-in`, cv));
@@ -166,7 +167,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const dumpAt = args.indexOf("--dump");
     if (dumpAt >= 0) writeFileSync(args[dumpAt + 1]!, cv.rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
     if (args.includes("--team")) {
-      const team = loadKnowledgeBase({ extraDir: TEAM_RUNBOOK_DIR });
+      const team = reorder(loadKnowledgeBase({ extraDir: TEAM_RUNBOOK_DIR }), seed);
       const teamIds = new Set(team.sections.filter((s) => s.origin === "team").map((s) => s.id));
       const builtinNearMisses = new Set(builtin.offTopic);
       // The team's own examples, and its near misses (the off-topic entries the built-in knowledge base does not have).
@@ -183,7 +184,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       if (misses.has(name)) for (const m of s.misses) console.log(`  ${m}`);
     }
     for (const name of AGGREGATE_ONLY) console.log(formatScore(scoreQuestions(engine, name, loadQuestions(name))));
-    const team = createAnswerEngine(loadKnowledgeBase({ extraDir: TEAM_RUNBOOK_DIR }));
+    const team = createAnswerEngine(reorder(loadKnowledgeBase({ extraDir: TEAM_RUNBOOK_DIR }), seed));
     console.log(formatScore(scoreQuestions(team, "questions-team-runbook.jsonl", loadQuestions("questions-team-runbook.jsonl"))));
   }
 }
