@@ -274,6 +274,13 @@ function accepts(rule: AcceptRule, top: number, offTopic: number, linearMargin: 
   return top >= rule.threshold && top - offTopic + LINEAR_MARGIN_SHARE * linearMargin >= rule.margin;
 }
 
+/** The index of the last value (ascending) that `x` reaches, as the accept rule compares (x >= value), or -1. */
+function lastAtMost(values: number[], x: number): number {
+  let index = -1;
+  while (index + 1 < values.length && x >= values[index + 1]!) index++;
+  return index;
+}
+
 /** The threshold and margin that make the fewest weighted mistakes on the validation examples. */
 function fitRule(router: Router, docs: LabelledFeatures[], validation: number[]): AcceptRule {
   const cases = validation.map((index) => {
@@ -283,29 +290,40 @@ function fitRule(router: Router, docs: LabelledFeatures[], validation: number[])
     const best = Math.max(0, ...decision.ranked.map((c) => c.score));
     return { onTopic: doc.label !== OFF_TOPIC, right: top?.label === doc.label, top: best, offTopic: decision.offTopic, linearMargin: decision.linearMargin };
   });
-  const scored: { rule: AcceptRule; cost: number }[] = [];
-  for (let t = 10; t <= 60; t++) {
-    for (let m = -MARGIN_STEPS; m <= MARGIN_STEPS; m++) {
-      const rule = { threshold: t / 100, margin: m / 100 };
-      let cost = 0;
-      for (const c of cases) {
-        const accepted = accepts(rule, c.top, c.offTopic, c.linearMargin);
-        if (c.onTopic) cost += accepted && c.right ? 0 : 1;
-        else cost += accepted ? OFF_TOPIC_COST : 0;
-      }
-      scored.push({ rule, cost });
+  const thresholds = Array.from({ length: 51 }, (_, i) => (10 + i) / 100);
+  const margins = Array.from({ length: 2 * MARGIN_STEPS + 1 }, (_, i) => (i - MARGIN_STEPS) / 100);
+  // A case is accepted by every rule up to its threshold index and margin index, so each rule's
+  // cost is a fixed part (every on-topic case unanswered) plus a 2-D suffix sum of the cases'
+  // changes when accepted: one pass over the cases instead of one per rule (~50 ms a build).
+  const change = thresholds.map(() => new Float64Array(margins.length));
+  let fixed = 0;
+  for (const c of cases) {
+    if (c.onTopic) fixed += 1;
+    const delta = c.onTopic ? (c.right ? -1 : 0) : OFF_TOPIC_COST;
+    const ti = lastAtMost(thresholds, c.top);
+    const mi = lastAtMost(margins, c.top - c.offTopic + LINEAR_MARGIN_SHARE * c.linearMargin);
+    if (ti >= 0 && mi >= 0 && delta !== 0) change[ti]![mi]! += delta;
+  }
+  const cost = thresholds.map(() => new Float64Array(margins.length));
+  for (let i = thresholds.length - 1; i >= 0; i--) {
+    let row = 0;
+    for (let j = margins.length - 1; j >= 0; j--) {
+      row += change[i]![j]!;
+      cost[i]![j] = row + (i + 1 < thresholds.length ? cost[i + 1]![j]! : fixed);
     }
   }
+  const scored: { rule: AcceptRule; cost: number }[] = [];
+  thresholds.forEach((threshold, i) => margins.forEach((margin, j) => scored.push({ rule: { threshold, margin }, cost: cost[i]![j]! })));
   const bestCost = Math.min(...scored.map((r) => r.cost));
   const bestRules = scored.filter((r) => r.cost <= bestCost + RULE_SLACK * cases.length).map((r) => r.rule);
   // Validation examples are easier than real questions (a near miss has its paraphrases among the
   // examples), so many rules (nearly) tie: take the middle threshold and, of its margins, the one
   // that refuses the most, since an answer to a question nobody asked costs more than a refusal.
-  const thresholds = [...new Set(bestRules.map((r) => r.threshold))].sort((a, b) => a - b);
-  const threshold = thresholds[Math.floor(thresholds.length / 2)] ?? DEFAULT_RULE.threshold;
-  const margins = bestRules
+  const tied = [...new Set(bestRules.map((r) => r.threshold))].sort((a, b) => a - b);
+  const threshold = tied[Math.floor(tied.length / 2)] ?? DEFAULT_RULE.threshold;
+  const tiedMargins = bestRules
     .filter((r) => r.threshold === threshold)
     .map((r) => r.margin)
     .sort((a, b) => a - b);
-  return { threshold, margin: margins.at(-1) ?? DEFAULT_RULE.margin };
+  return { threshold, margin: tiedMargins.at(-1) ?? DEFAULT_RULE.margin };
 }
