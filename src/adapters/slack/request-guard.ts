@@ -133,12 +133,14 @@ export function guardSlackRequests(
       log.warn({ event: "slack.request.malformed", problem }, "Refused a malformed Slack request");
       return refuse(res, 400, "malformed request body");
     }
-    // Bolt finds the body already read and verified (it checks the signature again, cheaply).
+    // Bolt finds the body already read; its receiver does not verify again (see createSlackApp).
     listener(buffered, res);
   }
 
   return (req, res) => {
-    const path = (req.url ?? "/").split(/[?#]/)[0] ?? "/";
+    // Bolt's own routing, so no spelling of the path (`/x/../slack/events`, an absolute URL)
+    // reaches its events endpoint around this gate, which is the only signature check.
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
     // Anything else (Bolt's own 404 handling included) stays Bolt's, synchronously as it expects.
     if ((req.method ?? "").toUpperCase() !== "POST" || !options.endpoints.includes(path)) return listener(req, res);
     guarded(req, res).catch((error: unknown) => {

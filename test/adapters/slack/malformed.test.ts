@@ -3,6 +3,7 @@
  * truncated JSON, every field of every payload with the wrong type) get a 4xx from the real Bolt
  * app, and a well-formed command afterwards is still answered.
  */
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCore, type CoreFixture } from "./core.js";
 import { SIGNING_SECRET, startSlackHarness, waitFor, type SlackHarness } from "./harness.js";
@@ -12,6 +13,8 @@ import {
   eventCallbackPayload,
   formContentType,
   sendToApp,
+  signRequest,
+  slashCommandBody,
   slashCommandPayload,
   type Delivery,
 } from "../../fakes/slack/requests.js";
@@ -81,6 +84,31 @@ describe("Slack HTTP mode against malformed but signed requests", () => {
   it("still refuses an unsigned malformed body with 401", async () => {
     const res = await sendToApp(h.endpoint as string, form({ payload: "null" }), { signingSecret: SIGNING_SECRET, signature: "v0=deadbeef" });
     expect(res.status).toBe(401);
+  });
+
+  it("verifies the signature on every spelling of the path Bolt serves as its events endpoint", async () => {
+    // Raw requests: fetch would normalise the path before sending it.
+    const rawPost = (path: string, delivery: Delivery, signature?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { port } = new URL(h.endpoint as string);
+        const headers = {
+          "content-type": delivery.contentType,
+          ...signRequest(SIGNING_SECRET, delivery.body),
+          ...(signature ? { "x-slack-signature": signature } : {}),
+        };
+        const req = request({ host: "127.0.0.1", port, method: "POST", path, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on("error", reject);
+        req.end(delivery.body);
+      });
+    const spellings = ["/slack/events?x=1", "/slack/x/../events", "/x/../slack/events", `http://127.0.0.1/slack/events`];
+    for (const path of spellings) {
+      expect({ path, status: await rawPost(path, slashCommandBody({ text: "help" }), "v0=deadbeef") }).toEqual({ path, status: 401 });
+      expect({ path, status: await rawPost(path, form({ payload: "null" })) }).toEqual({ path, status: 400 });
+    }
+    expect(await rawPost("/slack/x/../events", slashCommandBody({ text: "help" }))).toBe(200);
   });
 
   it("answers every wrong-typed field of commands, clicks and events with a 4xx or an ack, never a 5xx or a crash", async () => {
