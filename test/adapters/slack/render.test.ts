@@ -163,6 +163,15 @@ describe("slackToMarkdown", () => {
     expect(out).toBe("see [the deploy](https://railway.com/project/abc) in #deploys or https://docs.railway.com");
   });
 
+  it("passes plain text through unchanged, but still trims it and collapses runs of blanks", () => {
+    for (const text of ["help", "status web", "clear web --env production", "why? (pip) [x]"]) expect(slackToMarkdown(text)).toBe(text);
+    expect(slackToMarkdown("  help ")).toBe("help");
+    expect(slackToMarkdown("\u00a0status\n")).toBe("status");
+    expect(slackToMarkdown("clear   web\t\t--env x")).toBe("clear web --env x");
+    expect(slackToMarkdown("prod is down :fire: again")).toBe("prod is down again");
+    expect(slackToMarkdown("pip &amp; poetry")).toBe("pip & poetry");
+  });
+
   it("decodes Slack's entities after removing its special tokens", () => {
     expect(slackToMarkdown("in &lt;module&gt; &amp; <@U1> &lt;@U2&gt;")).toBe("in <module> & <@U2>");
   });
