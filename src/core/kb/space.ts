@@ -69,22 +69,14 @@ export class Space {
       return { featureIds, weights };
     });
     const featureCount = df.length;
-    const idf = Float64Array.from(df, (count) => Math.log(1 + docs.length / count));
+    const idf = Float64Array.from(df, (count) => inverseDocumentFrequency(docs.length, count));
     const maxIndexed = Math.max(2, docs.length * MAX_INDEXED_SHARE);
 
     // Unit-length TF-IDF weights per document, in place of the counts.
     const offsets = new Int32Array(featureCount + 1);
     for (const { featureIds, weights } of docFeatures) {
-      let norm = 0;
-      for (let i = 0; i < featureIds.length; i++) {
-        weights[i] = (1 + Math.log(weights[i]!)) * idf[featureIds[i]!]!;
-        norm += weights[i]! * weights[i]!;
-      }
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let i = 0; i < featureIds.length; i++) {
-        weights[i]! *= scale;
-        if (df[featureIds[i]!]! <= maxIndexed) offsets[featureIds[i]! + 1]!++;
-      }
+      weighUnitTfIdf(featureIds, weights, idf);
+      for (const f of featureIds) if (df[f]! <= maxIndexed) offsets[f + 1]!++;
     }
     for (let f = 0; f < featureCount; f++) offsets[f + 1]! += offsets[f]!;
     const postingDocs = new Int32Array(offsets[featureCount]!);
@@ -162,7 +154,8 @@ export class Space {
       ids.push(id);
       counted.push(count);
     }
-    return unitTfIdf(ids, counted, this.idf);
+    weighUnitTfIdf(ids, counted, this.idf);
+    return { ids, weights: counted };
   }
 
   /** Adds share x cosine(query, doc) into `into[doc]` for every document. */
@@ -211,7 +204,7 @@ export class Vocabulary {
     for (const [key, count] of df) {
       if (count < minDocs) continue;
       ids.set(key, idf.length);
-      idf.push(Math.log(1 + docs.length / count));
+      idf.push(inverseDocumentFrequency(docs.length, count));
     }
     return new Vocabulary(ids, Float64Array.from(idf));
   }
@@ -251,12 +244,18 @@ export class Vocabulary {
       ids.push(id);
       counted.push(count);
     }
-    return unitTfIdf(ids, counted, this.idf);
+    weighUnitTfIdf(ids, counted, this.idf);
+    return { ids, weights: counted };
   }
 }
 
-/** Sublinear TF (1 + log count) times IDF, scaled to unit length; `counts` becomes the weights. */
-function unitTfIdf(ids: number[], counts: number[], idf: Float64Array): QueryVector {
+/** Smoothed IDF of a feature found in `count` of `docCount` documents. */
+function inverseDocumentFrequency(docCount: number, count: number): number {
+  return Math.log(1 + docCount / count);
+}
+
+/** Turns `counts` into sublinear TF (1 + log count) times IDF, scaled to unit length, in place. */
+function weighUnitTfIdf(ids: ArrayLike<number>, counts: number[] | Float64Array, idf: Float64Array): void {
   let norm = 0;
   for (let i = 0; i < ids.length; i++) {
     const weight = (1 + Math.log(counts[i]!)) * idf[ids[i]!]!;
@@ -265,5 +264,4 @@ function unitTfIdf(ids: number[], counts: number[], idf: Float64Array): QueryVec
   }
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   for (let i = 0; i < counts.length; i++) counts[i]! *= scale;
-  return { ids, weights: counts };
 }
