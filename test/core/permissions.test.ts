@@ -242,24 +242,17 @@ describe("status", () => {
 
 describe("the audit log", () => {
   it("shows a reader only the entries of environments their rule covers", async () => {
-    await t.runtime.store.appendAudit({
-      at: t.sim.clock.now() + 60_000,
-      event: "test.staging_entry",
-      workflowId: null,
-      actor: null,
-      service: "web",
-      environment: "staging",
-      details: {},
-    });
-    await t.runtime.store.appendAudit({
-      at: t.sim.clock.now() + 60_000,
-      event: "test.production_entry",
-      workflowId: null,
-      actor: null,
-      service: "web",
-      environment: "production",
-      details: {},
-    });
+    for (const environment of ["staging", "production"]) {
+      await t.runtime.store.appendAudit({
+        at: t.sim.clock.now() + 60_000,
+        event: `test.${environment}_entry`,
+        workflowId: null,
+        actor: null,
+        service: "web",
+        environment,
+        details: {},
+      });
+    }
     const reply = await bot().command("audit 1d", ctx(allowedActors["a Slack user listed by id"] as Actor));
     const text = reply.code?.map((c) => c.text).join("\n") ?? "";
     expect(text).toContain("test.production_entry");
