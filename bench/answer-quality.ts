@@ -81,6 +81,7 @@ export const QUESTION_SETS = [
   "questions-heldout-v2.jsonl",
   "questions-heldout-v4.jsonl",
   "questions-heldout-v5.jsonl",
+  "questions-heldout-v6.jsonl",
 ] as const;
 
 export function benchAnswerQuality(): QualityScore[] {
