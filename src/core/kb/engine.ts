@@ -30,6 +30,10 @@ const CLOSE_SECOND = 0.9;
 const PART_THRESHOLD_SHARE = 0.8;
 /** ...and this share of the score of the section that fits it best. */
 const PART_CLOSE = 0.75;
+/** In a message asked in order, a question whose best section is already shown takes its next one at this share of the best's score. */
+const NEXT_PICK_SHARE = 0.5;
+/** A question's section counts as fitting when the whole message ranks it this high. */
+const SUPPORTING_RANKS = 3;
 /** Messages up to this long are split into questions, each routed on its own. */
 const MAX_SPLIT_CHARS = 600;
 const MAX_CANDIDATES = 5;
@@ -105,11 +109,15 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const decision = route(routed, signals);
     const explain = explanation(decision, signals, router.rule);
     const top = preferTeam(decision);
-    const primary = decision.accepted && top ? byId.get(top.label) : undefined;
-    if (!primary || !top) return unmatched(signals, explain);
+    const found = decision.accepted && top ? byId.get(top.label) : undefined;
+    if (!found || !top) return unmatched(signals, explain);
 
+    // A message that asks two things is answered in the order it asks them, when each question
+    // found its section; otherwise the message's best section leads.
+    const asked = askedInOrder(routed, decision);
+    const primary = asked.length === 2 ? asked[0]! : found;
     const shown = [primary];
-    const second = secondSection(cleaned, decision, primary.id);
+    const second = (asked.length === 2 ? asked[1] : asked.find((s) => s.id !== found.id)) ?? secondSection(cleaned, decision, primary.id);
     if (second) shown.push(second);
     const caveat = signals.notCache ? notCacheCaveat(signals.notCache) : undefined;
     return {
@@ -139,6 +147,32 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     if (!team || team.score < router.rule.threshold) return top;
     // A fallback section stands in for the team's own knowledge: any team section that fits wins.
     return section.fallback || team.score >= TEAM_PREFERENCE * top.score ? team : top;
+  }
+
+  /**
+   * The sections of a message that asks two or more things, in the order it asks them. Each
+   * question is routed with what the message says besides its questions as context; it takes
+   * its best section not picked yet (another one only when it scores at least half as much),
+   * when that section fits it better than the near misses or is among the message's own best.
+   */
+  function askedInOrder(routed: string, decision: Decision): Section[] {
+    const parts = routed.split(QUESTION_BREAK).map((p) => (p ?? "").trim());
+    const questions = parts.filter(isQuestion);
+    if (questions.length < 2) return [];
+    const context = parts.filter((p) => p !== "" && !isQuestion(p)).join("\n");
+    const supported = new Set(decision.ranked.slice(0, SUPPORTING_RANKS).map((c) => c.label));
+    const picks: Section[] = [];
+    for (const question of questions) {
+      const part = route(routingText(`${question}\n${question}\n${context}`), extractSignals(question));
+      const first = preferTeam(part);
+      if (!first || first.score < PART_THRESHOLD_SHARE * router.rule.threshold) continue;
+      if (!supported.has(first.label) && first.score - part.offTopic + LINEAR_MARGIN_SHARE * part.linearMargin < router.rule.margin) continue;
+      const pick = [first, ...part.ranked].find((c) => !picks.some((p) => p.id === c.label));
+      const section = pick && (pick === first || pick.score >= NEXT_PICK_SHARE * first.score) ? byId.get(pick.label) : undefined;
+      if (section) picks.push(section);
+      if (picks.length === 2) break;
+    }
+    return picks;
   }
 
   /** A second section when the message asks two things, or when two sections fit almost equally. */
@@ -265,6 +299,17 @@ function paragraphs(text: string): string[] {
 
 function sectionText(section: Section): string {
   return `${section.title} ${section.keywords.join(" ")} ${section.answer} ${section.more} ${section.examples.join(" ")}`;
+}
+
+/** Where one question ends and the next begins: a sentence end, a line, "also"/"btw", "(2)", or "and" before a question word. */
+const QUESTION_BREAK =
+  /(?<=[?!.])\s+(?=\S)|\n+|\s+(?:also|plus|and also|btw)[,:]?\s+|\s*\(\d\)\s*|,?\s+(?:and|and then|then)\s+(?=(?:how|what|why|where|when|which|who|is|are|do|does|did|can|could|should|will|would)\b)/i;
+/** A part that asks: it ends with a question mark, or opens with a question word or a request ("steps to…", "explain…"). */
+const QUESTION =
+  /\?\s*$|^\s*(?:[-*•]\s*|\d+[.)]\s*)?(?:(?:and|so|then|but|or|plus|also)\s+)*(?:how|what|why|where|when|which|who|is|are|do|does|did|can|could|should|will|would|steps?|tell me|explain|show me|help me)\b/i;
+
+function isQuestion(part: string): boolean {
+  return part.split(/\s+/).length >= 3 && QUESTION.test(part);
 }
 
 /** The sentences of a short message that asks more than one thing ("X broke. how do I fix it?"). */

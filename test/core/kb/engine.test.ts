@@ -81,6 +81,16 @@ describe("answer engine", () => {
     expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_CHARS);
   });
 
+  it("answers a message that asks two things in the order it asks them", () => {
+    const ids = (text: string) => engine.answer(text).sections.map((s) => s.id);
+    const clear = "how do I clear the build cache on railway?";
+    const why = "why does railway keep serving stale builds after we rename an app?";
+    expect(ids(`${clear} and ${why}`)).toEqual(["fix-dashboard", "triggers"]);
+    expect(ids(`${why} and ${clear}`)).toEqual(["triggers", "fix-dashboard"]);
+    // Numbered questions with no question marks are two questions too.
+    expect(ids("(1) is it bad to leave NO_CACHE=1 on for good (2) how do I run migrations on every deploy")).toEqual(["prevention", "migrations"]);
+  });
+
   it("shows the paragraph a question asks about even when it sits behind see more", () => {
     const section = engine.section("migrations");
     const hidden = section?.more.split("\n\n").find((p) => /showmigrations/.test(p));
