@@ -25,6 +25,13 @@ const MAX_ERROR_LINES = 4;
 // Traceback frames, code lines and log noise: not prose.
 const NOT_PROSE =
   /^(?:\s*File "|\s*Traceback \(|\s{2,}\S|\s*[~^]{2,}|\s*LINE \d+:|\s*During handling|\s*The above exception|\s*\w+(?:\.\w+)*(?:Error|Exception|Warning):|\s*\[?\d{4}-\d\d-\d\d[ T]\d)/;
+// A log line's timestamp and level ("2026-09-09T03:11:40.552Z [inf] "), as Railway's log views copy them.
+const LOG_PREFIX = /^\s*\d{4}-\d\d-\d\dT[\d:.]+Z?\s*(?:\[\w+\]\s*)?/;
+// A line of a pasted build or deploy log (BuildKit steps, a Nixpacks or Railpack plan, pip, migrate and
+// gunicorn output): what the build did, not what the user asks. Its words (pip, install, migrate,
+// gunicorn, requirements.txt) are in every such log and would outweigh the question.
+const LOG_LINE =
+  /^\s*(?:#\d+\s|=>\s|-{2,3}>|(?:Step|STEP) \d+\/\d+|\[(?:stage-|\s*\d+\/\d+\]|Region:|internal\])|[╔║╚╠╟│┃┌└├─═↳✓✔▸›]|={3,}|Using (?:Nixpacks|Railpack)|context: |Collecting\s|Requirement already satisfied|Downloading\s|Installing collected|Successfully (?:installed|built)|Using cached|Building wheels?|Operations to perform|Running migrations|Apply(?:ing)? \w+\.\d{4}|Starting (?:gunicorn|Container)|Listening at|Booting worker|Using worker|Indexing\.\.\.|Uploading\.\.\.)/;
 // The line between two tracebacks of one chain.
 const CHAINED = /^\s*(?:During handling of the above exception|The above exception was the direct cause)/;
 // The line that names the exception: what a reader of a traceback looks at first.
@@ -42,20 +49,21 @@ export function extractSignals(cleaned: string): Signals {
 
 /**
  * The part of a message the router compares: its prose and the lines that name an error, without
- * traceback frames and code (they name files and libraries every traceback shares). A long paste
+ * traceback frames, build and deploy log lines, and code (they name files and libraries every traceback shares). A long paste
  * keeps its first prose and its last error lines.
  */
 export function routingText(cleaned: string): string {
   let prose = "";
   const errors: string[] = [];
-  for (const line of cleaned.split("\n")) {
+  for (const raw of cleaned.split("\n")) {
+    const line = raw.replace(LOG_PREFIX, "");
     if (line.trim() === "") continue;
     // A chained traceback: the exception raised last is the one the user sees; the ones before are its context.
     if (CHAINED.test(line)) errors.length = 0;
     if (ERROR_LINE.test(line)) {
       errors.push(line.trim().slice(0, 300));
       if (errors.length > MAX_ERROR_LINES) errors.shift();
-    } else if (prose.length < MAX_PROSE_CHARS && !NOT_PROSE.test(line)) {
+    } else if (prose.length < MAX_PROSE_CHARS && !NOT_PROSE.test(line) && !LOG_LINE.test(line)) {
       prose += `${line}\n`;
     }
   }

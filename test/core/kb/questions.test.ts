@@ -37,6 +37,11 @@ describe("answer quality on the question fixtures", () => {
     check("questions-dev-two.jsonl", 0.75, 0);
   });
 
+  // Written the same way, each with a pasted build or deploy log; tuned on, never copied into examples.
+  it("answers questions that paste a build or deploy log", () => {
+    check("questions-dev-logs.jsonl", 0.6, 0.85);
+  });
+
   it("answers the fixed test questions no example was drawn from", () => {
     check("questions-eval2.jsonl", 0.85, 0.85);
     check("questions-holdout.jsonl", 0.85, 0.9);

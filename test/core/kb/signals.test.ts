@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { createAnswerEngine, loadKnowledgeBase } from "../../../src/core/kb/index.js";
+import { routingText } from "../../../src/core/kb/signals.js";
+
+const BUILD_LOG = [
+  "╔══════════════════════ Nixpacks v1.29.1 ══════════════════════╗",
+  "║ install    │ python -m venv --copies /opt/venv && pip install -r requirements.txt ║",
+  "║ start      │ python manage.py migrate && gunicorn shop.wsgi  ║",
+  "╚══════════════════════════════════════════════════════════════╝",
+  "#9 [stage-0  5/11] RUN pip install -r requirements.txt",
+  "#9 CACHED",
+  "2026-09-09T03:11:40.553Z [inf]  [stage-0  8/10] COPY . /app CACHED",
+  "2026-09-09T03:11:46.733Z [inf]  === Successfully Built! ===",
+].join("\n");
+
+describe("the text the router compares", () => {
+  it("leaves out the lines of a pasted build log and keeps what the user wrote", () => {
+    const question = "every step is cached and prod still runs last week's code. how do I wipe the build cache?";
+    const routed = routingText(`${BUILD_LOG}\n\n${question}`);
+    expect(routed).toContain(question);
+    expect(routed).not.toMatch(/Nixpacks|gunicorn|stage-0|requirements\.txt/);
+  });
+
+  it("keeps an error line behind a log timestamp", () => {
+    expect(routingText("2026-09-09T03:11:40.553Z [err]  ModuleNotFoundError: No module named 'shop.api'\nwhy?")).toContain(
+      "ModuleNotFoundError: No module named 'shop.api'",
+    );
+  });
+
+  it("answers the question under a build log, not the words of the log", () => {
+    const engine = createAnswerEngine(loadKnowledgeBase());
+    const result = engine.answer(`${BUILD_LOG}\n\nevery step is cached and prod still runs last week's code. how do I wipe the build cache?`);
+    expect(result.section?.id).toBe("fix-dashboard");
+  });
+});
