@@ -118,7 +118,10 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const primary = asked.length === 2 ? asked[0]! : found;
     const shown = [primary];
     const second = (asked.length === 2 ? asked[1] : asked.find((s) => s.id !== found.id)) ?? secondSection(cleaned, decision, primary.id);
-    if (second) shown.push(second);
+    // A question answered from one section alone gets the section its content says comes next
+    // (a stale-cache diagnosis, then the steps to fix it).
+    const extra = second ?? (ASKS.test(routed) && primary.next ? byId.get(primary.next) : undefined);
+    if (extra) shown.push(extra);
     const caveat = signals.notCache ? notCacheCaveat(signals.notCache) : undefined;
     return {
       matched: true,

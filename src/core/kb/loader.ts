@@ -51,6 +51,11 @@ const builtinMetaSchema = z.object({
   fallback: z.boolean().default(false),
   /** `setup`: answered with live facts from Railway when it is connected. */
   live: z.enum(["setup"]).optional(),
+  /** The section a question answered from this one alone usually needs next (a diagnosis, then its fix). */
+  next: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "next must be a section id")
+    .optional(),
 });
 
 const teamMetaSchema = z.object({
@@ -90,7 +95,18 @@ export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
       offTopic.push(...team.negatives);
     }
   }
-  return { sections: dedupeIds(sections, problems), offTopic, problems };
+  return { sections: checkNext(dedupeIds(sections, problems), problems), offTopic, problems };
+}
+
+/** Drops (with a problem) a `next:` that names no section, so an answer never points at nothing. */
+function checkNext(sections: Section[], problems: KbProblem[]): Section[] {
+  const ids = new Set(sections.map((s) => s.id));
+  return sections.map((section) => {
+    if (section.next === undefined || (ids.has(section.next) && section.next !== section.id)) return section;
+    problems.push({ file: section.file, line: lineOfKey(section.file, "next"), message: `next: no other section has the id "${section.next}"` });
+    const { next: _dropped, ...rest } = section;
+    return rest;
+  });
 }
 
 /**
@@ -221,8 +237,17 @@ function parseBuiltinFile(file: string, problems: KbProblem[]): BuiltinFile | un
     examples: meta.data.examples,
     ...(meta.data.fallback ? { fallback: true } : {}),
     ...(meta.data.live ? { live: meta.data.live } : {}),
+    ...(meta.data.next ? { next: meta.data.next } : {}),
   };
   return { section, order: meta.data.order, negatives: meta.data.negatives, neverAnswer: meta.data.never_answer };
+}
+
+function lineOfKey(file: string, key: string): number {
+  try {
+    return keyLine(readFileSync(file, "utf8"), key);
+  } catch {
+    return 0;
+  }
 }
 
 /** The first schema problem of a front-matter block, at the line of its key (and list item). */

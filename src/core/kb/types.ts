@@ -28,6 +28,8 @@ export interface Section {
   fallback?: boolean;
   /** `setup`: when Railway is connected, answer with the team's live setup (core/setup) instead of this text. */
   live?: "setup";
+  /** Shown after this section when a question is answered from it alone (content/kb `next:`). */
+  next?: string;
 }
 
 /** A file or line the loader could not use; the rest of the knowledge base still loads. */

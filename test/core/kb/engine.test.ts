@@ -81,6 +81,14 @@ describe("answer engine", () => {
     expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_CHARS);
   });
 
+  it("follows a diagnosis with the section its content names next when the message asks something", () => {
+    const error = "FieldError: Invalid field name(s) given in select_related: 'billing_contact'. prod only, works locally.";
+    expect(engine.section("symptoms")?.next).toBe("fix-dashboard");
+    expect(engine.answer(`${error} how do I get rid of it?`).sections.map((s) => s.id)).toEqual(["symptoms", "fix-dashboard"]);
+    // A paste with no question gets the diagnosis alone (it names the fix in one line).
+    expect(engine.answer(error).sections.map((s) => s.id)).toEqual(["symptoms"]);
+  });
+
   it("answers a message that asks two things in the order it asks them", () => {
     const ids = (text: string) => engine.answer(text).sections.map((s) => s.id);
     const clear = "how do I clear the build cache on railway?";

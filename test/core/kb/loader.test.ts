@@ -79,6 +79,15 @@ describe("examples and near misses in front-matter", () => {
     expect(kb.offTopic).toEqual(["docker build cache", "how much is the pro plan"]);
   });
 
+  it("keeps a next: that names another section and reports one that names none", () => {
+    writeFileSync(join(dir, "a.md"), section("a", "next: b\n"));
+    writeFileSync(join(dir, "b.md"), section("b", "next: nowhere\n"));
+    const kb = loadKnowledgeBase({ builtinDir: dir });
+    expect(kb.sections.find((s) => s.id === "a")?.next).toBe("b");
+    expect(kb.sections.find((s) => s.id === "b")).not.toHaveProperty("next");
+    expect(kb.problems).toEqual([{ file: join(dir, "b.md"), line: 8, message: 'next: no other section has the id "nowhere"' }]);
+  });
+
   it("reports an example that is not text with the file, the line and the item", () => {
     writeFileSync(join(dir, "a.md"), section("a", "examples:\n  - fine question\n  - [not, text]\n"));
     const kb = loadKnowledgeBase({ builtinDir: dir });
