@@ -23,7 +23,14 @@ import { formatScore, loadQuestions, scoreQuestions } from "./answer-quality.js"
 
 const TEAM_RUNBOOK_DIR = fileURLToPath(new URL("../examples/team-runbook/", import.meta.url));
 /** Sets whose misses may be read and tuned on. */
-const TUNABLE_SETS = ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-dev-v3.jsonl", "questions-dev-two.jsonl", "questions-dev-logs.jsonl"];
+const TUNABLE_SETS = [
+  "questions.jsonl",
+  "questions-probes.jsonl",
+  "questions-eval2.jsonl",
+  "questions-dev-v3.jsonl",
+  "questions-dev-two.jsonl",
+  "questions-dev-logs.jsonl",
+];
 /** Sets reported as aggregates only (a fixed test part, and questions written before the team runbook was tuned). */
 const AGGREGATE_ONLY = ["questions-holdout.jsonl"];
 /** Examples sharing at least this share of character trigrams (Jaccard) are one paraphrase family. */
