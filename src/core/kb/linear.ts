@@ -21,6 +21,66 @@ export interface TrainingRow {
   label: number;
 }
 
+/**
+ * Training rows side by side in flat typed arrays (compressed rows): row r's features are
+ * ids/values[offsets[r] .. offsets[r + 1]), its label labels[r]. Built once, read by every pass
+ * of every training without an object per row.
+ */
+export interface TrainingMatrix {
+  offsets: Int32Array;
+  ids: Int32Array;
+  values: Float64Array;
+  labels: Int32Array;
+}
+
+/** Fills a TrainingMatrix row by row, with room for `rows` rows of up to `capacity` features in all. */
+export class TrainingMatrixBuilder {
+  private readonly offsets: Int32Array;
+  private readonly ids: Int32Array;
+  private readonly values: Float64Array;
+  private readonly labels: Int32Array;
+  private rows = 0;
+  /** Where the next feature goes. */
+  private at = 0;
+
+  constructor(rows: number, capacity: number) {
+    this.offsets = new Int32Array(rows + 1);
+    this.ids = new Int32Array(capacity);
+    this.values = new Float64Array(capacity);
+    this.labels = new Int32Array(rows);
+  }
+
+  /** Appends the features of `part` to the current row: ids shifted by `base`, weights times `scale`. */
+  append(part: QueryVector, base: number, scale: number): void {
+    for (let i = 0; i < part.ids.length; i++) {
+      this.ids[this.at] = part.ids[i]! + base;
+      this.values[this.at++] = part.weights[i]! * scale;
+    }
+  }
+
+  /** Ends the current row with its label. */
+  endRow(label: number): void {
+    this.labels[this.rows++] = label;
+    this.offsets[this.rows] = this.at;
+  }
+
+  done(): TrainingMatrix {
+    return { offsets: this.offsets, ids: this.ids.slice(0, this.at), values: this.values.slice(0, this.at), labels: this.labels };
+  }
+}
+
+function matrixOf(rows: readonly TrainingRow[]): TrainingMatrix {
+  const builder = new TrainingMatrixBuilder(
+    rows.length,
+    rows.reduce((n, row) => n + row.vector.ids.length, 0),
+  );
+  for (const { vector, label } of rows) {
+    builder.append(vector, 0, 1);
+    builder.endRow(label);
+  }
+  return builder.done();
+}
+
 // Six passes: on cross-validation as good as twelve with character n-grams in the input, at half the build time.
 const EPOCHS = 6;
 const LEARNING_RATE = 0.5;
@@ -42,18 +102,37 @@ export class LinearModel {
   }
 
   static train(rows: TrainingRow[], labelCount: number, featureCount: number): LinearModel {
-    const model = LinearModel.empty(labelCount, featureCount);
+    const matrix = matrixOf(rows);
+    return LinearModel.fit(
+      matrix,
+      Array.from(rows, (_, i) => i),
+      labelCount,
+      featureCount,
+    );
+  }
+
+  /** Trains on the matrix's rows listed in `use` (indices into it), in the fixed interleaved order. */
+  static fit(matrix: TrainingMatrix, use: readonly number[], labelCount: number, featureCount: number): LinearModel {
+    const weights = new Float64Array(featureCount * labelCount);
+    const bias = new Float64Array(labelCount);
     const probabilities = new Float64Array(labelCount);
     const movedLabels = new Int32Array(labelCount);
     const steps = new Float64Array(labelCount);
+    const { offsets, ids, values, labels } = matrix;
     // Rows in a fixed interleaved order (a stride through the list) so labels mix without randomness.
-    const order = interleave(rows.length);
-    const rowWeight = labelWeights(rows, labelCount);
+    const order = Int32Array.from(interleave(use.length), (i) => use[i]!);
+    const rowWeight = labelWeights(
+      Array.from(use, (row) => labels[row]!),
+      labelCount,
+    );
     for (let epoch = 0; epoch < EPOCHS; epoch++) {
       const rate = LEARNING_RATE / (1 + epoch);
-      for (const index of order) {
-        const { vector, label } = rows[index]!;
-        model.probabilitiesInto(vector, probabilities);
+      for (let r = 0; r < order.length; r++) {
+        const row = order[r]!;
+        const label = labels[row]!;
+        const from = offsets[row]!;
+        const to = offsets[row + 1]!;
+        probabilitiesOf(weights, bias, ids, values, from, to, labelCount, probabilities);
         const weight = rowWeight[label]!;
         // The labels this row moves (a label the model already gets right for it learns nothing), then
         // one pass over the row's features updating those labels' weights side by side in memory.
@@ -61,20 +140,20 @@ export class LinearModel {
         for (let l = 0; l < labelCount; l++) {
           const step = rate * weight * (probabilities[l]! - (l === label ? 1 : 0));
           if (Math.abs(step) < MIN_STEP) continue;
-          model.bias[l]! -= step;
+          bias[l]! -= step;
           movedLabels[moved] = l;
           steps[moved++] = step;
         }
         if (moved === 0) continue;
-        for (let i = 0; i < vector.ids.length; i++) {
-          const base = vector.ids[i]! * labelCount;
-          const x = vector.weights[i]!;
-          for (let k = 0; k < moved; k++) model.weights[base + movedLabels[k]!]! -= steps[k]! * x;
+        for (let i = from; i < to; i++) {
+          const base = ids[i]! * labelCount;
+          const x = values[i]!;
+          for (let k = 0; k < moved; k++) weights[base + movedLabels[k]!]! -= steps[k]! * x;
         }
       }
     }
     // Kept as float32: a built and a restored model then hold the very same weights.
-    return new LinearModel(labelCount, featureCount, Float32Array.from(model.weights), model.bias);
+    return new LinearModel(labelCount, featureCount, Float32Array.from(weights), bias);
   }
 
   static restore(state: LinearState): LinearModel {
@@ -107,11 +186,7 @@ export class LinearModel {
       const weight = vector.weights[i]!;
       for (let l = 0; l < labels; l++) out[l]! += weight * this.weights[base + l]!;
     }
-    let max = -Infinity;
-    for (const value of out) max = Math.max(max, value);
-    let sum = 0;
-    for (let l = 0; l < labels; l++) sum += out[l] = Math.exp(out[l]! - max);
-    for (let l = 0; l < labels; l++) out[l]! /= sum;
+    softmax(out);
   }
 }
 
@@ -120,12 +195,42 @@ export class LinearModel {
  * labels weigh 1): a team section with one heading and one paragraph is still learned beside
  * built-in ones with a hundred examples, and the many near misses are not weighed down.
  */
-function labelWeights(rows: TrainingRow[], labelCount: number): Float64Array {
+function labelWeights(rowLabels: readonly number[], labelCount: number): Float64Array {
   const perLabel = new Float64Array(labelCount);
-  for (const row of rows) perLabel[row.label]!++;
+  for (const label of rowLabels) perLabel[label]!++;
   const present = [...perLabel].filter((n) => n > 0).sort((a, b) => a - b);
   const median = present[Math.floor(present.length / 2)] ?? 1;
   return Float64Array.from(perLabel, (n) => (n > 0 ? Math.max(1, Math.sqrt(median / n)) : 0));
+}
+
+/** Turns scores into probabilities in place (shifted by the largest, so exp never overflows). */
+function softmax(out: Float64Array): void {
+  const labels = out.length;
+  let max = -Infinity;
+  for (const value of out) max = Math.max(max, value);
+  let sum = 0;
+  for (let l = 0; l < labels; l++) sum += out[l] = Math.exp(out[l]! - max);
+  for (let l = 0; l < labels; l++) out[l]! /= sum;
+}
+
+/** Each label's probability for one training row (features ids/values[from..to)), into `out`: float64 weights only, so the loop stays monomorphic. */
+function probabilitiesOf(
+  weights: Float64Array,
+  bias: Float64Array,
+  ids: Int32Array,
+  values: Float64Array,
+  from: number,
+  to: number,
+  labels: number,
+  out: Float64Array,
+): void {
+  out.set(bias);
+  for (let i = from; i < to; i++) {
+    const base = ids[i]! * labels;
+    const x = values[i]!;
+    for (let l = 0; l < labels; l++) out[l]! += x * weights[base + l]!;
+  }
+  softmax(out);
 }
 
 /** 0..n-1 visited with a stride coprime to n: every row once, neighbours far apart. */

@@ -11,8 +11,8 @@
  * the model is built, so a team runbook gets a rule fitted with its own examples in it.
  */
 import type { TextFeatures } from "./features.js";
-import { LinearModel } from "./linear.js";
-import type { LinearState } from "./linear.js";
+import { LinearModel, TrainingMatrixBuilder } from "./linear.js";
+import type { LinearState, TrainingMatrix } from "./linear.js";
 import { Space, Vocabulary } from "./space.js";
 import type { QueryVector, SpaceState, VocabularyState } from "./space.js";
 
@@ -100,8 +100,8 @@ export class Router {
     public rule: AcceptRule,
   ) {}
 
-  /** Builds the spaces from every document and the linear model from those not in `heldOut`. */
-  private static build(docs: LabelledFeatures[], heldOut: ReadonlySet<number> = new Set()): Router {
+  /** Builds the spaces from every document; the linear model is trained apart (trainLinear). */
+  private static build(docs: LabelledFeatures[]): Router {
     const labels = [...new Set(docs.map((d) => d.label))];
     const labelIndex = new Map(labels.map((label, index) => [label, index]));
     const docLabels = docs.map((d) => labelIndex.get(d.label)!);
@@ -119,14 +119,30 @@ export class Router {
       docs.map((d) => d.features.chars),
       CHAR_MIN_DOCS,
     );
-    const router = new Router(labels, docLabels, words, signals, chars, LinearModel.empty(labels.length, 0), DEFAULT_RULE);
-    router.trainLinear(docs, heldOut);
-    return router;
+    return new Router(labels, docLabels, words, signals, chars, LinearModel.empty(labels.length, 0), DEFAULT_RULE);
   }
 
-  private trainLinear(docs: LabelledFeatures[], heldOut: ReadonlySet<number>): void {
-    const rows = docs.flatMap((d, index) => (heldOut.has(index) ? [] : [{ vector: settled(this.linearInput(d.features)), label: this.docLabels[index]! }]));
-    this.linear = LinearModel.train(rows, this.labels.length, this.linearFeatureCount);
+  /** Every document's input to the linear model, in one matrix (rows in document order). */
+  private linearMatrix(docs: LabelledFeatures[]): TrainingMatrix {
+    const capacity = docs.reduce((n, d) => n + d.features.words.size + d.features.signals.size + d.features.chars.length, 0);
+    const builder = new TrainingMatrixBuilder(docs.length, capacity);
+    docs.forEach((doc, index) => {
+      const { words, signals, chars } = doc.features;
+      const signalShare = signals.size > 0 ? SIGNAL_SHARE : 0;
+      // Words, then signals, then character n-grams, one id range after another (as joinVectors).
+      builder.append(this.words.vector(words), 0, 1 - signalShare);
+      builder.append(this.signals.vector(signals), this.words.size, signalShare);
+      builder.append(this.chars.vector(chars), this.words.size + this.signals.size, CHAR_WEIGHT);
+      builder.endRow(this.docLabels[index]!);
+    });
+    return builder.done();
+  }
+
+  /** Trains the linear model on the matrix's rows not in `heldOut`. */
+  private trainLinear(matrix: TrainingMatrix, heldOut: ReadonlySet<number>): void {
+    const use: number[] = [];
+    for (let row = 0; row < matrix.labels.length; row++) if (!heldOut.has(row)) use.push(row);
+    this.linear = LinearModel.fit(matrix, use, this.labels.length, this.linearFeatureCount);
   }
 
   /** A router from its stored state; throws on a state that does not hold together. */
@@ -172,22 +188,21 @@ export class Router {
       seen.set(doc.label, n);
       if (n % every === 0) validation.push(index);
     });
-    if (validation.length < 10) return Router.build(docs);
+    const router = Router.build(docs);
+    const matrix = router.linearMatrix(docs);
+    if (validation.length < 10) {
+      router.trainLinear(matrix, new Set());
+      return router;
+    }
     // The linear model learns without the validation examples while the rule is fitted, then with them.
-    const router = Router.build(docs, new Set(validation));
+    router.trainLinear(matrix, new Set(validation));
     router.rule = fitRule(router, docs, validation);
-    router.trainLinear(docs, new Set());
+    router.trainLinear(matrix, new Set());
     return router;
   }
 
   private get linearFeatureCount(): number {
     return this.words.size + this.signals.size + this.chars.size;
-  }
-
-  /** A document's input to the linear model: words, then signals, then character n-grams, one id range after another. */
-  private linearInput(features: TextFeatures): QueryVector {
-    const signalShare = features.signals.size > 0 ? SIGNAL_SHARE : 0;
-    return this.joinVectors(this.words.vector(features.words), this.signals.vector(features.signals), this.chars.vector(features.chars), signalShare);
   }
 
   private joinVectors(words: QueryVector, signals: QueryVector, chars: QueryVector, signalShare: number): QueryVector {
@@ -253,16 +268,6 @@ export class Router {
     const linearMargin = sectionProbability - offTopicProbability;
     return { ranked, offTopic, linearMargin, accepted: accepts(this.rule, best, offTopic, linearMargin) };
   }
-}
-
-/**
- * A copy of a training row's vector, made outside the code that builds query vectors. The rows
- * live through training; were they the very arrays that code makes, V8's allocation-site
- * feedback would take that code's arrays for long-lived ones, and answering would pay for it:
- * every scavenge promoted ~400 KB (node --trace-gc-nvp) and the p99 of an answer doubled.
- */
-function settled(vector: QueryVector): QueryVector {
-  return { ids: vector.ids.slice(), weights: vector.weights.slice() };
 }
 
 /** Sections are ranked by similarity plus a share of the linear model's probability. */
