@@ -81,9 +81,11 @@ function matrixOf(rows: readonly TrainingRow[]): TrainingMatrix {
   return builder.done();
 }
 
-// Six passes: on cross-validation as good as twelve with character n-grams in the input, at half the build time.
-const EPOCHS = 6;
-const LEARNING_RATE = 0.5;
+// Three passes at a larger first step (0.67 / (1 + pass): about the same total step as six at 0.5):
+// on cross-validation over six example orders as good as six passes, at half the build time
+// (two passes refuse fewer near misses).
+const EPOCHS = 3;
+const LEARNING_RATE = 0.67;
 /** Smaller updates than this are skipped: they cost a pass over the row and change nothing. */
 const MIN_STEP = 1e-3;
 
