@@ -51,7 +51,7 @@ export class TrainingMatrixBuilder {
   }
 
   /** Appends the features of `part` to the current row: ids shifted by `base`, weights times `scale`. */
-  append(part: QueryVector, base: number, scale: number): void {
+  append(part: { ids: ArrayLike<number>; weights: ArrayLike<number> }, base: number, scale: number): void {
     for (let i = 0; i < part.ids.length; i++) {
       this.ids[this.at] = part.ids[i]! + base;
       this.values[this.at++] = part.weights[i]! * scale;
@@ -65,7 +65,13 @@ export class TrainingMatrixBuilder {
   }
 
   done(): TrainingMatrix {
-    return { offsets: this.offsets, ids: this.ids.slice(0, this.at), values: this.values.slice(0, this.at), labels: this.labels };
+    const full = this.at === this.ids.length;
+    return {
+      offsets: this.offsets,
+      ids: full ? this.ids : this.ids.slice(0, this.at),
+      values: full ? this.values : this.values.slice(0, this.at),
+      labels: this.labels,
+    };
   }
 }
 
@@ -134,7 +140,19 @@ export class LinearModel {
         const label = labels[row]!;
         const from = offsets[row]!;
         const to = offsets[row + 1]!;
-        probabilitiesOf(weights, bias, ids, values, from, to, labelCount, probabilities);
+        // Each label's probability for the row, written out here: as a function of its own, called
+        // before its softmax ever ran, it was optimised and thrown away ~25 times in a fresh process.
+        probabilities.set(bias);
+        for (let i = from; i < to; i++) {
+          const base = ids[i]! * labelCount;
+          const x = values[i]!;
+          for (let l = 0; l < labelCount; l++) probabilities[l]! += x * weights[base + l]!;
+        }
+        let max = -Infinity;
+        for (let l = 0; l < labelCount; l++) max = Math.max(max, probabilities[l]!);
+        let sum = 0;
+        for (let l = 0; l < labelCount; l++) sum += probabilities[l] = Math.exp(probabilities[l]! - max);
+        for (let l = 0; l < labelCount; l++) probabilities[l]! /= sum;
         const weight = rowWeight[label]!;
         // The labels this row moves (a label the model already gets right for it learns nothing), then
         // one pass over the row's features updating those labels' weights side by side in memory.
@@ -213,26 +231,6 @@ function softmax(out: Float64Array): void {
   let sum = 0;
   for (let l = 0; l < labels; l++) sum += out[l] = Math.exp(out[l]! - max);
   for (let l = 0; l < labels; l++) out[l]! /= sum;
-}
-
-/** Each label's probability for one training row (features ids/values[from..to)), into `out`: float64 weights only, so the loop stays monomorphic. */
-function probabilitiesOf(
-  weights: Float64Array,
-  bias: Float64Array,
-  ids: Int32Array,
-  values: Float64Array,
-  from: number,
-  to: number,
-  labels: number,
-  out: Float64Array,
-): void {
-  out.set(bias);
-  for (let i = from; i < to; i++) {
-    const base = ids[i]! * labels;
-    const x = values[i]!;
-    for (let l = 0; l < labels; l++) out[l]! += x * weights[base + l]!;
-  }
-  softmax(out);
 }
 
 /** 0..n-1 visited with a stride coprime to n: every row once, neighbours far apart. */

@@ -100,8 +100,12 @@ export class Router {
     public rule: AcceptRule,
   ) {}
 
-  /** Builds the spaces from every document; the linear model is trained apart (trainLinear). */
-  private static build(docs: LabelledFeatures[]): Router {
+  /**
+   * Builds the spaces from every document (the linear model is trained apart, see trainLinear),
+   * and every document's input to the linear model, in one matrix (rows in document order): words,
+   * then signals, then character n-grams, one id range after another (as joinVectors).
+   */
+  private static build(docs: LabelledFeatures[]): { router: Router; matrix: TrainingMatrix } {
     const labels = [...new Set(docs.map((d) => d.label))];
     const labelIndex = new Map(labels.map((label, index) => [label, index]));
     const docLabels = docs.map((d) => labelIndex.get(d.label)!);
@@ -119,23 +123,17 @@ export class Router {
       docs.map((d) => d.features.chars),
       CHAR_MIN_DOCS,
     );
-    return new Router(labels, docLabels, words, signals, chars, LinearModel.empty(labels.length, 0), DEFAULT_RULE);
-  }
-
-  /** Every document's input to the linear model, in one matrix (rows in document order). */
-  private linearMatrix(docs: LabelledFeatures[]): TrainingMatrix {
-    const capacity = docs.reduce((n, d) => n + d.features.words.size + d.features.signals.size + d.features.chars.length, 0);
+    const capacity = docs.reduce((n, _, d) => n + words.vectors[d]!.ids.length + signals.vectors[d]!.ids.length + chars.vectors[d]!.ids.length, 0);
     const builder = new TrainingMatrixBuilder(docs.length, capacity);
-    docs.forEach((doc, index) => {
-      const { words, signals, chars } = doc.features;
-      const signalShare = signals.size > 0 ? SIGNAL_SHARE : 0;
-      // Words, then signals, then character n-grams, one id range after another (as joinVectors).
-      builder.append(this.words.vector(words), 0, 1 - signalShare);
-      builder.append(this.signals.vector(signals), this.words.size, signalShare);
-      builder.append(this.chars.vector(chars), this.words.size + this.signals.size, CHAR_WEIGHT);
-      builder.endRow(this.docLabels[index]!);
+    docs.forEach((doc, d) => {
+      const signalShare = doc.features.signals.size > 0 ? SIGNAL_SHARE : 0;
+      builder.append(words.vectors[d]!, 0, 1 - signalShare);
+      builder.append(signals.vectors[d]!, words.space.size, signalShare);
+      builder.append(chars.vectors[d]!, words.space.size + signals.space.size, CHAR_WEIGHT);
+      builder.endRow(docLabels[d]!);
     });
-    return builder.done();
+    const router = new Router(labels, docLabels, words.space, signals.space, chars.vocabulary, LinearModel.empty(labels.length, 0), DEFAULT_RULE);
+    return { router, matrix: builder.done() };
   }
 
   /** Trains the linear model on the matrix's rows not in `heldOut`. */
@@ -188,8 +186,7 @@ export class Router {
       seen.set(doc.label, n);
       if (n % every === 0) validation.push(index);
     });
-    const router = Router.build(docs);
-    const matrix = router.linearMatrix(docs);
+    const { router, matrix } = Router.build(docs);
     if (validation.length < 10) {
       router.trainLinear(matrix, new Set());
       return router;

@@ -11,6 +11,12 @@ export interface QueryVector {
   weights: number[];
 }
 
+/** A document's vector as a build makes it (typed arrays; the same values vector() gives for it). */
+export interface DocVector {
+  ids: ArrayLike<number>;
+  weights: ArrayLike<number>;
+}
+
 /** Everything a space needs to answer, as JSON-friendly arrays. */
 export interface SpaceState {
   keys: string[];
@@ -47,8 +53,8 @@ export class Space {
     return this.idf.length;
   }
 
-  /** Builds the space from each document's feature counts and label. */
-  static build(docs: Map<string, number>[], docLabels: number[], labelCount: number): Space {
+  /** Builds the space from each document's feature counts and label; also gives each document's vector (as vector() would). */
+  static build(docs: Map<string, number>[], docLabels: number[], labelCount: number): { space: Space; vectors: DocVector[] } {
     const ids = new Map<string, number>();
     const df: number[] = [];
     const docFeatures = docs.map((doc) => {
@@ -101,7 +107,8 @@ export class Space {
       const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
       for (let f = 0; f < row.length; f++) row[f]! *= scale;
     }
-    return new Space(ids, idf, offsets, postingDocs, postingWeights, centroids);
+    const vectors = docFeatures.map(({ featureIds, weights }) => ({ ids: featureIds, weights }));
+    return { space: new Space(ids, idf, offsets, postingDocs, postingWeights, centroids), vectors };
   }
 
   /** A space from its stored state; throws on a state that does not hold together. */
@@ -195,18 +202,55 @@ export class Vocabulary {
     private readonly idf: Float64Array,
   ) {}
 
-  /** Features in at least `minDocs` documents: rarer ones are mostly one example's own names and typos. */
-  static build(docs: readonly number[][], minDocs: number): Vocabulary {
-    const df = new Map<number, number>();
-    for (const doc of docs) for (const key of new Set(doc)) df.set(key, (df.get(key) ?? 0) + 1);
+  /**
+   * Features in at least `minDocs` documents (rarer ones are mostly one example's own names and
+   * typos); also gives each document's vector (as vector() would).
+   */
+  static build(docs: readonly number[][], minDocs: number): { vocabulary: Vocabulary; vectors: DocVector[] } {
+    // Every feature gets a provisional id in order of first appearance, counted once per document.
+    const provisional = new Map<number, number>();
+    const df: number[] = [];
+    const lastDoc: number[] = [];
+    const docIds = docs.map((doc, d) => {
+      const out = new Int32Array(doc.length);
+      for (let i = 0; i < doc.length; i++) {
+        const key = doc[i]!;
+        let id = provisional.get(key);
+        if (id === undefined) {
+          id = df.length;
+          provisional.set(key, id);
+          df.push(0);
+          lastDoc.push(-1);
+        }
+        if (lastDoc[id] !== d) {
+          lastDoc[id] = d;
+          df[id]!++;
+        }
+        out[i] = id;
+      }
+      return out;
+    });
+    // Kept features, numbered in that same order.
     const ids = new Map<number, number>();
+    const finalId = new Int32Array(df.length).fill(-1);
     const idf: number[] = [];
-    for (const [key, count] of df) {
+    for (const [key, id] of provisional) {
+      const count = df[id]!;
       if (count < minDocs) continue;
+      finalId[id] = idf.length;
       ids.set(key, idf.length);
       idf.push(inverseDocumentFrequency(docs.length, count));
     }
-    return new Vocabulary(ids, Float64Array.from(idf));
+    const vocabulary = new Vocabulary(ids, Float64Array.from(idf));
+    const vectors = docIds.map((doc) => {
+      let found = 0;
+      for (let i = 0; i < doc.length; i++) {
+        const id = finalId[doc[i]!]!;
+        if (id >= 0) doc[found++] = id;
+      }
+      return vocabulary.counted(doc, found);
+    });
+    return { vocabulary, vectors };
   }
 
   static restore(state: VocabularyState): Vocabulary {
@@ -224,13 +268,18 @@ export class Vocabulary {
 
   /** The unit-length TF-IDF vector of `features` (one entry per occurrence); unknown features are dropped. */
   vector(features: readonly number[]): QueryVector {
-    // Known ids, sorted so that repeats of one feature sit together and are counted in one pass.
     const known = new Int32Array(features.length);
     let found = 0;
     for (const key of features) {
       const id = this.ids.get(key);
       if (id !== undefined) known[found++] = id;
     }
+    return this.counted(known, found);
+  }
+
+  /** The vector of the first `found` ids of `known` (one per occurrence; sorted in place). */
+  private counted(known: Int32Array, found: number): QueryVector {
+    // Sorted so that repeats of one feature sit together and are counted in one pass.
     known.subarray(0, found).sort();
     const ids: number[] = [];
     const counted: number[] = [];
