@@ -235,11 +235,14 @@ export class Router {
     if (signalShare > 0) this.signals.accumulateCentroids(signals, signalShare, central);
     const first = new Float64Array(this.labels.length);
     const second = new Float64Array(this.labels.length);
-    sims.forEach((sim, doc) => {
+    for (let doc = 0; doc < sims.length; doc++) {
+      const sim = sims[doc]!;
       const label = this.docLabels[doc]!;
-      if (sim > first[label]!) [first[label], second[label]] = [sim, first[label]!];
-      else if (sim > second[label]!) second[label] = sim;
-    });
+      if (sim > first[label]!) {
+        second[label] = first[label]!;
+        first[label] = sim;
+      } else if (sim > second[label]!) second[label] = sim;
+    }
     const ranked: LabelScore[] = [];
     let offTopic = 0;
     let best = 0;

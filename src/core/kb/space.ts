@@ -61,7 +61,8 @@ export class Space {
       const featureIds = new Int32Array(doc.size);
       const weights = new Float64Array(doc.size);
       let i = 0;
-      for (const [key, count] of doc) {
+      // forEach, not for...of: no [key, count] pair per feature.
+      doc.forEach((count, key) => {
         let id = ids.get(key);
         if (id === undefined) {
           id = df.length;
@@ -71,7 +72,7 @@ export class Space {
         df[id]!++;
         featureIds[i] = id;
         weights[i++] = count;
-      }
+      });
       return { featureIds, weights };
     });
     const featureCount = df.length;
@@ -103,7 +104,7 @@ export class Space {
     for (let label = 0; label < labelCount; label++) {
       const row = centroids.subarray(label * featureCount, (label + 1) * featureCount);
       let norm = 0;
-      for (const value of row) norm += value * value;
+      for (let f = 0; f < row.length; f++) norm += row[f]! * row[f]!;
       const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
       for (let f = 0; f < row.length; f++) row[f]! *= scale;
     }
@@ -234,13 +235,13 @@ export class Vocabulary {
     const ids = new Map<number, number>();
     const finalId = new Int32Array(df.length).fill(-1);
     const idf: number[] = [];
-    for (const [key, id] of provisional) {
+    provisional.forEach((id, key) => {
       const count = df[id]!;
-      if (count < minDocs) continue;
+      if (count < minDocs) return;
       finalId[id] = idf.length;
       ids.set(key, idf.length);
       idf.push(inverseDocumentFrequency(docs.length, count));
-    }
+    });
     const vocabulary = new Vocabulary(ids, Float64Array.from(idf));
     const vectors = docIds.map((doc) => {
       let found = 0;
@@ -248,7 +249,18 @@ export class Vocabulary {
         const id = finalId[doc[i]!]!;
         if (id >= 0) doc[found++] = id;
       }
-      return vocabulary.counted(doc, found);
+      // Sorted so that repeats of one feature sit together: each run becomes one (id, count) entry.
+      const known = doc.subarray(0, found).sort();
+      let distinct = 0;
+      for (let i = 0; i < found; i++) if (i === 0 || known[i] !== known[i - 1]) distinct++;
+      const featureIds = new Int32Array(distinct);
+      const counts = new Float64Array(distinct);
+      for (let i = 0, at = -1; i < found; i++) {
+        if (i === 0 || known[i] !== known[i - 1]) featureIds[++at] = known[i]!;
+        counts[at]!++;
+      }
+      weighUnitTfIdf(featureIds, counts, vocabulary.idf);
+      return { ids: featureIds, weights: counts };
     });
     return { vocabulary, vectors };
   }
@@ -268,18 +280,13 @@ export class Vocabulary {
 
   /** The unit-length TF-IDF vector of `features` (one entry per occurrence); unknown features are dropped. */
   vector(features: readonly number[]): QueryVector {
+    // Known ids, sorted so that repeats of one feature sit together and are counted in one pass.
     const known = new Int32Array(features.length);
     let found = 0;
     for (const key of features) {
       const id = this.ids.get(key);
       if (id !== undefined) known[found++] = id;
     }
-    return this.counted(known, found);
-  }
-
-  /** The vector of the first `found` ids of `known` (one per occurrence; sorted in place). */
-  private counted(known: Int32Array, found: number): QueryVector {
-    // Sorted so that repeats of one feature sit together and are counted in one pass.
     known.subarray(0, found).sort();
     const ids: number[] = [];
     const counted: number[] = [];
