@@ -198,6 +198,20 @@ export class LinearModel {
     return out;
   }
 
+  /** Each label's probability for row `row` of a training matrix (what probabilities() gives for that row's vector). */
+  rowProbabilities(matrix: TrainingMatrix, row: number): Float64Array {
+    const labels = this.labelCount;
+    const out = new Float64Array(labels);
+    out.set(this.bias);
+    for (let i = matrix.offsets[row]!; i < matrix.offsets[row + 1]!; i++) {
+      const base = matrix.ids[i]! * labels;
+      const weight = matrix.values[i]!;
+      for (let l = 0; l < labels; l++) out[l]! += weight * this.weights[base + l]!;
+    }
+    softmax(out);
+    return out;
+  }
+
   private probabilitiesInto(vector: QueryVector, out: Float64Array): void {
     const labels = this.labelCount;
     out.set(this.bias);

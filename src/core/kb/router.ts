@@ -193,7 +193,7 @@ export class Router {
     }
     // The linear model learns without the validation examples while the rule is fitted, then with them.
     router.trainLinear(matrix, new Set(validation));
-    router.rule = fitRule(router, docs, validation);
+    router.rule = fitRule(docs, validation, (index) => router.decideDocument(docs[index]!, index, matrix));
     router.trainLinear(matrix, new Set());
     return router;
   }
@@ -220,13 +220,62 @@ export class Router {
   }
 
   decide(query: TextFeatures, leaveOut = -1): Decision {
-    const sims = new Float64Array(this.docLabels.length);
     // A recognised error in the message takes a share of the similarity; without one, the
     // words have all of it.
     const signalShare = query.signals.size > 0 ? SIGNAL_SHARE : 0;
-    const wordShare = 1 - signalShare;
     const words = this.words.vector(query.words);
     const signals = this.signals.vector(query.signals);
+    const probability = this.linear.probabilities(this.joinVectors(words, signals, this.chars.vector(query.chars), signalShare));
+    return this.decision(words, signals, signalShare, probability, leaveOut);
+  }
+
+  /**
+   * decide() for training document `index`, left out of the nearest documents: its input to the
+   * linear model is already row `index` of the matrix (the very values joinVectors would make).
+   */
+  private decideDocument(doc: LabelledFeatures, index: number, matrix: TrainingMatrix): Decision {
+    const signalShare = doc.features.signals.size > 0 ? SIGNAL_SHARE : 0;
+    const words = this.words.vector(doc.features.words);
+    const signals = this.signals.vector(doc.features.signals);
+    return this.decision(words, signals, signalShare, this.linear.rowProbabilities(matrix, index), index);
+  }
+
+  private decision(words: QueryVector, signals: QueryVector, signalShare: number, probability: Float64Array, leaveOut: number): Decision {
+    const { first, second, central } = this.nearest(words, signals, signalShare, leaveOut);
+    const ranked: LabelScore[] = [];
+    let offTopic = 0;
+    let best = 0;
+    let sectionProbability = 0;
+    let offTopicProbability = 0;
+    for (let index = 0; index < this.labels.length; index++) {
+      const label = this.labels[index]!;
+      const nearest = BEST_SHARE * first[index]! + (1 - BEST_SHARE) * second[index]!;
+      // Near misses have no centre (Docker, pricing, browsers...): only the nearest ones count.
+      const score = label === OFF_TOPIC ? nearest : NEAREST_SHARE * nearest + (1 - NEAREST_SHARE) * central[index]!;
+      if (label === OFF_TOPIC) {
+        offTopic = score;
+        offTopicProbability = probability[index]!;
+      } else {
+        best = Math.max(best, score);
+        sectionProbability = Math.max(sectionProbability, probability[index]!);
+        ranked.push({ label, score, probability: probability[index]! });
+      }
+    }
+    // Ties break by label so the answer never depends on insertion order.
+    ranked.sort((a, b) => rankKey(b) - rankKey(a) || a.label.localeCompare(b.label));
+    const linearMargin = sectionProbability - offTopicProbability;
+    return { ranked, offTopic, linearMargin, accepted: accepts(this.rule, best, offTopic, linearMargin) };
+  }
+
+  /** Each label's two most similar documents (other than `leaveOut`) and its centroid's similarity. */
+  private nearest(
+    words: QueryVector,
+    signals: QueryVector,
+    signalShare: number,
+    leaveOut: number,
+  ): { first: Float64Array; second: Float64Array; central: Float64Array } {
+    const wordShare = 1 - signalShare;
+    const sims = new Float64Array(this.docLabels.length);
     this.words.accumulate(words, wordShare, sims);
     if (signalShare > 0) this.signals.accumulate(signals, signalShare, sims);
     if (leaveOut >= 0) sims[leaveOut] = 0;
@@ -243,30 +292,7 @@ export class Router {
         first[label] = sim;
       } else if (sim > second[label]!) second[label] = sim;
     }
-    const ranked: LabelScore[] = [];
-    let offTopic = 0;
-    let best = 0;
-    const probability = this.linear.probabilities(this.joinVectors(words, signals, this.chars.vector(query.chars), signalShare));
-    for (const [index, label] of this.labels.entries()) {
-      const nearest = BEST_SHARE * first[index]! + (1 - BEST_SHARE) * second[index]!;
-      // Near misses have no centre (Docker, pricing, browsers...): only the nearest ones count.
-      const score = label === OFF_TOPIC ? nearest : NEAREST_SHARE * nearest + (1 - NEAREST_SHARE) * central[index]!;
-      if (label === OFF_TOPIC) offTopic = score;
-      else {
-        best = Math.max(best, score);
-        ranked.push({ label, score, probability: probability[index]! });
-      }
-    }
-    // Ties break by label so the answer never depends on insertion order.
-    ranked.sort((a, b) => rankKey(b) - rankKey(a) || a.label.localeCompare(b.label));
-    let sectionProbability = 0;
-    let offTopicProbability = 0;
-    this.labels.forEach((label, index) => {
-      if (label === OFF_TOPIC) offTopicProbability = probability[index]!;
-      else sectionProbability = Math.max(sectionProbability, probability[index]!);
-    });
-    const linearMargin = sectionProbability - offTopicProbability;
-    return { ranked, offTopic, linearMargin, accepted: accepts(this.rule, best, offTopic, linearMargin) };
+    return { first, second, central };
   }
 }
 
@@ -287,10 +313,10 @@ function lastAtMost(values: number[], x: number): number {
 }
 
 /** The threshold and margin that make the fewest weighted mistakes on the validation examples. */
-function fitRule(router: Router, docs: LabelledFeatures[], validation: number[]): AcceptRule {
+function fitRule(docs: LabelledFeatures[], validation: number[], decideDocument: (index: number) => Decision): AcceptRule {
   const cases = validation.map((index) => {
     const doc = docs[index]!;
-    const decision = router.decide(doc.features, index);
+    const decision = decideDocument(index);
     const top = decision.ranked[0];
     const best = Math.max(0, ...decision.ranked.map((c) => c.score));
     return { onTopic: doc.label !== OFF_TOPIC, right: top?.label === doc.label, top: best, offTopic: decision.offTopic, linearMargin: decision.linearMargin };
