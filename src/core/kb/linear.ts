@@ -123,55 +123,13 @@ export class LinearModel {
   static fit(matrix: TrainingMatrix, use: readonly number[], labelCount: number, featureCount: number): LinearModel {
     const weights = new Float64Array(featureCount * labelCount);
     const bias = new Float64Array(labelCount);
-    const probabilities = new Float64Array(labelCount);
-    const movedLabels = new Int32Array(labelCount);
-    const steps = new Float64Array(labelCount);
-    const { offsets, ids, values, labels } = matrix;
     // Rows in a fixed interleaved order (a stride through the list) so labels mix without randomness.
     const order = Int32Array.from(interleave(use.length), (i) => use[i]!);
     const rowWeight = labelWeights(
-      Array.from(use, (row) => labels[row]!),
+      Array.from(use, (row) => matrix.labels[row]!),
       labelCount,
     );
-    for (let epoch = 0; epoch < EPOCHS; epoch++) {
-      const rate = LEARNING_RATE / (1 + epoch);
-      for (let r = 0; r < order.length; r++) {
-        const row = order[r]!;
-        const label = labels[row]!;
-        const from = offsets[row]!;
-        const to = offsets[row + 1]!;
-        // Each label's probability for the row, written out here: as a function of its own, called
-        // before its softmax ever ran, it was optimised and thrown away ~25 times in a fresh process.
-        probabilities.set(bias);
-        for (let i = from; i < to; i++) {
-          const base = ids[i]! * labelCount;
-          const x = values[i]!;
-          for (let l = 0; l < labelCount; l++) probabilities[l]! += x * weights[base + l]!;
-        }
-        let max = -Infinity;
-        for (let l = 0; l < labelCount; l++) max = Math.max(max, probabilities[l]!);
-        let sum = 0;
-        for (let l = 0; l < labelCount; l++) sum += probabilities[l] = Math.exp(probabilities[l]! - max);
-        for (let l = 0; l < labelCount; l++) probabilities[l]! /= sum;
-        const weight = rowWeight[label]!;
-        // The labels this row moves (a label the model already gets right for it learns nothing), then
-        // one pass over the row's features updating those labels' weights side by side in memory.
-        let moved = 0;
-        for (let l = 0; l < labelCount; l++) {
-          const step = rate * weight * (probabilities[l]! - (l === label ? 1 : 0));
-          if (Math.abs(step) < MIN_STEP) continue;
-          bias[l]! -= step;
-          movedLabels[moved] = l;
-          steps[moved++] = step;
-        }
-        if (moved === 0) continue;
-        for (let i = from; i < to; i++) {
-          const base = ids[i]! * labelCount;
-          const x = values[i]!;
-          for (let k = 0; k < moved; k++) weights[base + movedLabels[k]!]! -= steps[k]! * x;
-        }
-      }
-    }
+    for (let epoch = 0; epoch < EPOCHS; epoch++) trainPass(weights, bias, matrix, order, rowWeight, LEARNING_RATE / (1 + epoch));
     // Kept as float32: a built and a restored model then hold the very same weights.
     return new LinearModel(labelCount, featureCount, Float32Array.from(weights), bias);
   }
@@ -235,6 +193,56 @@ function labelWeights(rowLabels: readonly number[], labelCount: number): Float64
   const present = [...perLabel].filter((n) => n > 0).sort((a, b) => a - b);
   const median = present[Math.floor(present.length / 2)] ?? 1;
   return Float64Array.from(perLabel, (n) => (n > 0 ? Math.max(1, Math.sqrt(median / n)) : 0));
+}
+
+/**
+ * One pass of stochastic gradient descent over the matrix rows in `order`. A function of its own,
+ * with nothing after its loop: optimised once (on stack replacement) in a fresh process and then
+ * reused by every pass, where inside fit() the code after each loop, never run when it was
+ * optimised, threw the optimised code away and the next pass ran unoptimised until it was again.
+ */
+function trainPass(weights: Float64Array, bias: Float64Array, matrix: TrainingMatrix, order: Int32Array, rowWeight: Float64Array, rate: number): void {
+  const { offsets, ids, values, labels } = matrix;
+  const labelCount = bias.length;
+  const probabilities = new Float64Array(labelCount);
+  const movedLabels = new Int32Array(labelCount);
+  const steps = new Float64Array(labelCount);
+  for (let r = 0; r < order.length; r++) {
+    const row = order[r]!;
+    const label = labels[row]!;
+    const from = offsets[row]!;
+    const to = offsets[row + 1]!;
+    // Each label's probability for the row, written out here: as a function of its own, called
+    // before its softmax ever ran, it was optimised and thrown away ~25 times in a fresh process.
+    probabilities.set(bias);
+    for (let i = from; i < to; i++) {
+      const base = ids[i]! * labelCount;
+      const x = values[i]!;
+      for (let l = 0; l < labelCount; l++) probabilities[l]! += x * weights[base + l]!;
+    }
+    let max = -Infinity;
+    for (let l = 0; l < labelCount; l++) max = Math.max(max, probabilities[l]!);
+    let sum = 0;
+    for (let l = 0; l < labelCount; l++) sum += probabilities[l] = Math.exp(probabilities[l]! - max);
+    for (let l = 0; l < labelCount; l++) probabilities[l]! /= sum;
+    const weight = rowWeight[label]!;
+    // The labels this row moves (a label the model already gets right for it learns nothing), then
+    // one pass over the row's features updating those labels' weights side by side in memory.
+    let moved = 0;
+    for (let l = 0; l < labelCount; l++) {
+      const step = rate * weight * (probabilities[l]! - (l === label ? 1 : 0));
+      if (Math.abs(step) < MIN_STEP) continue;
+      bias[l]! -= step;
+      movedLabels[moved] = l;
+      steps[moved++] = step;
+    }
+    if (moved === 0) continue;
+    for (let i = from; i < to; i++) {
+      const base = ids[i]! * labelCount;
+      const x = values[i]!;
+      for (let k = 0; k < moved; k++) weights[base + movedLabels[k]!]! -= steps[k]! * x;
+    }
+  }
 }
 
 /** Turns scores into probabilities in place (shifted by the largest, so exp never overflows). */
