@@ -227,7 +227,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/4";
+const MODEL_FORMAT = "railcache-answer-model/5";
 
 interface StoredModel {
   format: string;
