@@ -25,8 +25,11 @@ const MAX_ERROR_LINES = 4;
 // Traceback frames, code lines and log noise: not prose.
 const NOT_PROSE =
   /^(?:\s*File "|\s*Traceback \(|\s{2,}\S|\s*[~^]{2,}|\s*LINE \d+:|\s*During handling|\s*The above exception|\s*\w+(?:\.\w+)*(?:Error|Exception|Warning):|\s*\[?\d{4}-\d\d-\d\d[ T]\d)/;
-// A log line's timestamp and level ("2026-09-09T03:11:40.552Z [inf] "), as Railway's log views copy them.
-const LOG_PREFIX = /^\s*\d{4}-\d\d-\d\dT[\d:.]+Z?\s*(?:\[\w+\]\s*)?/;
+// A log line's timestamp, process and level: Railway's log views ("2026-09-09T03:11:40.552Z [inf] "),
+// gunicorn ("[2026-09-15 12:20:19 +0000] [1] [ERROR] "), Celery ("[2026-12-01 08:02:11,554: ERROR/MainProcess] ").
+const LOG_PREFIX = /^\s*(?:\d{4}-\d\d-\d\dT[\d:.]+Z?|\[\d{4}-\d\d-\d\d[ T][^\]]*\])\s*(?:\[[^\]\n]{0,20}\]\s*)*/;
+// A level in that prefix that makes the rest of the line an error line.
+const ERROR_LEVEL = /\b(?:ERROR|CRITICAL|FATAL)\b/;
 // A line of a pasted build or deploy log (BuildKit steps, a Nixpacks or Railpack plan, pip, migrate and
 // gunicorn output): what the build did, not what the user asks. Its words (pip, install, migrate,
 // gunicorn, requirements.txt) are in every such log and would outweigh the question.
@@ -56,14 +59,16 @@ export function routingText(cleaned: string): string {
   let prose = "";
   const errors: string[] = [];
   for (const raw of cleaned.split("\n")) {
-    const line = raw.replace(LOG_PREFIX, "");
+    // A logged line counts by what it says, without its timestamp; only an error is worth comparing.
+    const prefix = LOG_PREFIX.exec(raw)?.[0] ?? "";
+    const line = raw.slice(prefix.length);
     if (line.trim() === "") continue;
     // A chained traceback: the exception raised last is the one the user sees; the ones before are its context.
     if (CHAINED.test(line)) errors.length = 0;
-    if (ERROR_LINE.test(line)) {
+    if (ERROR_LINE.test(line) || ERROR_LEVEL.test(prefix)) {
       errors.push(line.trim().slice(0, 300));
       if (errors.length > MAX_ERROR_LINES) errors.shift();
-    } else if (prose.length < MAX_PROSE_CHARS && !NOT_PROSE.test(line) && !LOG_LINE.test(line)) {
+    } else if (prefix === "" && prose.length < MAX_PROSE_CHARS && !NOT_PROSE.test(line) && !LOG_LINE.test(line)) {
       prose += `${line}\n`;
     }
   }

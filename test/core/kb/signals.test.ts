@@ -21,6 +21,15 @@ describe("the text the router compares", () => {
     expect(routed).not.toMatch(/Nixpacks|gunicorn|stage-0|requirements\.txt/);
   });
 
+  it("keeps what a gunicorn or Celery error line says, without its timestamp and process", () => {
+    const routed = routingText(
+      "[2026-09-15 12:20:19 +0000] [1] [ERROR] Reason: Worker failed to boot.\n[2026-09-15 12:20:18 +0000] [1] [INFO] Booting worker with pid: 7\n[2026-12-01 08:02:11,554: ERROR/MainProcess] Received unregistered task of type 'invoices.tasks.render_pdf'.",
+    );
+    expect(routed).toContain("Reason: Worker failed to boot.");
+    expect(routed).toContain("Received unregistered task of type 'invoices.tasks.render_pdf'.");
+    expect(routed).not.toMatch(/2026|0000|Booting/);
+  });
+
   it("keeps an error line behind a log timestamp", () => {
     expect(routingText("2026-09-09T03:11:40.553Z [err]  ModuleNotFoundError: No module named 'shop.api'\nwhy?")).toContain(
       "ModuleNotFoundError: No module named 'shop.api'",
