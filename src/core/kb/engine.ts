@@ -32,6 +32,7 @@ const PART_THRESHOLD_SHARE = 0.8;
 const PART_CLOSE = 0.75;
 /** In a message asked in order, a question whose best section is already shown takes its next one at this share of the best's score. */
 const NEXT_PICK_SHARE = 0.5;
+const MAX_QUESTIONS = 4;
 /** A question's section counts as fitting when the whole message ranks it this high. */
 const SUPPORTING_RANKS = 3;
 /** Messages up to this long are split into questions, each routed on its own. */
@@ -160,7 +161,8 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
    */
   function askedInOrder(routed: string, decision: Decision): Section[] {
     const parts = routed.split(QUESTION_BREAK).map((p) => (p ?? "").trim());
-    const questions = parts.filter(isQuestion);
+    // The first few questions: each is routed on its own, so a message of fifty question marks costs no more than four.
+    const questions = parts.filter(isQuestion).slice(0, MAX_QUESTIONS);
     if (questions.length < 2) return [];
     const context = parts.filter((p) => p !== "" && !isQuestion(p)).join("\n");
     const supported = new Set(decision.ranked.slice(0, SUPPORTING_RANKS).map((c) => c.label));
