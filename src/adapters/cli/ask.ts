@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import { z } from "zod";
 import { renderText } from "../console/render.js";
 import type { AnswerEngine, AnswerResult } from "../../core/kb/types.js";
+import { truncate } from "../../core/text/truncate.js";
 import { CliError, printJson, readStdin, useColour } from "./io.js";
 
 // The id comes back exactly as it was sent: a number stays a number, so callers can join on it.
@@ -33,6 +34,12 @@ export async function askCommand(answers: AnswerEngine, words: string[], options
   if (options.explain) process.stdout.write(`\n${explainText(result)}\n`);
 }
 
+const SECOND_WHY = {
+  asked: "the message asks it too",
+  close: "it fits nearly as well as the first",
+  next: "the first section names it next:",
+} as const;
+
 /** Why the engine answered (or refused) as it did, for runbook authors debugging a miss. */
 export function explainText(result: AnswerResult): string {
   const { explain } = result;
@@ -45,6 +52,10 @@ export function explainText(result: AnswerResult): string {
     ...explain.candidates.map((c, i) => `  ${i + 1}. ${c.id.padEnd(44)} similarity ${c.score.toFixed(2)}  probability ${c.probability.toFixed(2)}`),
     `Signals: ${explain.signalTokens.length ? explain.signalTokens.join(", ") : "none"}${explain.notCache ? ` (not a cache error: ${explain.notCache})` : ""}`,
   ];
+  if (explain.questions?.length) {
+    lines.push("Questions, in the order asked:", ...explain.questions.map((q, i) => `  ${i + 1}. ${q.section.padEnd(28)} ${truncate(q.text, 80)}`));
+  }
+  if (explain.second) lines.push(`Second section: ${explain.second.id} (${SECOND_WHY[explain.second.why]})`);
   if (result.signals?.terms.length) lines.push(`Words shared with the chosen section: ${result.signals.terms.join(", ")}`);
   if (!result.matched) lines.push("To fix a miss: add the question (as users write it) to the section's `examples:` front-matter.");
   return lines.join("\n");

@@ -116,13 +116,18 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     // A message that asks two things is answered in the order it asks them, when each question
     // found its section; otherwise the message's best section leads.
     const asked = askedInOrder(routed, decision);
-    const primary = asked.length === 2 ? asked[0]! : found;
+    const primary = asked.length === 2 ? asked[0]!.section : found;
     const shown = [primary];
-    const second = (asked.length === 2 ? asked[1] : asked.find((s) => s.id !== found.id)) ?? secondSection(cleaned, decision, primary.id);
+    const askedSecond = asked.length === 2 ? asked[1] : asked.find((a) => a.section.id !== found.id);
     // A question answered from one section alone gets the section its content says comes next
     // (a stale-cache diagnosis, then the steps to fix it).
-    const extra = second ?? (ASKS.test(routed) && primary.next ? byId.get(primary.next) : undefined);
-    if (extra) shown.push(extra);
+    const next = ASKS.test(routed) && primary.next ? byId.get(primary.next) : undefined;
+    const second: SecondSection | undefined = askedSecond
+      ? { section: askedSecond.section, why: "asked" }
+      : (secondSection(cleaned, decision, primary.id) ?? (next ? { section: next, why: "next" } : undefined));
+    if (second) shown.push(second.section);
+    if (asked.length > 0) explain.questions = asked.map((a) => ({ text: a.question, section: a.section.id }));
+    if (second) explain.second = { id: second.section.id, why: second.why };
     const caveat = signals.notCache ? notCacheCaveat(signals.notCache) : undefined;
     return {
       matched: true,
@@ -159,29 +164,29 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
    * its best section not picked yet (another one only when it scores at least half as much),
    * when that section fits it better than the near misses or is among the message's own best.
    */
-  function askedInOrder(routed: string, decision: Decision): Section[] {
+  function askedInOrder(routed: string, decision: Decision): { section: Section; question: string }[] {
     const parts = routed.split(QUESTION_BREAK).map((p) => (p ?? "").trim());
     // The first few questions: each is routed on its own, so a message of fifty question marks costs no more than four.
     const questions = parts.filter(isQuestion).slice(0, MAX_QUESTIONS);
     if (questions.length < 2) return [];
     const context = parts.filter((p) => p !== "" && !isQuestion(p)).join("\n");
     const supported = new Set(decision.ranked.slice(0, SUPPORTING_RANKS).map((c) => c.label));
-    const picks: Section[] = [];
+    const picks: { section: Section; question: string }[] = [];
     for (const question of questions) {
       const part = route(routingText(`${question}\n${question}\n${context}`), extractSignals(question));
       const first = preferTeam(part);
       if (!first || first.score < PART_THRESHOLD_SHARE * router.rule.threshold) continue;
       if (!supported.has(first.label) && first.score - part.offTopic + LINEAR_MARGIN_SHARE * part.linearMargin < router.rule.margin) continue;
-      const pick = [first, ...part.ranked].find((c) => !picks.some((p) => p.id === c.label));
+      const pick = [first, ...part.ranked].find((c) => !picks.some((p) => p.section.id === c.label));
       const section = pick && (pick === first || pick.score >= NEXT_PICK_SHARE * first.score) ? byId.get(pick.label) : undefined;
-      if (section) picks.push(section);
+      if (section) picks.push({ section, question });
       if (picks.length === 2) break;
     }
     return picks;
   }
 
   /** A second section when the message asks two things, or when two sections fit almost equally. */
-  function secondSection(cleaned: string, decision: Decision, primaryId: string): Section | undefined {
+  function secondSection(cleaned: string, decision: Decision, primaryId: string): SecondSection | undefined {
     const questions = splitQuestions(cleaned);
     if (questions.length >= 2) {
       // Each question on its own: the best section other than the one already shown, when it
@@ -192,15 +197,17 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
         const [first, next] = part.ranked;
         const pick = first?.label !== primaryId ? first : next;
         if (!pick || !first) continue;
-        if (pick.score >= PART_THRESHOLD_SHARE * router.rule.threshold && pick.score >= PART_CLOSE * first.score && pick.score > part.offTopic) {
-          return byId.get(pick.label);
+        const section = byId.get(pick.label);
+        if (section && pick.score >= PART_THRESHOLD_SHARE * router.rule.threshold && pick.score >= PART_CLOSE * first.score && pick.score > part.offTopic) {
+          return { section, why: "asked" };
         }
       }
       return undefined;
     }
     const runnerUp = decision.ranked.find((c) => c.label !== primaryId);
-    if (runnerUp && runnerUp.score >= router.rule.threshold && runnerUp.score >= CLOSE_SECOND * (decision.ranked[0]?.score ?? 0)) {
-      return byId.get(runnerUp.label);
+    const section = runnerUp && byId.get(runnerUp.label);
+    if (section && runnerUp.score >= router.rule.threshold && runnerUp.score >= CLOSE_SECOND * (decision.ranked[0]?.score ?? 0)) {
+      return { section, why: "close" };
     }
     return undefined;
   }
@@ -226,6 +233,12 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     sections: () => [...sections],
     rule: () => ({ ...router.rule }),
   };
+}
+
+/** The section shown second, and why: the message asks it, it scores nearly as well, or the first names it `next:`. */
+interface SecondSection {
+  section: Section;
+  why: NonNullable<AnswerExplanation["second"]>["why"];
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */

@@ -109,6 +109,10 @@ export interface AnswerExplanation {
   signalTokens: string[];
   /** A recognised error that a stale cache does not cause, if any. */
   notCache?: string;
+  /** The questions of a message that asks several things, each with the section it was answered from, in the order asked. */
+  questions?: { text: string; section: string }[];
+  /** The section shown second and why: a question of the message asks it, it scores nearly as well as the first, or the first names it `next:`. */
+  second?: { id: string; why: "asked" | "close" | "next" };
 }
 
 export interface AnswerOptions {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { explainText } from "../../../src/adapters/cli/ask.js";
+import { createAnswerEngine, loadKnowledgeBase } from "../../../src/core/kb/index.js";
+
+const engine = createAnswerEngine(loadKnowledgeBase());
+
+describe("railcache ask --explain", () => {
+  it("shows the rule, the ranked sections and, for a message that asks two things, each question's section", () => {
+    const text = explainText(engine.answer("how do I clear the build cache on railway? and why does this keep happening after we rename an app?"));
+    expect(text).toMatch(/^Decision: answered with fix-dashboard \+ triggers/);
+    expect(text).toMatch(/Accept rule: best section >= \d\.\d\d/);
+    expect(text).toMatch(/ {2}1\. \S+ +similarity \d\.\d\d {2}probability \d\.\d\d/);
+    expect(text).toMatch(/Questions, in the order asked:\n {2}1\. fix-dashboard +how do I clear the build cache on railway\?\n {2}2\. triggers +and why does/);
+    expect(text).toContain("Second section: triggers (the message asks it too)");
+  });
+
+  it("says when the second section is there because the first names it next:", () => {
+    const text = explainText(engine.answer("FieldError: Invalid field name(s) given in select_related: 'billing_contact'. prod only. how do I get rid of it?"));
+    expect(text).toContain("Second section: fix-dashboard (the first section names it next:)");
+    expect(text).not.toContain("Questions, in the order asked");
+  });
+
+  it("says how to fix a miss when it refuses", () => {
+    const text = explainText(engine.answer("what's a good recipe for banana bread"));
+    expect(text).toMatch(/^Decision: refused/);
+    expect(text).toContain("add the question (as users write it) to the section's `examples:` front-matter");
+  });
+});
