@@ -32,6 +32,7 @@ const PART_THRESHOLD_SHARE = 0.8;
 const PART_CLOSE = 0.75;
 /** In a message asked in order, a question whose best section is already shown takes its next one at this share of the best's score. */
 const NEXT_PICK_SHARE = 0.5;
+/** Questions of one message routed on their own, at most. */
 const MAX_QUESTIONS = 4;
 /** A question's section counts as fitting when the whole message ranks it this high. */
 const SUPPORTING_RANKS = 3;
@@ -166,7 +167,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
    */
   function askedInOrder(routed: string, decision: Decision): { section: Section; question: string }[] {
     const parts = routed.split(QUESTION_BREAK).map((p) => (p ?? "").trim());
-    // The first few questions: each is routed on its own, so a message of fifty question marks costs no more than four.
+    // Each question is routed on its own: a message of fifty question marks costs no more than four.
     const questions = parts.filter(isQuestion).slice(0, MAX_QUESTIONS);
     if (questions.length < 2) return [];
     const context = parts.filter((p) => p !== "" && !isQuestion(p)).join("\n");
