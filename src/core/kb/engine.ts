@@ -39,8 +39,10 @@ const SUPPORTING_RANKS = 3;
 /** Messages up to this long are split into questions, each routed on its own. */
 const MAX_SPLIT_CHARS = 600;
 const MAX_CANDIDATES = 5;
+/** Words a question opens with. */
+const QUESTION_WORDS = "how|what|why|where|when|which|who|is|are|do|does|did|can|could|should|will|would";
 /** A question mark or a sentence opening with a question word: the message asks something. */
-const ASKS = /\?|(?:^|[.!]\s+|\n)\s*(?:how|what|why|where|when|which|who|is|are|do|does|did|can|could|should|will|would)\b/i;
+const ASKS = new RegExp(`\\?|(?:^|[.!]\\s+|\\n)\\s*(?:${QUESTION_WORDS})\\b`, "i");
 
 export interface EngineOptions {
   /** Keeps the built model between runs (see ModelCache); without it the model is built every time. */
@@ -320,12 +322,15 @@ function sectionText(section: Section): string {
   return `${section.title} ${section.keywords.join(" ")} ${section.answer} ${section.more} ${section.examples.join(" ")}`;
 }
 
-/** Where one question ends and the next begins: a sentence end, a line, "also"/"btw", "(2)", or "and" before a question word. */
-const QUESTION_BREAK =
-  /(?<=[?!.])\s+(?=\S)|\n+|\s+(?:also|plus|and also|btw)[,:]?\s+|\s*\(\d\)\s*|,?\s+(?:and|and then|then)\s+(?=(?:how|what|why|where|when|which|who|is|are|do|does|did|can|could|should|will|would)\b)/i;
+/** Where one sentence ends and the next begins: a sentence end, a line, "also"/"btw". */
+const SENTENCE_BREAK = /(?<=[?!.])\s+(?=\S)|\n+|\s+(?:also|plus|and also|btw)[,:]?\s+/i;
+/** Where one question ends and the next begins: a sentence break, "(2)", or "and" before a question word. */
+const QUESTION_BREAK = new RegExp(`${SENTENCE_BREAK.source}|\\s*\\(\\d\\)\\s*|,?\\s+(?:and|and then|then)\\s+(?=(?:${QUESTION_WORDS})\\b)`, "i");
 /** A part that asks: it ends with a question mark, or opens with a question word or a request ("steps to…", "explain…"). */
-const QUESTION =
-  /\?\s*$|^\s*(?:[-*•]\s*|\d+[.)]\s*)?(?:(?:and|so|then|but|or|plus|also)\s+)*(?:how|what|why|where|when|which|who|is|are|do|does|did|can|could|should|will|would|steps?|tell me|explain|show me|help me)\b/i;
+const QUESTION = new RegExp(
+  `\\?\\s*$|^\\s*(?:[-*•]\\s*|\\d+[.)]\\s*)?(?:(?:and|so|then|but|or|plus|also)\\s+)*(?:${QUESTION_WORDS}|steps?|tell me|explain|show me|help me)\\b`,
+  "i",
+);
 
 function isQuestion(part: string): boolean {
   return part.split(/\s+/).length >= 3 && QUESTION.test(part);
@@ -335,7 +340,7 @@ function isQuestion(part: string): boolean {
 function splitQuestions(cleaned: string): string[] {
   if (cleaned.length > MAX_SPLIT_CHARS) return [];
   const parts = cleaned
-    .split(/(?<=[?!.])\s+(?=\S)|\n+|\s+(?:also|plus|and also|btw)[,:]?\s+/i)
+    .split(SENTENCE_BREAK)
     .map((q) => q.trim())
     .filter((q) => q.split(/\s+/).length >= 3);
   // Only a message with a question in it asks two things; two statements are one report.
