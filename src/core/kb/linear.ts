@@ -151,34 +151,26 @@ export class LinearModel {
 
   /** Each label's probability for the vector. */
   probabilities(vector: QueryVector): Float64Array {
-    const out = new Float64Array(this.labelCount);
-    this.probabilitiesInto(vector, out);
-    return out;
+    return this.probabilitiesOf(vector.ids, vector.weights, 0, vector.ids.length);
   }
 
   /** Each label's probability for row `row` of a training matrix (what probabilities() gives for that row's vector). */
   rowProbabilities(matrix: TrainingMatrix, row: number): Float64Array {
+    return this.probabilitiesOf(matrix.ids, matrix.values, matrix.offsets[row]!, matrix.offsets[row + 1]!);
+  }
+
+  /** Each label's probability for the features ids/values[from .. to). */
+  private probabilitiesOf(ids: ArrayLike<number>, values: ArrayLike<number>, from: number, to: number): Float64Array {
     const labels = this.labelCount;
     const out = new Float64Array(labels);
     out.set(this.bias);
-    for (let i = matrix.offsets[row]!; i < matrix.offsets[row + 1]!; i++) {
-      const base = matrix.ids[i]! * labels;
-      const weight = matrix.values[i]!;
+    for (let i = from; i < to; i++) {
+      const base = ids[i]! * labels;
+      const weight = values[i]!;
       for (let l = 0; l < labels; l++) out[l]! += weight * this.weights[base + l]!;
     }
     softmax(out);
     return out;
-  }
-
-  private probabilitiesInto(vector: QueryVector, out: Float64Array): void {
-    const labels = this.labelCount;
-    out.set(this.bias);
-    for (let i = 0; i < vector.ids.length; i++) {
-      const base = vector.ids[i]! * labels;
-      const weight = vector.weights[i]!;
-      for (let l = 0; l < labels; l++) out[l]! += weight * this.weights[base + l]!;
-    }
-    softmax(out);
   }
 }
 
