@@ -47,26 +47,16 @@ describe("answer quality on the question fixtures", () => {
     check("questions-holdout.jsonl", 0.85, 0.9);
   });
 
-  it("answers the held-out v2 questions from public reports", () => {
-    const score = check("questions-heldout-v2.jsonl", 0.85, 0.85);
-    expect(score.onTopic + score.offTopic).toBeGreaterThanOrEqual(120);
-  });
-
-  // Written later, by a helper that never read the engine or the content, and committed before it was scored.
-  it("answers the held-out v4 questions from public reports", () => {
-    const score = check("questions-heldout-v4.jsonl", 0.85, 0.75);
-    expect(score.onTopic + score.offTopic).toBeGreaterThanOrEqual(120);
-  });
-
-  // v5: same rules, written 2026-12-06 before that day's engine work; scored 90/100 and 30/35 on the engine it was written against.
-  it("answers the held-out v5 questions from public reports", () => {
-    const score = check("questions-heldout-v5.jsonl", 0.85, 0.75);
-    expect(score.onTopic + score.offTopic).toBeGreaterThanOrEqual(120);
-  });
-
-  // v6: same rules, written before the next round of engine work; scored 85/100 and 36/40 on the engine it was written against (0f35449).
-  it("answers the held-out v6 questions from public reports", () => {
-    const score = check("questions-heldout-v6.jsonl", 0.8, 0.8);
+  // v2 came first; v4, v5 and v6 were each written later by a helper that never read the engine or the content, and
+  // committed before they were scored: v5 (2026-12-06) scored 90/100 and 30/35 on the engine it was written against,
+  // v6 85/100 and 36/40 (0f35449). Floors: [on-topic, off-topic refused].
+  it.each([
+    ["questions-heldout-v2.jsonl", 0.85, 0.85],
+    ["questions-heldout-v4.jsonl", 0.85, 0.75],
+    ["questions-heldout-v5.jsonl", 0.85, 0.75],
+    ["questions-heldout-v6.jsonl", 0.8, 0.8],
+  ] as const)("answers the held-out questions from public reports in %s", (name, minOnTopic, minOffTopic) => {
+    const score = check(name, minOnTopic, minOffTopic);
     expect(score.onTopic + score.offTopic).toBeGreaterThanOrEqual(120);
   });
 
