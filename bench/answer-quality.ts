@@ -82,6 +82,7 @@ export const QUESTION_SETS = [
   "questions-heldout-v4.jsonl",
   "questions-heldout-v5.jsonl",
   "questions-heldout-v6.jsonl",
+  "questions-heldout-v7.jsonl",
 ] as const;
 
 export function benchAnswerQuality(): QualityScore[] {
