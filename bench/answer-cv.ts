@@ -30,6 +30,7 @@ const TUNABLE_SETS = [
   "questions-dev-v3.jsonl",
   "questions-dev-two.jsonl",
   "questions-dev-logs.jsonl",
+  "questions-dev-near.jsonl",
 ];
 /** Sets reported as aggregates only (a fixed test part, and questions written before the team runbook was tuned). */
 const AGGREGATE_ONLY = ["questions-holdout.jsonl"];
