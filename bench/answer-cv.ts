@@ -8,8 +8,12 @@
  * - the tunable question sets (questions, probes, eval2, dev v3) and, as aggregates only, the
  *   fixed test part (holdout) and the example team runbook's questions.
  *
- * `npx tsx bench/answer-cv.ts [--folds 4] [--order N] [--no-cv] [--no-sets] [--team] [--dump FILE] [--misses cv|cv-team|SET...]`
+ * `npx tsx bench/answer-cv.ts [--folds 4] [--order N] [--oracle] [--no-cv] [--no-sets] [--team] [--dump FILE] [--misses cv|cv-team|SET...]`
  * --team: also cross-validate the example team runbook's examples (built-in + team model).
+ * --oracle: also the best accept rule for the cross-validation's own answers (threshold and margin on a grid,
+ *   a near miss answered costing three unanswered questions, as the fitted rule counts them), and what it would
+ *   score: how well the router separates questions from near misses, without the noise of the rule fitted on
+ *   the validation split. Worth reading beside the fitted figures when a change moves the rule.
  * --order N (N > 0): the examples (built-in and team) in another fixed order (a hash of N and the text), which
  *   moves the training order and the accept rule's validation split: a change worth keeping
  *   should hold over two or three orders, not only the content's own.
@@ -142,6 +146,40 @@ function crossValidate(kb: KnowledgeBase, folds: number, only?: (label: string, 
   return score;
 }
 
+/** Off-topic mistakes weigh as in the router's rule fit (OFF_TOPIC_COST). */
+const ORACLE_OFF_TOPIC_COST = 3;
+
+/** The rule (threshold, margin) that does best on the cross-validation's own answers, and its score. */
+function oracleRule(rows: CvScore["rows"]): string {
+  const cases = rows.map((r) => {
+    const explain = r.explain as { candidates: { id: string; score: number }[]; offTopicScore: number; linearMargin: number; linearWeight: number };
+    const top = Math.max(0, ...explain.candidates.map((c) => c.score));
+    return {
+      nearMiss: r.label === NEAR_MISS,
+      // The section shown when answered (a team section may be preferred over the best), else the best one.
+      right: r.label !== NEAR_MISS && (r.matched ? r.got : explain.candidates[0]?.id) === r.label,
+      top,
+      margin: top - explain.offTopicScore + explain.linearWeight * explain.linearMargin,
+    };
+  });
+  let best = { cost: Infinity, threshold: 0, margin: 0, right: 0, accepted: 0 };
+  for (let t = 10; t <= 60; t++) {
+    for (let m = -40; m <= 40; m++) {
+      let right = 0;
+      let accepted = 0;
+      for (const c of cases) {
+        if (c.top < t / 100 || c.margin < m / 100) continue;
+        if (c.right) right++;
+        if (c.nearMiss) accepted++;
+      }
+      const cost = ORACLE_OFF_TOPIC_COST * accepted - right;
+      if (cost < best.cost) best = { cost, threshold: t / 100, margin: m / 100, right, accepted };
+    }
+  }
+  const nearMisses = cases.filter((c) => c.nearMiss).length;
+  return `best rule for these answers (threshold ${best.threshold}, margin ${best.margin}): on-topic right ${best.right}/${cases.length - nearMisses}, near misses refused ${nearMisses - best.accepted}/${nearMisses}`;
+}
+
 function formatCv(name: string, s: CvScore): string {
   const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}%`;
   return `${name}: on-topic right ${s.right}/${s.onTopic} (${pct(s.right, s.onTopic)}), rank-1 ${pct(s.rankOne, s.onTopic)}, near misses refused ${s.refused}/${s.offTopic} (${pct(s.refused, s.offTopic)})`;
@@ -171,6 +209,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (!args.includes("--no-cv")) {
     const cv = crossValidate(builtin, folds);
     console.log(formatCv(`cv ${folds}-fold, built-in`, cv));
+    if (args.includes("--oracle")) console.log(`  ${oracleRule(cv.rows)}`);
     if (misses.has("cv")) for (const m of cv.misses) console.log(`  ${m}`);
     const dumpAt = args.indexOf("--dump");
     if (dumpAt >= 0) writeFileSync(args[dumpAt + 1]!, cv.rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
@@ -181,6 +220,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       // The team's own examples, and its near misses (the off-topic entries the built-in knowledge base does not have).
       const teamCv = crossValidate(team, folds, (label, text) => teamIds.has(label) || (label === NEAR_MISS && !builtinNearMisses.has(text)));
       console.log(formatCv(`cv ${folds}-fold, team runbook sections`, teamCv));
+      if (args.includes("--oracle")) console.log(`  ${oracleRule(teamCv.rows)}`);
       if (misses.has("cv-team")) for (const m of teamCv.misses) console.log(`  ${m}`);
     }
   }
