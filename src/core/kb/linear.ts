@@ -94,6 +94,8 @@ const EPOCHS = 3;
 const LEARNING_RATE = 0.67;
 /** Smaller updates than this are skipped: they cost a pass over the row and change nothing. */
 const MIN_STEP = 1e-3;
+/** Labels trained side by side in one pass over a row's features (see trainPass). */
+const LABEL_BLOCK = 4;
 
 export class LinearModel {
   private constructor(
@@ -121,17 +123,21 @@ export class LinearModel {
 
   /** Trains on the matrix's rows listed in `use` (indices into it), in the fixed interleaved order. */
   static fit(matrix: TrainingMatrix, use: readonly number[], labelCount: number, featureCount: number): LinearModel {
-    const weights = new Float64Array(featureCount * labelCount);
-    const bias = new Float64Array(labelCount);
+    // Labels padded to a multiple of LABEL_BLOCK while training (see trainPass); the padding stays zero.
+    const stride = Math.ceil(labelCount / LABEL_BLOCK) * LABEL_BLOCK;
+    const weights = new Float64Array(featureCount * stride);
+    const bias = new Float64Array(stride);
     // Rows in a fixed interleaved order (a stride through the list) so labels mix without randomness.
     const order = Int32Array.from(interleave(use.length), (i) => use[i]!);
     const rowWeight = labelWeights(
       Array.from(use, (row) => matrix.labels[row]!),
       labelCount,
     );
-    for (let epoch = 0; epoch < EPOCHS; epoch++) trainPass(weights, bias, matrix, order, rowWeight, LEARNING_RATE / (1 + epoch));
-    // Kept as float32: a built and a restored model then hold the very same weights.
-    return new LinearModel(labelCount, featureCount, Float32Array.from(weights), bias);
+    for (let epoch = 0; epoch < EPOCHS; epoch++) trainPass(weights, bias, labelCount, matrix, order, rowWeight, LEARNING_RATE / (1 + epoch));
+    // Kept as float32 without the padding: a built and a restored model then hold the very same weights.
+    const kept = new Float32Array(featureCount * labelCount);
+    for (let f = 0; f < featureCount; f++) for (let l = 0; l < labelCount; l++) kept[f * labelCount + l] = weights[f * stride + l]!;
+    return new LinearModel(labelCount, featureCount, kept, bias.slice(0, labelCount));
   }
 
   static restore(state: LinearState): LinearModel {
@@ -192,47 +198,80 @@ function labelWeights(rowLabels: readonly number[], labelCount: number): Float64
  * with nothing after its loop: optimised once (on stack replacement) in a fresh process and then
  * reused by every pass, where inside fit() the code after each loop, never run when it was
  * optimised, threw the optimised code away and the next pass ran unoptimised until it was again.
+ * `weights` and `bias` hold `bias.length` labels per feature (labelCount padded to LABEL_BLOCK).
  */
-function trainPass(weights: Float64Array, bias: Float64Array, matrix: TrainingMatrix, order: Int32Array, rowWeight: Float64Array, rate: number): void {
+function trainPass(
+  weights: Float64Array,
+  bias: Float64Array,
+  labelCount: number,
+  matrix: TrainingMatrix,
+  order: Int32Array,
+  rowWeight: Float64Array,
+  rate: number,
+): void {
   const { offsets, ids, values, labels } = matrix;
-  const labelCount = bias.length;
-  const probabilities = new Float64Array(labelCount);
-  const movedLabels = new Int32Array(labelCount);
-  const steps = new Float64Array(labelCount);
+  const stride = bias.length;
+  const probabilities = new Float64Array(stride);
+  const steps = new Float64Array(stride);
   for (let r = 0; r < order.length; r++) {
     const row = order[r]!;
     const label = labels[row]!;
     const from = offsets[row]!;
     const to = offsets[row + 1]!;
-    // Each label's probability for the row, written out here: as a function of its own, called
-    // before its softmax ever ran, it was optimised and thrown away ~25 times in a fresh process.
-    probabilities.set(bias);
-    for (let i = from; i < to; i++) {
-      const base = ids[i]! * labelCount;
-      const x = values[i]!;
-      for (let l = 0; l < labelCount; l++) probabilities[l]! += x * weights[base + l]!;
+    // Each label's score for the row, four labels at a time summed in locals (registers, not memory):
+    // each label's sum still adds the same products in the same order, so the same values as one at a time.
+    for (let c = 0; c < stride; c += LABEL_BLOCK) {
+      let p0 = bias[c]!;
+      let p1 = bias[c + 1]!;
+      let p2 = bias[c + 2]!;
+      let p3 = bias[c + 3]!;
+      for (let i = from; i < to; i++) {
+        const base = ids[i]! * stride + c;
+        const x = values[i]!;
+        p0 += x * weights[base]!;
+        p1 += x * weights[base + 1]!;
+        p2 += x * weights[base + 2]!;
+        p3 += x * weights[base + 3]!;
+      }
+      probabilities[c] = p0;
+      probabilities[c + 1] = p1;
+      probabilities[c + 2] = p2;
+      probabilities[c + 3] = p3;
     }
+    // The softmax written out here: as a function of its own, called before its softmax ever ran,
+    // it was optimised and thrown away ~25 times in a fresh process.
     let max = -Infinity;
     for (let l = 0; l < labelCount; l++) max = Math.max(max, probabilities[l]!);
     let sum = 0;
     for (let l = 0; l < labelCount; l++) sum += probabilities[l] = Math.exp(probabilities[l]! - max);
     for (let l = 0; l < labelCount; l++) probabilities[l]! /= sum;
     const weight = rowWeight[label]!;
-    // The labels this row moves (a label the model already gets right for it learns nothing), then
-    // one pass over the row's features updating those labels' weights side by side in memory.
+    // Each label's step (0 for a label the model already gets right for this row: it learns nothing).
+    // No branch around the rest: code a fresh process has not yet run when it optimises this throws the optimised code away.
     let moved = 0;
     for (let l = 0; l < labelCount; l++) {
-      const step = rate * weight * (probabilities[l]! - (l === label ? 1 : 0));
-      if (Math.abs(step) < MIN_STEP) continue;
+      const full = rate * weight * (probabilities[l]! - (l === label ? 1 : 0));
+      const step = Math.abs(full) < MIN_STEP ? 0 : full;
       bias[l]! -= step;
-      movedLabels[moved] = l;
-      steps[moved++] = step;
+      steps[l] = step;
+      moved += step === 0 ? 0 : 1;
     }
     if (moved === 0) continue;
-    for (let i = from; i < to; i++) {
-      const base = ids[i]! * labelCount;
-      const x = values[i]!;
-      for (let k = 0; k < moved; k++) weights[base + movedLabels[k]!]! -= steps[k]! * x;
+    // One pass over the row's features per block of labels with a step (w - 0 * x is w: the rest are unchanged).
+    for (let c = 0; c < stride; c += LABEL_BLOCK) {
+      const s0 = steps[c]!;
+      const s1 = steps[c + 1]!;
+      const s2 = steps[c + 2]!;
+      const s3 = steps[c + 3]!;
+      if (((s0 !== 0 ? 1 : 0) | (s1 !== 0 ? 1 : 0) | (s2 !== 0 ? 1 : 0) | (s3 !== 0 ? 1 : 0)) === 0) continue;
+      for (let i = from; i < to; i++) {
+        const base = ids[i]! * stride + c;
+        const x = values[i]!;
+        weights[base]! -= s0 * x;
+        weights[base + 1]! -= s1 * x;
+        weights[base + 2]! -= s2 * x;
+        weights[base + 3]! -= s3 * x;
+      }
     }
   }
 }
