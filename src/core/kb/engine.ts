@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { Action } from "../reply.js";
 import { cleanChatText } from "../text/chat-format.js";
 import { MAX_ANSWER_CHARS, composeAnswer } from "./compose.js";
-import { extractFeatures } from "./features.js";
+import { WordMemo, extractFeatures } from "./features.js";
 import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
 import type { LoadOptions } from "./loader.js";
 import type { NotCacheError } from "./not-cache.js";
@@ -294,11 +294,12 @@ function modelKey(kb: KnowledgeBase): string {
 /** Every example and every paragraph of section text, labelled; near misses as OFF_TOPIC. The speller learns their words. */
 function trainingDocs(kb: KnowledgeBase, speller: Speller): LabelledFeatures[] {
   const docs: LabelledFeatures[] = [];
-  const learn = (word: string) => speller.learn(word);
+  const memo = new WordMemo();
   const example = (label: string, text: string, isText = false) => {
     const cleaned = cleanChatText(text);
     const signals = extractSignals(cleaned);
-    const features = extractFeatures(routingText(cleaned), signals.tokens, { onWord: learn });
+    const features = extractFeatures(routingText(cleaned), signals.tokens, { memo });
+    for (const token of features.tokens) speller.learn(token);
     docs.push({ label, features, ...(isText ? { text: true } : {}) });
   };
   for (const section of kb.sections) {

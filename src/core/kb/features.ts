@@ -12,17 +12,12 @@ export interface TextFeatures {
   /** Signal tokens ("§sig:field_error"): compared on their own, so a recognised error weighs the same in any length of text. */
   signals: Map<string, number>;
   /**
-   * Character n-grams (3 to 5 characters) of each word padded with a space at both ends, by a
-   * 30-bit hash of their characters, one entry per occurrence (no string is made for them): a typo, another ending or an
-   * unseen compound still shares most of them with the words it resembles. Only the linear model
-   * reads them.
+   * Every word as written (lower-cased, before a typo is corrected), in order: the linear model
+   * reads their character n-grams (vocabulary.ts), which carry it over typos, other endings and
+   * unseen compounds.
    */
-  chars: number[];
+  tokens: string[];
 }
-
-const MIN_GRAM = 3;
-const MAX_GRAM = 5;
-const SPACE = 32;
 
 /** How many content words after "without", "not", "can't"... are negated. */
 const NEGATION_SCOPE = 3;
@@ -75,41 +70,70 @@ export function isNegator(word: string): boolean {
 export interface WordOptions {
   /** Maps a word the model has never seen to a known one (typos in a question). */
   correct?: (word: string) => string;
-  /** Sees every word token (lower-cased), e.g. to learn the vocabulary. */
-  onWord?: (word: string) => void;
+  /** Remembers what each word gives, across the texts of one model build. */
+  memo?: WordMemo;
+}
+
+/** What one word (after correction) gives the features. */
+interface WordParts {
+  negator: boolean;
+  /** Its KEPT_WORDS feature, if any. */
+  kept: string | undefined;
+  /** Its terms: the word and, for a compound, its parts, processed (stopwords dropped). */
+  terms: string[];
+}
+
+/**
+ * What each distinct word gives, worked out once: a model build reads a few thousand distinct
+ * words tens of thousands of times, and stemming and splitting them was most of its feature work.
+ */
+export class WordMemo {
+  private readonly parts = new Map<string, WordParts>();
+
+  of(raw: string): WordParts {
+    let parts = this.parts.get(raw);
+    if (!parts) this.parts.set(raw, (parts = wordParts(raw)));
+    return parts;
+  }
+}
+
+function wordParts(raw: string): WordParts {
+  const terms: string[] = [];
+  for (const part of splitCompound(raw)) {
+    const term = processTerm(part);
+    if (term) terms.push(term);
+  }
+  return { negator: isNegator(raw), kept: KEPT_WORDS[raw], terms };
 }
 
 /** Features of `text` (already cleaned of chat markup) plus the given signal tokens. */
 export function extractFeatures(text: string, signalTokens: readonly string[] = [], options: WordOptions = {}): TextFeatures {
-  const { correct, onWord } = options;
+  const { correct, memo } = options;
   const words = new Map<string, number>();
-  const chars: number[] = [];
+  const tokens: string[] = [];
   const add = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
 
   let negatedLeft = 0;
   let previous: string | null = null;
   // The tokens as strings (match, not matchAll: no match object per token, a third of what a model build allocated).
-  const tokens = text.toLowerCase().match(WORD) ?? [];
-  for (let t = 0; t < tokens.length && t < MAX_WORDS; t++) {
-    const token = tokens[t]!;
+  const found = text.toLowerCase().match(WORD) ?? [];
+  for (let t = 0; t < found.length && t < MAX_WORDS; t++) {
+    const token = found[t]!;
     if (CLAUSE_END.has(token)) {
       negatedLeft = 0;
       previous = null;
       continue;
     }
-    onWord?.(token);
-    addCharGrams(chars, token);
+    tokens.push(token);
     const raw = correct ? correct(token) : token;
-    if (isNegator(raw)) {
+    const { negator, kept, terms } = memo ? memo.of(raw) : wordParts(raw);
+    if (negator) {
       negatedLeft = NEGATION_SCOPE;
       previous = null;
       continue;
     }
-    const kept = KEPT_WORDS[raw];
     if (kept) add(words, kept);
-    for (const part of splitCompound(raw)) {
-      const term = processTerm(part);
-      if (!term) continue;
+    for (const term of terms) {
       if (negatedLeft > 0) {
         negatedLeft--;
         add(words, `!${term}`);
@@ -123,7 +147,7 @@ export function extractFeatures(text: string, signalTokens: readonly string[] = 
   }
   const signals = new Map<string, number>();
   for (const token of signalTokens) add(signals, token);
-  return { words, signals, chars };
+  return { words, signals, tokens };
 }
 
 /** "railway.toml" counts as itself and as its parts; "no_cache" likewise. */
@@ -132,20 +156,4 @@ function splitCompound(raw: string): string[] {
   if (!/[._/-]/.test(cleaned)) return [cleaned];
   const parts = cleaned.split(/[._/-]+/).filter((p) => p !== "");
   return [cleaned, ...parts];
-}
-
-/** Adds the padded word's n-grams: FNV-1a over their UTF-16 code units, extended one unit at a time from each start. */
-function addCharGrams(chars: number[], word: string): void {
-  const length = word.length + 2;
-  const unit = (i: number) => (i === 0 || i === length - 1 ? SPACE : word.charCodeAt(i - 1));
-  for (let start = 0; start + MIN_GRAM <= length; start++) {
-    let hash = 0x811c9dc5;
-    for (let n = 1; n <= MAX_GRAM && start + n <= length; n++) {
-      hash = Math.imul(hash ^ unit(start + n - 1), 0x01000193);
-      if (n >= MIN_GRAM) {
-        // 30 bits: a small integer to V8, not a number boxed on the heap.
-        chars.push(hash >>> 2);
-      }
-    }
-  }
 }

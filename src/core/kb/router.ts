@@ -13,8 +13,10 @@
 import type { TextFeatures } from "./features.js";
 import { LinearModel, TrainingMatrixBuilder } from "./linear.js";
 import type { LinearState, TrainingMatrix } from "./linear.js";
-import { Space, Vocabulary } from "./space.js";
-import type { QueryVector, SpaceState, VocabularyState } from "./space.js";
+import { Space } from "./space.js";
+import type { QueryVector, SpaceState } from "./space.js";
+import { Vocabulary } from "./vocabulary.js";
+import type { VocabularyState } from "./vocabulary.js";
 
 export const OFF_TOPIC = "§off-topic";
 
@@ -120,7 +122,7 @@ export class Router {
       labels.length,
     );
     const chars = Vocabulary.build(
-      docs.map((d) => d.features.chars),
+      docs.map((d) => d.features.tokens),
       CHAR_MIN_DOCS,
     );
     const capacity = docs.reduce((n, _, d) => n + words.vectors[d]!.ids.length + signals.vectors[d]!.ids.length + chars.vectors[d]!.ids.length, 0);
@@ -225,7 +227,7 @@ export class Router {
     const signalShare = query.signals.size > 0 ? SIGNAL_SHARE : 0;
     const words = this.words.vector(query.words);
     const signals = this.signals.vector(query.signals);
-    const probability = this.linear.probabilities(this.joinVectors(words, signals, this.chars.vector(query.chars), signalShare));
+    const probability = this.linear.probabilities(this.joinVectors(words, signals, this.chars.vector(query.tokens), signalShare));
     return this.decision(words, signals, signalShare, probability, leaveOut);
   }
 

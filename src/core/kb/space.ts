@@ -187,131 +187,13 @@ export class Space {
   }
 }
 
-/** A vocabulary's state: its features (numbers: hashes of character n-grams) and their inverse document frequencies. */
-export interface VocabularyState {
-  keys: number[];
-  idf: number[];
-}
-
-/**
- * Numeric features interned to ids with their inverse document frequencies, and nothing else: for
- * features only the linear model reads (character n-grams), which need no postings or centroids.
- */
-export class Vocabulary {
-  private constructor(
-    private readonly ids: Map<number, number>,
-    private readonly idf: Float64Array,
-  ) {}
-
-  /**
-   * Features in at least `minDocs` documents (rarer ones are mostly one example's own names and
-   * typos); also gives each document's vector (as vector() would).
-   */
-  static build(docs: readonly number[][], minDocs: number): { vocabulary: Vocabulary; vectors: DocVector[] } {
-    // Every feature gets a provisional id in order of first appearance, counted once per document.
-    const provisional = new Map<number, number>();
-    const df: number[] = [];
-    const lastDoc: number[] = [];
-    const docIds = docs.map((doc, d) => {
-      const out = new Int32Array(doc.length);
-      for (let i = 0; i < doc.length; i++) {
-        const key = doc[i]!;
-        let id = provisional.get(key);
-        if (id === undefined) {
-          id = df.length;
-          provisional.set(key, id);
-          df.push(0);
-          lastDoc.push(-1);
-        }
-        if (lastDoc[id] !== d) {
-          lastDoc[id] = d;
-          df[id]!++;
-        }
-        out[i] = id;
-      }
-      return out;
-    });
-    // Kept features, numbered in that same order.
-    const ids = new Map<number, number>();
-    const finalId = new Int32Array(df.length).fill(-1);
-    const idf: number[] = [];
-    provisional.forEach((id, key) => {
-      const count = df[id]!;
-      if (count < minDocs) return;
-      finalId[id] = idf.length;
-      ids.set(key, idf.length);
-      idf.push(inverseDocumentFrequency(docs.length, count));
-    });
-    const vocabulary = new Vocabulary(ids, Float64Array.from(idf));
-    const vectors = docIds.map((doc) => {
-      let found = 0;
-      for (let i = 0; i < doc.length; i++) {
-        const id = finalId[doc[i]!]!;
-        if (id >= 0) doc[found++] = id;
-      }
-      // Sorted so that repeats of one feature sit together: each run becomes one (id, count) entry.
-      const known = doc.subarray(0, found).sort();
-      let distinct = 0;
-      for (let i = 0; i < found; i++) if (i === 0 || known[i] !== known[i - 1]) distinct++;
-      const featureIds = new Int32Array(distinct);
-      const counts = new Float64Array(distinct);
-      for (let i = 0, at = -1; i < found; i++) {
-        if (i === 0 || known[i] !== known[i - 1]) featureIds[++at] = known[i]!;
-        counts[at]!++;
-      }
-      weighUnitTfIdf(featureIds, counts, vocabulary.idf);
-      return { ids: featureIds, weights: counts };
-    });
-    return { vocabulary, vectors };
-  }
-
-  static restore(state: VocabularyState): Vocabulary {
-    if (state.keys.length !== state.idf.length) throw new Error("stored vocabulary is inconsistent");
-    return new Vocabulary(new Map(state.keys.map((key, id) => [key, id])), Float64Array.from(state.idf));
-  }
-
-  state(): VocabularyState {
-    return { keys: [...this.ids.keys()], idf: [...this.idf] };
-  }
-
-  get size(): number {
-    return this.idf.length;
-  }
-
-  /** The unit-length TF-IDF vector of `features` (one entry per occurrence); unknown features are dropped. */
-  vector(features: readonly number[]): QueryVector {
-    // Known ids, sorted so that repeats of one feature sit together and are counted in one pass.
-    const known = new Int32Array(features.length);
-    let found = 0;
-    for (const key of features) {
-      const id = this.ids.get(key);
-      if (id !== undefined) known[found++] = id;
-    }
-    known.subarray(0, found).sort();
-    const ids: number[] = [];
-    const counted: number[] = [];
-    for (let i = 0; i < found;) {
-      const id = known[i]!;
-      let count = 0;
-      while (i < found && known[i] === id) {
-        count++;
-        i++;
-      }
-      ids.push(id);
-      counted.push(count);
-    }
-    weighUnitTfIdf(ids, counted, this.idf);
-    return { ids, weights: counted };
-  }
-}
-
 /** Smoothed IDF of a feature found in `count` of `docCount` documents. */
-function inverseDocumentFrequency(docCount: number, count: number): number {
+export function inverseDocumentFrequency(docCount: number, count: number): number {
   return Math.log(1 + docCount / count);
 }
 
 /** Turns `counts` into sublinear TF (1 + log count) times IDF, scaled to unit length, in place. */
-function weighUnitTfIdf(ids: ArrayLike<number>, counts: number[] | Float64Array, idf: Float64Array): void {
+export function weighUnitTfIdf(ids: ArrayLike<number>, counts: number[] | Float64Array, idf: Float64Array): void {
   let norm = 0;
   for (let i = 0; i < ids.length; i++) {
     const weight = (1 + Math.log(counts[i]!)) * idf[ids[i]!]!;

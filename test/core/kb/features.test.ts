@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { extractFeatures } from "../../../src/core/kb/features.js";
+import { WordMemo, extractFeatures } from "../../../src/core/kb/features.js";
+import { Vocabulary, charGrams } from "../../../src/core/kb/vocabulary.js";
+
+function gramsOf(...words: string[]): number[] {
+  const out: number[] = [];
+  for (const word of words) charGrams(word, out);
+  return out;
+}
 
 function shared(a: number[], b: number[]): number {
   const other = new Set(b);
@@ -8,16 +15,47 @@ function shared(a: number[], b: number[]): number {
 
 describe("character n-grams", () => {
   it("are mostly shared by a word and its typo or another ending, and not by another word", () => {
-    const word = extractFeatures("migrations").chars;
-    expect(shared(word, extractFeatures("migratons").chars)).toBeGreaterThan(0.4);
-    expect(shared(word, extractFeatures("migration").chars)).toBeGreaterThan(0.6);
-    expect(shared(word, extractFeatures("requirements").chars)).toBeLessThan(0.1);
+    const word = gramsOf("migrations");
+    expect(shared(word, gramsOf("migratons"))).toBeGreaterThan(0.4);
+    expect(shared(word, gramsOf("migration"))).toBeGreaterThan(0.6);
+    expect(shared(word, gramsOf("requirements"))).toBeLessThan(0.1);
   });
 
   it("stay within a word: two words give the n-grams of each, in any order", () => {
-    const both = extractFeatures("cache stale").chars;
+    const both = gramsOf(...extractFeatures("Cache, stale!").tokens);
     const sorted = (grams: number[]) => [...grams].sort((a, b) => a - b);
-    expect(sorted(both)).toEqual(sorted([...extractFeatures("stale").chars, ...extractFeatures("cache").chars]));
+    expect(sorted(both)).toEqual(sorted(gramsOf("stale", "cache")));
     expect(both.every((gram) => Number.isInteger(gram) && gram >= 0 && gram < 2 ** 30)).toBe(true);
+  });
+
+  it("give each document the vector the vocabulary gives the same words as a query", () => {
+    // The third document meets "clear" (numbered after "stale") first: its row must still come out in feature order.
+    const docs = [["stale", "cache"], ["cache", "clear", "cache"], ["clear", "stale", "build"], ["clear"]];
+    const { vocabulary, vectors } = Vocabulary.build(docs, 2);
+    docs.forEach((words, d) => {
+      const query = vocabulary.vector(words);
+      expect(Array.from(vectors[d]!.ids)).toEqual(query.ids);
+      expect(Array.from(vectors[d]!.weights)).toEqual(query.weights);
+    });
+    // "build" is in one document only: none of its own n-grams are features.
+    expect(vocabulary.vector(["uil"]).ids).toEqual([]);
+    expect(vocabulary.vector(["cache"]).ids.length).toBeGreaterThan(0);
+  });
+});
+
+describe("word memo", () => {
+  it("gives the features extractFeatures gives without it, text after text", () => {
+    const memo = new WordMemo();
+    const texts = [
+      "Why don't we clear the cache without editing railway.toml? NO_CACHE then redeploy",
+      "our railway.toml: we don't clear NO_CACHE, how do we redeploy the cache?",
+    ];
+    for (const text of [...texts, ...texts]) {
+      const plain = extractFeatures(text, ["§sig:field_error"]);
+      const memoised = extractFeatures(text, ["§sig:field_error"], { memo });
+      expect([...memoised.words]).toEqual([...plain.words]);
+      expect([...memoised.signals]).toEqual([...plain.signals]);
+      expect(memoised.tokens).toEqual(plain.tokens);
+    }
   });
 });

@@ -1,0 +1,207 @@
+/**
+ * The character n-grams of words as features of the linear model: 3 to 5 characters of each word
+ * padded with a space at both ends, by a 30-bit hash of their characters (no string is made for
+ * them). A typo, another ending or an unseen compound still shares most of them with the words it
+ * resembles. Interned to ids with their inverse document frequencies, and nothing else: only the
+ * linear model reads them, so they need no postings or centroids.
+ */
+import { inverseDocumentFrequency, weighUnitTfIdf } from "./space.js";
+import type { DocVector, QueryVector } from "./space.js";
+
+const MIN_GRAM = 3;
+const MAX_GRAM = 5;
+const SPACE = 32;
+
+/** A vocabulary's state: its features (hashes of character n-grams) and their inverse document frequencies. */
+export interface VocabularyState {
+  keys: number[];
+  idf: number[];
+}
+
+export class Vocabulary {
+  private constructor(
+    private readonly ids: Map<number, number>,
+    private readonly idf: Float64Array,
+  ) {}
+
+  /**
+   * The n-grams of each document's words that are in at least `minDocs` documents (rarer ones are
+   * mostly one example's own names and typos); also gives each document's vector (as vector() would).
+   */
+  static build(docs: readonly (readonly string[])[], minDocs: number): { vocabulary: Vocabulary; vectors: DocVector[] } {
+    const { keys, occurrences, docStart } = provisionalIds(docs);
+    const df = documentFrequencies(occurrences, docStart, keys.length);
+    // Kept n-grams, numbered in that same order.
+    const ids = new Map<number, number>();
+    const finalId = new Int32Array(keys.length).fill(-1);
+    const idf: number[] = [];
+    keys.forEach((key, id) => {
+      if (df[id]! < minDocs) return;
+      finalId[id] = idf.length;
+      ids.set(key, idf.length);
+      idf.push(inverseDocumentFrequency(docs.length, df[id]!));
+    });
+    const vocabulary = new Vocabulary(ids, Float64Array.from(idf));
+    const vectors = countRows(renumber(occurrences, finalId), docStart, idf.length);
+    for (const vector of vectors) weighUnitTfIdf(vector.ids, vector.weights, vocabulary.idf);
+    return { vocabulary, vectors };
+  }
+
+  static restore(state: VocabularyState): Vocabulary {
+    if (state.keys.length !== state.idf.length) throw new Error("stored vocabulary is inconsistent");
+    return new Vocabulary(new Map(state.keys.map((key, id) => [key, id])), Float64Array.from(state.idf));
+  }
+
+  state(): VocabularyState {
+    return { keys: [...this.ids.keys()], idf: [...this.idf] };
+  }
+
+  get size(): number {
+    return this.idf.length;
+  }
+
+  /** The unit-length TF-IDF vector of the words' n-grams; unknown n-grams are dropped. */
+  vector(words: readonly string[]): QueryVector {
+    const grams: number[] = [];
+    for (const word of words) charGrams(word, grams);
+    // Known ids, sorted so that repeats of one feature sit together and are counted in one pass.
+    const known = new Int32Array(grams.length);
+    let found = 0;
+    for (const key of grams) {
+      const id = this.ids.get(key);
+      if (id !== undefined) known[found++] = id;
+    }
+    known.subarray(0, found).sort();
+    const ids: number[] = [];
+    const counted: number[] = [];
+    for (let i = 0; i < found;) {
+      const id = known[i]!;
+      let count = 0;
+      while (i < found && known[i] === id) {
+        count++;
+        i++;
+      }
+      ids.push(id);
+      counted.push(count);
+    }
+    weighUnitTfIdf(ids, counted, this.idf);
+    return { ids, weights: counted };
+  }
+}
+
+/**
+ * Every n-gram of every document's words, as provisional ids numbered in order of first
+ * appearance, in one flat array (document d's at docStart[d] .. docStart[d + 1]), and each id's
+ * hash. A word recurs in many documents: its n-grams are hashed and looked up once, the first time
+ * it is met, which numbers them as reading every document n-gram by n-gram would.
+ */
+function provisionalIds(docs: readonly (readonly string[])[]): { keys: number[]; occurrences: Int32Array; docStart: Int32Array } {
+  const provisional = new Map<number, number>();
+  const keys: number[] = [];
+  const wordIds = new Map<string, Int32Array>();
+  const grams: number[] = [];
+  const idsOf = (word: string): Int32Array => {
+    let ids = wordIds.get(word);
+    if (ids === undefined) {
+      grams.length = 0;
+      charGrams(word, grams);
+      ids = new Int32Array(grams.length);
+      for (let i = 0; i < grams.length; i++) {
+        let id = provisional.get(grams[i]!);
+        if (id === undefined) {
+          provisional.set(grams[i]!, (id = keys.length));
+          keys.push(grams[i]!);
+        }
+        ids[i] = id;
+      }
+      wordIds.set(word, ids);
+    }
+    return ids;
+  };
+  const parts = docs.map((words) => words.map(idsOf));
+  const docStart = new Int32Array(docs.length + 1);
+  parts.forEach((doc, d) => (docStart[d + 1] = doc.reduce((n, part) => n + part.length, docStart[d]!)));
+  const occurrences = new Int32Array(docStart[docs.length]!);
+  parts.forEach((doc, d) => {
+    let at = docStart[d]!;
+    for (const part of doc) {
+      occurrences.set(part, at);
+      at += part.length;
+    }
+  });
+  return { keys, occurrences, docStart };
+}
+
+// The helpers below each run one loop over flat arrays and nothing after it: in a fresh process
+// V8 optimises a long loop while it runs, and code after it that had not run yet threw that away.
+
+/** In how many documents each id is, counted once per document. */
+function documentFrequencies(occurrences: Int32Array, docStart: Int32Array, idCount: number): Int32Array {
+  const df = new Int32Array(idCount);
+  const lastDoc = new Int32Array(idCount).fill(-1);
+  for (let d = 0; d + 1 < docStart.length; d++) {
+    for (let i = docStart[d]!; i < docStart[d + 1]!; i++) {
+      const id = occurrences[i]!;
+      if (lastDoc[id] !== d) {
+        lastDoc[id] = d;
+        df[id]!++;
+      }
+    }
+  }
+  return df;
+}
+
+/** The occurrences with each id replaced by its final id (-1 for a dropped one), in place. */
+function renumber(occurrences: Int32Array, finalId: Int32Array): Int32Array {
+  for (let i = 0; i < occurrences.length; i++) occurrences[i] = finalId[occurrences[i]!]!;
+  return occurrences;
+}
+
+/**
+ * Each document's distinct features (ascending) with their counts, from its occurrences (-1 for
+ * none): the distinct ones are collected while counting, then only they are sorted.
+ */
+function countRows(occurrences: Int32Array, docStart: Int32Array, featureCount: number): { ids: Int32Array; weights: Float64Array }[] {
+  const docCount = docStart.length - 1;
+  const rowIds = new Int32Array(occurrences.length);
+  const rowCounts = new Float64Array(occurrences.length);
+  const rowStart = new Int32Array(docCount + 1);
+  // Counts of the current document's features, back to zero once its row is written.
+  const count = new Float64Array(featureCount);
+  let end = 0;
+  for (let d = 0; d < docCount; d++) {
+    const start = end;
+    for (let i = docStart[d]!; i < docStart[d + 1]!; i++) {
+      const f = occurrences[i]!;
+      if (f < 0) continue;
+      if (count[f] === 0) rowIds[end++] = f;
+      count[f]!++;
+    }
+    rowIds.subarray(start, end).sort();
+    for (let k = start; k < end; k++) {
+      rowCounts[k] = count[rowIds[k]!]!;
+      count[rowIds[k]!] = 0;
+    }
+    rowStart[d + 1] = end;
+  }
+  return Array.from({ length: docCount }, (_, d) => ({
+    ids: rowIds.subarray(rowStart[d]!, rowStart[d + 1]!),
+    weights: rowCounts.subarray(rowStart[d]!, rowStart[d + 1]!),
+  }));
+}
+
+/** Appends the padded word's n-grams: FNV-1a over their UTF-16 code units, extended one unit at a time from each start. */
+export function charGrams(word: string, out: number[]): void {
+  const length = word.length + 2;
+  const unit = (i: number) => (i === 0 || i === length - 1 ? SPACE : word.charCodeAt(i - 1));
+  for (let start = 0; start + MIN_GRAM <= length; start++) {
+    let hash = 0x811c9dc5;
+    for (let n = 1; n <= MAX_GRAM && start + n <= length; n++) {
+      hash = Math.imul(hash ^ unit(start + n - 1), 0x01000193);
+      if (n >= MIN_GRAM) {
+        // 30 bits: a small integer to V8, not a number boxed on the heap.
+        out.push(hash >>> 2);
+      }
+    }
+  }
+}
