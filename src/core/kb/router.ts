@@ -14,7 +14,7 @@ import type { TextFeatures } from "./features.js";
 import { LinearModel, TrainingMatrixBuilder } from "./linear.js";
 import type { LinearState, TrainingMatrix } from "./linear.js";
 import { Space } from "./space.js";
-import type { QueryVector, SpaceState } from "./space.js";
+import type { DocVector, QueryVector, SpaceState } from "./space.js";
 import { Vocabulary } from "./vocabulary.js";
 import type { VocabularyState } from "./vocabulary.js";
 
@@ -107,7 +107,7 @@ export class Router {
    * and every document's input to the linear model, in one matrix (rows in document order): words,
    * then signals, then character n-grams, one id range after another (as joinVectors).
    */
-  private static build(docs: LabelledFeatures[]): { router: Router; matrix: TrainingMatrix } {
+  private static build(docs: LabelledFeatures[]): { router: Router; matrix: TrainingMatrix; vectors: { words: DocVector[]; signals: DocVector[] } } {
     const labels = [...new Set(docs.map((d) => d.label))];
     const labelIndex = new Map(labels.map((label, index) => [label, index]));
     const docLabels = docs.map((d) => labelIndex.get(d.label)!);
@@ -135,7 +135,7 @@ export class Router {
       builder.endRow(docLabels[d]!);
     });
     const router = new Router(labels, docLabels, words.space, signals.space, chars.vocabulary, LinearModel.empty(labels.length, 0), DEFAULT_RULE);
-    return { router, matrix: builder.done() };
+    return { router, matrix: builder.done(), vectors: { words: words.vectors, signals: signals.vectors } };
   }
 
   /** Trains the linear model on the matrix's rows not in `heldOut`. */
@@ -188,14 +188,14 @@ export class Router {
       seen.set(doc.label, n);
       if (n % every === 0) validation.push(index);
     });
-    const { router, matrix } = Router.build(docs);
+    const { router, matrix, vectors } = Router.build(docs);
     if (validation.length < 10) {
       router.trainLinear(matrix, new Set());
       return router;
     }
     // The linear model learns without the validation examples while the rule is fitted, then with them.
     router.trainLinear(matrix, new Set(validation));
-    router.rule = fitRule(docs, validation, (index) => router.decideDocument(docs[index]!, index, matrix));
+    router.rule = fitRule(docs, validation, (index) => router.decideDocument(docs[index]!, index, matrix, vectors));
     router.trainLinear(matrix, new Set());
     return router;
   }
@@ -232,17 +232,16 @@ export class Router {
   }
 
   /**
-   * decide() for training document `index`, left out of the nearest documents: its input to the
-   * linear model is already row `index` of the matrix (the very values joinVectors would make).
+   * decide() for training document `index`, left out of the nearest documents: its vectors are
+   * the ones the build made for it and its input to the linear model is already row `index` of the
+   * matrix (the very values vector() and joinVectors would make).
    */
-  private decideDocument(doc: LabelledFeatures, index: number, matrix: TrainingMatrix): Decision {
+  private decideDocument(doc: LabelledFeatures, index: number, matrix: TrainingMatrix, vectors: { words: DocVector[]; signals: DocVector[] }): Decision {
     const signalShare = doc.features.signals.size > 0 ? SIGNAL_SHARE : 0;
-    const words = this.words.vector(doc.features.words);
-    const signals = this.signals.vector(doc.features.signals);
-    return this.decision(words, signals, signalShare, this.linear.rowProbabilities(matrix, index), index);
+    return this.decision(vectors.words[index]!, vectors.signals[index]!, signalShare, this.linear.rowProbabilities(matrix, index), index);
   }
 
-  private decision(words: QueryVector, signals: QueryVector, signalShare: number, probability: Float64Array, leaveOut: number): Decision {
+  private decision(words: DocVector, signals: DocVector, signalShare: number, probability: Float64Array, leaveOut: number): Decision {
     const { first, second, central } = this.nearest(words, signals, signalShare, leaveOut);
     const ranked: LabelScore[] = [];
     let offTopic = 0;
@@ -271,22 +270,25 @@ export class Router {
 
   /** Each label's two most similar documents (other than `leaveOut`) and its centroid's similarity. */
   private nearest(
-    words: QueryVector,
-    signals: QueryVector,
+    words: DocVector,
+    signals: DocVector,
     signalShare: number,
     leaveOut: number,
   ): { first: Float64Array; second: Float64Array; central: Float64Array } {
     const wordShare = 1 - signalShare;
     const sims = new Float64Array(this.docLabels.length);
-    this.words.accumulate(words, wordShare, sims);
-    if (signalShare > 0) this.signals.accumulate(signals, signalShare, sims);
+    // Only the documents sharing a feature with the query score above zero: the rest are never among the nearest.
+    const touched: number[] = [];
+    this.words.accumulate(words, wordShare, sims, touched);
+    if (signalShare > 0) this.signals.accumulate(signals, signalShare, sims, touched);
     if (leaveOut >= 0) sims[leaveOut] = 0;
     const central = new Float64Array(this.labels.length);
     this.words.accumulateCentroids(words, wordShare, central);
     if (signalShare > 0) this.signals.accumulateCentroids(signals, signalShare, central);
     const first = new Float64Array(this.labels.length);
     const second = new Float64Array(this.labels.length);
-    for (let doc = 0; doc < sims.length; doc++) {
+    // The two largest similarities of each label, whatever order the documents come in.
+    for (const doc of touched) {
       const sim = sims[doc]!;
       const label = this.docLabels[doc]!;
       if (sim > first[label]!) {

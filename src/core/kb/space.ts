@@ -166,17 +166,24 @@ export class Space {
     return { ids, weights: counted };
   }
 
-  /** Adds share x cosine(query, doc) into `into[doc]` for every document. */
-  accumulate(query: QueryVector, share: number, into: Float64Array): void {
+  /**
+   * Adds share x cosine(query, doc) into `into[doc]` for every document, and lists in `touched` the
+   * documents it adds to that were at zero (every weight is positive: so each document once).
+   */
+  accumulate(query: DocVector, share: number, into: Float64Array, touched: number[]): void {
     for (let i = 0; i < query.ids.length; i++) {
       const f = query.ids[i]!;
       const scaled = share * query.weights[i]!;
-      for (let at = this.offsets[f]!; at < this.offsets[f + 1]!; at++) into[this.postingDocs[at]!]! += scaled * this.postingWeights[at]!;
+      for (let at = this.offsets[f]!; at < this.offsets[f + 1]!; at++) {
+        const doc = this.postingDocs[at]!;
+        if (into[doc] === 0) touched.push(doc);
+        into[doc]! += scaled * this.postingWeights[at]!;
+      }
     }
   }
 
   /** Adds share x cosine(query, centroid) into `into[label]` for every label. */
-  accumulateCentroids(query: QueryVector, share: number, into: Float64Array): void {
+  accumulateCentroids(query: DocVector, share: number, into: Float64Array): void {
     const featureCount = this.featureCount;
     for (let label = 0; label < into.length; label++) {
       const base = label * featureCount;
