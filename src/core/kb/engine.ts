@@ -299,7 +299,7 @@ function trainingDocs(kb: KnowledgeBase, speller: Speller): LabelledFeatures[] {
     const cleaned = cleanChatText(text);
     const signals = extractSignals(cleaned);
     const features = extractFeatures(routingText(cleaned), signals.tokens, { memo });
-    for (const token of features.tokens) speller.learn(token);
+    for (let t = 0; t < features.tokens.length; t++) speller.learn(features.tokens[t]!);
     docs.push({ label, features, ...(isText ? { text: true } : {}) });
   };
   for (const section of kb.sections) {

@@ -133,7 +133,8 @@ export function extractFeatures(text: string, signalTokens: readonly string[] = 
       continue;
     }
     if (kept) add(words, kept);
-    for (const term of terms) {
+    for (let k = 0; k < terms.length; k++) {
+      const term = terms[k]!;
       if (negatedLeft > 0) {
         negatedLeft--;
         add(words, `!${term}`);

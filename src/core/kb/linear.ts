@@ -101,14 +101,15 @@ export class LinearModel {
   private constructor(
     private readonly labelCount: number,
     private readonly featureCount: number,
-    /** weights[feature * labelCount + label]: float64 while training, float32 once trained (half the memory, the same values). */
-    private readonly weights: Float64Array | Float32Array,
+    /** weights[feature * stride + label], stride >= labelCount: float32 (half the memory of the float64 trained, the same values). */
+    private readonly weights: Float32Array,
+    private readonly stride: number,
     private readonly bias: Float64Array,
   ) {}
 
   /** A model that has learned nothing: every label equally likely. */
   static empty(labelCount: number, featureCount: number): LinearModel {
-    return new LinearModel(labelCount, featureCount, new Float64Array(featureCount * labelCount), new Float64Array(labelCount));
+    return new LinearModel(labelCount, featureCount, new Float32Array(featureCount * labelCount), labelCount, new Float64Array(labelCount));
   }
 
   static train(rows: TrainingRow[], labelCount: number, featureCount: number): LinearModel {
@@ -134,10 +135,9 @@ export class LinearModel {
       labelCount,
     );
     for (let epoch = 0; epoch < EPOCHS; epoch++) trainPass(weights, bias, labelCount, matrix, order, rowWeight, LEARNING_RATE / (1 + epoch));
-    // Kept as float32 without the padding: a built and a restored model then hold the very same weights.
-    const kept = new Float32Array(featureCount * labelCount);
-    for (let f = 0; f < featureCount; f++) for (let l = 0; l < labelCount; l++) kept[f * labelCount + l] = weights[f * stride + l]!;
-    return new LinearModel(labelCount, featureCount, kept, bias.slice(0, labelCount));
+    // Kept as float32 (a built and a restored model then hold the very same weights), padding and all:
+    // dropping it here was a loop over every weight that cost more than it saved.
+    return new LinearModel(labelCount, featureCount, Float32Array.from(weights), stride, bias.slice(0, labelCount));
   }
 
   static restore(state: LinearState): LinearModel {
@@ -147,12 +147,18 @@ export class LinearModel {
     // Copied once into an array of its own: a small decoded Buffer may sit at an offset a Float32Array cannot start at.
     const weights = new Float32Array(state.featureCount * state.labelCount);
     new Uint8Array(weights.buffer).set(bytes);
-    return new LinearModel(state.labelCount, state.featureCount, weights, Float64Array.from(state.bias));
+    return new LinearModel(state.labelCount, state.featureCount, weights, state.labelCount, Float64Array.from(state.bias));
   }
 
+  /** The stored form: labelCount weights per feature (no padding). */
   state(): LinearState {
-    const weights = Buffer.from(Float32Array.from(this.weights).buffer).toString("base64");
-    return { labelCount: this.labelCount, featureCount: this.featureCount, weights, bias: [...this.bias] };
+    const { labelCount, featureCount, stride } = this;
+    let packed = this.weights;
+    if (stride !== labelCount) {
+      packed = new Float32Array(featureCount * labelCount);
+      for (let f = 0; f < featureCount; f++) packed.set(this.weights.subarray(f * stride, f * stride + labelCount), f * labelCount);
+    }
+    return { labelCount, featureCount, weights: Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength).toString("base64"), bias: [...this.bias] };
   }
 
   /** Each label's probability for the vector. */
@@ -171,7 +177,7 @@ export class LinearModel {
     const out = new Float64Array(labels);
     out.set(this.bias);
     for (let i = from; i < to; i++) {
-      const base = ids[i]! * labels;
+      const base = ids[i]! * this.stride;
       const weight = values[i]!;
       for (let l = 0; l < labels; l++) out[l]! += weight * this.weights[base + l]!;
     }

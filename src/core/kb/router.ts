@@ -288,7 +288,8 @@ export class Router {
     const first = new Float64Array(this.labels.length);
     const second = new Float64Array(this.labels.length);
     // The two largest similarities of each label, whatever order the documents come in.
-    for (const doc of touched) {
+    for (let t = 0; t < touched.length; t++) {
+      const doc = touched[t]!;
       const sim = sims[doc]!;
       const label = this.docLabels[doc]!;
       if (sim > first[label]!) {

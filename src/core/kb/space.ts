@@ -81,9 +81,10 @@ export class Space {
 
     // Unit-length TF-IDF weights per document, in place of the counts.
     const offsets = new Int32Array(featureCount + 1);
-    for (const { featureIds, weights } of docFeatures) {
+    for (let d = 0; d < docFeatures.length; d++) {
+      const { featureIds, weights } = docFeatures[d]!;
       weighUnitTfIdf(featureIds, weights, idf);
-      for (const f of featureIds) if (df[f]! <= maxIndexed) offsets[f + 1]!++;
+      for (let i = 0; i < featureIds.length; i++) if (df[featureIds[i]!]! <= maxIndexed) offsets[featureIds[i]! + 1]!++;
     }
     for (let f = 0; f < featureCount; f++) offsets[f + 1]! += offsets[f]!;
     const postingDocs = new Int32Array(offsets[featureCount]!);

@@ -124,7 +124,8 @@ function provisionalIds(docs: readonly (readonly string[])[]): { keys: number[];
   const occurrences = new Int32Array(docStart[docs.length]!);
   parts.forEach((doc, d) => {
     let at = docStart[d]!;
-    for (const part of doc) {
+    for (let w = 0; w < doc.length; w++) {
+      const part = doc[w]!;
       occurrences.set(part, at);
       at += part.length;
     }
