@@ -348,18 +348,15 @@ function fitRule(docs: LabelledFeatures[], validation: number[], decideDocument:
       cost[i]![j] = row + (i + 1 < thresholds.length ? cost[i + 1]![j]! : fixed);
     }
   }
-  const scored: { rule: AcceptRule; cost: number }[] = [];
-  thresholds.forEach((threshold, i) => margins.forEach((margin, j) => scored.push({ rule: { threshold, margin }, cost: cost[i]![j]! })));
-  const bestCost = Math.min(...scored.map((r) => r.cost));
-  const bestRules = scored.filter((r) => r.cost <= bestCost + RULE_SLACK * cases.length).map((r) => r.rule);
+  const bestCost = Math.min(...cost.map((row) => Math.min(...row)));
+  const best = (i: number, j: number) => cost[i]![j]! <= bestCost + RULE_SLACK * cases.length;
   // Validation examples are easier than real questions (a near miss has its paraphrases among the
   // examples), so many rules (nearly) tie: take the middle threshold and, of its margins, the one
   // that refuses the most, since an answer to a question nobody asked costs more than a refusal.
-  const tied = [...new Set(bestRules.map((r) => r.threshold))].sort((a, b) => a - b);
-  const threshold = tied[Math.floor(tied.length / 2)] ?? DEFAULT_RULE.threshold;
-  const tiedMargins = bestRules
-    .filter((r) => r.threshold === threshold)
-    .map((r) => r.margin)
-    .sort((a, b) => a - b);
-  return { threshold, margin: tiedMargins.at(-1) ?? DEFAULT_RULE.margin };
+  // (Both lists ascend: read off the cost table, no object per rule.)
+  const tied = thresholds.flatMap((_, i) => (margins.some((_, j) => best(i, j)) ? [i] : []));
+  const ti = tied[Math.floor(tied.length / 2)];
+  if (ti === undefined) return DEFAULT_RULE;
+  const mj = margins.findLastIndex((_, j) => best(ti, j));
+  return { threshold: thresholds[ti]!, margin: margins[mj] ?? DEFAULT_RULE.margin };
 }
