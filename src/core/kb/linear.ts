@@ -6,7 +6,7 @@
  * Trained by plain stochastic gradient descent in a fixed order, so the same examples always
  * give the same weights.
  */
-import type { QueryVector } from "./space.js";
+import type { QueryVector, SparseRows } from "./space.js";
 
 export interface LinearState {
   labelCount: number;
@@ -26,65 +26,49 @@ export interface TrainingRow {
  * ids/values[offsets[r] .. offsets[r + 1]), its label labels[r]. Built once, read by every pass
  * of every training without an object per row.
  */
-export interface TrainingMatrix {
-  offsets: Int32Array;
-  ids: Int32Array;
-  values: Float64Array;
+export interface TrainingMatrix extends SparseRows {
   labels: Int32Array;
 }
 
-/** Fills a TrainingMatrix row by row, with room for `rows` rows of up to `capacity` features in all. */
-export class TrainingMatrixBuilder {
-  private readonly offsets: Int32Array;
-  private readonly ids: Int32Array;
-  private readonly values: Float64Array;
-  private readonly labels: Int32Array;
-  private rows = 0;
-  /** Where the next feature goes. */
-  private at = 0;
+/** One part of every training row: its rows, the id its features start at, and each row's scale. */
+export interface RowPart {
+  rows: SparseRows;
+  base: number;
+  scale: Float64Array;
+}
 
-  constructor(rows: number, capacity: number) {
-    this.offsets = new Int32Array(rows + 1);
-    this.ids = new Int32Array(capacity);
-    this.values = new Float64Array(capacity);
-    this.labels = new Int32Array(rows);
-  }
-
-  /** Appends the features of `part` to the current row: ids shifted by `base`, weights times `scale`. */
-  append(part: { ids: ArrayLike<number>; weights: ArrayLike<number> }, base: number, scale: number): void {
-    for (let i = 0; i < part.ids.length; i++) {
-      this.ids[this.at] = part.ids[i]! + base;
-      this.values[this.at++] = part.weights[i]! * scale;
+/** The training matrix whose row r is each part's row r in turn (ids shifted by its base, values times its scale for the row). */
+export function joinRows(parts: readonly RowPart[], labels: Int32Array): TrainingMatrix {
+  const offsets = new Int32Array(labels.length + 1);
+  const ids = new Int32Array(parts.reduce((n, part) => n + part.rows.ids.length, 0));
+  const values = new Float64Array(ids.length);
+  let at = 0;
+  for (let r = 0; r < labels.length; r++) {
+    for (let p = 0; p < parts.length; p++) {
+      const { rows, base, scale } = parts[p]!;
+      const factor = scale[r]!;
+      for (let i = rows.offsets[r]!; i < rows.offsets[r + 1]!; i++) {
+        ids[at] = rows.ids[i]! + base;
+        values[at++] = rows.values[i]! * factor;
+      }
     }
+    offsets[r + 1] = at;
   }
-
-  /** Ends the current row with its label. */
-  endRow(label: number): void {
-    this.labels[this.rows++] = label;
-    this.offsets[this.rows] = this.at;
-  }
-
-  done(): TrainingMatrix {
-    const full = this.at === this.ids.length;
-    return {
-      offsets: this.offsets,
-      ids: full ? this.ids : this.ids.slice(0, this.at),
-      values: full ? this.values : this.values.slice(0, this.at),
-      labels: this.labels,
-    };
-  }
+  return { offsets, ids, values, labels };
 }
 
 function matrixOf(rows: readonly TrainingRow[]): TrainingMatrix {
-  const builder = new TrainingMatrixBuilder(
-    rows.length,
-    rows.reduce((n, row) => n + row.vector.ids.length, 0),
+  const offsets = new Int32Array(rows.length + 1);
+  rows.forEach((row, r) => (offsets[r + 1] = offsets[r]! + row.vector.ids.length));
+  const part = {
+    rows: { offsets, ids: Int32Array.from(rows.flatMap((row) => row.vector.ids)), values: Float64Array.from(rows.flatMap((row) => row.vector.weights)) },
+    base: 0,
+    scale: new Float64Array(rows.length).fill(1),
+  };
+  return joinRows(
+    [part],
+    Int32Array.from(rows, (row) => row.label),
   );
-  for (const { vector, label } of rows) {
-    builder.append(vector, 0, 1);
-    builder.endRow(label);
-  }
-  return builder.done();
 }
 
 // Three passes at a larger first step (0.67 / (1 + pass): about the same total step as six at 0.5):

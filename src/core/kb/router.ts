@@ -11,10 +11,10 @@
  * the model is built, so a team runbook gets a rule fitted with its own examples in it.
  */
 import type { TextFeatures } from "./features.js";
-import { LinearModel, TrainingMatrixBuilder } from "./linear.js";
+import { LinearModel, joinRows } from "./linear.js";
 import type { LinearState, TrainingMatrix } from "./linear.js";
-import { Space } from "./space.js";
-import type { DocVector, QueryVector, SpaceState } from "./space.js";
+import { Space, rowVector } from "./space.js";
+import type { DocVector, QueryVector, SpaceState, SparseRows } from "./space.js";
 import { Vocabulary } from "./vocabulary.js";
 import type { VocabularyState } from "./vocabulary.js";
 
@@ -107,7 +107,7 @@ export class Router {
    * and every document's input to the linear model, in one matrix (rows in document order): words,
    * then signals, then character n-grams, one id range after another (as joinVectors).
    */
-  private static build(docs: LabelledFeatures[]): { router: Router; matrix: TrainingMatrix; vectors: { words: DocVector[]; signals: DocVector[] } } {
+  private static build(docs: LabelledFeatures[]): { router: Router; matrix: TrainingMatrix; rows: { words: SparseRows; signals: SparseRows } } {
     const labels = [...new Set(docs.map((d) => d.label))];
     const labelIndex = new Map(labels.map((label, index) => [label, index]));
     const docLabels = docs.map((d) => labelIndex.get(d.label)!);
@@ -125,17 +125,17 @@ export class Router {
       docs.map((d) => d.features.tokens),
       CHAR_MIN_DOCS,
     );
-    const capacity = docs.reduce((n, _, d) => n + words.vectors[d]!.ids.length + signals.vectors[d]!.ids.length + chars.vectors[d]!.ids.length, 0);
-    const builder = new TrainingMatrixBuilder(docs.length, capacity);
-    docs.forEach((doc, d) => {
-      const signalShare = doc.features.signals.size > 0 ? SIGNAL_SHARE : 0;
-      builder.append(words.vectors[d]!, 0, 1 - signalShare);
-      builder.append(signals.vectors[d]!, words.space.size, signalShare);
-      builder.append(chars.vectors[d]!, words.space.size + signals.space.size, CHAR_WEIGHT);
-      builder.endRow(docLabels[d]!);
-    });
+    const signalShare = Float64Array.from(docs, (doc) => (doc.features.signals.size > 0 ? SIGNAL_SHARE : 0));
+    const matrix = joinRows(
+      [
+        { rows: words.rows, base: 0, scale: signalShare.map((share) => 1 - share) },
+        { rows: signals.rows, base: words.space.size, scale: signalShare },
+        { rows: chars.rows, base: words.space.size + signals.space.size, scale: new Float64Array(docs.length).fill(CHAR_WEIGHT) },
+      ],
+      Int32Array.from(docLabels),
+    );
     const router = new Router(labels, docLabels, words.space, signals.space, chars.vocabulary, LinearModel.empty(labels.length, 0), DEFAULT_RULE);
-    return { router, matrix: builder.done(), vectors: { words: words.vectors, signals: signals.vectors } };
+    return { router, matrix, rows: { words: words.rows, signals: signals.rows } };
   }
 
   /** Trains the linear model on the matrix's rows not in `heldOut`. */
@@ -188,14 +188,14 @@ export class Router {
       seen.set(doc.label, n);
       if (n % every === 0) validation.push(index);
     });
-    const { router, matrix, vectors } = Router.build(docs);
+    const { router, matrix, rows } = Router.build(docs);
     if (validation.length < 10) {
       router.trainLinear(matrix, new Set());
       return router;
     }
     // The linear model learns without the validation examples while the rule is fitted, then with them.
     router.trainLinear(matrix, new Set(validation));
-    router.rule = fitRule(docs, validation, (index) => router.decideDocument(docs[index]!, index, matrix, vectors));
+    router.rule = fitRule(docs, validation, (index) => router.decideDocument(docs[index]!, index, matrix, rows));
     router.trainLinear(matrix, new Set());
     return router;
   }
@@ -236,9 +236,9 @@ export class Router {
    * the ones the build made for it and its input to the linear model is already row `index` of the
    * matrix (the very values vector() and joinVectors would make).
    */
-  private decideDocument(doc: LabelledFeatures, index: number, matrix: TrainingMatrix, vectors: { words: DocVector[]; signals: DocVector[] }): Decision {
+  private decideDocument(doc: LabelledFeatures, index: number, matrix: TrainingMatrix, rows: { words: SparseRows; signals: SparseRows }): Decision {
     const signalShare = doc.features.signals.size > 0 ? SIGNAL_SHARE : 0;
-    return this.decision(vectors.words[index]!, vectors.signals[index]!, signalShare, this.linear.rowProbabilities(matrix, index), index);
+    return this.decision(rowVector(rows.words, index), rowVector(rows.signals, index), signalShare, this.linear.rowProbabilities(matrix, index), index);
   }
 
   private decision(words: DocVector, signals: DocVector, signalShare: number, probability: Float64Array, leaveOut: number): Decision {

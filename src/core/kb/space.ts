@@ -17,6 +17,24 @@ export interface DocVector {
   weights: ArrayLike<number>;
 }
 
+/**
+ * Documents' vectors side by side in flat arrays (compressed rows): document d's feature ids and
+ * values are ids/values[offsets[d] .. offsets[d + 1]). What a build makes: one pass over flat
+ * arrays warms up in a fresh process where a call per document ran unoptimised much longer.
+ */
+export interface SparseRows {
+  offsets: Int32Array;
+  ids: Int32Array;
+  values: Float64Array;
+}
+
+/** Row `row` of `rows` as a vector (views, no copy). */
+export function rowVector(rows: SparseRows, row: number): DocVector {
+  const from = rows.offsets[row]!;
+  const to = rows.offsets[row + 1]!;
+  return { ids: rows.ids.subarray(from, to), weights: rows.values.subarray(from, to) };
+}
+
 /** Everything a space needs to answer, as JSON-friendly arrays. */
 export interface SpaceState {
   keys: string[];
@@ -54,63 +72,19 @@ export class Space {
   }
 
   /** Builds the space from each document's feature counts and label; also gives each document's vector (as vector() would). */
-  static build(docs: Map<string, number>[], docLabels: number[], labelCount: number): { space: Space; vectors: DocVector[] } {
+  static build(docs: Map<string, number>[], docLabels: number[], labelCount: number): { space: Space; rows: SparseRows } {
     const ids = new Map<string, number>();
     const df: number[] = [];
-    const docFeatures = docs.map((doc) => {
-      const featureIds = new Int32Array(doc.size);
-      const weights = new Float64Array(doc.size);
-      let i = 0;
-      // forEach, not for...of: no [key, count] pair per feature.
-      doc.forEach((count, key) => {
-        let id = ids.get(key);
-        if (id === undefined) {
-          id = df.length;
-          ids.set(key, id);
-          df.push(0);
-        }
-        df[id]!++;
-        featureIds[i] = id;
-        weights[i++] = count;
-      });
-      return { featureIds, weights };
-    });
+    const rows = internRows(docs, ids, df);
     const featureCount = df.length;
-    const idf = Float64Array.from(df, (count) => inverseDocumentFrequency(docs.length, count));
-    const maxIndexed = Math.max(2, docs.length * MAX_INDEXED_SHARE);
-
+    const idf = new Float64Array(featureCount);
+    for (let f = 0; f < featureCount; f++) idf[f] = inverseDocumentFrequency(docs.length, df[f]!);
     // Unit-length TF-IDF weights per document, in place of the counts.
-    const offsets = new Int32Array(featureCount + 1);
-    for (let d = 0; d < docFeatures.length; d++) {
-      const { featureIds, weights } = docFeatures[d]!;
-      weighUnitTfIdf(featureIds, weights, idf);
-      for (let i = 0; i < featureIds.length; i++) if (df[featureIds[i]!]! <= maxIndexed) offsets[featureIds[i]! + 1]!++;
-    }
-    for (let f = 0; f < featureCount; f++) offsets[f + 1]! += offsets[f]!;
-    const postingDocs = new Int32Array(offsets[featureCount]!);
-    const postingWeights = new Float64Array(offsets[featureCount]!);
-    const fill = offsets.slice(0, featureCount);
-    const centroids = new Float64Array(labelCount * featureCount);
-    docFeatures.forEach(({ featureIds, weights }, doc) => {
-      const base = docLabels[doc]! * featureCount;
-      for (let i = 0; i < featureIds.length; i++) {
-        const f = featureIds[i]!;
-        centroids[base + f]! += weights[i]!;
-        if (df[f]! > maxIndexed) continue;
-        const at = fill[f]!++;
-        postingDocs[at] = doc;
-        postingWeights[at] = weights[i]!;
-      }
-    });
-    for (let label = 0; label < labelCount; label++) {
-      const row = centroids.subarray(label * featureCount, (label + 1) * featureCount);
-      let norm = 0;
-      for (let f = 0; f < row.length; f++) norm += row[f]! * row[f]!;
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let f = 0; f < row.length; f++) row[f]! *= scale;
-    }
-    const vectors = docFeatures.map(({ featureIds, weights }) => ({ ids: featureIds, weights }));
-    return { space: new Space(ids, idf, offsets, postingDocs, postingWeights, centroids), vectors };
+    for (let d = 0; d < docs.length; d++) weighUnitTfIdf(rows.ids, rows.values, idf, rows.offsets[d]!, rows.offsets[d + 1]!);
+    const maxIndexed = Math.max(2, docs.length * MAX_INDEXED_SHARE);
+    const { offsets, postingDocs, postingWeights } = postingsOf(rows, df, maxIndexed);
+    const centroids = centroidsOf(rows, docLabels, labelCount, featureCount);
+    return { space: new Space(ids, idf, offsets, postingDocs, postingWeights, centroids), rows };
   }
 
   /** A space from its stored state; throws on a state that does not hold together. */
@@ -195,19 +169,87 @@ export class Space {
   }
 }
 
+/**
+ * Each document's feature counts as rows of interned ids (numbered in order of first appearance,
+ * a document's in its map's order), counting in `df` the documents each feature is in.
+ */
+function internRows(docs: Map<string, number>[], ids: Map<string, number>, df: number[]): SparseRows {
+  let total = 0;
+  for (let d = 0; d < docs.length; d++) total += docs[d]!.size;
+  const offsets = new Int32Array(docs.length + 1);
+  const rowIds = new Int32Array(total);
+  const values = new Float64Array(total);
+  let at = 0;
+  // forEach, not for...of: no [key, count] pair per feature; one callback for every document.
+  const intern = (count: number, key: string) => {
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = df.length;
+      ids.set(key, id);
+      df.push(0);
+    }
+    df[id]!++;
+    rowIds[at] = id;
+    values[at++] = count;
+  };
+  for (let d = 0; d < docs.length; d++) {
+    docs[d]!.forEach(intern);
+    offsets[d + 1] = at;
+  }
+  return { offsets, ids: rowIds, values };
+}
+
+/** Postings of the features in at most `maxIndexed` documents: for each feature, its documents (in order) and weights. */
+function postingsOf(rows: SparseRows, df: number[], maxIndexed: number): { offsets: Int32Array; postingDocs: Int32Array; postingWeights: Float64Array } {
+  const featureCount = df.length;
+  const offsets = new Int32Array(featureCount + 1);
+  for (let i = 0; i < rows.ids.length; i++) if (df[rows.ids[i]!]! <= maxIndexed) offsets[rows.ids[i]! + 1]!++;
+  for (let f = 0; f < featureCount; f++) offsets[f + 1]! += offsets[f]!;
+  const postingDocs = new Int32Array(offsets[featureCount]!);
+  const postingWeights = new Float64Array(offsets[featureCount]!);
+  const fill = offsets.slice(0, featureCount);
+  for (let d = 0; d + 1 < rows.offsets.length; d++) {
+    for (let i = rows.offsets[d]!; i < rows.offsets[d + 1]!; i++) {
+      const f = rows.ids[i]!;
+      if (df[f]! > maxIndexed) continue;
+      const at = fill[f]!++;
+      postingDocs[at] = d;
+      postingWeights[at] = rows.values[i]!;
+    }
+  }
+  return { offsets, postingDocs, postingWeights };
+}
+
+/** Each label's centroid (the sum of its documents' vectors), scaled to unit length: centroids[label * featureCount + f]. */
+function centroidsOf(rows: SparseRows, docLabels: number[], labelCount: number, featureCount: number): Float64Array {
+  const centroids = new Float64Array(labelCount * featureCount);
+  for (let d = 0; d + 1 < rows.offsets.length; d++) {
+    const base = docLabels[d]! * featureCount;
+    for (let i = rows.offsets[d]!; i < rows.offsets[d + 1]!; i++) centroids[base + rows.ids[i]!]! += rows.values[i]!;
+  }
+  for (let label = 0; label < labelCount; label++) {
+    const row = centroids.subarray(label * featureCount, (label + 1) * featureCount);
+    let norm = 0;
+    for (let f = 0; f < row.length; f++) norm += row[f]! * row[f]!;
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let f = 0; f < row.length; f++) row[f]! *= scale;
+  }
+  return centroids;
+}
+
 /** Smoothed IDF of a feature found in `count` of `docCount` documents. */
 export function inverseDocumentFrequency(docCount: number, count: number): number {
   return Math.log(1 + docCount / count);
 }
 
-/** Turns `counts` into sublinear TF (1 + log count) times IDF, scaled to unit length, in place. */
-export function weighUnitTfIdf(ids: ArrayLike<number>, counts: number[] | Float64Array, idf: Float64Array): void {
+/** Turns `counts` (those from .. to) into sublinear TF (1 + log count) times IDF, scaled to unit length, in place. */
+export function weighUnitTfIdf(ids: ArrayLike<number>, counts: number[] | Float64Array, idf: Float64Array, from = 0, to = ids.length): void {
   let norm = 0;
-  for (let i = 0; i < ids.length; i++) {
+  for (let i = from; i < to; i++) {
     const weight = (1 + Math.log(counts[i]!)) * idf[ids[i]!]!;
     counts[i] = weight;
     norm += weight * weight;
   }
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let i = 0; i < counts.length; i++) counts[i]! *= scale;
+  for (let i = from; i < to; i++) counts[i]! *= scale;
 }

@@ -6,7 +6,7 @@
  * linear model reads them, so they need no postings or centroids.
  */
 import { inverseDocumentFrequency, weighUnitTfIdf } from "./space.js";
-import type { DocVector, QueryVector } from "./space.js";
+import type { QueryVector, SparseRows } from "./space.js";
 
 const MIN_GRAM = 3;
 const MAX_GRAM = 5;
@@ -28,7 +28,7 @@ export class Vocabulary {
    * The n-grams of each document's words that are in at least `minDocs` documents (rarer ones are
    * mostly one example's own names and typos); also gives each document's vector (as vector() would).
    */
-  static build(docs: readonly (readonly string[])[], minDocs: number): { vocabulary: Vocabulary; vectors: DocVector[] } {
+  static build(docs: readonly (readonly string[])[], minDocs: number): { vocabulary: Vocabulary; rows: SparseRows } {
     const { keys, occurrences, docStart } = provisionalIds(docs);
     const df = documentFrequencies(occurrences, docStart, keys.length);
     // Kept n-grams, numbered in that same order.
@@ -42,9 +42,9 @@ export class Vocabulary {
       idf.push(inverseDocumentFrequency(docs.length, df[id]!));
     });
     const vocabulary = new Vocabulary(ids, Float64Array.from(idf));
-    const vectors = countRows(renumber(occurrences, finalId), docStart, idf.length);
-    for (const vector of vectors) weighUnitTfIdf(vector.ids, vector.weights, vocabulary.idf);
-    return { vocabulary, vectors };
+    const rows = countRows(renumber(occurrences, finalId), docStart, idf.length);
+    for (let d = 0; d < docs.length; d++) weighUnitTfIdf(rows.ids, rows.values, vocabulary.idf, rows.offsets[d]!, rows.offsets[d + 1]!);
+    return { vocabulary, rows };
   }
 
   static restore(state: VocabularyState): Vocabulary {
@@ -162,11 +162,11 @@ function renumber(occurrences: Int32Array, finalId: Int32Array): Int32Array {
  * Each document's distinct features (ascending) with their counts, from its occurrences (-1 for
  * none): the distinct ones are collected while counting, then only they are sorted.
  */
-function countRows(occurrences: Int32Array, docStart: Int32Array, featureCount: number): { ids: Int32Array; weights: Float64Array }[] {
+function countRows(occurrences: Int32Array, docStart: Int32Array, featureCount: number): SparseRows {
   const docCount = docStart.length - 1;
-  const rowIds = new Int32Array(occurrences.length);
-  const rowCounts = new Float64Array(occurrences.length);
-  const rowStart = new Int32Array(docCount + 1);
+  const ids = new Int32Array(occurrences.length);
+  const values = new Float64Array(occurrences.length);
+  const offsets = new Int32Array(docCount + 1);
   // Counts of the current document's features, back to zero once its row is written.
   const count = new Float64Array(featureCount);
   let end = 0;
@@ -175,20 +175,17 @@ function countRows(occurrences: Int32Array, docStart: Int32Array, featureCount: 
     for (let i = docStart[d]!; i < docStart[d + 1]!; i++) {
       const f = occurrences[i]!;
       if (f < 0) continue;
-      if (count[f] === 0) rowIds[end++] = f;
+      if (count[f] === 0) ids[end++] = f;
       count[f]!++;
     }
-    rowIds.subarray(start, end).sort();
+    ids.subarray(start, end).sort();
     for (let k = start; k < end; k++) {
-      rowCounts[k] = count[rowIds[k]!]!;
-      count[rowIds[k]!] = 0;
+      values[k] = count[ids[k]!]!;
+      count[ids[k]!] = 0;
     }
-    rowStart[d + 1] = end;
+    offsets[d + 1] = end;
   }
-  return Array.from({ length: docCount }, (_, d) => ({
-    ids: rowIds.subarray(rowStart[d]!, rowStart[d + 1]!),
-    weights: rowCounts.subarray(rowStart[d]!, rowStart[d + 1]!),
-  }));
+  return { offsets, ids: ids.subarray(0, end), values: values.subarray(0, end) };
 }
 
 /** Appends the padded word's n-grams: FNV-1a over their UTF-16 code units, extended one unit at a time from each start. */

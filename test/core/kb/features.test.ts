@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WordMemo, extractFeatures } from "../../../src/core/kb/features.js";
+import { rowVector } from "../../../src/core/kb/space.js";
 import { Vocabulary, charGrams } from "../../../src/core/kb/vocabulary.js";
 
 function gramsOf(...words: string[]): number[] {
@@ -31,11 +32,12 @@ describe("character n-grams", () => {
   it("give each document the vector the vocabulary gives the same words as a query", () => {
     // The third document meets "clear" (numbered after "stale") first: its row must still come out in feature order.
     const docs = [["stale", "cache"], ["cache", "clear", "cache"], ["clear", "stale", "build"], ["clear"]];
-    const { vocabulary, vectors } = Vocabulary.build(docs, 2);
+    const { vocabulary, rows } = Vocabulary.build(docs, 2);
     docs.forEach((words, d) => {
       const query = vocabulary.vector(words);
-      expect(Array.from(vectors[d]!.ids)).toEqual(query.ids);
-      expect(Array.from(vectors[d]!.weights)).toEqual(query.weights);
+      const row = rowVector(rows, d);
+      expect(Array.from(row.ids)).toEqual(query.ids);
+      expect(Array.from(row.weights)).toEqual(query.weights);
     });
     // "build" is in one document only: none of its own n-grams are features.
     expect(vocabulary.vector(["uil"]).ids).toEqual([]);
