@@ -100,7 +100,12 @@ export class Router {
     private readonly chars: Vocabulary,
     private linear: LinearModel,
     public rule: AcceptRule,
-  ) {}
+  ) {
+    this.sims = new Float64Array(docLabels.length);
+  }
+
+  /** Each document's similarity to the query in nearest(): all zero between calls (a build makes hundreds of them). */
+  private readonly sims: Float64Array;
 
   /**
    * Builds the spaces from every document (the linear model is trained apart, see trainLinear),
@@ -276,7 +281,7 @@ export class Router {
     leaveOut: number,
   ): { first: Float64Array; second: Float64Array; central: Float64Array } {
     const wordShare = 1 - signalShare;
-    const sims = new Float64Array(this.docLabels.length);
+    const sims = this.sims;
     // Only the documents sharing a feature with the query score above zero: the rest are never among the nearest.
     const touched: number[] = [];
     this.words.accumulate(words, wordShare, sims, touched);
@@ -296,6 +301,7 @@ export class Router {
         second[label] = first[label]!;
         first[label] = sim;
       } else if (sim > second[label]!) second[label] = sim;
+      sims[doc] = 0;
     }
     return { first, second, central };
   }
