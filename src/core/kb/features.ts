@@ -48,20 +48,21 @@ const CONTRACTION_WORDS = new Set([
 
 // Words the search stopword list drops that still say what a question is after: "our"/"we"
 // (the team's own setup), the question word (when and why ask for causes, how for steps).
-const KEPT_WORDS: Record<string, string> = {
-  our: "~our",
-  we: "~our",
-  us: "~our",
-  ours: "~our",
-  "we're": "~our",
-  "we've": "~our",
-  when: "~when",
-  why: "~why",
-  how: "~how",
-  which: "~which",
-  what: "~what",
-  where: "~where",
-};
+// A Map, not an object literal: a word such as "constructor" must not find an inherited property.
+const KEPT_WORDS: ReadonlyMap<string, string> = new Map([
+  ["our", "~our"],
+  ["we", "~our"],
+  ["us", "~our"],
+  ["ours", "~our"],
+  ["we're", "~our"],
+  ["we've", "~our"],
+  ["when", "~when"],
+  ["why", "~why"],
+  ["how", "~how"],
+  ["which", "~which"],
+  ["what", "~what"],
+  ["where", "~where"],
+]);
 
 export function isNegator(word: string): boolean {
   return NEGATORS.has(word) || CONTRACTION_WORDS.has(word) || (word.length > 3 && NEGATED_CONTRACTION.test(word) && word.includes("'"));
@@ -103,7 +104,7 @@ function wordParts(raw: string): WordParts {
     const term = processTerm(part);
     if (term) terms.push(term);
   }
-  return { negator: isNegator(raw), kept: KEPT_WORDS[raw], terms };
+  return { negator: isNegator(raw), kept: KEPT_WORDS.get(raw), terms };
 }
 
 /** Features of `text` (already cleaned of chat markup) plus the given signal tokens. */

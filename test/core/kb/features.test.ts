@@ -61,3 +61,13 @@ describe("word memo", () => {
     }
   });
 });
+
+describe("kept question words", () => {
+  it("mark our/why/how, and no word finds a property every object inherits", () => {
+    const words = [...extractFeatures("why does our constructor toString __proto__ hasOwnProperty valueOf break").words.keys()];
+    expect(words).toContain("~why");
+    expect(words).toContain("~our");
+    expect(words.every((word) => typeof word === "string")).toBe(true);
+    expect(words.filter((word) => word.startsWith("~"))).toEqual(["~why", "~our"]);
+  });
+});
