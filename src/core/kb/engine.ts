@@ -245,7 +245,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/6";
+const MODEL_FORMAT = "railcache-answer-model/7";
 
 interface StoredModel {
   format: string;

@@ -13,7 +13,7 @@
 import type { TextFeatures } from "./features.js";
 import { LinearModel, joinRows } from "./linear.js";
 import type { LinearState, TrainingMatrix } from "./linear.js";
-import { Space, rowVector } from "./space.js";
+import { Space, rowVector, withoutRarePairs } from "./space.js";
 import type { DocVector, QueryVector, SpaceState, SparseRows } from "./space.js";
 import { Vocabulary } from "./vocabulary.js";
 import type { VocabularyState } from "./vocabulary.js";
@@ -116,11 +116,7 @@ export class Router {
     const labels = [...new Set(docs.map((d) => d.label))];
     const labelIndex = new Map(labels.map((label, index) => [label, index]));
     const docLabels = docs.map((d) => labelIndex.get(d.label)!);
-    const words = Space.build(
-      docs.map((d) => d.features.words),
-      docLabels,
-      labels.length,
-    );
+    const words = Space.build(withoutRarePairs(docs.map((d) => d.features.words)), docLabels, labels.length);
     const signals = Space.build(
       docs.map((d) => d.features.signals),
       docLabels,

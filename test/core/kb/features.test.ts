@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WordMemo, extractFeatures } from "../../../src/core/kb/features.js";
-import { rowVector } from "../../../src/core/kb/space.js";
+import { rowVector, withoutRarePairs } from "../../../src/core/kb/space.js";
 import { Vocabulary, charGrams } from "../../../src/core/kb/vocabulary.js";
 
 function gramsOf(...words: string[]): number[] {
@@ -69,5 +69,19 @@ describe("kept question words", () => {
     expect(words).toContain("~our");
     expect(words.every((word) => typeof word === "string")).toBe(true);
     expect(words.filter((word) => word.startsWith("~"))).toEqual(["~why", "~our"]);
+  });
+});
+
+describe("word pairs in the word space", () => {
+  it("are kept when two documents have them and left out when only one does; single words always stay", () => {
+    const [first, second, third] = withoutRarePairs([
+      extractFeatures("clear cache now").words,
+      extractFeatures("please clear cache").words,
+      extractFeatures("nuke build layers").words,
+    ]);
+    expect([...first!.keys()]).toContain("clear cach");
+    expect([...second!.keys()]).toContain("clear cach");
+    expect([...third!.keys()].filter((key) => key.includes(" "))).toEqual([]);
+    expect([...third!.keys()]).toEqual(expect.arrayContaining(["nuk", "build", "layer"]));
   });
 });
