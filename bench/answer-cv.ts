@@ -79,7 +79,7 @@ function jaccard(a: Set<string>, b: Set<string>): number {
 function examplesOf(kb: KnowledgeBase, only?: (label: string, text: string) => boolean): Example[] {
   const items: { label: string; text: string }[] = [
     ...kb.sections.flatMap((s) => s.examples.map((text) => ({ label: s.id, text }))),
-    ...kb.offTopic.map((text) => ({ label: NEAR_MISS, text })),
+    ...[...kb.offTopic, ...kb.teamMayAnswer].map((text) => ({ label: NEAR_MISS, text })),
   ].filter((e) => !only || only(e.label, e.text));
   const parent = items.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
@@ -123,6 +123,7 @@ function crossValidate(kb: KnowledgeBase, folds: number, only?: (label: string, 
       ...kb,
       sections: kb.sections.map((s) => ({ ...s, examples: s.examples.filter((t) => !held.has(`${s.id}\0${t}`)) })),
       offTopic: kb.offTopic.filter((t) => !held.has(`${NEAR_MISS}\0${t}`)),
+      teamMayAnswer: kb.teamMayAnswer.filter((t) => !held.has(`${NEAR_MISS}\0${t}`)),
     };
     const engine = createAnswerEngine(train);
     for (const e of test) {
@@ -194,7 +195,12 @@ function reorder(kb: KnowledgeBase, seed: number): KnowledgeBase {
       .map((t) => ({ t, k: key(t) }))
       .sort((a, b) => a.k.localeCompare(b.k))
       .map((x) => x.t);
-  return { ...kb, sections: kb.sections.map((s) => ({ ...s, examples: sorted(s.examples) })), offTopic: sorted(kb.offTopic) };
+  return {
+    ...kb,
+    sections: kb.sections.map((s) => ({ ...s, examples: sorted(s.examples) })),
+    offTopic: sorted(kb.offTopic),
+    teamMayAnswer: sorted(kb.teamMayAnswer),
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -216,7 +222,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     if (args.includes("--team")) {
       const team = reorder(loadKnowledgeBase({ extraDir: TEAM_RUNBOOK_DIR }), seed);
       const teamIds = new Set(team.sections.filter((s) => s.origin === "team").map((s) => s.id));
-      const builtinNearMisses = new Set(builtin.offTopic);
+      const builtinNearMisses = new Set([...builtin.offTopic, ...builtin.teamMayAnswer]);
       // The team's own examples, and its near misses (the off-topic entries the built-in knowledge base does not have).
       const teamCv = crossValidate(team, folds, (label, text) => teamIds.has(label) || (label === NEAR_MISS && !builtinNearMisses.has(text)));
       console.log(formatCv(`cv ${folds}-fold, team runbook sections`, teamCv));

@@ -12,7 +12,7 @@ import { WordMemo, extractFeatures } from "./features.js";
 import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
 import type { LoadOptions } from "./loader.js";
 import type { NotCacheError } from "./not-cache.js";
-import { LINEAR_MARGIN_SHARE, LINEAR_SHARE, OFF_TOPIC, Router } from "./router.js";
+import { LINEAR_MARGIN_SHARE, LINEAR_SHARE, OFF_TOPIC, Router, TEAM_MAY_ANSWER } from "./router.js";
 import type { Decision, LabelledFeatures, RouterState } from "./router.js";
 import { extractSignals, routingText } from "./signals.js";
 import type { Signals } from "./signals.js";
@@ -80,6 +80,7 @@ function isKnowledgeBase(value: unknown): value is KnowledgeBase {
   return (
     !!kb &&
     Array.isArray(kb.offTopic) &&
+    Array.isArray(kb.teamMayAnswer) &&
     Array.isArray(kb.problems) &&
     Array.isArray(kb.sections) &&
     kb.sections.every(
@@ -245,7 +246,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/7";
+const MODEL_FORMAT = "railcache-answer-model/8";
 
 interface StoredModel {
   format: string;
@@ -287,7 +288,7 @@ function storeModel(cache: ModelCache, key: string, kb: KnowledgeBase, model: Mo
 function modelKey(kb: KnowledgeBase): string {
   const hash = createHash("sha256").update(MODEL_FORMAT);
   for (const s of kb.sections) hash.update(JSON.stringify([s.id, s.origin, s.title, s.keywords, s.answer, s.more, s.examples]));
-  hash.update(JSON.stringify(kb.offTopic));
+  hash.update(JSON.stringify([kb.offTopic, kb.teamMayAnswer]));
   return hash.digest("hex").slice(0, 32);
 }
 
@@ -295,19 +296,23 @@ function modelKey(kb: KnowledgeBase): string {
 function trainingDocs(kb: KnowledgeBase, speller: Speller): LabelledFeatures[] {
   const docs: LabelledFeatures[] = [];
   const memo = new WordMemo();
-  const example = (label: string, text: string, isText = false) => {
+  const example = (label: string, text: string, isText = false, team = false) => {
     const cleaned = cleanChatText(text);
     const signals = extractSignals(cleaned);
     const features = extractFeatures(routingText(cleaned), signals.tokens, { memo });
     for (let t = 0; t < features.tokens.length; t++) speller.learn(features.tokens[t]!);
-    docs.push({ label, features, ...(isText ? { text: true } : {}) });
+    docs.push({ label, features, ...(isText ? { text: true } : {}), ...(team ? { team: true } : {}) });
   };
   for (const section of kb.sections) {
-    example(section.id, `${section.title}\n${section.keywords.join(", ")}`, true);
-    for (const paragraph of paragraphs(`${section.answer}\n\n${section.more}`)) example(section.id, paragraph, true);
-    for (const text of section.examples) example(section.id, text);
+    const team = section.origin === "team";
+    example(section.id, `${section.title}\n${section.keywords.join(", ")}`, true, team);
+    for (const paragraph of paragraphs(`${section.answer}\n\n${section.more}`)) example(section.id, paragraph, true, team);
+    for (const text of section.examples) example(section.id, text, false, team);
   }
   for (const text of kb.offTopic) example(OFF_TOPIC, text);
+  // Without a team runbook they are near misses like any other.
+  const teamLoaded = kb.sections.some((section) => section.origin === "team");
+  for (const text of kb.teamMayAnswer) example(teamLoaded ? TEAM_MAY_ANSWER : OFF_TOPIC, text);
   return docs;
 }
 

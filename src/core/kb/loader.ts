@@ -47,6 +47,11 @@ const builtinMetaSchema = z.object({
   negatives: z.array(exampleSchema).default([]),
   /** A file of near misses only (content/kb/off-topic.md): never shown as an answer. */
   never_answer: z.boolean().default(false),
+  /**
+   * Near misses the built-in runbook cannot answer but a team's runbook may (its own workers,
+   * schedules, memory, Redis): never answered from a built-in section, and no bar to a team section.
+   */
+  team_may_answer: z.array(exampleSchema).default([]),
   /** Answers only until a team runbook says it better ("how to document your own setup"). */
   fallback: z.boolean().default(false),
   /** `setup`: answered with live facts from Railway when it is connected. */
@@ -76,6 +81,7 @@ export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
   const problems: KbProblem[] = [];
   const sections: Section[] = [];
   const offTopic: string[] = [];
+  const teamMayAnswer: string[] = [];
   const builtinDir = options.builtinDir ?? BUILTIN_KB_DIR;
 
   const builtins: { section: Section; order: number }[] = [];
@@ -83,6 +89,7 @@ export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
     const parsed = parseBuiltinFile(file, problems);
     if (!parsed) continue;
     offTopic.push(...parsed.negatives);
+    teamMayAnswer.push(...parsed.teamMayAnswer);
     if (parsed.neverAnswer) offTopic.push(...parsed.section.examples);
     else builtins.push(parsed);
   }
@@ -95,7 +102,7 @@ export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
       offTopic.push(...team.negatives);
     }
   }
-  return { sections: checkNext(dedupeIds(sections, problems), problems), offTopic, problems };
+  return { sections: checkNext(dedupeIds(sections, problems), problems), offTopic, teamMayAnswer, problems };
 }
 
 /** Drops (with a problem) a `next:` that names no section, so an answer never points at nothing. */
@@ -196,6 +203,7 @@ interface BuiltinFile {
   order: number;
   negatives: string[];
   neverAnswer: boolean;
+  teamMayAnswer: string[];
 }
 
 function parseBuiltinFile(file: string, problems: KbProblem[]): BuiltinFile | undefined {
@@ -239,7 +247,13 @@ function parseBuiltinFile(file: string, problems: KbProblem[]): BuiltinFile | un
     ...(meta.data.live ? { live: meta.data.live } : {}),
     ...(meta.data.next ? { next: meta.data.next } : {}),
   };
-  return { section, order: meta.data.order, negatives: meta.data.negatives, neverAnswer: meta.data.never_answer };
+  return {
+    section,
+    order: meta.data.order,
+    negatives: meta.data.negatives,
+    neverAnswer: meta.data.never_answer,
+    teamMayAnswer: meta.data.team_may_answer,
+  };
 }
 
 function lineOfKey(file: string, key: string): number {

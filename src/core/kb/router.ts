@@ -19,12 +19,20 @@ import { Vocabulary } from "./vocabulary.js";
 import type { VocabularyState } from "./vocabulary.js";
 
 export const OFF_TOPIC = "§off-topic";
+/**
+ * Near misses the built-in runbook cannot answer but a team's runbook may (its own workers,
+ * schedules, memory): they count against built-in sections as OFF_TOPIC does, never against a
+ * team section, so a team's runbook on such a topic is not refused for the built-in list's sake.
+ */
+export const TEAM_MAY_ANSWER = "§team-may-answer";
 
 export interface LabelledFeatures {
   label: string;
   features: TextFeatures;
   /** Section text (not an example question): always trained on, never used for validation. */
   text?: boolean;
+  /** A team runbook's section (TEAM_MAY_ANSWER near misses do not count against it). */
+  team?: boolean;
 }
 
 export interface LabelScore {
@@ -82,6 +90,8 @@ export const DEFAULT_RULE: AcceptRule = { threshold: 0.3, margin: 0.02 };
 /** Everything a trained router needs to answer, as JSON-friendly data. */
 export interface RouterState {
   labels: string[];
+  /** The labels of team runbook sections. */
+  teamLabels: string[];
   docLabels: number[];
   rule: AcceptRule;
   words: SpaceState;
@@ -94,6 +104,7 @@ export class Router {
   private constructor(
     /** Distinct labels, and each document's index into them. */
     private readonly labels: string[],
+    private readonly teamLabels: ReadonlySet<string>,
     private readonly docLabels: number[],
     private readonly words: Space,
     private readonly signals: Space,
@@ -135,7 +146,8 @@ export class Router {
       ],
       Int32Array.from(docLabels),
     );
-    const router = new Router(labels, docLabels, words.space, signals.space, chars.vocabulary, LinearModel.empty(labels.length, 0), DEFAULT_RULE);
+    const teamLabels = new Set(docs.filter((d) => d.team).map((d) => d.label));
+    const router = new Router(labels, teamLabels, docLabels, words.space, signals.space, chars.vocabulary, LinearModel.empty(labels.length, 0), DEFAULT_RULE);
     return { router, matrix, rows: { words: words.rows, signals: signals.rows } };
   }
 
@@ -151,6 +163,7 @@ export class Router {
     if (state.docLabels.some((label) => label < 0 || label >= state.labels.length)) throw new Error("stored router is inconsistent");
     return new Router(
       state.labels,
+      new Set(state.teamLabels),
       state.docLabels,
       Space.restore(state.words),
       Space.restore(state.signals),
@@ -163,6 +176,7 @@ export class Router {
   state(): RouterState {
     return {
       labels: this.labels,
+      teamLabels: [...this.teamLabels],
       docLabels: this.docLabels,
       rule: this.rule,
       words: this.words.state(),
@@ -246,17 +260,22 @@ export class Router {
     const { first, second, central } = this.nearest(words, signals, signalShare, leaveOut);
     const ranked: LabelScore[] = [];
     let offTopic = 0;
+    let teamMayAnswer = 0;
     let best = 0;
     let sectionProbability = 0;
     let offTopicProbability = 0;
+    let teamMayAnswerProbability = 0;
     for (let index = 0; index < this.labels.length; index++) {
       const label = this.labels[index]!;
       const nearest = BEST_SHARE * first[index]! + (1 - BEST_SHARE) * second[index]!;
       // Near misses have no centre (Docker, pricing, browsers...): only the nearest ones count.
-      const score = label === OFF_TOPIC ? nearest : NEAREST_SHARE * nearest + (1 - NEAREST_SHARE) * central[index]!;
+      const score = isNearMiss(label) ? nearest : NEAREST_SHARE * nearest + (1 - NEAREST_SHARE) * central[index]!;
       if (label === OFF_TOPIC) {
         offTopic = score;
         offTopicProbability = probability[index]!;
+      } else if (label === TEAM_MAY_ANSWER) {
+        teamMayAnswer = score;
+        teamMayAnswerProbability = probability[index]!;
       } else {
         best = Math.max(best, score);
         sectionProbability = Math.max(sectionProbability, probability[index]!);
@@ -265,8 +284,11 @@ export class Router {
     }
     // Ties break by label so the answer never depends on insertion order.
     ranked.sort((a, b) => rankKey(b) - rankKey(a) || a.label.localeCompare(b.label));
-    const linearMargin = sectionProbability - offTopicProbability;
-    return { ranked, offTopic, linearMargin, accepted: accepts(this.rule, best, offTopic, linearMargin) };
+    // A team section leads: only the near misses no runbook answers count against it.
+    const teamLeads = ranked[0] !== undefined && this.teamLabels.has(ranked[0].label);
+    const against = teamLeads ? offTopic : Math.max(offTopic, teamMayAnswer);
+    const linearMargin = sectionProbability - offTopicProbability - (teamLeads ? 0 : teamMayAnswerProbability);
+    return { ranked, offTopic: against, linearMargin, accepted: accepts(this.rule, best, against, linearMargin) };
   }
 
   /** Each label's two most similar documents (other than `leaveOut`) and its centroid's similarity. */
@@ -303,6 +325,10 @@ export class Router {
   }
 }
 
+function isNearMiss(label: string): boolean {
+  return label === OFF_TOPIC || label === TEAM_MAY_ANSWER;
+}
+
 /** Sections are ranked by similarity plus a share of the linear model's probability. */
 export function rankKey(candidate: { score: number; probability: number }): number {
   return candidate.score + LINEAR_SHARE * candidate.probability;
@@ -326,7 +352,7 @@ function fitRule(docs: LabelledFeatures[], validation: number[], decideDocument:
     const decision = decideDocument(index);
     const top = decision.ranked[0];
     const best = Math.max(0, ...decision.ranked.map((c) => c.score));
-    return { onTopic: doc.label !== OFF_TOPIC, right: top?.label === doc.label, top: best, offTopic: decision.offTopic, linearMargin: decision.linearMargin };
+    return { onTopic: !isNearMiss(doc.label), right: top?.label === doc.label, top: best, offTopic: decision.offTopic, linearMargin: decision.linearMargin };
   });
   const thresholds = Array.from({ length: 51 }, (_, i) => (10 + i) / 100);
   const margins = Array.from({ length: 2 * MARGIN_STEPS + 1 }, (_, i) => (i - MARGIN_STEPS) / 100);

@@ -43,6 +43,11 @@ export interface KnowledgeBase {
   sections: Section[];
   /** Near misses that must never be answered (off-topic examples and sections' negatives). */
   offTopic: string[];
+  /**
+   * Near misses the built-in runbook cannot answer but a team's runbook may (a worker killed for
+   * memory, a cron job): never answered from a built-in section, no bar to a team section.
+   */
+  teamMayAnswer: string[];
   problems: KbProblem[];
 }
 

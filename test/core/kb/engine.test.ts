@@ -259,6 +259,26 @@ describe("answer engine", () => {
     }
   });
 
+  it("lets a team section answer what the built-in near misses only say the built-in runbook cannot", () => {
+    const question = "the celery worker gets killed with code 137 when exporting";
+    const vercel = "vercel build cache is stale, how do i redeploy without it";
+    expect(engine.answer(question).matched).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), "railcache-team-"));
+    try {
+      writeFileSync(
+        join(dir, "ops.md"),
+        "# Scheduled jobs\n## Nightly report cron\nThe `reports-cron` service runs `python manage.py send_reports` every night at 02:00 UTC.\n" +
+          "## Worker out of memory\nThe worker is killed with exit code 137 when a task loads a whole export into memory: lower `--concurrency` to 2 and stream the export.\n",
+      );
+      const teamEngine = createAnswerEngine(loadKnowledgeBase({ extraDir: dir }));
+      expect(teamEngine.answer(question).section?.id).toBe("team-ops-worker-out-of-memory");
+      // Near misses about other caches and hosts still count against a team section.
+      expect(teamEngine.answer(vercel).matched).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("answers any input, however odd, with a chat-sized reply that pings nobody", () => {
     const piece = fc.oneof(
       fc.string(),

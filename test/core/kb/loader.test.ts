@@ -71,12 +71,16 @@ describe("examples and near misses in front-matter", () => {
       join(dir, "a.md"),
       section("a", 'examples:\n  - "why is prod on old code"\n  - |\n    FieldError: Cannot resolve keyword\nnegatives: ["docker build cache"]\n'),
     );
-    writeFileSync(join(dir, "off.md"), '---\nid: off-topic\ntitle: Not ours\nnever_answer: true\nexamples: ["how much is the pro plan"]\n---\nNear misses.\n');
+    writeFileSync(
+      join(dir, "off.md"),
+      '---\nid: off-topic\ntitle: Not ours\nnever_answer: true\nexamples: ["how much is the pro plan"]\nteam_may_answer: ["our worker got OOM-killed"]\n---\nNear misses.\n',
+    );
     const kb = loadKnowledgeBase({ builtinDir: dir });
     expect(kb.problems).toEqual([]);
     expect(kb.sections.map((s) => s.id)).toEqual(["a"]);
     expect(kb.sections[0]?.examples).toEqual(["why is prod on old code", "FieldError: Cannot resolve keyword"]);
     expect(kb.offTopic).toEqual(["docker build cache", "how much is the pro plan"]);
+    expect(kb.teamMayAnswer).toEqual(["our worker got OOM-killed"]);
   });
 
   it("keeps a next: that names another section and reports one that names none", () => {
