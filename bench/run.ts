@@ -154,14 +154,29 @@ await section("Slack slash-command ack", async () => {
   record("Slack ack, railcache / a bare Bolt app acking the same reply (railcache's own overhead)", ratios(a.railcacheVsSameReply), "none (for reference)");
 });
 
+// The same build's peak moves by 5-8 MB from one start to the next (when V8 collects, which malloc
+// arenas the threads take): three starts, judged on the median, with the range printed.
+const MEMORY_RUNS = 3;
+
 await section("resident memory of `railcache start`", async () => {
-  const m = await benchMemory();
-  record("resident memory of `railcache start`, idle after start-up", mb(m.idleBytes), "<= 120 MB", m.idleBytes <= 120e6);
+  const runs: Awaited<ReturnType<typeof benchMemory>>[] = [];
+  for (let i = 0; i < MEMORY_RUNS; i++) runs.push(await benchMemory());
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const range = (values: number[]) => `${mb(Math.min(...values))} to ${mb(Math.max(...values))}`;
+  const idle = runs.map((r) => r.idleBytes);
+  const peak = runs.map((r) => r.peakBytes);
+  const m = runs[0]!;
   record(
-    `resident memory of \`railcache start\`, peak under ${m.commands} slash commands (1 in 5 \`status\`) + ${m.questions} questions`,
-    `${mb(m.peakBytes)} (after the load: ${mb(m.afterLoadBytes)})`,
+    `resident memory of \`railcache start\`, idle after start-up (median of ${MEMORY_RUNS} starts)`,
+    `${mb(median(idle))} (${range(idle)})`,
     "<= 120 MB",
-    m.peakBytes <= 120e6,
+    median(idle) <= 120e6,
+  );
+  record(
+    `resident memory of \`railcache start\`, peak under ${m.commands} slash commands (1 in 5 \`status\`) + ${m.questions} questions (median of ${MEMORY_RUNS} starts)`,
+    `${mb(median(peak))} (${range(peak)}; after the load: ${mb(median(runs.map((r) => r.afterLoadBytes)))})`,
+    "<= 120 MB",
+    median(peak) <= 120e6,
   );
 });
 
