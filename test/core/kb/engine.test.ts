@@ -74,10 +74,10 @@ describe("answer engine", () => {
     expect(engine.answer("which database does our prod service use right now?").section?.id).toBe("team-setup");
   });
 
-  it("answers both questions of a two-question message within the chat budget", () => {
+  it("answers a symptom and the question asked about it within the chat budget, the steps asked for first", () => {
     const result = engine.answer("my deploy shows a FieldError for a field I just added. how do I clear the cache?");
-    expect(result.sections.map((s) => s.id)).toEqual(["symptoms", "fix-dashboard"]);
-    expect(result.answer).toContain(`*${engine.section("fix-dashboard")?.title ?? "?"}*`);
+    expect(result.sections.map((s) => s.id)).toEqual(["fix-dashboard", "symptoms"]);
+    expect(result.answer).toContain(`*${engine.section("symptoms")?.title ?? "?"}*`);
     expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_CHARS);
   });
 
