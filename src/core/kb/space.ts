@@ -58,8 +58,9 @@ export class Space {
     private readonly offsets: Int32Array,
     private readonly postingDocs: Int32Array,
     private readonly postingWeights: Float64Array,
-    /** Label centroids, unit length: centroids[label * featureCount + f]. */
-    private readonly centroids: Float64Array,
+    /** Label centroids, unit length, by feature (see CentroidColumns). */
+    private readonly centroids: CentroidColumns,
+    private readonly labelCount: number,
   ) {}
 
   private get featureCount(): number {
@@ -83,8 +84,8 @@ export class Space {
     for (let d = 0; d < docs.length; d++) weighUnitTfIdf(rows.ids, rows.values, idf, rows.offsets[d]!, rows.offsets[d + 1]!);
     const maxIndexed = Math.max(2, docs.length * MAX_INDEXED_SHARE);
     const { offsets, postingDocs, postingWeights } = postingsOf(rows, df, maxIndexed);
-    const centroids = centroidsOf(rows, docLabels, labelCount, featureCount);
-    return { space: new Space(ids, idf, offsets, postingDocs, postingWeights, centroids), rows };
+    const centroids = centroidColumns(centroidsOf(rows, docLabels, labelCount, featureCount), labelCount, featureCount);
+    return { space: new Space(ids, idf, offsets, postingDocs, postingWeights, centroids, labelCount), rows };
   }
 
   /** A space from its stored state; throws on a state that does not hold together. */
@@ -99,31 +100,26 @@ export class Space {
     ) {
       throw new Error("stored vector space is inconsistent");
     }
-    const centroids = new Float64Array(state.labelCount * featureCount);
-    for (let i = 0; i + 1 < state.centroids.length; i += 2) centroids[state.centroids[i]!] = state.centroids[i + 1]!;
     return new Space(
       new Map(state.keys.map((key, id) => [key, id])),
       Float64Array.from(state.idf),
       Int32Array.from(state.offsets),
       Int32Array.from(state.postingDocs),
       Float64Array.from(state.postingWeights),
-      centroids,
+      centroidCells(state.centroids, state.labelCount, featureCount),
+      state.labelCount,
     );
   }
 
   state(): SpaceState {
-    const centroids: number[] = [];
-    this.centroids.forEach((value, index) => {
-      if (value !== 0) centroids.push(index, value);
-    });
     return {
       keys: [...this.ids.keys()],
       idf: [...this.idf],
       offsets: [...this.offsets],
       postingDocs: [...this.postingDocs],
       postingWeights: [...this.postingWeights],
-      labelCount: this.featureCount === 0 ? 0 : this.centroids.length / this.featureCount,
-      centroids,
+      labelCount: this.featureCount === 0 ? 0 : this.labelCount,
+      centroids: storedCells(this.centroids, this.labelCount),
     };
   }
 
@@ -159,13 +155,16 @@ export class Space {
 
   /** Adds share x cosine(query, centroid) into `into[label]` for every label. */
   accumulateCentroids(query: DocVector, share: number, into: Float64Array): void {
-    const featureCount = this.featureCount;
-    for (let label = 0; label < into.length; label++) {
-      const base = label * featureCount;
-      let dot = 0;
-      for (let i = 0; i < query.ids.length; i++) dot += query.weights[i]! * this.centroids[base + query.ids[i]!]!;
-      into[label]! += share * dot;
+    // Each label's dot product sums its non-zero terms in the query's order: what summing every
+    // term of a dense centroid gave (a zero term adds +0, which changes no sum of positive terms).
+    const { offsets, labels, values } = this.centroids;
+    const dots = new Float64Array(into.length);
+    for (let i = 0; i < query.ids.length; i++) {
+      const f = query.ids[i]!;
+      const weight = query.weights[i]!;
+      for (let at = offsets[f]!; at < offsets[f + 1]!; at++) dots[labels[at]!]! += weight * values[at]!;
     }
+    for (let label = 0; label < into.length; label++) into[label]! += share * dots[label]!;
   }
 }
 
@@ -235,6 +234,57 @@ function centroidsOf(rows: SparseRows, docLabels: number[], labelCount: number, 
     for (let f = 0; f < row.length; f++) row[f]! *= scale;
   }
   return centroids;
+}
+
+/**
+ * Label centroids by feature (compressed columns): feature f's non-zero cells are
+ * labels/values[offsets[f] .. offsets[f + 1]), labels ascending. A centroid holds only the
+ * features of its label's documents: dense, nine cells in ten were zeros.
+ */
+export interface CentroidColumns {
+  offsets: Int32Array;
+  labels: Int32Array;
+  values: Float64Array;
+}
+
+/** Dense centroids (centroids[label * featureCount + f]) by feature, zeros left out. */
+function centroidColumns(dense: Float64Array, labelCount: number, featureCount: number): CentroidColumns {
+  const cells: number[] = [];
+  for (let index = 0; index < dense.length; index++) if (dense[index] !== 0) cells.push(index, dense[index]!);
+  return centroidCells(cells, labelCount, featureCount);
+}
+
+/** Centroids from their non-zero cells as index, value pairs (index = label x featureCount + feature), as stored. */
+function centroidCells(cells: readonly number[], labelCount: number, featureCount: number): CentroidColumns {
+  const offsets = new Int32Array(featureCount + 1);
+  for (let i = 0; i + 1 < cells.length; i += 2) {
+    const index = cells[i]!;
+    if (!Number.isInteger(index) || index < 0 || index >= labelCount * featureCount) throw new Error("stored vector space is inconsistent");
+    offsets[(index % featureCount) + 1]!++;
+  }
+  for (let f = 0; f < featureCount; f++) offsets[f + 1]! += offsets[f]!;
+  const labels = new Int32Array(offsets[featureCount]!);
+  const values = new Float64Array(offsets[featureCount]!);
+  // In the cells' order (by label, then feature): each feature's labels come out ascending.
+  const fill = offsets.slice(0, featureCount);
+  for (let i = 0; i + 1 < cells.length; i += 2) {
+    const index = cells[i]!;
+    const at = fill[index % featureCount]!++;
+    labels[at] = Math.floor(index / featureCount);
+    values[at] = cells[i + 1]!;
+  }
+  return { offsets, labels, values };
+}
+
+/** The centroids' non-zero cells as index, value pairs in index order (the stored form). */
+function storedCells(centroids: CentroidColumns, labelCount: number): number[] {
+  const featureCount = centroids.offsets.length - 1;
+  const byLabel: number[][] = Array.from({ length: labelCount }, () => []);
+  for (let f = 0; f < featureCount; f++) {
+    for (let at = centroids.offsets[f]!; at < centroids.offsets[f + 1]!; at++)
+      byLabel[centroids.labels[at]!]!.push(centroids.labels[at]! * featureCount + f, centroids.values[at]!);
+  }
+  return byLabel.flat();
 }
 
 /** Smoothed IDF of a feature found in `count` of `docCount` documents. */
