@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { Vocabulary, charGrams } from "../../../src/core/kb/vocabulary.js";
+
+const DOCS = [
+  ["clear", "the", "build", "cache"],
+  ["cache", "cleared", "build", "failed"],
+  ["clearing", "caches", "on", "railway"],
+  ["railway", "build", "cache", "stale"],
+  ["django", "migrations", "railway"],
+];
+
+/** The unit-length TF-IDF vector the vocabulary's state says the words have: ids by a Map of its hashes, ascending. */
+function expected(state: { keys: number[]; idf: number[] }, words: string[]): { ids: number[]; weights: number[] } {
+  const ids = new Map(state.keys.map((key, id) => [key, id]));
+  const grams: number[] = [];
+  for (const word of words) charGrams(word, grams);
+  const counts = new Map<number, number>();
+  for (const gram of grams) {
+    const id = ids.get(gram);
+    if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const sorted = [...counts.keys()].sort((a, b) => a - b);
+  const weights = sorted.map((id) => (1 + Math.log(counts.get(id)!)) * state.idf[id]!);
+  const norm = Math.sqrt(weights.reduce((sum, w) => sum + w * w, 0));
+  return { ids: sorted, weights: weights.map((w) => w * (norm > 0 ? 1 / norm : 0)) };
+}
+
+describe("character n-gram vocabulary", () => {
+  it("finds each known n-gram's id by its hash and drops unknown ones", () => {
+    const { vocabulary } = Vocabulary.build(DOCS, 2);
+    const state = vocabulary.state();
+    expect(state.keys.length).toBeGreaterThan(20);
+    for (const words of [["clear", "cache"], ["cleared", "caches", "railway"], ["zzz"], ["build", "build", "stale"], ["djangoo", "migration"]]) {
+      expect(vocabulary.vector(words)).toEqual(expected(state, words));
+    }
+    expect(vocabulary.vector(["qqqq"]).ids).toEqual([]);
+  });
+
+  it("restores the same vectors from its stored state, and refuses a state with a feature twice", () => {
+    const { vocabulary } = Vocabulary.build(DOCS, 2);
+    const state = vocabulary.state();
+    const restored = Vocabulary.restore(JSON.parse(JSON.stringify(state)));
+    expect(restored.state()).toEqual(state);
+    expect(restored.vector(["clear", "railway", "cache"])).toEqual(vocabulary.vector(["clear", "railway", "cache"]));
+    expect(() => Vocabulary.restore({ keys: [...state.keys, state.keys[3]!], idf: [...state.idf, 1] })).toThrow(/inconsistent/);
+    expect(() => Vocabulary.restore({ keys: [1.5], idf: [1] })).toThrow(/inconsistent/);
+  });
+});
