@@ -5,6 +5,7 @@
  * deleted (the symmetric-delete method), so a correction costs a few map lookups; the index is
  * built on the first correction that needs it, not while the knowledge base loads.
  */
+import { lowerBound } from "./sorted.js";
 
 /** Words shorter than this are left alone: one edit turns "pip" into "pipe" or "zip". */
 const MIN_CORRECTED_LENGTH = 5;
@@ -103,14 +104,7 @@ class DeleteIndex {
     const { entries, idBits, hashShift } = this;
     const key = (hashWithout(deleted, -1) >>> hashShift) * 2 ** idBits;
     const end = key + 2 ** idBits;
-    let low = 0;
-    let high = entries.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (entries[mid]! < key) low = mid + 1;
-      else high = mid;
-    }
-    for (let at = low; at < entries.length && entries[at]! < end; at++) {
+    for (let at = lowerBound(entries, key); at < entries.length && entries[at]! < end; at++) {
       const word = this.words[entries[at]! - key]!;
       if (isOneDeleted(word, deleted)) each(word);
     }

@@ -7,6 +7,7 @@
  */
 import { inverseDocumentFrequency, weighUnitTfIdf } from "./space.js";
 import type { QueryVector, SparseRows } from "./space.js";
+import { lowerBound } from "./sorted.js";
 
 const MIN_GRAM = 3;
 const MAX_GRAM = 5;
@@ -49,13 +50,7 @@ export class Vocabulary {
   /** The id of the feature with this hash, or -1. */
   private idOf(key: number): number {
     const keys = this.sortedKeys;
-    let low = 0;
-    let high = keys.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (keys[mid]! < key) low = mid + 1;
-      else high = mid;
-    }
+    const low = lowerBound(keys, key);
     return low < keys.length && keys[low] === key ? this.sortedIds[low]! : -1;
   }
 
