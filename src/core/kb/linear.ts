@@ -16,11 +16,6 @@ export interface LinearState {
   bias: number[];
 }
 
-export interface TrainingRow {
-  vector: QueryVector;
-  label: number;
-}
-
 /**
  * Training rows side by side in flat typed arrays (compressed rows): row r's features are
  * ids/values[offsets[r] .. offsets[r + 1]), its label labels[r]. Built once, read by every pass
@@ -57,20 +52,6 @@ export function joinRows(parts: readonly RowPart[], labels: Int32Array): Trainin
   return { offsets, ids, values, labels };
 }
 
-function matrixOf(rows: readonly TrainingRow[]): TrainingMatrix {
-  const offsets = new Int32Array(rows.length + 1);
-  rows.forEach((row, r) => (offsets[r + 1] = offsets[r]! + row.vector.ids.length));
-  const part = {
-    rows: { offsets, ids: Int32Array.from(rows.flatMap((row) => row.vector.ids)), values: Float64Array.from(rows.flatMap((row) => row.vector.weights)) },
-    base: 0,
-    scale: new Float64Array(rows.length).fill(1),
-  };
-  return joinRows(
-    [part],
-    Int32Array.from(rows, (row) => row.label),
-  );
-}
-
 // Three passes at a larger first step (0.67 / (1 + pass): about the same total step as six at 0.5):
 // on cross-validation over six example orders as good as six passes, at half the build time
 // (two passes refuse fewer near misses).
@@ -94,16 +75,6 @@ export class LinearModel {
   /** A model that has learned nothing: every label equally likely. */
   static empty(labelCount: number, featureCount: number): LinearModel {
     return new LinearModel(labelCount, featureCount, new Float32Array(featureCount * labelCount), labelCount, new Float64Array(labelCount));
-  }
-
-  static train(rows: TrainingRow[], labelCount: number, featureCount: number): LinearModel {
-    const matrix = matrixOf(rows);
-    return LinearModel.fit(
-      matrix,
-      Array.from(rows, (_, i) => i),
-      labelCount,
-      featureCount,
-    );
   }
 
   /** Trains on the matrix's rows listed in `use` (indices into it), in the fixed interleaved order. */
