@@ -22,6 +22,7 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createAnswerEngine, loadKnowledgeBase } from "../src/core/kb/index.js";
+import { OFF_TOPIC_COST } from "../src/core/kb/router.js";
 import type { KnowledgeBase } from "../src/core/kb/index.js";
 import { formatScore, loadQuestions, scoreQuestions } from "./answer-quality.js";
 
@@ -147,9 +148,6 @@ function crossValidate(kb: KnowledgeBase, folds: number, only?: (label: string, 
   return score;
 }
 
-/** Off-topic mistakes weigh as in the router's rule fit (OFF_TOPIC_COST). */
-const ORACLE_OFF_TOPIC_COST = 3;
-
 /** The rule (threshold, margin) that does best on the cross-validation's own answers, and its score. */
 function oracleRule(rows: CvScore["rows"]): string {
   const cases = rows.map((r) => {
@@ -173,7 +171,7 @@ function oracleRule(rows: CvScore["rows"]): string {
         if (c.right) right++;
         if (c.nearMiss) accepted++;
       }
-      const cost = ORACLE_OFF_TOPIC_COST * accepted - right;
+      const cost = OFF_TOPIC_COST * accepted - right; // near misses weigh as in the router's rule fit
       if (cost < best.cost) best = { cost, threshold: t / 100, margin: m / 100, right, accepted };
     }
   }

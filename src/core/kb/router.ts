@@ -81,7 +81,7 @@ const MARGIN_STEPS = 30;
 const VALIDATION_EVERY = 4;
 const MAX_VALIDATION = 300;
 /** Off-topic mistakes count this much more than unanswered on-topic ones when fitting. */
-const OFF_TOPIC_COST = 3;
+export const OFF_TOPIC_COST = 3;
 /** Rules within this share of the validation examples of the fewest mistakes count as tied. */
 const RULE_SLACK = 0.005;
 /** Used when a knowledge base has too few examples to fit a rule. */
