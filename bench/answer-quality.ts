@@ -83,6 +83,7 @@ export const QUESTION_SETS = [
   "questions-heldout-v5.jsonl",
   "questions-heldout-v6.jsonl",
   "questions-heldout-v7.jsonl",
+  "questions-heldout-v8.jsonl",
 ] as const;
 
 export function benchAnswerQuality(): QualityScore[] {
