@@ -137,6 +137,25 @@ describe("answer engine", () => {
     }
   });
 
+  it("fits nearly the same accept rule whatever order the examples come in", () => {
+    // A team adding or moving one example must not swing what every other question gets.
+    const kb = loadKnowledgeBase();
+    const reordered = (order: <T>(items: T[]) => T[]) => ({
+      ...kb,
+      sections: kb.sections.map((s) => ({ ...s, examples: order(s.examples) })),
+      offTopic: order(kb.offTopic),
+      teamMayAnswer: order(kb.teamMayAnswer),
+    });
+    const rules = [
+      engine.rule(),
+      createAnswerEngine(reordered((items) => [...items].reverse())).rule(),
+      createAnswerEngine(reordered((items) => [...items.filter((_, i) => i % 2 === 1), ...items.filter((_, i) => i % 2 === 0)])).rule(),
+    ];
+    const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
+    expect(spread(rules.map((r) => r.threshold))).toBeLessThanOrEqual(0.02);
+    expect(spread(rules.map((r) => r.margin))).toBeLessThanOrEqual(0.1);
+  });
+
   it("stores the built model and answers the same from the stored copy, rebuilding when it is damaged or the content changed", () => {
     const files = new Map<string, string>();
     let writes = 0;
