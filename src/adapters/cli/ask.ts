@@ -50,6 +50,8 @@ export function explainText(result: AnswerResult): string {
     `Linear margin (best section's probability - near misses'): ${explain.linearMargin.toFixed(2)}`,
     `Best sections (ranked by similarity + ${explain.rankingWeight} x probability):`,
     ...explain.candidates.map((c, i) => `  ${i + 1}. ${c.id.padEnd(44)} similarity ${c.score.toFixed(2)}  probability ${c.probability.toFixed(2)}`),
+    "Nearest examples:",
+    ...explain.nearest.map((n) => `  ${n.similarity.toFixed(2)}  ${n.example ? n.id : `${n.id} (section text)`}: ${truncate(n.text.replace(/\s+/g, " "), 90)}`),
     `Signals: ${explain.signalTokens.length ? explain.signalTokens.join(", ") : "none"}${explain.notCache ? ` (not a cache error: ${explain.notCache})` : ""}`,
   ];
   if (explain.questions?.length) {
@@ -57,7 +59,10 @@ export function explainText(result: AnswerResult): string {
   }
   if (explain.second) lines.push(`Second section: ${explain.second.id} (${SECOND_WHY[explain.second.why]})`);
   if (result.signals?.terms.length) lines.push(`Words shared with the chosen section: ${result.signals.terms.join(", ")}`);
-  if (!result.matched) lines.push("To fix a miss: add the question (as users write it) to the section's `examples:` front-matter.");
+  if (!result.matched) {
+    if (explain.nearest[0]?.id.startsWith("near miss")) lines.push("The nearest example is a near miss: that is what refused the question.");
+    lines.push("To fix a miss: add the question (as users write it) to the section's `examples:` front-matter.");
+  }
   return lines.join("\n");
 }
 

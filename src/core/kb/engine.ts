@@ -94,6 +94,9 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
   const byId = new Map(sections.map((section) => [section.id, section]));
   const correct = (word: string) => speller.correct(word);
   const unmatchedText = buildUnmatchedText(sections);
+  // The training documents' texts, in the router's order, worked out the first time an explanation names one.
+  let sources: DocumentSource[] | undefined;
+  const source = (doc: number) => (sources ??= documentSources(kb))[doc];
   // Each section's words, worked out the first time an answer from it lists the shared words.
   const vocabularies = new Map<string, Set<string>>();
   const vocabulary = (section: Section): Set<string> => {
@@ -112,7 +115,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const routed = routingText(cleaned);
     const signals = extractSignals(cleaned);
     const decision = route(routed, signals);
-    const explain = explanation(decision, signals, router.rule);
+    const explain = explanation(decision, signals, router.rule, source);
     const top = preferTeam(decision);
     const found = decision.accepted && top ? byId.get(top.label) : undefined;
     if (!found || !top) return unmatched(signals, explain);
@@ -292,28 +295,41 @@ function modelKey(kb: KnowledgeBase): string {
   return hash.digest("hex").slice(0, 32);
 }
 
-/** Every example and every paragraph of section text, labelled; near misses as OFF_TOPIC. The speller learns their words. */
+/** A training document before its features: an example or a paragraph of section text, and its label. */
+interface DocumentSource {
+  label: string;
+  text: string;
+  /** Section text, not an example question. */
+  isText: boolean;
+  team: boolean;
+}
+
+/** Every example and every paragraph of section text, labelled (near misses as OFF_TOPIC), in the router's document order. */
+function documentSources(kb: KnowledgeBase): DocumentSource[] {
+  const sources: DocumentSource[] = [];
+  for (const section of kb.sections) {
+    const team = section.origin === "team";
+    sources.push({ label: section.id, text: `${section.title}\n${section.keywords.join(", ")}`, isText: true, team });
+    for (const paragraph of paragraphs(`${section.answer}\n\n${section.more}`)) sources.push({ label: section.id, text: paragraph, isText: true, team });
+    for (const text of section.examples) sources.push({ label: section.id, text, isText: false, team });
+  }
+  for (const text of kb.offTopic) sources.push({ label: OFF_TOPIC, text, isText: false, team: false });
+  // Without a team runbook they are near misses like any other.
+  const teamLoaded = kb.sections.some((section) => section.origin === "team");
+  for (const text of kb.teamMayAnswer) sources.push({ label: teamLoaded ? TEAM_MAY_ANSWER : OFF_TOPIC, text, isText: false, team: false });
+  return sources;
+}
+
+/** The training documents, with their features; the speller learns their words. */
 function trainingDocs(kb: KnowledgeBase, speller: Speller): LabelledFeatures[] {
-  const docs: LabelledFeatures[] = [];
   const memo = new WordMemo();
-  const example = (label: string, text: string, isText = false, team = false) => {
+  return documentSources(kb).map(({ label, text, isText, team }) => {
     const cleaned = cleanChatText(text);
     const signals = extractSignals(cleaned);
     const features = extractFeatures(routingText(cleaned), signals.tokens, { memo });
     for (let t = 0; t < features.tokens.length; t++) speller.learn(features.tokens[t]!);
-    docs.push({ label, features, ...(isText ? { text: true } : {}), ...(team ? { team: true } : {}) });
-  };
-  for (const section of kb.sections) {
-    const team = section.origin === "team";
-    example(section.id, `${section.title}\n${section.keywords.join(", ")}`, true, team);
-    for (const paragraph of paragraphs(`${section.answer}\n\n${section.more}`)) example(section.id, paragraph, true, team);
-    for (const text of section.examples) example(section.id, text, false, team);
-  }
-  for (const text of kb.offTopic) example(OFF_TOPIC, text);
-  // Without a team runbook they are near misses like any other.
-  const teamLoaded = kb.sections.some((section) => section.origin === "team");
-  for (const text of kb.teamMayAnswer) example(teamLoaded ? TEAM_MAY_ANSWER : OFF_TOPIC, text);
-  return docs;
+    return { label, features, ...(isText ? { text: true } : {}), ...(team ? { team: true } : {}) };
+  });
 }
 
 function paragraphs(text: string): string[] {
@@ -353,7 +369,12 @@ function splitQuestions(cleaned: string): string[] {
   return parts.some((p) => p.endsWith("?")) ? parts : [];
 }
 
-function explanation(decision: Decision, signals: Signals, rule: { threshold: number; margin: number }): AnswerExplanation {
+function explanation(
+  decision: Decision,
+  signals: Signals,
+  rule: { threshold: number; margin: number },
+  source: (doc: number) => DocumentSource | undefined,
+): AnswerExplanation {
   return {
     candidates: decision.ranked.slice(0, MAX_CANDIDATES).map((c) => ({ id: c.label, score: round(c.score), probability: round(c.probability) })),
     offTopicScore: round(decision.offTopic),
@@ -363,6 +384,12 @@ function explanation(decision: Decision, signals: Signals, rule: { threshold: nu
     threshold: rule.threshold,
     margin: rule.margin,
     signalTokens: signals.tokens,
+    nearest: decision.nearest.flatMap(({ doc, similarity }) => {
+      const found = source(doc);
+      if (!found) return [];
+      const id = found.label === OFF_TOPIC ? "near miss" : found.label === TEAM_MAY_ANSWER ? "near miss (team_may_answer)" : found.label;
+      return [{ id, text: found.text, similarity: round(similarity), example: !found.isText }];
+    }),
     ...(signals.notCache ? { notCache: signals.notCache.label } : {}),
   };
 }

@@ -50,6 +50,8 @@ export interface Decision {
   /** The linear model's best section probability minus its near-miss probability. */
   linearMargin: number;
   accepted: boolean;
+  /** The documents most similar to the message, most similar first (index into the training documents). */
+  nearest: { doc: number; similarity: number }[];
 }
 
 export interface AcceptRule {
@@ -88,6 +90,8 @@ const MIN_RULE_EXAMPLES = 40;
 export const OFF_TOPIC_COST = 3;
 /** Rules within this share of the examples of the fewest mistakes count as tied. */
 const RULE_SLACK = 0.005;
+/** Documents a decision names as the message's nearest (for --explain). */
+const NEAREST_SHOWN = 3;
 /** Used when a knowledge base has too few examples to fit a rule. */
 export const DEFAULT_RULE: AcceptRule = { threshold: 0.3, margin: 0.02 };
 
@@ -262,7 +266,7 @@ export class Router {
   }
 
   private decision(words: DocVector, signals: DocVector, signalShare: number, probability: Float64Array, leaveOut: number): Decision {
-    const { first, second, central } = this.nearest(words, signals, signalShare, leaveOut);
+    const { first, second, central, closest } = this.nearest(words, signals, signalShare, leaveOut);
     const ranked: LabelScore[] = [];
     let offTopic = 0;
     let teamMayAnswer = 0;
@@ -293,7 +297,7 @@ export class Router {
     const teamLeads = ranked[0] !== undefined && this.teamLabels.has(ranked[0].label);
     const against = teamLeads ? offTopic : Math.max(offTopic, teamMayAnswer);
     const linearMargin = sectionProbability - offTopicProbability - (teamLeads ? 0 : teamMayAnswerProbability);
-    return { ranked, offTopic: against, linearMargin, accepted: accepts(this.rule, best, against, linearMargin) };
+    return { ranked, offTopic: against, linearMargin, accepted: accepts(this.rule, best, against, linearMargin), nearest: closest };
   }
 
   /** Each label's two most similar documents (other than `leaveOut`) and its centroid's similarity. */
@@ -302,7 +306,7 @@ export class Router {
     signals: DocVector,
     signalShare: number,
     leaveOut: number,
-  ): { first: Float64Array; second: Float64Array; central: Float64Array } {
+  ): { first: Float64Array; second: Float64Array; central: Float64Array; closest: { doc: number; similarity: number }[] } {
     const wordShare = 1 - signalShare;
     const sims = this.sims;
     // Only the documents sharing a feature with the query score above zero: the rest are never among the nearest.
@@ -315,19 +319,29 @@ export class Router {
     if (signalShare > 0) this.signals.accumulateCentroids(signals, signalShare, central);
     const first = new Float64Array(this.labels.length);
     const second = new Float64Array(this.labels.length);
+    const closest: { doc: number; similarity: number }[] = [];
     // The two largest similarities of each label, whatever order the documents come in.
     for (let t = 0; t < touched.length; t++) {
       const doc = touched[t]!;
       const sim = sims[doc]!;
       const label = this.docLabels[doc]!;
+      if (sim > 0 && (closest.length < NEAREST_SHOWN || sim >= closest[NEAREST_SHOWN - 1]!.similarity)) keepClosest(closest, doc, sim);
       if (sim > first[label]!) {
         second[label] = first[label]!;
         first[label] = sim;
       } else if (sim > second[label]!) second[label] = sim;
       sims[doc] = 0;
     }
-    return { first, second, central };
+    return { first, second, central, closest };
   }
+}
+
+/** Inserts the document into the list (most similar first, ties by document order), keeping at most NEAREST_SHOWN. */
+function keepClosest(closest: { doc: number; similarity: number }[], doc: number, similarity: number): void {
+  let at = closest.length;
+  while (at > 0 && (closest[at - 1]!.similarity < similarity || (closest[at - 1]!.similarity === similarity && closest[at - 1]!.doc > doc))) at--;
+  closest.splice(at, 0, { doc, similarity });
+  if (closest.length > NEAREST_SHOWN) closest.pop();
 }
 
 function isNearMiss(label: string): boolean {

@@ -112,6 +112,12 @@ export interface AnswerExplanation {
   margin: number;
   /** Feature tokens the extracted signals added (error signatures, not-a-cache errors). */
   signalTokens: string[];
+  /**
+   * The examples (or paragraphs of section text) most like the message, most similar first: `id` is
+   * their section or "near miss" (content/kb/off-topic.md). A close near miss is what usually
+   * refuses a question; a close example of another section, what sends it there.
+   */
+  nearest: { id: string; text: string; similarity: number; example: boolean }[];
   /** A recognised error that a stale cache does not cause, if any. */
   notCache?: string;
   /** The questions of a message that asks several things, each with the section it was answered from, in the order asked. */

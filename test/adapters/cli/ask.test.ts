@@ -22,9 +22,13 @@ describe("railcache ask --explain", () => {
     expect(text).not.toContain("Questions, in the order asked");
   });
 
-  it("says how to fix a miss when it refuses", () => {
-    const text = explainText(engine.answer("what's a good recipe for banana bread"));
+  it("says how to fix a miss when it refuses, and names the near miss that refused it", () => {
+    const kb = loadKnowledgeBase();
+    const nearMiss = kb.offTopic.find((t) => t.length < 80 && !t.includes("\n") && !engine.answer(t).matched)!;
+    const text = explainText(engine.answer(nearMiss));
     expect(text).toMatch(/^Decision: refused/);
+    expect(text).toContain(`Nearest examples:\n  1.00  near miss: ${nearMiss}`);
+    expect(text).toContain("The nearest example is a near miss: that is what refused the question.");
     expect(text).toContain("add the question (as users write it) to the section's `examples:` front-matter");
   });
 });

@@ -129,6 +129,23 @@ describe("answer engine", () => {
     expect(result.explain).toMatchObject(engine.rule());
   });
 
+  it("names the examples most like the message, with their section or as a near miss", () => {
+    const kb = loadKnowledgeBase();
+    const section = kb.sections.find((s) => s.examples.length > 0)!;
+    const [example] = section.examples;
+    const asked = engine.answer(example!).explain.nearest;
+    expect(asked[0]).toMatchObject({ id: section.id, text: example, example: true });
+    expect(asked.length).toBe(3);
+    asked.slice(1).forEach((n, i) => expect(n.similarity).toBeLessThanOrEqual(asked[i]!.similarity));
+    const nearMiss = kb.offTopic.at(-1)!;
+    expect(engine.answer(nearMiss).explain.nearest[0]).toMatchObject({ id: "near miss", text: nearMiss, example: true });
+    // From a stored model too: the documents are the knowledge base's, in the order the model was built from.
+    const files = new Map<string, string>();
+    const cache = { read: (key: string) => files.get(key), write: (key: string, model: string) => void files.set(key, model) };
+    createAnswerEngine(kb, { modelCache: cache });
+    expect(createAnswerEngine(kb, { modelCache: cache }).answer(nearMiss).explain.nearest[0]).toMatchObject({ id: "near miss", text: nearMiss });
+  });
+
   it("builds the same model and gives the same answer every time", () => {
     const again = createAnswerEngine(loadKnowledgeBase());
     expect(again.rule()).toEqual(engine.rule());
