@@ -13,9 +13,9 @@
  * --oracle: also the best accept rule for the cross-validation's own answers (threshold and margin on a grid,
  *   a near miss answered costing three unanswered questions, as the fitted rule counts them), and what it would
  *   score: how well the router separates questions from near misses, without the noise of the rule fitted on
- *   the validation split. Worth reading beside the fitted figures when a change moves the rule.
+ *   the examples' out-of-fold answers. Worth reading beside the fitted figures when a change moves the rule.
  * --order N (N > 0): the examples (built-in and team) in another fixed order (a hash of N and the text), which
- *   moves the training order and the accept rule's validation split: a change worth keeping
+ *   moves the training order and which examples the accept rule's folds hold: a change worth keeping
  *   should hold over two or three orders, not only the content's own.
  */
 import { createHash } from "node:crypto";

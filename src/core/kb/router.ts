@@ -29,7 +29,7 @@ export const TEAM_MAY_ANSWER = "§team-may-answer";
 export interface LabelledFeatures {
   label: string;
   features: TextFeatures;
-  /** Section text (not an example question): always trained on, never used for validation. */
+  /** Section text (not an example question): always trained on, never judged to fit the accept rule. */
   text?: boolean;
   /** A team runbook's section (TEAM_MAY_ANSWER near misses do not count against it). */
   team?: boolean;
