@@ -84,6 +84,7 @@ export const QUESTION_SETS = [
   "questions-heldout-v6.jsonl",
   "questions-heldout-v7.jsonl",
   "questions-heldout-v8.jsonl",
+  "questions-heldout-v9.jsonl",
 ] as const;
 
 export function benchAnswerQuality(): QualityScore[] {

@@ -13,6 +13,7 @@ const HELD_OUT = new Set([
   "questions-heldout-v6.jsonl",
   "questions-heldout-v7.jsonl",
   "questions-heldout-v8.jsonl",
+  "questions-heldout-v9.jsonl",
   "questions-team-runbook.jsonl",
 ]);
 
@@ -58,7 +59,9 @@ describe("answer quality on the question fixtures", () => {
   // v2 came first; v4 to v7 were each written later by a helper that never read the engine or the content, and
   // committed before they were scored: v5 (2026-12-06) scored 90/100 and 30/35 on the engine it was written against,
   // v6 85/100 and 36/40 (0f35449), v7 (hard near misses by request) 95/100 and 25/40 (8a8d633), v8 (non-native
-  // English, passing mentions, statements by request) 88/100 and 33/40 (2b37e60). Floors: [on-topic, off-topic refused].
+  // English, passing mentions, statements by request) 88/100 and 33/40 (2b37e60), v9 (terse messages, buried questions,
+  // Discord/Slack formatting, Flask/FastAPI, mixed languages by request) 91/100 and 39/40 (9e5bc48).
+  // Floors: [on-topic, off-topic refused].
   it.each([
     // v2 on-topic 89 -> 86/102 when 120 hard near misses joined the off-topic examples (near misses 34 -> 36/37).
     ["questions-heldout-v2.jsonl", 0.8, 0.85],
@@ -67,6 +70,7 @@ describe("answer quality on the question fixtures", () => {
     ["questions-heldout-v6.jsonl", 0.8, 0.8],
     ["questions-heldout-v7.jsonl", 0.9, 0.55],
     ["questions-heldout-v8.jsonl", 0.83, 0.75],
+    ["questions-heldout-v9.jsonl", 0.86, 0.85],
   ] as const)("answers the held-out questions from public reports in %s", (name, minOnTopic, minOffTopic) => {
     const score = check(name, minOnTopic, minOffTopic);
     expect(score.onTopic + score.offTopic).toBeGreaterThanOrEqual(120);
