@@ -152,7 +152,26 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
 
   function answerReply(result: ReturnType<AnswerEngine["answer"]>): TrackedReply {
     deps.onAnswer?.(result.matched);
-    log.debug({ event: "answer", matched: result.matched, section: result.section?.id ?? null, confidence: result.confidence }, "answered");
+    log.debug(
+      { event: "answer", matched: result.matched, section: result.section?.id ?? null, offered: result.offered?.id ?? null, confidence: result.confidence },
+      "answered",
+    );
+    return resultReply(result);
+  }
+
+  /**
+   * The section a refused question was offered (its "show_answer" button), answered as if the
+   * question had been routed to it: live from Railway for a `live: setup` section.
+   */
+  async function shownSection(id: string, ctx: RequestContext): Promise<TrackedReply> {
+    const result = answers.sectionAnswer(id);
+    if (!result) return sectionGone;
+    const reply = resultReply(result);
+    if (answers.section(id)?.live !== "setup" || !deps.railway) return reply;
+    return liveSetupAnswer(deps.railway, "", { actor: ctx.actor, policy: deps.policy, now: deps.clock.now(), log }, reply);
+  }
+
+  function resultReply(result: ReturnType<AnswerEngine["answer"]>): TrackedReply {
     if (!result.matched || !result.section) {
       return { title: "Not something I know", body: result.answer, tone: "info", actions: result.actions };
     }
@@ -489,15 +508,11 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
           return showStatus(value, undefined, await deps.workflows.cancel({ workflowId: value }, ctx.actor), ctx);
         case "see_more": {
           const section = answers.section(value);
-          if (!section)
-            return {
-              title: "That section is gone",
-              body: "The knowledge base changed since that message was posted. Ask again.",
-              tone: "warning",
-              private: true,
-            };
+          if (!section) return sectionGone;
           return { title: section.title, body: section.more || section.answer, context: `railcache knowledge base: ${section.id}`, tone: "info" };
         }
+        case "show_answer":
+          return shownSection(value, ctx);
         case "mute":
         case "unmute":
         case "remove_no_cache":
@@ -525,6 +540,13 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     },
   };
 }
+
+const sectionGone: Reply = {
+  title: "That section is gone",
+  body: "The knowledge base changed since that message was posted. Ask again.",
+  tone: "warning",
+  private: true,
+};
 
 const goneService: Reply = { title: "That service is gone", body: "Railway no longer lists that service in that environment.", tone: "warning", private: true };
 

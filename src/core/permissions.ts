@@ -19,6 +19,7 @@ export const actionPermissions = {
   confirm: "workflow",
   cancel: "workflow",
   see_more: "ask",
+  show_answer: "ask",
   link: "ask",
   mute: "mute",
   // Undoing a mute is muting's other half: the same people may do it.

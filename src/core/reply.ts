@@ -10,6 +10,7 @@ export type ActionKind =
   | "confirm" // confirm workflow `value`
   | "cancel" // cancel workflow `value`
   | "see_more" // show the full knowledge-base section `value`
+  | "show_answer" // answer from knowledge-base section `value` (offered when a question was only just refused)
   | "mute" // mute warnings for `value` (a service id) for a while
   | "unmute" // end that mute early
   | "remove_no_cache" // remove a forgotten NO_CACHE variable on `value`

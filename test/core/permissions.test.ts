@@ -139,6 +139,7 @@ const buttonRows: Record<ActionKind, Row> = {
     run: async (a, env) => bot().action("cancel", await pendingClear(env === "production" ? lead : stagingRequester, env), ctx(a)),
   },
   see_more: { scoped: false, run: (a) => bot().action("see_more", "symptoms", ctx(a)) },
+  show_answer: { scoped: false, run: (a) => bot().action("show_answer", "fix-dashboard", ctx(a)) },
   link: { scoped: false, run: (a) => bot().action("link", "https://railway.com/dashboard", ctx(a)) },
   mute: { scoped: true, run: (a, env) => bot().action("mute", ids[`web@${env}`] as string, ctx(a)) },
   unmute: { scoped: true, run: (a, env) => bot().action("unmute", ids[`web@${env}`] as string, ctx(a)) },

@@ -31,6 +31,7 @@ export async function askCommand(answers: AnswerEngine, words: string[], options
   const title = result.matched && result.section ? result.section.title : "Not something I know";
   process.stdout.write(`${renderText({ title, body: result.answer, actions: result.actions.filter((a) => a.kind === "link") }, { colour: useColour() })}\n`);
   if (result.section) process.stdout.write(`\n(section: ${result.sections.map((s) => s.id).join(" + ")}, confidence ${result.confidence})\n`);
+  else if (result.offered) process.stdout.write(`\n(not answered; closest section: ${result.offered.id})\n`);
   if (options.explain) process.stdout.write(`\n${explainText(result)}\n`);
 }
 
@@ -44,8 +45,9 @@ const SECOND_WHY = {
 export function explainText(result: AnswerResult): string {
   const { explain } = result;
   const lines = [
-    `Decision: ${result.matched ? `answered with ${result.sections.map((s) => s.id).join(" + ")}` : "refused (no section fits well enough)"}`,
-    `Accept rule: best section >= ${explain.threshold.toFixed(2)}, and (best section - near misses) + ${explain.linearWeight} x linear margin >= ${explain.margin.toFixed(2)}`,
+    `Decision: ${decisionText(result)}`,
+    `Accept rule: best section >= ${explain.threshold.toFixed(2)}, and (best section - near misses) + ${explain.linearWeight} x linear margin >= ${explain.margin.toFixed(2)}` +
+      ` (refused, but offered, down to ${explain.closeMargin.toFixed(2)})`,
     `Near misses (off-topic examples): ${explain.offTopicScore.toFixed(2)}`,
     `Linear margin (best section's probability - near misses'): ${explain.linearMargin.toFixed(2)}`,
     `Best sections (ranked by similarity + ${explain.rankingWeight} x probability):`,
@@ -64,6 +66,12 @@ export function explainText(result: AnswerResult): string {
     lines.push("To fix a miss: add the question (as users write it) to the section's `examples:` front-matter.");
   }
   return lines.join("\n");
+}
+
+function decisionText(result: AnswerResult): string {
+  if (result.matched) return `answered with ${result.sections.map((s) => s.id).join(" + ")}`;
+  if (result.offered) return `refused, offering ${result.offered.id} (it fits, but the margin falls short)`;
+  return "refused (no section fits well enough)";
 }
 
 async function askJsonl(answers: AnswerEngine, explain: boolean): Promise<void> {

@@ -7,7 +7,7 @@ import type { ActionKind } from "../../core/reply.js";
 const PREFIX = "rc";
 export const MAX_CUSTOM_ID = 100;
 
-const KINDS: readonly ActionKind[] = ["clear", "redeploy", "confirm", "cancel", "see_more", "mute", "unmute", "remove_no_cache"];
+const KINDS: readonly ActionKind[] = ["clear", "redeploy", "confirm", "cancel", "see_more", "show_answer", "mute", "unmute", "remove_no_cache"];
 
 /** The custom id for a button, or undefined when the value would not fit in 100 characters. */
 export function encodeCustomId(kind: ActionKind, value: string): string | undefined {

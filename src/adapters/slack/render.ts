@@ -36,7 +36,7 @@ const toneEmoji: Record<Tone, string> = {
   error: "❌ ",
 };
 
-const actionKinds: readonly ActionKind[] = ["clear", "redeploy", "confirm", "cancel", "see_more", "mute", "unmute", "remove_no_cache", "link"];
+const actionKinds: readonly ActionKind[] = ["clear", "redeploy", "confirm", "cancel", "see_more", "show_answer", "mute", "unmute", "remove_no_cache", "link"];
 
 /** Matches every action_id this adapter produces, for the Bolt listener. */
 export const actionIdPattern = new RegExp(`^${ACTION_PREFIX}:(${actionKinds.join("|")}):`);

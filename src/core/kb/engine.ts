@@ -13,7 +13,7 @@ import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
 import type { LoadOptions } from "./loader.js";
 import type { NotCacheError } from "./not-cache.js";
 import { LINEAR_MARGIN_SHARE, LINEAR_SHARE, OFF_TOPIC, Router, TEAM_MAY_ANSWER } from "./router.js";
-import type { Decision, LabelledFeatures, RouterState } from "./router.js";
+import type { AcceptRule, Decision, LabelledFeatures, RouterState } from "./router.js";
 import { extractSignals, routingText } from "./signals.js";
 import type { Signals } from "./signals.js";
 import { Speller } from "./speller.js";
@@ -93,7 +93,8 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
   const sections = kb.sections;
   const byId = new Map(sections.map((section) => [section.id, section]));
   const correct = (word: string) => speller.correct(word);
-  const unmatchedText = buildUnmatchedText(sections);
+  const topicsText = buildTopicsText(sections);
+  const unmatchedText = `I couldn't match that to the railcache runbook. ${topicsText}`;
   // The training documents' texts, in the router's order, worked out the first time an explanation names one.
   let sources: DocumentSource[] | undefined;
   const source = (doc: number) => (sources ??= documentSources(kb))[doc];
@@ -118,7 +119,11 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const explain = explanation(decision, signals, router.rule, source);
     const top = preferTeam(decision);
     const found = decision.accepted && top ? byId.get(top.label) : undefined;
-    if (!found || !top) return unmatched(signals, explain);
+    if (!found || !top) {
+      // Only just refused: offer the best section rather than guess (a not-a-cache error has advice of its own).
+      const offered = decision.close && top && !signals.notCache ? byId.get(top.label) : undefined;
+      return unmatched(signals, explain, offered);
+    }
 
     // A message that asks two things is answered in the order it asks them, when each question
     // found its section; otherwise the message's best section leads.
@@ -219,7 +224,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     return undefined;
   }
 
-  function unmatched(signals: Signals, explain: AnswerExplanation): AnswerResult {
+  function unmatched(signals: Signals, explain: AnswerExplanation, offered?: Section): AnswerResult {
     const other = signals.notCache;
     return {
       matched: false,
@@ -227,16 +232,37 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
       section: null,
       sections: [],
       // Specific advice replaces the list of topics: it says what to fix.
-      answer: other ? `${notCacheLead(other)}\n\n${other.advice ? other.advice : unmatchedText}` : unmatchedText,
-      actions: [],
+      answer: other
+        ? `${notCacheLead(other)}\n\n${other.advice ? other.advice : unmatchedText}`
+        : offered
+          ? `${offeredLead(offered)}\n\n${topicsText}`
+          : unmatchedText,
+      actions: offered ? [{ kind: "show_answer", label: `Show: ${shortTitle(offered.title)}`, value: offered.id }] : [],
       signals: { signatures: signals.signatures, terms: [] },
+      ...(offered ? { offered: { id: offered.id, title: offered.title } } : {}),
       explain,
+    };
+  }
+
+  function sectionAnswer(id: string, options: AnswerOptions = {}): AnswerResult | undefined {
+    const section = byId.get(id);
+    if (!section) return undefined;
+    return {
+      matched: true,
+      confidence: 1,
+      section: { id: section.id, title: section.title },
+      sections: [{ id: section.id, title: section.title }],
+      answer: composeAnswer({ sections: [section], question: "", asks: false, signatures: [] }),
+      actions: sectionActions([section], options),
+      signals: { signatures: [], terms: [] },
+      explain: explanation(EMPTY_DECISION, extractSignals(""), router.rule, source),
     };
   }
 
   return {
     answer,
     section: (id) => byId.get(id),
+    sectionAnswer,
     sections: () => [...sections],
     rule: () => ({ ...router.rule }),
   };
@@ -249,7 +275,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/8";
+const MODEL_FORMAT = "railcache-answer-model/9";
 
 interface StoredModel {
   format: string;
@@ -369,12 +395,7 @@ function splitQuestions(cleaned: string): string[] {
   return parts.some((p) => p.endsWith("?")) ? parts : [];
 }
 
-function explanation(
-  decision: Decision,
-  signals: Signals,
-  rule: { threshold: number; margin: number },
-  source: (doc: number) => DocumentSource | undefined,
-): AnswerExplanation {
+function explanation(decision: Decision, signals: Signals, rule: AcceptRule, source: (doc: number) => DocumentSource | undefined): AnswerExplanation {
   return {
     candidates: decision.ranked.slice(0, MAX_CANDIDATES).map((c) => ({ id: c.label, score: round(c.score), probability: round(c.probability) })),
     offTopicScore: round(decision.offTopic),
@@ -383,6 +404,7 @@ function explanation(
     rankingWeight: LINEAR_SHARE,
     threshold: rule.threshold,
     margin: rule.margin,
+    closeMargin: rule.closeMargin,
     signalTokens: signals.tokens,
     nearest: decision.nearest.flatMap(({ doc, similarity }) => {
       const found = source(doc);
@@ -392,6 +414,14 @@ function explanation(
     }),
     ...(signals.notCache ? { notCache: signals.notCache.label } : {}),
   };
+}
+
+/** What a question shown from a section, not routed to it, was decided on: nothing. */
+const EMPTY_DECISION: Decision = { ranked: [], offTopic: 0, linearMargin: 0, accepted: true, close: false, nearest: [] };
+
+/** Names the section a refused question fits best, without answering from it. */
+function offeredLead(section: Section): string {
+  return `I'm not sure that is about Railway's build cache, so I won't guess. The closest topic I know is *${section.title}*.`;
 }
 
 /** 0.5 at the threshold, approaching 1 for a message that repeats an example word for word. */
@@ -439,11 +469,11 @@ function notCacheLead(other: NotCacheError): string {
   return `That looks like ${other.label} (\`${line}\`), not a stale build cache: clearing the cache will not fix it.`;
 }
 
-function buildUnmatchedText(sections: Section[]): string {
+function buildTopicsText(sections: Section[]): string {
   const topics = sections.filter((s) => s.origin === "builtin").map((s) => `• ${s.title}`);
   const team = sections.filter((s) => s.origin === "team").length;
   const lines = [
-    "I couldn't match that to the railcache runbook. I help with stale build caches for Django apps on Railway:",
+    "I help with stale build caches for Django apps on Railway:",
     ...topics,
     ...(team > 0 ? [`• ${team} section${team === 1 ? "" : "s"} from your team's runbooks`] : []),
     'Paste the error or traceback, or ask e.g. "how do I clear the build cache?". `/railcache help` lists the commands.',

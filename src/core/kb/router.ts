@@ -50,6 +50,12 @@ export interface Decision {
   /** The linear model's best section probability minus its near-miss probability. */
   linearMargin: number;
   accepted: boolean;
+  /**
+   * Refused, but only just: the best ranked section fits (threshold) and the margin falls short by no more
+   * than it does for most refused examples whose best section was the right one. The reply can
+   * offer that section instead of answering with it.
+   */
+  close: boolean;
   /** The documents most similar to the message, most similar first (index into the training documents). */
   nearest: { doc: number; similarity: number }[];
 }
@@ -57,6 +63,8 @@ export interface Decision {
 export interface AcceptRule {
   threshold: number;
   margin: number;
+  /** The lower margin a refused message still reaches to be offered its best section (see Decision.close). */
+  closeMargin: number;
 }
 
 /** A label's score: its best document, plus a little of its second best (one odd example is not enough). */
@@ -92,8 +100,14 @@ export const OFF_TOPIC_COST = 3;
 const RULE_SLACK = 0.005;
 /** Documents a decision names as the message's nearest (for --explain). */
 const NEAREST_SHOWN = 3;
-/** Used when a knowledge base has too few examples to fit a rule. */
-export const DEFAULT_RULE: AcceptRule = { threshold: 0.3, margin: 0.02 };
+/**
+ * Share of the refused examples whose best section was the right one that the close margin
+ * reaches: most of them are offered their section, while the near misses, refused far below the
+ * margin, are not.
+ */
+const CLOSE_SHARE = 0.9;
+/** Used when a knowledge base has too few examples to fit a rule (nothing refused is offered a section). */
+export const DEFAULT_RULE: AcceptRule = { threshold: 0.3, margin: 0.02, closeMargin: 0.02 };
 
 /** Everything a trained router needs to answer, as JSON-friendly data. */
 export interface RouterState {
@@ -297,7 +311,11 @@ export class Router {
     const teamLeads = ranked[0] !== undefined && this.teamLabels.has(ranked[0].label);
     const against = teamLeads ? offTopic : Math.max(offTopic, teamMayAnswer);
     const linearMargin = sectionProbability - offTopicProbability - (teamLeads ? 0 : teamMayAnswerProbability);
-    return { ranked, offTopic: against, linearMargin, accepted: accepts(this.rule, best, against, linearMargin), nearest: closest };
+    const margin = marginOf(best, against, linearMargin);
+    const accepted = best >= this.rule.threshold && margin >= this.rule.margin;
+    // The section offered is the best ranked, which must fit on its own (best may be another's score).
+    const close = !accepted && (ranked[0]?.score ?? 0) >= this.rule.threshold && margin >= this.rule.closeMargin;
+    return { ranked, offTopic: against, linearMargin, accepted, close, nearest: closest };
   }
 
   /** Each label's two most similar documents (other than `leaveOut`) and its centroid's similarity. */
@@ -353,8 +371,9 @@ export function rankKey(candidate: { score: number; probability: number }): numb
   return candidate.score + LINEAR_SHARE * candidate.probability;
 }
 
-function accepts(rule: AcceptRule, top: number, offTopic: number, linearMargin: number): boolean {
-  return top >= rule.threshold && top - offTopic + LINEAR_MARGIN_SHARE * linearMargin >= rule.margin;
+/** How far the best section leads the near misses, in similarity and in the linear model's probability. */
+function marginOf(top: number, offTopic: number, linearMargin: number): number {
+  return top - offTopic + LINEAR_MARGIN_SHARE * linearMargin;
 }
 
 /** The index of the last value (ascending) that `x` reaches, as the accept rule compares (x >= value), or -1. */
@@ -383,7 +402,7 @@ function fitRule(docs: LabelledFeatures[], decisions: { index: number; decision:
     if (c.onTopic) fixed += 1;
     const delta = c.onTopic ? (c.right ? -1 : 0) : OFF_TOPIC_COST;
     const ti = lastAtMost(thresholds, c.top);
-    const mi = lastAtMost(margins, c.top - c.offTopic + LINEAR_MARGIN_SHARE * c.linearMargin);
+    const mi = lastAtMost(margins, marginOf(c.top, c.offTopic, c.linearMargin));
     if (ti >= 0 && mi >= 0 && delta !== 0) change[ti]![mi]! += delta;
   }
   const cost = thresholds.map(() => new Float64Array(margins.length));
@@ -405,5 +424,22 @@ function fitRule(docs: LabelledFeatures[], decisions: { index: number; decision:
   if (ti === undefined) return DEFAULT_RULE;
   const tiedMargins = margins.flatMap((_, j) => (best(ti, j) ? [j] : []));
   const mj = tiedMargins[Math.floor(tiedMargins.length / 2)]!;
-  return { threshold: thresholds[ti]!, margin: margins[mj]! };
+  const threshold = thresholds[ti]!;
+  const margin = margins[mj]!;
+  return { threshold, margin, closeMargin: closeMargin(cases, threshold, margin) };
+}
+
+/** The margin that CLOSE_SHARE of the examples refused only by the margin, with the right best section, reach. */
+function closeMargin(
+  cases: { onTopic: boolean; right: boolean; top: number; offTopic: number; linearMargin: number }[],
+  threshold: number,
+  margin: number,
+): number {
+  const short = cases
+    .filter((c) => c.onTopic && c.right && c.top >= threshold)
+    .map((c) => marginOf(c.top, c.offTopic, c.linearMargin))
+    .filter((m) => m < margin)
+    .sort((a, b) => b - a);
+  if (short.length === 0) return margin;
+  return short[Math.min(short.length - 1, Math.ceil(CLOSE_SHARE * short.length) - 1)]!;
 }

@@ -91,6 +91,11 @@ export interface AnswerResult {
   signals?: AnswerSignals;
   /** Every section the answer shows, the best first (at most two). */
   sections: { id: string; title: string }[];
+  /**
+   * A refused question's best section, when the question missed the accept rule only just: named
+   * in the reply and behind a "show_answer" button, not shown (near misses are rarely this close).
+   */
+  offered?: { id: string; title: string };
   /** Why the engine decided as it did (for `railcache ask --explain`). */
   explain: AnswerExplanation;
 }
@@ -110,6 +115,8 @@ export interface AnswerExplanation {
   /** Score the best section needs, and how far it must lead the off-topic score. */
   threshold: number;
   margin: number;
+  /** The lower margin a refused question still reaches to be offered its best section (AnswerResult.offered). */
+  closeMargin: number;
   /** Feature tokens the extracted signals added (error signatures, not-a-cache errors). */
   signalTokens: string[];
   /**
@@ -135,6 +142,8 @@ export interface AnswerEngine {
   /** Answers free chat text or a pasted log (any length; long input is truncated). */
   answer(text: string, options?: AnswerOptions): AnswerResult;
   section(id: string): Section | undefined;
+  /** The answer from section `id` alone, as when a question is answered from it (undefined for an unknown id). */
+  sectionAnswer(id: string, options?: AnswerOptions): AnswerResult | undefined;
   sections(): Section[];
   /** The accept rule fitted when the engine was built. */
   rule(): { threshold: number; margin: number };

@@ -58,6 +58,7 @@ describe("renderEmbed", () => {
     ]);
     expect(buttons[0]!.style).toBe(4);
     expect(decodeCustomId("rc:confirm:wf_123")).toEqual({ kind: "confirm", value: "wf_123" });
+    expect(decodeCustomId(encodeCustomId("show_answer", "fix-dashboard")!)).toEqual({ kind: "show_answer", value: "fix-dashboard" });
   });
 
   it("makes mentions in any text inert", () => {
@@ -81,7 +82,7 @@ describe("renderEmbed", () => {
       context: fc.option(text(2500), { nil: undefined }),
       actions: fc.array(
         fc.record({
-          kind: fc.constantFrom("clear", "confirm", "see_more", "link" as const),
+          kind: fc.constantFrom("clear", "confirm", "see_more", "show_answer", "link" as const),
           label: text(100),
           value: text(120),
           url: fc.constant("https://railway.com/x"),

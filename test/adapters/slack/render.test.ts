@@ -109,6 +109,7 @@ describe("renderBlocks", () => {
     expect(id).toBe("railcache:see_more:#2");
     expect(decodeAction(id, "s".repeat(300))?.value).toHaveLength(300);
     expect(decodeAction("other:clear:web", "web")).toBeUndefined();
+    expect(decodeAction(encodeActionId("show_answer", "fix-dashboard", 0), "fix-dashboard")).toEqual({ kind: "show_answer", value: "fix-dashboard" });
   });
 
   it("puts fields into sections of at most ten", () => {
@@ -131,7 +132,7 @@ describe("renderBlocks", () => {
       actions: fc.option(
         fc.array(
           fc.record({
-            kind: fc.constantFrom("clear", "confirm", "cancel", "see_more", "link" as const),
+            kind: fc.constantFrom("clear", "confirm", "cancel", "see_more", "show_answer", "link" as const),
             label: text,
             value: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }),
             url: fc.option(fc.webUrl(), { nil: undefined }),

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_ANSWER_CHARS, createAnswerEngine, loadKnowledgeBase, openAnswerEngine } from "../../../src/core/kb/index.js";
 import { rankKey } from "../../../src/core/kb/router.js";
 import type { AnswerResult } from "../../../src/core/kb/types.js";
+import { loadQuestions } from "../../../bench/answer-quality.js";
 import { renderEmbed } from "../../../src/adapters/discord/render.js";
 import { renderBlocks } from "../../../src/adapters/slack/render.js";
 
@@ -52,7 +53,13 @@ describe("answer engine", () => {
   it("matches a Railway build-cache question but not its Docker, npm or pricing look-alikes", () => {
     expect(engine.answer("railway build cache stale after adding a model").matched).toBe(true);
     for (const text of ["docker build cache", "npm cache clean", "how much does railway cost", "hi", "thanks"]) {
-      expect(engine.answer(text), text).toMatchObject({ matched: false, section: null, sections: [], confidence: 0, actions: [] });
+      const result = engine.answer(text);
+      expect(result, text).toMatchObject({ matched: false, section: null, sections: [], confidence: 0 });
+      // At most a section offered behind a button, never a clear or redeploy.
+      expect(
+        result.actions.filter((a) => a.kind !== "show_answer"),
+        text,
+      ).toEqual([]);
     }
   });
 
@@ -254,6 +261,47 @@ describe("answer engine", () => {
     ]);
     const without = engine.answer("how do I clear the build cache");
     expect(without.actions[0]).toEqual({ kind: "clear", label: "Clear build cache", style: "primary" });
+  });
+
+  it("offers a refused question its best section when only the margin fell short, and nothing to one refused by far", () => {
+    const rule = engine.rule() as { threshold: number; margin: number; closeMargin: number };
+    expect(rule.closeMargin).toBeLessThan(rule.margin);
+    let offered = 0;
+    let refused = 0;
+    for (const name of ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-dev-v3.jsonl", "questions-dev-near.jsonl"]) {
+      for (const { text } of loadQuestions(name)) {
+        const result = engine.answer(text);
+        if (result.matched) {
+          expect(result.offered).toBeUndefined();
+          continue;
+        }
+        refused++;
+        const { candidates, threshold, offTopicScore, linearMargin, linearWeight, notCache } = result.explain;
+        const top = candidates[0];
+        // The explanation's figures are rounded to hundredths: only clear cases are judged.
+        const margin = top ? top.score - offTopicScore + linearWeight * linearMargin : -Infinity;
+        if (top && top.score >= threshold + 0.01 && margin >= rule.closeMargin + 0.03 && !notCache) {
+          offered++;
+          expect(result.offered?.id, text).toBe(top.id);
+          expect(result.actions, text).toEqual([{ kind: "show_answer", label: expect.stringMatching(/^Show: /), value: top.id }]);
+          expect(result.answer, text).toContain(`The closest topic I know is *${engine.section(top.id)!.title}*`);
+        } else if (!top || top.score < threshold - 0.01 || margin < rule.closeMargin - 0.03 || notCache) {
+          expect(result.offered, text).toBeUndefined();
+          expect(result.actions, text).toEqual([]);
+        }
+      }
+    }
+    expect(offered).toBeGreaterThan(0);
+    // Most refusals are near misses, far below the margin: they are offered nothing.
+    expect(offered / refused).toBeLessThan(0.25);
+  });
+
+  it("answers from a section by id as a question routed to it would be", () => {
+    const routed = engine.answer("how do I clear the build cache", { service: "web" });
+    const shown = engine.sectionAnswer("fix-dashboard", { service: "web" });
+    expect(shown).toMatchObject({ matched: true, section: routed.section, actions: routed.actions });
+    expect(shown?.answer).toContain(engine.section("fix-dashboard")!.answer.slice(0, 60));
+    expect(engine.sectionAnswer("nope")).toBeUndefined();
   });
 
   it("returns full sections by id for see more", () => {

@@ -173,6 +173,12 @@ describe("questions about our setup (the team-setup section, flagged live: setup
     expect((await runtime.bot.ask("how do I clear the build cache?", ctx)).title).not.toMatch(/live from Railway/);
   });
 
+  it("are answered live when a refused question's button shows the section", async () => {
+    const { runtime } = await start();
+    const reply = await runtime.bot.action("show_answer", "team-setup", ctx);
+    expect(reply.title).toMatch(/^Our setup, live from Railway: /);
+  });
+
   it("fall back to the knowledge-base answer when Railway fails, and say so", async () => {
     const { runtime, sim } = await start();
     sim.faults.add({ operationName: "ProjectSetup", kind: "http500", times: Infinity });
