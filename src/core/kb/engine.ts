@@ -309,7 +309,13 @@ function restoreModel(stored: string | undefined): { model: Model; kb: unknown }
 
 /** Stores the model (with the sections it was built from) and returns it. */
 function storeModel(cache: ModelCache, key: string, kb: KnowledgeBase, model: Model): Model {
-  cache.write(key, JSON.stringify({ format: MODEL_FORMAT, kb, router: model.router.state(), words: model.speller.state() } satisfies StoredModel));
+  const json = JSON.stringify({ format: MODEL_FORMAT, kb, router: model.router.state(), words: model.speller.state() } satisfies StoredModel);
+  // ASCII only (the sections' dashes and quotes as \u escapes): a fresh process reads the file as a
+  // one-byte string, which decodes ~10 ms faster than a two-byte one at this size (2.6 MB).
+  cache.write(
+    key,
+    json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+  );
   return model;
 }
 
