@@ -194,6 +194,9 @@ describe("answer engine", () => {
       expect(restored.answer(text)).toEqual(engine.answer(text));
     }
     const [key] = [...files.keys()];
+    // Stored as ASCII (a fresh process decodes it faster), the sections' dashes and quotes intact.
+    expect(files.get(key!)).toMatch(/^[\x20-\x7e]*$/);
+    expect((JSON.parse(files.get(key!)!) as { kb: unknown }).kb).toEqual(kb);
     files.set(key!, "{ not json");
     expect(createAnswerEngine(kb, { modelCache: cache }).answer("deploy shows old code").section?.id).toBe("symptoms");
     expect(writes).toBe(2);
