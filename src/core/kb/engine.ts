@@ -275,7 +275,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/9";
+const MODEL_FORMAT = "railcache-answer-model/10";
 
 interface StoredModel {
   format: string;

@@ -6,6 +6,7 @@
  * Trained by plain stochastic gradient descent in a fixed order, so the same examples always
  * give the same weights.
  */
+import { pack, unpackFloat32 } from "./packed.js";
 import type { QueryVector, SparseRows } from "./space.js";
 
 export interface LinearState {
@@ -96,12 +97,8 @@ export class LinearModel {
   }
 
   static restore(state: LinearState): LinearModel {
-    const bytes = Buffer.from(state.weights, "base64");
-    if (state.bias.length !== state.labelCount || bytes.length !== 4 * state.featureCount * state.labelCount)
-      throw new Error("stored linear model is inconsistent");
-    // Copied once into an array of its own: a small decoded Buffer may sit at an offset a Float32Array cannot start at.
-    const weights = new Float32Array(state.featureCount * state.labelCount);
-    new Uint8Array(weights.buffer).set(bytes);
+    if (state.bias.length !== state.labelCount) throw new Error("stored linear model is inconsistent");
+    const weights = unpackFloat32(state.weights, state.featureCount * state.labelCount);
     return new LinearModel(state.labelCount, state.featureCount, weights, state.labelCount, Float64Array.from(state.bias));
   }
 
@@ -113,7 +110,7 @@ export class LinearModel {
       packed = new Float32Array(featureCount * labelCount);
       for (let f = 0; f < featureCount; f++) packed.set(this.weights.subarray(f * stride, f * stride + labelCount), f * labelCount);
     }
-    return { labelCount, featureCount, weights: Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength).toString("base64"), bias: [...this.bias] };
+    return { labelCount, featureCount, weights: pack(packed), bias: [...this.bias] };
   }
 
   /** Each label's probability for the vector. */

@@ -2,8 +2,9 @@
  * One vector space of the router (words, or signals): features interned to ids, inverse document
  * frequencies, postings in compressed rows (offsets into flat arrays) and label centroids. Typed
  * arrays throughout: building it allocates a handful of objects, not one per feature. Its state
- * is plain arrays, so a built space can be stored and restored without building it again.
+ * is its keys and packed arrays, so a built space can be stored and restored without building it again.
  */
+import { pack, unpackFloat64, unpackInt32 } from "./packed.js";
 
 /** A query's unit-length TF-IDF vector in one space: feature ids and weights, side by side. */
 export interface QueryVector {
@@ -35,16 +36,20 @@ export function rowVector(rows: SparseRows, row: number): DocVector {
   return { ids: rows.ids.subarray(from, to), weights: rows.values.subarray(from, to) };
 }
 
-/** Everything a space needs to answer, as JSON-friendly arrays. */
+/** Everything a space needs to answer, JSON-friendly: its keys, and its numbers as packed arrays (packed.ts). */
 export interface SpaceState {
   keys: string[];
-  idf: number[];
-  offsets: number[];
-  postingDocs: number[];
-  postingWeights: number[];
+  /** Float64 per feature. */
+  idf: string;
+  /** Int32, one per feature and one more. */
+  offsets: string;
+  /** Int32 and Float64 per posting. */
+  postingDocs: string;
+  postingWeights: string;
   labelCount: number;
-  /** Non-zero centroid cells as index, value pairs (index = label x featureCount + feature). */
-  centroids: number[];
+  /** The non-zero centroid cells: their indices (Int32: label x featureCount + feature) and values (Float64). */
+  centroidCells: string;
+  centroidValues: string;
 }
 
 /** Features in more than this share of documents say little and cost the most: not indexed. */
@@ -91,35 +96,33 @@ export class Space {
   /** A space from its stored state; throws on a state that does not hold together. */
   static restore(state: SpaceState): Space {
     const featureCount = state.keys.length;
-    const postings = state.postingDocs.length;
-    if (
-      state.idf.length !== featureCount ||
-      state.offsets.length !== featureCount + 1 ||
-      state.postingWeights.length !== postings ||
-      state.offsets[featureCount] !== postings
-    ) {
-      throw new Error("stored vector space is inconsistent");
-    }
+    const offsets = unpackInt32(state.offsets, featureCount + 1);
+    const postingDocs = unpackInt32(state.postingDocs);
+    const postingWeights = unpackFloat64(state.postingWeights, postingDocs.length);
+    const cells = unpackInt32(state.centroidCells);
+    if (offsets[featureCount] !== postingDocs.length) throw new Error("stored vector space is inconsistent");
     return new Space(
       new Map(state.keys.map((key, id) => [key, id])),
-      Float64Array.from(state.idf),
-      Int32Array.from(state.offsets),
-      Int32Array.from(state.postingDocs),
-      Float64Array.from(state.postingWeights),
-      centroidCells(state.centroids, state.labelCount, featureCount),
+      unpackFloat64(state.idf, featureCount),
+      offsets,
+      postingDocs,
+      postingWeights,
+      centroidCells(cells, unpackFloat64(state.centroidValues, cells.length), state.labelCount, featureCount),
       state.labelCount,
     );
   }
 
   state(): SpaceState {
+    const cells = storedCells(this.centroids, this.labelCount);
     return {
       keys: [...this.ids.keys()],
-      idf: [...this.idf],
-      offsets: [...this.offsets],
-      postingDocs: [...this.postingDocs],
-      postingWeights: [...this.postingWeights],
+      idf: pack(this.idf),
+      offsets: pack(this.offsets),
+      postingDocs: pack(this.postingDocs),
+      postingWeights: pack(this.postingWeights),
       labelCount: this.featureCount === 0 ? 0 : this.labelCount,
-      centroids: storedCells(this.centroids, this.labelCount),
+      centroidCells: pack(cells.indices),
+      centroidValues: pack(cells.values),
     };
   }
 
@@ -249,42 +252,50 @@ export interface CentroidColumns {
 
 /** Dense centroids (centroids[label * featureCount + f]) by feature, zeros left out. */
 function centroidColumns(dense: Float64Array, labelCount: number, featureCount: number): CentroidColumns {
-  const cells: number[] = [];
-  for (let index = 0; index < dense.length; index++) if (dense[index] !== 0) cells.push(index, dense[index]!);
-  return centroidCells(cells, labelCount, featureCount);
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let index = 0; index < dense.length; index++) {
+    if (dense[index] === 0) continue;
+    indices.push(index);
+    values.push(dense[index]!);
+  }
+  return centroidCells(indices, values, labelCount, featureCount);
 }
 
-/** Centroids from their non-zero cells as index, value pairs (index = label x featureCount + feature), as stored. */
-function centroidCells(cells: readonly number[], labelCount: number, featureCount: number): CentroidColumns {
+/** Centroids from their non-zero cells, in index order (index = label x featureCount + feature), as stored. */
+function centroidCells(indices: ArrayLike<number>, values: ArrayLike<number>, labelCount: number, featureCount: number): CentroidColumns {
   const offsets = new Int32Array(featureCount + 1);
-  for (let i = 0; i + 1 < cells.length; i += 2) {
-    const index = cells[i]!;
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!;
     if (!Number.isInteger(index) || index < 0 || index >= labelCount * featureCount) throw new Error("stored vector space is inconsistent");
     offsets[(index % featureCount) + 1]!++;
   }
   for (let f = 0; f < featureCount; f++) offsets[f + 1]! += offsets[f]!;
   const labels = new Int32Array(offsets[featureCount]!);
-  const values = new Float64Array(offsets[featureCount]!);
+  const columnValues = new Float64Array(offsets[featureCount]!);
   // In the cells' order (by label, then feature): each feature's labels come out ascending.
   const fill = offsets.slice(0, featureCount);
-  for (let i = 0; i + 1 < cells.length; i += 2) {
-    const index = cells[i]!;
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!;
     const at = fill[index % featureCount]!++;
     labels[at] = Math.floor(index / featureCount);
-    values[at] = cells[i + 1]!;
+    columnValues[at] = values[i]!;
   }
-  return { offsets, labels, values };
+  return { offsets, labels, values: columnValues };
 }
 
-/** The centroids' non-zero cells as index, value pairs in index order (the stored form). */
-function storedCells(centroids: CentroidColumns, labelCount: number): number[] {
+/** The centroids' non-zero cells in index order (the stored form). */
+function storedCells(centroids: CentroidColumns, labelCount: number): { indices: Int32Array; values: Float64Array } {
   const featureCount = centroids.offsets.length - 1;
-  const byLabel: number[][] = Array.from({ length: labelCount }, () => []);
+  const byLabel: { indices: number[]; values: number[] }[] = Array.from({ length: labelCount }, () => ({ indices: [], values: [] }));
   for (let f = 0; f < featureCount; f++) {
-    for (let at = centroids.offsets[f]!; at < centroids.offsets[f + 1]!; at++)
-      byLabel[centroids.labels[at]!]!.push(centroids.labels[at]! * featureCount + f, centroids.values[at]!);
+    for (let at = centroids.offsets[f]!; at < centroids.offsets[f + 1]!; at++) {
+      const cells = byLabel[centroids.labels[at]!]!;
+      cells.indices.push(centroids.labels[at]! * featureCount + f);
+      cells.values.push(centroids.values[at]!);
+    }
   }
-  return byLabel.flat();
+  return { indices: Int32Array.from(byLabel.flatMap((c) => c.indices)), values: Float64Array.from(byLabel.flatMap((c) => c.values)) };
 }
 
 /** Smoothed IDF of a feature found in `count` of `docCount` documents. */

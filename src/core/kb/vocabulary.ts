@@ -5,6 +5,7 @@
  * resembles. Interned to ids with their inverse document frequencies, and nothing else: only the
  * linear model reads them, so they need no postings or centroids.
  */
+import { pack, unpackFloat64, unpackInt32 } from "./packed.js";
 import { inverseDocumentFrequency, weighUnitTfIdf } from "./space.js";
 import type { QueryVector, SparseRows } from "./space.js";
 import { lowerBound } from "./sorted.js";
@@ -15,8 +16,9 @@ const SPACE = 32;
 
 /** A vocabulary's state: its features (hashes of character n-grams) and their inverse document frequencies. */
 export interface VocabularyState {
-  keys: number[];
-  idf: number[];
+  /** Int32 and Float64 per feature, packed (packed.ts). */
+  keys: string;
+  idf: string;
 }
 
 export class Vocabulary {
@@ -78,19 +80,14 @@ export class Vocabulary {
   }
 
   static restore(state: VocabularyState): Vocabulary {
-    if (state.keys.length !== state.idf.length) throw new Error("stored vocabulary is inconsistent");
-    const keys = new Int32Array(state.keys.length);
-    for (let id = 0; id < keys.length; id++) {
-      const key = state.keys[id]!;
-      // Hashes of 30 bits: a non-negative int32 each.
-      if (!(key >= 0 && key <= 0x7fffffff && Number.isInteger(key))) throw new Error("stored vocabulary is inconsistent");
-      keys[id] = key;
-    }
-    return new Vocabulary(keys, Float64Array.from(state.idf));
+    const keys = unpackInt32(state.keys);
+    // Hashes of 30 bits: a non-negative int32 each.
+    for (let id = 0; id < keys.length; id++) if (keys[id]! < 0) throw new Error("stored vocabulary is inconsistent");
+    return new Vocabulary(keys, unpackFloat64(state.idf, keys.length));
   }
 
   state(): VocabularyState {
-    return { keys: [...this.keys], idf: [...this.idf] };
+    return { keys: pack(this.keys), idf: pack(this.idf) };
   }
 
   get size(): number {

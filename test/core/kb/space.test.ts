@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pack, unpackFloat64, unpackInt32 } from "../../../src/core/kb/packed.js";
 import { Space, rowVector } from "../../../src/core/kb/space.js";
 import type { DocVector } from "../../../src/core/kb/space.js";
 
@@ -83,9 +84,11 @@ describe("vector space", () => {
     const { space } = build();
     const state = space.state();
     expect(state.labelCount).toBe(LABELS);
-    const indices = state.centroids.filter((_, i) => i % 2 === 0);
+    const indices = [...unpackInt32(state.centroidCells)];
     expect(indices).toEqual([...indices].sort((a, b) => a - b));
-    expect(state.centroids.filter((_, i) => i % 2 === 1).every((value) => value > 0)).toBe(true);
+    const values = unpackFloat64(state.centroidValues, indices.length);
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.every((value) => value > 0)).toBe(true);
     const restored = Space.restore(JSON.parse(JSON.stringify(state)));
     expect(restored.state()).toEqual(state);
     for (const text of QUERIES) {
@@ -99,6 +102,14 @@ describe("vector space", () => {
 
   it("refuses stored centroid cells outside label x feature", () => {
     const state = build().space.state();
-    expect(() => Space.restore({ ...state, centroids: [state.labelCount * state.keys.length, 0.5] })).toThrow(/inconsistent/);
+    const outside = { centroidCells: pack(Int32Array.of(state.labelCount * state.keys.length)), centroidValues: pack(Float64Array.of(0.5)) };
+    expect(() => Space.restore({ ...state, ...outside })).toThrow(/inconsistent/);
+  });
+
+  it("refuses a stored array of the wrong length or that is not packed", () => {
+    const state = build().space.state();
+    expect(() => Space.restore({ ...state, idf: pack(unpackFloat64(state.idf).subarray(1)) })).toThrow(/wrong length/);
+    expect(() => Space.restore({ ...state, postingWeights: "AAAA" })).toThrow(/wrong length/);
+    expect(() => Space.restore({ ...state, offsets: [1, 2, 3] as unknown as string })).toThrow(/not base64/);
   });
 });

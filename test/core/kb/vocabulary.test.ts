@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { pack, unpackFloat64, unpackInt32 } from "../../../src/core/kb/packed.js";
 import { Vocabulary, charGrams } from "../../../src/core/kb/vocabulary.js";
+import type { VocabularyState } from "../../../src/core/kb/vocabulary.js";
 
 const DOCS = [
   ["clear", "the", "build", "cache"],
@@ -10,7 +12,8 @@ const DOCS = [
 ];
 
 /** The unit-length TF-IDF vector the vocabulary's state says the words have: ids by a Map of its hashes, ascending. */
-function expected(state: { keys: number[]; idf: number[] }, words: string[]): { ids: number[]; weights: number[] } {
+function expected(stored: VocabularyState, words: string[]): { ids: number[]; weights: number[] } {
+  const state = { keys: [...unpackInt32(stored.keys)], idf: unpackFloat64(stored.idf) };
   const ids = new Map(state.keys.map((key, id) => [key, id]));
   const grams: number[] = [];
   for (const word of words) charGrams(word, grams);
@@ -29,7 +32,7 @@ describe("character n-gram vocabulary", () => {
   it("finds each known n-gram's id by its hash and drops unknown ones", () => {
     const { vocabulary } = Vocabulary.build(DOCS, 2);
     const state = vocabulary.state();
-    expect(state.keys.length).toBeGreaterThan(20);
+    expect(unpackInt32(state.keys).length).toBeGreaterThan(20);
     for (const words of [["clear", "cache"], ["cleared", "caches", "railway"], ["zzz"], ["build", "build", "stale"], ["djangoo", "migration"]]) {
       expect(vocabulary.vector(words)).toEqual(expected(state, words));
     }
@@ -42,7 +45,10 @@ describe("character n-gram vocabulary", () => {
     const restored = Vocabulary.restore(JSON.parse(JSON.stringify(state)));
     expect(restored.state()).toEqual(state);
     expect(restored.vector(["clear", "railway", "cache"])).toEqual(vocabulary.vector(["clear", "railway", "cache"]));
-    expect(() => Vocabulary.restore({ keys: [...state.keys, state.keys[3]!], idf: [...state.idf, 1] })).toThrow(/inconsistent/);
-    expect(() => Vocabulary.restore({ keys: [1.5], idf: [1] })).toThrow(/inconsistent/);
+    const keys = unpackInt32(state.keys);
+    const idf = unpackFloat64(state.idf);
+    expect(() => Vocabulary.restore({ keys: pack(Int32Array.from([...keys, keys[3]!])), idf: pack(Float64Array.from([...idf, 1])) })).toThrow(/inconsistent/);
+    expect(() => Vocabulary.restore({ keys: pack(Int32Array.of(-5)), idf: pack(Float64Array.of(1)) })).toThrow(/inconsistent/);
+    expect(() => Vocabulary.restore({ keys: state.keys, idf: pack(idf.subarray(1)) })).toThrow(/wrong length/);
   });
 });
