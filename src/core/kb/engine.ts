@@ -311,7 +311,7 @@ function restoreModel(stored: string | undefined): { model: Model; kb: unknown }
 function storeModel(cache: ModelCache, key: string, kb: KnowledgeBase, model: Model): Model {
   const json = JSON.stringify({ format: MODEL_FORMAT, kb, router: model.router.state(), words: model.speller.state() } satisfies StoredModel);
   // ASCII only (the sections' dashes and quotes as \u escapes): a fresh process reads the file as a
-  // one-byte string, which decodes ~10 ms faster than a two-byte one at this size (2.6 MB).
+  // one-byte string, which decodes ~10 ms faster than a two-byte one at this size (2 MB).
   cache.write(
     key,
     json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
@@ -427,7 +427,7 @@ const EMPTY_DECISION: Decision = { ranked: [], offTopic: 0, linearMargin: 0, acc
 
 /** Names the section a refused question fits best, without answering from it. */
 function offeredLead(section: Section): string {
-  return `I'm not sure that is about Railway's build cache, so I won't guess. The closest topic I know is *${section.title}*.`;
+  return `I'm not sure I know that one, so I won't guess. The closest topic I know is *${section.title}*.`;
 }
 
 /** 0.5 at the threshold, approaching 1 for a message that repeats an example word for word. */

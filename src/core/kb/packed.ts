@@ -1,8 +1,8 @@
 /**
  * Typed arrays in a stored model, as base64 of their bytes (little-endian, as on every platform
- * railcache runs on): one JSON string each, decoded at once. A JSON array of numbers had to be
- * parsed number by number and copied again into its typed array: ~40 ms of a fresh process's
- * ~80 ms start on the built-in model.
+ * railcache runs on): one JSON string each, decoded at once. A JSON array of numbers is parsed
+ * number by number and copied again into its typed array: on the built-in model, the stored file
+ * went from 2.6 to 2.1 MB and a fresh process restores its word space in 9.5 ms instead of 16.
  */
 
 interface TypedArrayKind<T> {
