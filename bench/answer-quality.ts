@@ -23,6 +23,11 @@ export interface QualityScore {
   onTopicRight: number;
   offTopic: number;
   offTopicRefused: number;
+  /** On-topic questions refused, and of them those offered a right section (AnswerResult.offered). */
+  onTopicRefused: number;
+  onTopicOfferedRight: number;
+  /** Near misses refused with a section offered all the same. */
+  offTopicOffered: number;
   misses: string[];
 }
 
@@ -37,14 +42,24 @@ export function loadQuestions(name: string): Question[] {
 }
 
 /** Ids of every section the answer shows (the first is `section`). */
-function shownSections(engine: AnswerEngine, text: string): { matched: boolean; ids: string[]; confidence: number } {
+function shownSections(engine: AnswerEngine, text: string): { matched: boolean; ids: string[]; confidence: number; offered?: string } {
   const result = engine.answer(text);
   const ids = result.sections?.map((s) => s.id) ?? (result.section ? [result.section.id] : []);
-  return { matched: result.matched, ids, confidence: result.confidence };
+  return { matched: result.matched, ids, confidence: result.confidence, ...(result.offered ? { offered: result.offered.id } : {}) };
 }
 
 export function scoreQuestions(engine: AnswerEngine, name: string, questions: Question[]): QualityScore {
-  const score: QualityScore = { name, onTopic: 0, onTopicRight: 0, offTopic: 0, offTopicRefused: 0, misses: [] };
+  const score: QualityScore = {
+    name,
+    onTopic: 0,
+    onTopicRight: 0,
+    offTopic: 0,
+    offTopicRefused: 0,
+    onTopicRefused: 0,
+    onTopicOfferedRight: 0,
+    offTopicOffered: 0,
+    misses: [],
+  };
   for (const q of questions) {
     const got = shownSections(engine, q.text);
     let right: boolean;
@@ -52,11 +67,14 @@ export function scoreQuestions(engine: AnswerEngine, name: string, questions: Qu
       score.offTopic++;
       right = !got.matched;
       if (right) score.offTopicRefused++;
+      if (right && got.offered) score.offTopicOffered++;
     } else {
       score.onTopic++;
       const acceptable = Array.isArray(q.expect) ? q.expect : [q.expect];
       right = got.matched && acceptable.includes(got.ids[0] ?? "") && (!q.also || got.ids.includes(q.also));
       if (right) score.onTopicRight++;
+      if (!got.matched) score.onTopicRefused++;
+      if (!got.matched && got.offered && acceptable.includes(got.offered)) score.onTopicOfferedRight++;
     }
     if (!right) {
       const expected = JSON.stringify(q.expect) + (q.also ? `+${q.also}` : "");

@@ -52,7 +52,10 @@ await section("answer latency", async () => {
 
 await section("answer quality", async () => {
   const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
-  for (const s of benchAnswerQuality()) {
+  const scores = benchAnswerQuality();
+  const heldOutScores = scores.filter((s) => s.name.startsWith("questions-heldout-"));
+  const sum = (pick: (s: (typeof scores)[number]) => number) => heldOutScores.reduce((n, s) => n + pick(s), 0);
+  for (const s of scores) {
     const figure = `on-topic right ${s.onTopicRight}/${s.onTopic} (${pct(s.onTopicRight, s.onTopic)}), off-topic refused ${s.offTopicRefused}/${s.offTopic}`;
     const heldOut = /^questions-heldout-(v\d+)\.jsonl$/.exec(s.name)?.[1];
     if (heldOut) {
@@ -74,6 +77,13 @@ await section("answer quality", async () => {
       record(`answer quality, ${s.name}`, figure, "none (for reference)");
     }
   }
+  // What a refusal still gives: the closest section behind a button, when the question missed only just.
+  record(
+    `answer quality, held-out refusals (all ${heldOutScores.length} sets): the closest section offered`,
+    `on-topic questions refused ${sum((s) => s.onTopicRefused)}, offered their right section ${sum((s) => s.onTopicOfferedRight)}; ` +
+      `near misses refused ${sum((s) => s.offTopicRefused)}, offered a section ${sum((s) => s.offTopicOffered)}`,
+    "none (for reference)",
+  );
 });
 
 await section("knowledge base load + model build", async () => {
