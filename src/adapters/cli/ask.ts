@@ -62,7 +62,7 @@ export function explainText(result: AnswerResult): string {
   if (explain.second) lines.push(`Second section: ${explain.second.id} (${SECOND_WHY[explain.second.why]})`);
   if (result.signals?.terms.length) lines.push(`Words shared with the chosen section: ${result.signals.terms.join(", ")}`);
   if (!result.matched) {
-    if (explain.nearest[0]?.id.startsWith("near miss")) lines.push("The nearest example is a near miss: that is what refused the question.");
+    if (explain.nearest[0]?.nearMiss) lines.push("The nearest example is a near miss: that is what refused the question.");
     lines.push("To fix a miss: add the question (as users write it) to the section's `examples:` front-matter.");
   }
   return lines.join("\n");

@@ -416,7 +416,8 @@ function explanation(decision: Decision, signals: Signals, rule: AcceptRule, sou
       const found = source(doc);
       if (!found) return [];
       const id = found.label === OFF_TOPIC ? "near miss" : found.label === TEAM_MAY_ANSWER ? "near miss (team_may_answer)" : found.label;
-      return [{ id, text: found.text, similarity: round(similarity), example: !found.isText }];
+      const nearMiss = found.label === OFF_TOPIC || found.label === TEAM_MAY_ANSWER;
+      return [{ id, text: found.text, similarity: round(similarity), example: !found.isText, nearMiss }];
     }),
     ...(signals.notCache ? { notCache: signals.notCache.label } : {}),
   };

@@ -121,10 +121,10 @@ export interface AnswerExplanation {
   signalTokens: string[];
   /**
    * The examples (or paragraphs of section text) most like the message, most similar first: `id` is
-   * their section or "near miss" (content/kb/off-topic.md). A close near miss is what usually
-   * refuses a question; a close example of another section, what sends it there.
+   * their section or "near miss" (content/kb/off-topic.md, a team's `negatives:`), flagged `nearMiss`.
+   * A close near miss is what usually refuses a question; a close example of another section, what sends it there.
    */
-  nearest: { id: string; text: string; similarity: number; example: boolean }[];
+  nearest: { id: string; text: string; similarity: number; example: boolean; nearMiss: boolean }[];
   /** A recognised error that a stale cache does not cause, if any. */
   notCache?: string;
   /** The questions of a message that asks several things, each with the section it was answered from, in the order asked. */

@@ -141,11 +141,11 @@ describe("answer engine", () => {
     const section = kb.sections.find((s) => s.examples.length > 0)!;
     const [example] = section.examples;
     const asked = engine.answer(example!).explain.nearest;
-    expect(asked[0]).toMatchObject({ id: section.id, text: example, example: true });
+    expect(asked[0]).toMatchObject({ id: section.id, text: example, example: true, nearMiss: false });
     expect(asked.length).toBe(3);
     asked.slice(1).forEach((n, i) => expect(n.similarity).toBeLessThanOrEqual(asked[i]!.similarity));
     const nearMiss = kb.offTopic.at(-1)!;
-    expect(engine.answer(nearMiss).explain.nearest[0]).toMatchObject({ id: "near miss", text: nearMiss, example: true });
+    expect(engine.answer(nearMiss).explain.nearest[0]).toMatchObject({ id: "near miss", text: nearMiss, example: true, nearMiss: true });
     // From a stored model too: the documents are the knowledge base's, in the order the model was built from.
     const files = new Map<string, string>();
     const cache = { read: (key: string) => files.get(key), write: (key: string, model: string) => void files.set(key, model) };
