@@ -36,6 +36,7 @@ const TUNABLE_SETS = [
   "questions-dev-two.jsonl",
   "questions-dev-logs.jsonl",
   "questions-dev-near.jsonl",
+  "questions-dev-forms.jsonl",
 ];
 /** Sets reported as aggregates only (a fixed test part, and questions written before the team runbook was tuned). */
 const AGGREGATE_ONLY = ["questions-holdout.jsonl"];
