@@ -6,14 +6,14 @@
  * Trained by plain stochastic gradient descent in a fixed order, so the same examples always
  * give the same weights.
  */
-import { pack, unpackFloat32 } from "./packed.js";
+import { storedFloat32 } from "./stored-arrays.js";
 import type { QueryVector, SparseRows } from "./space.js";
 
 export interface LinearState {
   labelCount: number;
   featureCount: number;
-  /** The weights as little-endian float32, base64: a tenth of the JSON numbers' size, decoded at once. */
-  weights: string;
+  /** labelCount weights per feature. */
+  weights: Float32Array;
   bias: number[];
 }
 
@@ -98,7 +98,7 @@ export class LinearModel {
 
   static restore(state: LinearState): LinearModel {
     if (state.bias.length !== state.labelCount) throw new Error("stored linear model is inconsistent");
-    const weights = unpackFloat32(state.weights, state.featureCount * state.labelCount);
+    const weights = storedFloat32(state.weights, state.featureCount * state.labelCount);
     return new LinearModel(state.labelCount, state.featureCount, weights, state.labelCount, Float64Array.from(state.bias));
   }
 
@@ -110,7 +110,7 @@ export class LinearModel {
       packed = new Float32Array(featureCount * labelCount);
       for (let f = 0; f < featureCount; f++) packed.set(this.weights.subarray(f * stride, f * stride + labelCount), f * labelCount);
     }
-    return { labelCount, featureCount, weights: pack(packed), bias: [...this.bias] };
+    return { labelCount, featureCount, weights: packed, bias: [...this.bias] };
   }
 
   /** Each label's probability for the vector. */

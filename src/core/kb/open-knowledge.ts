@@ -42,11 +42,11 @@ function readShippedFirst(shipped: ModelCache, cache: ModelCache): ModelCache {
  * damaged file) only cost the time to build the model again: they are logged at debug level.
  */
 export function fileModelCache(dir: string, log: Logger): ModelCache {
-  const file = (key: string) => join(dir, `answer-model-${key}.json`);
+  const file = (key: string) => join(dir, `answer-model-${key}.bin`);
   return {
     read(key) {
       try {
-        return readFileSync(file(key), "utf8");
+        return readFileSync(file(key));
       } catch {
         return undefined;
       }

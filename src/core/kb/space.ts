@@ -2,9 +2,9 @@
  * One vector space of the router (words, or signals): features interned to ids, inverse document
  * frequencies, postings in compressed rows (offsets into flat arrays) and label centroids. Typed
  * arrays throughout: building it allocates a handful of objects, not one per feature. Its state
- * is its keys and packed arrays, so a built space can be stored and restored without building it again.
+ * is its keys and typed arrays, so a built space can be stored and restored without building it again.
  */
-import { pack, unpackFloat64, unpackInt32 } from "./packed.js";
+import { storedFloat64, storedInt32 } from "./stored-arrays.js";
 
 /** A query's unit-length TF-IDF vector in one space: feature ids and weights, side by side. */
 export interface QueryVector {
@@ -36,20 +36,20 @@ export function rowVector(rows: SparseRows, row: number): DocVector {
   return { ids: rows.ids.subarray(from, to), weights: rows.values.subarray(from, to) };
 }
 
-/** Everything a space needs to answer, JSON-friendly: its keys, and its numbers as packed arrays (packed.ts). */
+/** Everything a space needs to answer: its keys, and its numbers as typed arrays (stored as bytes by model-file.ts). */
 export interface SpaceState {
   keys: string[];
-  /** Float64 per feature. */
-  idf: string;
-  /** Int32, one per feature and one more. */
-  offsets: string;
-  /** Int32 and Float64 per posting. */
-  postingDocs: string;
-  postingWeights: string;
+  /** One per feature. */
+  idf: Float64Array;
+  /** One per feature and one more. */
+  offsets: Int32Array;
+  /** One each per posting. */
+  postingDocs: Int32Array;
+  postingWeights: Float64Array;
   labelCount: number;
-  /** The non-zero centroid cells: their indices (Int32: label x featureCount + feature) and values (Float64). */
-  centroidCells: string;
-  centroidValues: string;
+  /** The non-zero centroid cells: their indices (label x featureCount + feature) and values. */
+  centroidCells: Int32Array;
+  centroidValues: Float64Array;
 }
 
 /** Features in more than this share of documents say little and cost the most: not indexed. */
@@ -96,18 +96,18 @@ export class Space {
   /** A space from its stored state; throws on a state that does not hold together. */
   static restore(state: SpaceState): Space {
     const featureCount = state.keys.length;
-    const offsets = unpackInt32(state.offsets, featureCount + 1);
-    const postingDocs = unpackInt32(state.postingDocs);
-    const postingWeights = unpackFloat64(state.postingWeights, postingDocs.length);
-    const cells = unpackInt32(state.centroidCells);
+    const offsets = storedInt32(state.offsets, featureCount + 1);
+    const postingDocs = storedInt32(state.postingDocs);
+    const postingWeights = storedFloat64(state.postingWeights, postingDocs.length);
+    const cells = storedInt32(state.centroidCells);
     if (offsets[featureCount] !== postingDocs.length) throw new Error("stored vector space is inconsistent");
     return new Space(
       new Map(state.keys.map((key, id) => [key, id])),
-      unpackFloat64(state.idf, featureCount),
+      storedFloat64(state.idf, featureCount),
       offsets,
       postingDocs,
       postingWeights,
-      centroidCells(cells, unpackFloat64(state.centroidValues, cells.length), state.labelCount, featureCount),
+      centroidCells(cells, storedFloat64(state.centroidValues, cells.length), state.labelCount, featureCount),
       state.labelCount,
     );
   }
@@ -116,13 +116,13 @@ export class Space {
     const cells = storedCells(this.centroids, this.labelCount);
     return {
       keys: [...this.ids.keys()],
-      idf: pack(this.idf),
-      offsets: pack(this.offsets),
-      postingDocs: pack(this.postingDocs),
-      postingWeights: pack(this.postingWeights),
+      idf: this.idf,
+      offsets: this.offsets,
+      postingDocs: this.postingDocs,
+      postingWeights: this.postingWeights,
       labelCount: this.featureCount === 0 ? 0 : this.labelCount,
-      centroidCells: pack(cells.indices),
-      centroidValues: pack(cells.values),
+      centroidCells: cells.indices,
+      centroidValues: cells.values,
     };
   }
 

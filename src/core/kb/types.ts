@@ -155,6 +155,7 @@ export interface AnswerEngine {
  * dozen. Either call may fail quietly; the engine then builds the model itself.
  */
 export interface ModelCache {
-  read(key: string): string | undefined;
-  write(key: string, model: string): void;
+  /** The stored model file's bytes (model-file.ts). */
+  read(key: string): Uint8Array | undefined;
+  write(key: string, model: Uint8Array): void;
 }

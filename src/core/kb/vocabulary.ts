@@ -5,7 +5,7 @@
  * resembles. Interned to ids with their inverse document frequencies, and nothing else: only the
  * linear model reads them, so they need no postings or centroids.
  */
-import { pack, unpackFloat64, unpackInt32 } from "./packed.js";
+import { storedFloat64, storedInt32 } from "./stored-arrays.js";
 import { inverseDocumentFrequency, weighUnitTfIdf } from "./space.js";
 import type { QueryVector, SparseRows } from "./space.js";
 import { lowerBound } from "./sorted.js";
@@ -16,9 +16,8 @@ const SPACE = 32;
 
 /** A vocabulary's state: its features (hashes of character n-grams) and their inverse document frequencies. */
 export interface VocabularyState {
-  /** Int32 and Float64 per feature, packed (packed.ts). */
-  keys: string;
-  idf: string;
+  keys: Int32Array;
+  idf: Float64Array;
 }
 
 export class Vocabulary {
@@ -80,14 +79,14 @@ export class Vocabulary {
   }
 
   static restore(state: VocabularyState): Vocabulary {
-    const keys = unpackInt32(state.keys);
+    const keys = storedInt32(state.keys);
     // Hashes of 30 bits: a non-negative int32 each.
     for (let id = 0; id < keys.length; id++) if (keys[id]! < 0) throw new Error("stored vocabulary is inconsistent");
-    return new Vocabulary(keys, unpackFloat64(state.idf, keys.length));
+    return new Vocabulary(keys, storedFloat64(state.idf, keys.length));
   }
 
   state(): VocabularyState {
-    return { keys: pack(this.keys), idf: pack(this.idf) };
+    return { keys: this.keys, idf: this.idf };
   }
 
   get size(): number {

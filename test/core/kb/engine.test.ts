@@ -4,6 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_ANSWER_CHARS, createAnswerEngine, loadKnowledgeBase, openAnswerEngine } from "../../../src/core/kb/index.js";
+import { decodeModel, encodeModel } from "../../../src/core/kb/model-file.js";
 import { rankKey } from "../../../src/core/kb/router.js";
 import type { AnswerResult } from "../../../src/core/kb/types.js";
 import { loadQuestions } from "../../../bench/answer-quality.js";
@@ -147,8 +148,8 @@ describe("answer engine", () => {
     const nearMiss = kb.offTopic.at(-1)!;
     expect(engine.answer(nearMiss).explain.nearest[0]).toMatchObject({ id: "near miss", text: nearMiss, example: true, nearMiss: true });
     // From a stored model too: the documents are the knowledge base's, in the order the model was built from.
-    const files = new Map<string, string>();
-    const cache = { read: (key: string) => files.get(key), write: (key: string, model: string) => void files.set(key, model) };
+    const files = new Map<string, Uint8Array>();
+    const cache = { read: (key: string) => files.get(key), write: (key: string, model: Uint8Array) => void files.set(key, model) };
     createAnswerEngine(kb, { modelCache: cache });
     expect(createAnswerEngine(kb, { modelCache: cache }).answer(nearMiss).explain.nearest[0]).toMatchObject({ id: "near miss", text: nearMiss });
   });
@@ -181,9 +182,9 @@ describe("answer engine", () => {
   });
 
   it("stores the built model and answers the same from the stored copy, rebuilding when it is damaged or the content changed", () => {
-    const files = new Map<string, string>();
+    const files = new Map<string, Uint8Array>();
     let writes = 0;
-    const cache = { read: (key: string) => files.get(key), write: (key: string, model: string) => (writes++, files.set(key, model)) };
+    const cache = { read: (key: string) => files.get(key), write: (key: string, model: Uint8Array) => (writes++, files.set(key, model)) };
     const kb = loadKnowledgeBase();
     const built = createAnswerEngine(kb, { modelCache: cache });
     expect(writes).toBe(1);
@@ -194,10 +195,9 @@ describe("answer engine", () => {
       expect(restored.answer(text)).toEqual(engine.answer(text));
     }
     const [key] = [...files.keys()];
-    // Stored as ASCII (a fresh process decodes it faster), the sections' dashes and quotes intact.
-    expect(files.get(key!)).toMatch(/^[\x20-\x7e]*$/);
-    expect((JSON.parse(files.get(key!)!) as { kb: unknown }).kb).toEqual(kb);
-    files.set(key!, "{ not json");
+    // The sections as they were, dashes and quotes and all.
+    expect((decodeModel(files.get(key!)!) as { kb: unknown }).kb).toEqual(kb);
+    files.set(key!, Buffer.from("{ not a model"));
     expect(createAnswerEngine(kb, { modelCache: cache }).answer("deploy shows old code").section?.id).toBe("symptoms");
     expect(writes).toBe(2);
     const changed = { ...kb, offTopic: [...kb.offTopic, "what is the capital of france"] };
@@ -206,16 +206,16 @@ describe("answer engine", () => {
   });
 
   it("opens the knowledge base from the stored model without building it again while the files are unchanged", () => {
-    const files = new Map<string, string>();
+    const files = new Map<string, Uint8Array>();
     let writes = 0;
-    const cache = { read: (key: string) => files.get(key), write: (key: string, model: string) => (writes++, files.set(key, model)) };
+    const cache = { read: (key: string) => files.get(key), write: (key: string, model: Uint8Array) => (writes++, files.set(key, model)) };
     const first = openAnswerEngine({ modelCache: cache });
     const second = openAnswerEngine({ modelCache: cache });
     expect(writes).toBe(1);
     expect(second.kb).toEqual(first.kb);
     expect(second.engine.answer("railway keeps serving old code")).toEqual(engine.answer("railway keeps serving old code"));
     const [key] = [...files.keys()];
-    files.set(key!, JSON.stringify({ format: "railcache-answer-model/2", kb: { sections: "nope" } }));
+    files.set(key!, encodeModel({ format: "railcache-answer-model/2", kb: { sections: "nope" } }));
     expect(openAnswerEngine({ modelCache: cache }).engine.answer("deploy shows old code").section?.id).toBe("symptoms");
     expect(writes).toBe(2);
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LinearModel, joinRows } from "../../../src/core/kb/linear.js";
+import type { LinearState } from "../../../src/core/kb/linear.js";
+import { decodeModel, encodeModel } from "../../../src/core/kb/model-file.js";
 import type { QueryVector } from "../../../src/core/kb/space.js";
 
 interface TrainingRow {
@@ -51,7 +53,7 @@ describe("linear model", () => {
   it("gives the same weights for the same rows, and the same answers once stored and restored", () => {
     const model = train(ROWS, 3, 4);
     expect(train(ROWS, 3, 4).state()).toEqual(model.state());
-    const restored = LinearModel.restore(JSON.parse(JSON.stringify(model.state())));
+    const restored = LinearModel.restore(decodeModel(encodeModel(model.state())) as LinearState);
     for (const ids of [[0], [1], [0, 2], [3]]) {
       const vector = { ids, weights: ids.map(() => 1 / Math.sqrt(ids.length)) };
       expect([...restored.probabilities(vector)]).toEqual([...model.probabilities(vector)]);

@@ -19,7 +19,7 @@ describe("the answer model cache on disk", () => {
   it("stores the model once and answers the same from it on the next start", () => {
     const first = openKnowledge(undefined, log, dir);
     const stored = readdirSync(dir);
-    expect(stored).toEqual([expect.stringMatching(/^answer-model-files-[0-9a-f]{32}\.json$/)]);
+    expect(stored).toEqual([expect.stringMatching(/^answer-model-files-[0-9a-f]{32}\.bin$/)]);
     const second = openKnowledge(undefined, log, dir);
     expect(readdirSync(dir)).toEqual(stored);
     expect(second.answer("railway keeps serving old code after a deploy")).toEqual(first.answer("railway keeps serving old code after a deploy"));
@@ -64,13 +64,13 @@ describe("the answer model cache on disk", () => {
     }
   });
 
-  it("removes stored models unused for a week when it writes a new one", () => {
+  it("removes stored models unused for a week when it writes a new one, older formats' files too", () => {
     const old = join(dir, "answer-model-0123.json");
     writeFileSync(old, "{}");
     const weekAgo = new Date(Date.now() - 8 * 24 * 3600_000);
     utimesSync(old, weekAgo, weekAgo);
-    fileModelCache(dir, log).write("abcd", "{}");
-    expect(readdirSync(dir)).toEqual(["answer-model-abcd.json"]);
+    fileModelCache(dir, log).write("abcd", Buffer.from("RCAM"));
+    expect(readdirSync(dir)).toEqual(["answer-model-abcd.bin"]);
   });
 
   it("answers without a cache when the folder cannot be written", () => {

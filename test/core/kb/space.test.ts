@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { pack, unpackFloat64, unpackInt32 } from "../../../src/core/kb/packed.js";
+import { decodeModel, encodeModel } from "../../../src/core/kb/model-file.js";
 import { Space, rowVector } from "../../../src/core/kb/space.js";
-import type { DocVector } from "../../../src/core/kb/space.js";
+import type { DocVector, SpaceState } from "../../../src/core/kb/space.js";
 
 // Four labels over words most documents of a label share; label 3 has no document at all (a
 // label another space's documents have), so its centroid is all zeros.
@@ -84,12 +84,13 @@ describe("vector space", () => {
     const { space } = build();
     const state = space.state();
     expect(state.labelCount).toBe(LABELS);
-    const indices = [...unpackInt32(state.centroidCells)];
+    const indices = [...state.centroidCells];
     expect(indices).toEqual([...indices].sort((a, b) => a - b));
-    const values = unpackFloat64(state.centroidValues, indices.length);
+    const values = state.centroidValues;
+    expect(values).toHaveLength(indices.length);
     expect(values.length).toBeGreaterThan(0);
     expect(values.every((value) => value > 0)).toBe(true);
-    const restored = Space.restore(JSON.parse(JSON.stringify(state)));
+    const restored = Space.restore(decodeModel(encodeModel(state)) as SpaceState);
     expect(restored.state()).toEqual(state);
     for (const text of QUERIES) {
       const a = new Float64Array(LABELS);
@@ -102,14 +103,15 @@ describe("vector space", () => {
 
   it("refuses stored centroid cells outside label x feature", () => {
     const state = build().space.state();
-    const outside = { centroidCells: pack(Int32Array.of(state.labelCount * state.keys.length)), centroidValues: pack(Float64Array.of(0.5)) };
+    const outside = { centroidCells: Int32Array.of(state.labelCount * state.keys.length), centroidValues: Float64Array.of(0.5) };
     expect(() => Space.restore({ ...state, ...outside })).toThrow(/inconsistent/);
   });
 
-  it("refuses a stored array of the wrong length or that is not packed", () => {
+  it("refuses a stored array of the wrong length or kind", () => {
     const state = build().space.state();
-    expect(() => Space.restore({ ...state, idf: pack(unpackFloat64(state.idf).subarray(1)) })).toThrow(/wrong length/);
-    expect(() => Space.restore({ ...state, postingWeights: "AAAA" })).toThrow(/wrong length/);
-    expect(() => Space.restore({ ...state, offsets: [1, 2, 3] as unknown as string })).toThrow(/not base64/);
+    expect(() => Space.restore({ ...state, idf: state.idf.subarray(1) })).toThrow(/wrong length/);
+    expect(() => Space.restore({ ...state, postingWeights: Float64Array.of(1) })).toThrow(/wrong length/);
+    expect(() => Space.restore({ ...state, offsets: [1, 2, 3] as unknown as Int32Array })).toThrow(/wrong kind/);
+    expect(() => Space.restore({ ...state, idf: Float32Array.from(state.idf) as unknown as Float64Array })).toThrow(/wrong kind/);
   });
 });

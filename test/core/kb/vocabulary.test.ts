@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pack, unpackFloat64, unpackInt32 } from "../../../src/core/kb/packed.js";
+import { decodeModel, encodeModel } from "../../../src/core/kb/model-file.js";
 import { Vocabulary, charGrams } from "../../../src/core/kb/vocabulary.js";
 import type { VocabularyState } from "../../../src/core/kb/vocabulary.js";
 
@@ -13,7 +13,7 @@ const DOCS = [
 
 /** The unit-length TF-IDF vector the vocabulary's state says the words have: ids by a Map of its hashes, ascending. */
 function expected(stored: VocabularyState, words: string[]): { ids: number[]; weights: number[] } {
-  const state = { keys: [...unpackInt32(stored.keys)], idf: unpackFloat64(stored.idf) };
+  const state = { keys: [...stored.keys], idf: stored.idf };
   const ids = new Map(state.keys.map((key, id) => [key, id]));
   const grams: number[] = [];
   for (const word of words) charGrams(word, grams);
@@ -32,7 +32,7 @@ describe("character n-gram vocabulary", () => {
   it("finds each known n-gram's id by its hash and drops unknown ones", () => {
     const { vocabulary } = Vocabulary.build(DOCS, 2);
     const state = vocabulary.state();
-    expect(unpackInt32(state.keys).length).toBeGreaterThan(20);
+    expect(state.keys.length).toBeGreaterThan(20);
     for (const words of [["clear", "cache"], ["cleared", "caches", "railway"], ["zzz"], ["build", "build", "stale"], ["djangoo", "migration"]]) {
       expect(vocabulary.vector(words)).toEqual(expected(state, words));
     }
@@ -42,13 +42,12 @@ describe("character n-gram vocabulary", () => {
   it("restores the same vectors from its stored state, and refuses a state with a feature twice", () => {
     const { vocabulary } = Vocabulary.build(DOCS, 2);
     const state = vocabulary.state();
-    const restored = Vocabulary.restore(JSON.parse(JSON.stringify(state)));
+    const restored = Vocabulary.restore(decodeModel(encodeModel(state)) as VocabularyState);
     expect(restored.state()).toEqual(state);
     expect(restored.vector(["clear", "railway", "cache"])).toEqual(vocabulary.vector(["clear", "railway", "cache"]));
-    const keys = unpackInt32(state.keys);
-    const idf = unpackFloat64(state.idf);
-    expect(() => Vocabulary.restore({ keys: pack(Int32Array.from([...keys, keys[3]!])), idf: pack(Float64Array.from([...idf, 1])) })).toThrow(/inconsistent/);
-    expect(() => Vocabulary.restore({ keys: pack(Int32Array.of(-5)), idf: pack(Float64Array.of(1)) })).toThrow(/inconsistent/);
-    expect(() => Vocabulary.restore({ keys: state.keys, idf: pack(idf.subarray(1)) })).toThrow(/wrong length/);
+    const { keys, idf } = state;
+    expect(() => Vocabulary.restore({ keys: Int32Array.from([...keys, keys[3]!]), idf: Float64Array.from([...idf, 1]) })).toThrow(/inconsistent/);
+    expect(() => Vocabulary.restore({ keys: Int32Array.of(-5), idf: Float64Array.of(1) })).toThrow(/inconsistent/);
+    expect(() => Vocabulary.restore({ keys: state.keys, idf: idf.subarray(1) })).toThrow(/wrong length/);
   });
 });

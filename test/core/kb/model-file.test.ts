@@ -1,0 +1,73 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeModel, encodeModel } from "../../../src/core/kb/model-file.js";
+
+const value = {
+  format: "test/1",
+  kb: { title: "Fix 1 — rebuild “once”", examples: ["ça marche", "日本語"] },
+  words: [["cache", 3]],
+  space: { idf: Float64Array.of(0.5, 1.25, -3), offsets: Int32Array.of(0, 2, 5), nested: [{ weights: Float32Array.of(0.1, 0.2, 0.3) }] },
+  empty: new Float64Array(0),
+};
+
+describe("the stored model file", () => {
+  it("gives back the value with its typed arrays, of the same kinds and values, on 8-byte boundaries", () => {
+    const file = encodeModel(value);
+    const back = decodeModel(file) as typeof value;
+    expect(back).toEqual(value);
+    expect(back.space.idf).toBeInstanceOf(Float64Array);
+    expect(back.space.offsets).toBeInstanceOf(Int32Array);
+    expect(back.space.nested[0]!.weights).toBeInstanceOf(Float32Array);
+    expect(back.space.idf.byteOffset % 8).toBe(0);
+    // The arrays are bytes after the JSON part, not numbers in it.
+    expect(Buffer.from(file).toString("latin1")).not.toContain("1.25");
+  });
+
+  it("reads a file that starts at an odd place in memory (a pooled buffer)", () => {
+    const file = encodeModel(value);
+    const shifted = new Uint8Array(file.length + 3);
+    shifted.set(file, 3);
+    expect(decodeModel(shifted.subarray(3))).toEqual(value);
+  });
+
+  it("refuses what is not a whole model file: another format, a cut, a bad array entry", () => {
+    const file = Buffer.from(encodeModel(value));
+    expect(() => decodeModel(Buffer.from('{"format": "railcache-answer-model/8"}'))).toThrow(/not a stored answer model/);
+    expect(() => decodeModel(file.subarray(0, file.length - 8))).toThrow(/cut short/);
+    expect(() => decodeModel(file.subarray(0, 20))).toThrow(/cut short/);
+    const table = file.toString("latin1", 12, 12 + file.readUInt32LE(4));
+    const bad = Buffer.from(file);
+    bad.write(table.replace('"f64"', '"f99"'), 12, "latin1");
+    expect(() => decodeModel(bad)).toThrow(/bad array entry/);
+    expect(() => encodeModel({ a: { $array: 0 } })).toThrow(/\$array/);
+  });
+
+  it("gives back any JSON value with typed arrays in it (property)", () => {
+    const arrays = fc.oneof(
+      fc.float64Array({ noDefaultInfinity: true, noNaN: true }),
+      fc.float32Array({ noDefaultInfinity: true, noNaN: true }),
+      fc.int32Array(),
+    );
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small" },
+        fc.string(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        arrays,
+        fc.array(tie("node"), { maxLength: 4 }),
+        fc.dictionary(
+          fc.string().filter((key) => key !== "$array"),
+          tie("node"),
+          { maxKeys: 4 },
+        ),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(tree, (v) => {
+        expect(decodeModel(encodeModel(v))).toEqual(v);
+      }),
+    );
+  });
+});
