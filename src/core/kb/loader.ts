@@ -364,15 +364,25 @@ function dedupeIds(sections: Section[], problems: KbProblem[]): Section[] {
   for (const section of sections) {
     const count = seen.get(section.id) ?? 0;
     seen.set(section.id, count + 1);
-    if (count === 0) {
-      out.push(section);
-    } else if (section.origin === "builtin") {
-      problems.push({ file: section.file, line: 1, message: `duplicate section id "${section.id}": this file was skipped` });
+    if (section.origin === "builtin") {
+      if (count === 0) out.push(section);
+      else problems.push({ file: section.file, line: 1, message: `duplicate section id "${section.id}": this file was skipped` });
     } else {
-      out.push({ ...section, id: `${section.id}-${count + 1}` });
+      out.push({ ...section, id: shortId(count === 0 ? section.id : `${section.id}-${count + 1}`) });
     }
   }
   return out;
+}
+
+/**
+ * Team section ids stay short enough that a button naming one fits every chat's id limit
+ * (Discord's custom ids hold 100 characters): a longer one keeps its start and a hash of the whole.
+ */
+export const MAX_SECTION_ID = 80;
+function shortId(id: string): string {
+  if (id.length <= MAX_SECTION_ID) return id;
+  const hash = createHash("sha256").update(id).digest("hex").slice(0, 8);
+  return `${id.slice(0, MAX_SECTION_ID - hash.length - 1)}-${hash}`;
 }
 
 function slugify(text: string): string {

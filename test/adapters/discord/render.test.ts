@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { renderEmbed } from "../../../src/adapters/discord/render.js";
 import { decodeCustomId, encodeCustomId } from "../../../src/adapters/discord/custom-id.js";
+import { MAX_SECTION_ID } from "../../../src/core/kb/loader.js";
 import { inviteUrl } from "../../../src/adapters/discord/invite.js";
 import { discordToMarkdown } from "../../../src/adapters/discord/markup.js";
 import type { Reply } from "../../../src/core/reply.js";
@@ -59,6 +60,9 @@ describe("renderEmbed", () => {
     expect(buttons[0]!.style).toBe(4);
     expect(decodeCustomId("rc:confirm:wf_123")).toEqual({ kind: "confirm", value: "wf_123" });
     expect(decodeCustomId(encodeCustomId("show_answer", "fix-dashboard")!)).toEqual({ kind: "show_answer", value: "fix-dashboard" });
+    // A section's buttons fit whatever its id (team section ids are capped for this).
+    const longest = "t".repeat(MAX_SECTION_ID);
+    for (const kind of ["see_more", "show_answer"] as const) expect(decodeCustomId(encodeCustomId(kind, longest)!)).toEqual({ kind, value: longest });
   });
 
   it("makes mentions in any text inert", () => {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BUILTIN_KB_DIR, loadKnowledgeBase } from "../../../src/core/kb/index.js";
+import { MAX_SECTION_ID } from "../../../src/core/kb/loader.js";
 
 const REQUIRED_IDS = [
   "symptoms",
@@ -174,6 +175,19 @@ describe("team runbooks (RAILCACHE_KB_DIR)", () => {
     expect(first.problems).toEqual([]);
     const again = loadKnowledgeBase({ extraDir: dir }).sections.filter((s) => s.origin === "team");
     expect(again.map((s) => s.id)).toEqual(team.map((s) => s.id));
+  });
+
+  it("keeps the id of a long file name and heading short enough for a button, and distinct", () => {
+    const name = "Platform Operations Runbook For The Payments And Ledger Services In Production.md";
+    const heading = "Restarting the payments ledger reconciliation worker after a failed nightly run";
+    writeFileSync(join(dir, name), `# ${heading} on Monday\nOne.\n\n# ${heading} on Tuesday\nTwo.\n`);
+    const team = loadKnowledgeBase({ extraDir: dir }).sections.filter((s) => s.origin === "team");
+    expect(team).toHaveLength(2);
+    for (const section of team) {
+      expect(section.id.length).toBeLessThanOrEqual(MAX_SECTION_ID);
+      expect(section.id).toMatch(/^team-platform-operations-runbook/);
+    }
+    expect(team[0]!.id).not.toBe(team[1]!.id);
   });
 
   it("cuts a long runbook section to a chat-sized answer and keeps the rest for see more", () => {
