@@ -89,6 +89,25 @@ describe("answer engine", () => {
     expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_CHARS);
   });
 
+  it("answers the one question of a long message as it answers that question alone, however long the story around it", () => {
+    const stories = [
+      "Quick context first: we are four people running a booking site for climbing gyms, Django 5 with Postgres, deployed on Railway since spring. Last sprint we reorganised the code into a few new apps and the release went out on Thursday evening. Product wants a post-mortem style summary for the Monday meeting, so I am collecting notes from everyone who touched it.",
+      "So here is what happened this week. Monday we planned the billing rework, Tuesday we paired on the new invoice exports, Wednesday was mostly meetings with the client about their roadmap and a long call with support about refunds. Thursday we merged everything and deployed on Railway in the evening, and Friday morning the dashboard looked fine at first glance.",
+    ];
+    const questions = [
+      "Which variable forces a clean build?",
+      "Do we need to change requirements.txt to bust it?",
+      "How do I rebuild it once without the build cache?",
+      "Does railpack run migrate for us by default?",
+      "Is railway.toml still read after the cutoff?",
+    ];
+    for (const question of questions) {
+      const alone = engine.answer(question).section?.id;
+      expect(alone, question).toBeDefined();
+      for (const story of stories) expect(engine.answer(`${story} ${question} Thanks!`).section?.id, question).toBe(alone);
+    }
+  });
+
   it("follows a diagnosis with the section its content names next when the message asks something", () => {
     const error = "FieldError: Invalid field name(s) given in select_related: 'billing_contact'. prod only, works locally.";
     expect(engine.section("symptoms")?.next).toBe("fix-dashboard");
