@@ -108,6 +108,20 @@ describe("answer engine", () => {
     }
   });
 
+  it("hears a question in chat spelling (whats, hows, where's) as a question of its own", () => {
+    for (const text of [
+      "whats the env var that forces a clean build on railway, and do i have to delete it afterwards?",
+      "hows the cache trigger after a model rename, and what's the fix?",
+    ]) {
+      const { explain, sections } = engine.answer(text);
+      expect(
+        explain.questions?.map((q) => q.text.split(" ")[0]),
+        text,
+      ).toEqual([text.split(" ")[0], expect.any(String)]);
+      expect(sections, text).toHaveLength(2);
+    }
+  });
+
   it("follows a diagnosis with the section its content names next when the message asks something", () => {
     const error = "FieldError: Invalid field name(s) given in select_related: 'billing_contact'. prod only, works locally.";
     expect(engine.section("symptoms")?.next).toBe("fix-dashboard");
