@@ -74,18 +74,20 @@ export function decodeModel(file: Uint8Array): unknown {
   const dataStart = align(PREAMBLE + tableLength + jsonLength);
   if (dataStart > bytes.length) throw new Error("stored answer model is cut short");
   const table = JSON.parse(bytes.toString("utf8", PREAMBLE, PREAMBLE + tableLength)) as ArrayEntry[];
-  // Views need their start on a multiple of the element size: a file read into a pooled buffer may not be.
-  const data = (bytes.byteOffset + dataStart) % 8 === 0 ? bytes : Buffer.from(bytes);
+  // Views need their start on a multiple of the element size: a file read into a pooled buffer may
+  // not be, so it is copied once into memory of its own (a typed array's copy starts at offset 0).
+  const data = (bytes.byteOffset + dataStart) % 8 === 0 ? bytes : Buffer.from(new Uint8Array(bytes).buffer);
   const arrays = (Array.isArray(table) ? table : []).map(({ kind, offset, length }) => {
-    const Kind = KINDS[kind];
+    const Kind = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
     if (!Kind || !Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset % 8 !== 0)
       throw new Error("stored answer model has a bad array entry");
     if (dataStart + offset + length * Kind.BYTES_PER_ELEMENT > data.length) throw new Error("stored answer model is cut short");
     return new Kind(data.buffer as ArrayBuffer, data.byteOffset + dataStart + offset, length);
   });
   return JSON.parse(bytes.toString("utf8", PREAMBLE + tableLength, PREAMBLE + tableLength + jsonLength), (_key, item: unknown) => {
-    if (item === null || typeof item !== "object" || !("$array" in item)) return item;
-    const array = arrays[(item as { $array: number }).$array];
+    if (item === null || typeof item !== "object" || !Object.hasOwn(item, "$array")) return item;
+    const index = (item as { $array: unknown }).$array;
+    const array = Number.isInteger(index) ? arrays[index as number] : undefined;
     if (!array) throw new Error("stored answer model names an array it does not hold");
     return array;
   });

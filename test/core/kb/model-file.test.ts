@@ -10,6 +10,17 @@ const value = {
   empty: new Float64Array(0),
 };
 
+/** A file laid out by hand (see model-file.ts), with 8 zero bytes of data. */
+function crafted(table: unknown, json: string): Buffer {
+  const head = Buffer.concat([Buffer.from(JSON.stringify(table)), Buffer.from(json)]);
+  const preamble = Buffer.alloc(12);
+  preamble.write("RCAM", 0, "latin1");
+  preamble.writeUInt32LE(Buffer.byteLength(JSON.stringify(table)), 4);
+  preamble.writeUInt32LE(Buffer.byteLength(json), 8);
+  const start = Math.ceil((12 + head.length) / 8) * 8;
+  return Buffer.concat([preamble, head, Buffer.alloc(start - 12 - head.length + 8)]);
+}
+
 describe("the stored model file", () => {
   it("gives back the value with its typed arrays, of the same kinds and values, on 8-byte boundaries", () => {
     const file = encodeModel(value);
@@ -35,10 +46,12 @@ describe("the stored model file", () => {
     expect(() => decodeModel(Buffer.from('{"format": "railcache-answer-model/8"}'))).toThrow(/not a stored answer model/);
     expect(() => decodeModel(file.subarray(0, file.length - 8))).toThrow(/cut short/);
     expect(() => decodeModel(file.subarray(0, 20))).toThrow(/cut short/);
-    const table = file.toString("latin1", 12, 12 + file.readUInt32LE(4));
-    const bad = Buffer.from(file);
-    bad.write(table.replace('"f64"', '"f99"'), 12, "latin1");
-    expect(() => decodeModel(bad)).toThrow(/bad array entry/);
+    for (const kind of ["f99", "toString", "constructor"]) {
+      expect(() => decodeModel(crafted([{ kind, offset: 0, length: 1 }], '{"a":{"$array":0}}')), kind).toThrow(/bad array entry/);
+    }
+    expect(() => decodeModel(crafted([{ kind: "f64", offset: 3, length: 1 }], "{}"))).toThrow(/bad array entry/);
+    expect(() => decodeModel(crafted([{ kind: "f64", offset: 0, length: 1 }], '{"a":{"$array":"length"}}'))).toThrow(/does not hold/);
+    expect(decodeModel(crafted([{ kind: "f64", offset: 0, length: 1 }], '{"a":{"$array":0}}'))).toEqual({ a: Float64Array.of(0) });
     expect(() => encodeModel({ a: { $array: 0 } })).toThrow(/\$array/);
   });
 
