@@ -385,9 +385,12 @@ function sectionText(section: Section): string {
 const SENTENCE_BREAK = /(?<=[?!.])\s+(?=\S)|\n+|\s+(?:also|plus|and also|btw)[,:]?\s+/i;
 /** Where one question ends and the next begins: a sentence break, "(2)", or "and" before a question word. */
 const QUESTION_BREAK = new RegExp(`${SENTENCE_BREAK.source}|\\s*\\(\\d\\)\\s*|,?\\s+(?:and|and then|then)\\s+(?=(?:${QUESTION_WORDS})\\b)`, "i");
-/** A part that asks: it ends with a question mark, or opens with a question word or a request ("steps to…", "explain…"). */
+/**
+ * A part that asks: it ends with a question mark or, in chat shorthand, with "how", "why", "ideas"
+ * ("clear build cache how"), or opens with a question word or a request ("steps to…", "explain…").
+ */
 const QUESTION = new RegExp(
-  `\\?\\s*$|^\\s*(?:[-*•]\\s*|\\d+[.)]\\s*)?(?:(?:and|so|then|but|or|plus|also)\\s+)*(?:${QUESTION_WORDS}|steps?|tell me|explain|show me|help me)\\b`,
+  `\\?\\s*$|\\b(?:how|why|where|what|ideas?)[.!]*\\s*$|^\\s*(?:[-*•]\\s*|\\d+[.)]\\s*)?(?:(?:and|so|then|but|or|plus|also)\\s+)*(?:${QUESTION_WORDS}|steps?|tell me|explain|show me|help me)\\b`,
   "i",
 );
 

@@ -122,6 +122,20 @@ describe("answer engine", () => {
     }
   });
 
+  it('hears a question in chat shorthand ("clear build cache how") as a question of its own', () => {
+    for (const text of [
+      "clear build cache how. also is 'Cannot resolve keyword' a cache thing",
+      "force a clean build how. and should we keep caching off after",
+    ]) {
+      const { explain, sections } = engine.answer(text);
+      expect(
+        explain.questions?.map((q) => q.text.split(" ")[0]),
+        text,
+      ).toEqual([text.split(" ")[0], expect.any(String)]);
+      expect(sections, text).toHaveLength(2);
+    }
+  });
+
   it("follows a diagnosis with the section its content names next when the message asks something", () => {
     const error = "FieldError: Invalid field name(s) given in select_related: 'billing_contact'. prod only, works locally.";
     expect(engine.section("symptoms")?.next).toBe("fix-dashboard");
