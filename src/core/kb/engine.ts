@@ -387,10 +387,11 @@ const SENTENCE_BREAK = /(?<=[?!.])\s+(?=\S)|\n+|\s+(?:also|plus|and also|btw)[,:
 const QUESTION_BREAK = new RegExp(`${SENTENCE_BREAK.source}|\\s*\\(\\d\\)\\s*|,?\\s+(?:and|and then|then)\\s+(?=(?:${QUESTION_WORDS})\\b)`, "i");
 /**
  * A part that asks: it ends with a question mark or, in chat shorthand, with "how", "why", "ideas"
- * ("clear build cache how"), or opens with a question word or a request ("steps to…", "explain…").
+ * ("clear build cache how"), or opens with a question word or a request ("steps to…", "explain…"),
+ * after a short lead-in with a colon if any ("two things: should we…", "quick q: how…").
  */
 const QUESTION = new RegExp(
-  `\\?\\s*$|\\b(?:how|why|where|what|ideas?)[.!]*\\s*$|^\\s*(?:[-*•]\\s*|\\d+[.)]\\s*)?(?:(?:and|so|then|but|or|plus|also)\\s+)*(?:${QUESTION_WORDS}|steps?|tell me|explain|show me|help me)\\b`,
+  `\\?\\s*$|\\b(?:how|why|where|what|ideas?)[.!]*\\s*$|^\\s*(?:[-*•]\\s*|\\d+[.)]\\s*)?(?:[\\w ]{1,24}:\\s+)?(?:(?:and|so|then|but|or|plus|also)\\s+)*(?:${QUESTION_WORDS}|steps?|tell me|explain|show me|help me)\\b`,
   "i",
 );
 

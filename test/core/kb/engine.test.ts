@@ -122,10 +122,11 @@ describe("answer engine", () => {
     }
   });
 
-  it('hears a question in chat shorthand ("clear build cache how") as a question of its own', () => {
+  it('hears a question in chat shorthand ("clear build cache how", "two things: should we…") as a question of its own', () => {
     for (const text of [
       "clear build cache how. also is 'Cannot resolve keyword' a cache thing",
       "force a clean build how. and should we keep caching off after",
+      "two things: should we just turn caching off to be safe, and why does the cache go stale after a model rename?",
     ]) {
       const { explain, sections } = engine.answer(text);
       expect(
