@@ -126,7 +126,8 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const cleaned = cleanChatText(text);
     const routed = routingText(cleaned);
     const signals = extractSignals(cleaned);
-    const decision = route(focused(routed), signals);
+    const parts = questionParts(routed);
+    const decision = route(focused(routed, parts.questions), signals);
     const explain = explanation(decision, signals, router.rule, source);
     const top = preferTeam(decision);
     const found = decision.accepted && top ? byId.get(top.label) : undefined;
@@ -138,7 +139,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
 
     // A message that asks two things is answered in the order it asks them, when each question
     // found its section; otherwise the message's best section leads.
-    const asked = askedInOrder(routed, decision);
+    const asked = askedInOrder(parts, decision);
     const primary = asked.length === 2 ? asked[0]!.section : found;
     const shown = [primary];
     const askedSecond = asked.length === 2 ? asked[1] : asked.find((a) => a.section.id !== found.id);
@@ -187,12 +188,10 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
    * its best section not picked yet (another one only when it scores at least half as much),
    * when that section fits it better than the near misses or is among the message's own best.
    */
-  function askedInOrder(routed: string, decision: Decision): { section: Section; question: string }[] {
-    const parts = routed.split(QUESTION_BREAK).map((p) => (p ?? "").trim());
+  function askedInOrder({ questions: all, context }: QuestionParts, decision: Decision): { section: Section; question: string }[] {
     // Each question is routed on its own: a message of fifty question marks costs no more than four.
-    const questions = parts.filter(isQuestion).slice(0, MAX_QUESTIONS);
+    const questions = all.slice(0, MAX_QUESTIONS);
     if (questions.length < 2) return [];
-    const context = parts.filter((p) => p !== "" && !isQuestion(p)).join("\n");
     const supported = new Set(decision.ranked.slice(0, SUPPORTING_RANKS).map((c) => c.label));
     const picks: { section: Section; question: string }[] = [];
     for (const question of questions) {
@@ -404,13 +403,21 @@ function isQuestion(part: string): boolean {
  * under a pasted log it would weigh no more than any other sentence. (Messages that ask several
  * things are routed question by question, askedInOrder.)
  */
-function focused(routed: string): string {
-  if (routed.length <= FOCUS_CHARS) return routed;
-  const questions = routed
-    .split(QUESTION_BREAK)
-    .map((part) => (part ?? "").trim())
-    .filter(isQuestion);
-  return questions.length === 1 ? `${questions[0]}\n${questions[0]}\n${routed}` : routed;
+function focused(routed: string, questions: readonly string[]): string {
+  if (routed.length <= FOCUS_CHARS || questions.length !== 1) return routed;
+  return `${questions[0]}\n${questions[0]}\n${routed}`;
+}
+
+/** A compared text's questions, in order, and the rest of it (their context). */
+interface QuestionParts {
+  questions: string[];
+  context: string;
+}
+
+/** Split once per message: focused() and askedInOrder() both read it. */
+function questionParts(routed: string): QuestionParts {
+  const parts = routed.split(QUESTION_BREAK).map((part) => (part ?? "").trim());
+  return { questions: parts.filter(isQuestion), context: parts.filter((p) => p !== "" && !isQuestion(p)).join("\n") };
 }
 
 /** The sentences of a short message that asks more than one thing ("X broke. how do I fix it?"). */

@@ -108,11 +108,9 @@ describe("answer engine", () => {
     }
   });
 
-  it("hears a question in chat spelling (whats, hows, where's) as a question of its own", () => {
-    for (const text of [
-      "whats the env var that forces a clean build on railway, and do i have to delete it afterwards?",
-      "hows the cache trigger after a model rename, and what's the fix?",
-    ]) {
+  /** Each message is heard as two questions, the first opening as the message does, each with its section. */
+  function expectTwoQuestions(texts: string[]): void {
+    for (const text of texts) {
       const { explain, sections } = engine.answer(text);
       expect(
         explain.questions?.map((q) => q.text.split(" ")[0]),
@@ -120,21 +118,21 @@ describe("answer engine", () => {
       ).toEqual([text.split(" ")[0], expect.any(String)]);
       expect(sections, text).toHaveLength(2);
     }
+  }
+
+  it("hears a question in chat spelling (whats, hows, where's) as a question of its own", () => {
+    expectTwoQuestions([
+      "whats the env var that forces a clean build on railway, and do i have to delete it afterwards?",
+      "hows the cache trigger after a model rename, and what's the fix?",
+    ]);
   });
 
   it('hears a question in chat shorthand ("clear build cache how", "two things: should we…") as a question of its own', () => {
-    for (const text of [
+    expectTwoQuestions([
       "clear build cache how. also is 'Cannot resolve keyword' a cache thing",
       "force a clean build how. and should we keep caching off after",
       "two things: should we just turn caching off to be safe, and why does the cache go stale after a model rename?",
-    ]) {
-      const { explain, sections } = engine.answer(text);
-      expect(
-        explain.questions?.map((q) => q.text.split(" ")[0]),
-        text,
-      ).toEqual([text.split(" ")[0], expect.any(String)]);
-      expect(sections, text).toHaveLength(2);
-    }
+    ]);
   });
 
   it("follows a diagnosis with the section its content names next when the message asks something", () => {
