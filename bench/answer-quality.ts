@@ -103,6 +103,7 @@ export const QUESTION_SETS = [
   "questions-heldout-v7.jsonl",
   "questions-heldout-v8.jsonl",
   "questions-heldout-v9.jsonl",
+  "questions-heldout-v10.jsonl",
 ] as const;
 
 export function benchAnswerQuality(): QualityScore[] {
