@@ -15,9 +15,22 @@ const MIN_MORE_RELEVANCE = 2;
 
 interface Block {
   text: string;
-  fromMore: boolean;
   position: number;
+  /** The block's words (processed terms, distinct). */
+  terms: string[];
+}
+
+interface RankedBlock extends Block {
   relevance: number;
+}
+
+/** Each section's blocks, split once: answers run often, and the split's garbage drove the answer time's tail. */
+const blocksCache = new WeakMap<Section, { answer: Block[]; more: Block[] }>();
+
+function sectionBlocks(section: Section): { answer: Block[]; more: Block[] } {
+  let blocks = blocksCache.get(section);
+  if (!blocks) blocksCache.set(section, (blocks = { answer: blocksOf(section.answer, false), more: blocksOf(section.more, true) }));
+  return blocks;
 }
 
 export interface ComposeInput {
@@ -63,11 +76,10 @@ function recognisedLine(signatures: SignatureMatch[]): string {
  * of answer blocks less to the point than it.
  */
 function pick(section: Section, wanted: Set<string>, budget: number, asks: boolean): string {
-  const relevance = (block: Block) => (block.relevance = queryTerms(block.text, 200).filter((t) => wanted.has(t)).length);
-  const answer = blocksOf(section.answer, false);
-  const more = blocksOf(section.more, true);
-  answer.forEach(relevance);
-  more.forEach(relevance);
+  const ranked = (block: Block): RankedBlock => ({ ...block, relevance: block.terms.reduce((n, t) => (wanted.has(t) ? n + 1 : n), 0) });
+  const blocks = sectionBlocks(section);
+  const answer = blocks.answer.map(ranked);
+  const more = blocks.more.map(ranked);
   const [opening, ...rest] = answer;
   if (!opening) return "";
   const chosen = [opening];
@@ -81,7 +93,7 @@ function pick(section: Section, wanted: Set<string>, budget: number, asks: boole
     const droppable = (asks ? chosen.slice(1) : [])
       .filter((b) => b.relevance < best.relevance)
       .sort((a, b) => a.relevance - b.relevance || b.position - a.position);
-    const dropped: Block[] = [];
+    const dropped: RankedBlock[] = [];
     while (size() + 2 + best.text.length > budget && droppable.length > 0) {
       const out = droppable.shift()!;
       chosen.splice(chosen.indexOf(out), 1);
@@ -102,7 +114,7 @@ function blocksOf(text: string, fromMore: boolean): Block[] {
   let inFence = false;
   const flush = () => {
     const joined = current.join("\n").trim();
-    if (joined) blocks.push({ text: joined, fromMore, position: (fromMore ? 10_000 : 0) + blocks.length, relevance: 0 });
+    if (joined) blocks.push({ text: joined, position: (fromMore ? 10_000 : 0) + blocks.length, terms: queryTerms(joined, 200) });
     current = [];
   };
   for (const line of text.split("\n")) {

@@ -1,6 +1,9 @@
 /** Tokenising and light stemming shared by the index and the queries. */
 
 const SPLIT = /[^\p{L}\p{N}]+/u;
+const SPACE = /\s/g;
+/** queryTerms reads a long text this much at a time (to the next space), so a paste is read only up to the limit. */
+const CHUNK_CHARS = 1_000;
 
 const STOPWORDS = new Set(
   (
@@ -37,7 +40,8 @@ export function tokenize(text: string): string[] {
 
 /** The index/query form of a token, or null for a stopword or a one-letter token. */
 export function processTerm(token: string): string | null {
-  const lower = token.toLowerCase().replace(/'/g, "");
+  const lowered = token.toLowerCase();
+  const lower = lowered.includes("'") ? lowered.replace(/'/g, "") : lowered;
   if (lower.length < 2 || STOPWORDS.has(lower)) return null;
   const stemmed = stem(lower);
   // Plurals and endings of stopwords ("things", "donts") are stopwords too.
@@ -47,10 +51,19 @@ export function processTerm(token: string): string | null {
 /** Distinct processed terms of `text`, at most `limit`. */
 export function queryTerms(text: string, limit: number): string[] {
   const out = new Set<string>();
-  for (const token of tokenize(text)) {
-    const term = processTerm(token);
-    if (term) out.add(term);
-    if (out.size >= limit) break;
+  // A token seen before adds nothing: tracebacks repeat theirs hundreds of times.
+  const seen = new Set<string>();
+  for (let from = 0; from < text.length && out.size < limit;) {
+    SPACE.lastIndex = Math.min(text.length, from + CHUNK_CHARS);
+    const to = SPACE.exec(text)?.index ?? text.length;
+    for (const token of tokenize(text.slice(from, to))) {
+      if (seen.has(token)) continue;
+      seen.add(token);
+      const term = processTerm(token);
+      if (term) out.add(term);
+      if (out.size >= limit) break;
+    }
+    from = to;
   }
   return [...out];
 }
