@@ -36,12 +36,17 @@ const NEXT_PICK_SHARE = 0.5;
 /** Questions of one message routed on their own, at most. */
 const MAX_QUESTIONS = 4;
 /**
- * Longer than this (the compared text, without log lines), a message's one question counts three
- * times (focused): on the tunable sets over six example orders, 1 to 3 more on-topic questions
- * right in each order and the same near misses refused (twice: 0 to 2 more); from 200 or shorter it
- * starts answering near misses, from 400 it gains less.
+ * Longer than this (the compared text, without log lines), a message's one question counts
+ * FOCUS_COPIES times (focused): on the tunable sets over six example orders, 1 to 3 more on-topic
+ * questions right in each order and the same near misses refused (twice: 0 to 2 more); from 200 or
+ * shorter it starts answering near misses, from 400 it gains less.
  */
 const FOCUS_CHARS = 250;
+/**
+ * Three, four and five copies answer the tunable sets alike over twelve example orders; with 376 more
+ * examples, three let a story about reorganising apps outweigh "Which variable forces a clean build?".
+ */
+const FOCUS_COPIES = 4;
 /** A question's section counts as fitting when the whole message ranks it this high. */
 const SUPPORTING_RANKS = 3;
 /** Messages up to this long are split into questions, each routed on its own. */
@@ -399,13 +404,13 @@ function isQuestion(part: string): boolean {
 }
 
 /**
- * A long message that asks one thing, with that question counted three times: buried in a story or
- * under a pasted log it would weigh no more than any other sentence. (Messages that ask several
+ * A long message that asks one thing, with that question counted FOCUS_COPIES times: buried in a story
+ * or under a pasted log it would weigh no more than any other sentence. (Messages that ask several
  * things are routed question by question, askedInOrder.)
  */
 function focused(routed: string, questions: readonly string[]): string {
   if (routed.length <= FOCUS_CHARS || questions.length !== 1) return routed;
-  return `${questions[0]}\n${questions[0]}\n${routed}`;
+  return `${`${questions[0]}\n`.repeat(FOCUS_COPIES - 1)}${routed}`;
 }
 
 /** A compared text's questions, in order, and the rest of it (their context). */
