@@ -91,11 +91,8 @@ export function formatScore(s: QualityScore): string {
   return `${s.name}: on-topic right ${s.onTopicRight}/${s.onTopic} (${pct(s.onTopicRight, s.onTopic)}), off-topic refused ${s.offTopicRefused}/${s.offTopic} (${pct(s.offTopicRefused, s.offTopic)})`;
 }
 
-export const QUESTION_SETS = [
-  "questions.jsonl",
-  "questions-probes.jsonl",
-  "questions-eval2.jsonl",
-  "questions-holdout.jsonl",
+/** Written from public reports by helpers who never read the engine or the content: scored, never tuned on. */
+export const HELD_OUT_SETS = [
   "questions-heldout-v2.jsonl",
   "questions-heldout-v4.jsonl",
   "questions-heldout-v5.jsonl",
@@ -105,6 +102,8 @@ export const QUESTION_SETS = [
   "questions-heldout-v9.jsonl",
   "questions-heldout-v10.jsonl",
 ] as const;
+
+export const QUESTION_SETS = ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-holdout.jsonl", ...HELD_OUT_SETS] as const;
 
 export function benchAnswerQuality(): QualityScore[] {
   const builtin = createAnswerEngine(loadKnowledgeBase());

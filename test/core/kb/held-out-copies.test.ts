@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { loadQuestions } from "../../../bench/answer-quality.js";
+import { HELD_OUT_SETS, loadQuestions } from "../../../bench/answer-quality.js";
 import { loadKnowledgeBase } from "../../../src/core/kb/index.js";
 
 /** The sets the engine is judged on and never tuned on: no example may be a near copy of one of their questions. */
-const JUDGED_ON = [
-  "questions-heldout-v2.jsonl",
-  "questions-heldout-v4.jsonl",
-  "questions-heldout-v5.jsonl",
-  "questions-heldout-v6.jsonl",
-  "questions-heldout-v7.jsonl",
-  "questions-heldout-v8.jsonl",
-  "questions-heldout-v9.jsonl",
-  "questions-heldout-v10.jsonl",
-  "questions-team-runbook.jsonl",
-  "questions-holdout.jsonl",
-  "questions-eval2.jsonl",
-];
+const JUDGED_ON = [...HELD_OUT_SETS, "questions-team-runbook.jsonl", "questions-holdout.jsonl", "questions-eval2.jsonl"];
 /** Sharing more than this share of character trigrams (Jaccard) is a near copy: a rewording, not an independent question. */
 const NEAR_COPY = 0.8;
 
