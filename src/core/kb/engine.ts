@@ -18,6 +18,8 @@ import type { AcceptRule, Decision, LabelledFeatures, RouterState } from "./rout
 import { extractSignals, routingText } from "./signals.js";
 import type { Signals } from "./signals.js";
 import { Speller } from "./speller.js";
+import { restoredKnowledge, storedKnowledge } from "./stored-knowledge.js";
+import type { StoredKnowledge } from "./stored-knowledge.js";
 import { queryTerms } from "./terms.js";
 import type { AnswerEngine, AnswerExplanation, AnswerOptions, AnswerResult, KnowledgeBase, ModelCache, Section } from "./types.js";
 
@@ -85,24 +87,10 @@ export function openAnswerEngine(options: LoadOptions & EngineOptions = {}): { e
   }
   const key = `files-${knowledgeFingerprint(options)}`;
   const restored = restoreModel(cache.read(key));
-  if (restored && isKnowledgeBase(restored.kb)) return { engine: engineFrom(restored.kb, restored.model), kb: restored.kb };
+  const storedKb = restored && restoredKnowledge(restored.kb);
+  if (restored && storedKb) return { engine: engineFrom(storedKb, restored.model), kb: storedKb };
   const kb = loadKnowledgeBase(options);
   return { engine: engineFrom(kb, storeModel(cache, key, kb, trainModel(kb))), kb };
-}
-
-/** Just enough of a KnowledgeBase's shape to trust a stored copy. */
-function isKnowledgeBase(value: unknown): value is KnowledgeBase {
-  const kb = value as Partial<KnowledgeBase> | undefined;
-  return (
-    !!kb &&
-    Array.isArray(kb.offTopic) &&
-    Array.isArray(kb.teamMayAnswer) &&
-    Array.isArray(kb.problems) &&
-    Array.isArray(kb.sections) &&
-    kb.sections.every(
-      (s) => typeof s?.id === "string" && typeof s.title === "string" && typeof s.answer === "string" && Array.isArray(s.actions) && Array.isArray(s.examples),
-    )
-  );
 }
 
 function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine {
@@ -290,14 +278,14 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/11";
+const MODEL_FORMAT = "railcache-answer-model/12";
 
 interface StoredModel {
   format: string;
   router: RouterState;
   words: [string, number][];
   /** The sections it was built from: openAnswerEngine takes them instead of parsing the files. */
-  kb?: KnowledgeBase;
+  kb?: StoredKnowledge;
 }
 
 interface Model {
@@ -324,7 +312,10 @@ function restoreModel(stored: Uint8Array | undefined): { model: Model; kb: unkno
 
 /** Stores the model (with the sections it was built from) and returns it. */
 function storeModel(cache: ModelCache, key: string, kb: KnowledgeBase, model: Model): Model {
-  cache.write(key, encodeModel({ format: MODEL_FORMAT, kb, router: model.router.state(), words: model.speller.state() } satisfies StoredModel));
+  cache.write(
+    key,
+    encodeModel({ format: MODEL_FORMAT, kb: storedKnowledge(kb), router: model.router.state(), words: model.speller.state() } satisfies StoredModel),
+  );
   return model;
 }
 

@@ -10,11 +10,11 @@
  * array stands in it as {"$array": index}), padding to 8 bytes, the data.
  */
 
-type StoredArray = Float64Array | Float32Array | Int32Array;
+type StoredArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 const MAGIC = "RCAM";
 const PREAMBLE = 12;
-const KINDS = { f64: Float64Array, f32: Float32Array, i32: Int32Array } as const;
+const KINDS = { f64: Float64Array, f32: Float32Array, i32: Int32Array, u8: Uint8Array } as const;
 type Kind = keyof typeof KINDS;
 
 interface ArrayEntry {
@@ -28,6 +28,7 @@ function kindOf(value: unknown): Kind | undefined {
   if (value instanceof Float64Array) return "f64";
   if (value instanceof Float32Array) return "f32";
   if (value instanceof Int32Array) return "i32";
+  if (value instanceof Uint8Array) return "u8";
   return undefined;
 }
 

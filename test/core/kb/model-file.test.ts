@@ -8,6 +8,7 @@ const value = {
   words: [["cache", 3]],
   space: { idf: Float64Array.of(0.5, 1.25, -3), offsets: Int32Array.of(0, 2, 5), nested: [{ weights: Float32Array.of(0.1, 0.2, 0.3) }] },
   empty: new Float64Array(0),
+  texts: Uint8Array.of(0, 7, 255),
 };
 
 /** A file laid out by hand (see model-file.ts), with 8 zero bytes of data. */
@@ -29,6 +30,7 @@ describe("the stored model file", () => {
     expect(back.space.idf).toBeInstanceOf(Float64Array);
     expect(back.space.offsets).toBeInstanceOf(Int32Array);
     expect(back.space.nested[0]!.weights).toBeInstanceOf(Float32Array);
+    expect(back.texts).toBeInstanceOf(Uint8Array);
     expect(back.space.idf.byteOffset % 8).toBe(0);
     // The arrays are bytes after the JSON part, not numbers in it.
     expect(Buffer.from(file).toString("latin1")).not.toContain("1.25");
