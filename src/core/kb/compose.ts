@@ -24,7 +24,7 @@ interface RankedBlock extends Block {
   relevance: number;
 }
 
-/** Each section's blocks, split once: answers run often, and the split's garbage drove the answer time's tail. */
+/** Each section's blocks and their words, worked out once: per answer, they were half of what an answer allocated. */
 const blocksCache = new WeakMap<Section, { answer: Block[]; more: Block[] }>();
 
 function sectionBlocks(section: Section): { answer: Block[]; more: Block[] } {

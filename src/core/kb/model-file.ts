@@ -1,6 +1,7 @@
 /**
  * The stored answer model as one binary file: a JSON part (the sections, the vocabularies' keys,
- * the small settings) and, after it, every typed array of the model's state as its raw bytes
+ * the small settings) and, after it, every typed array of the model's state (and the bytes kept
+ * unparsed, such as the example texts: stored-knowledge.ts) as its raw bytes
  * (little-endian, as on every platform railcache runs on), each on an 8-byte boundary. A fresh
  * process parses only the JSON part and takes each array as a view of the file's bytes: no 2 MB
  * string to decode and parse, no array to copy.
