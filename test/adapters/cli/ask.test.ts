@@ -16,7 +16,8 @@ describe("railcache ask --explain", () => {
 
   it("says when the second section is there because the first names it next:", () => {
     const text = explainText(
-      engine.answer("FieldError: Invalid field name(s) given in select_related: 'billing_contact'. prod only, works locally. what does this mean?"),
+      // One sentence: a message of several is split into questions, and a second section from those is "asked".
+      engine.answer("FieldError: Invalid field name(s) given in select_related: 'billing_contact' on prod only, works locally, what does this mean?"),
     );
     expect(text).toContain("Second section: fix-dashboard (the first section names it next:)");
     expect(text).not.toContain("Questions, in the order asked");
