@@ -3,18 +3,22 @@
  * (Block Kit, a Discord embed, terminal text). Core never builds platform objects.
  */
 
+/** What a button can do, listed once: the adapters match their custom ids against this list. */
+export const ACTION_KINDS = [
+  "clear", // start the guarded cache-clear workflow for `value` (a service name)
+  "redeploy", // start a plain rebuild workflow for `value`
+  "confirm", // confirm workflow `value`
+  "cancel", // cancel workflow `value`
+  "see_more", // show the full knowledge-base section `value`
+  "show_answer", // answer from knowledge-base section `value` (offered when a question was only just refused)
+  "mute", // mute warnings for `value` (a service id) for a while
+  "unmute", // end that mute early
+  "remove_no_cache", // remove a forgotten NO_CACHE variable on `value`
+  "link", // plain link button: `url`
+] as const;
+
 /** What a button does. Adapters encode `kind` + `value` into their own custom ids. */
-export type ActionKind =
-  | "clear" // start the guarded cache-clear workflow for `value` (a service name)
-  | "redeploy" // start a plain rebuild workflow for `value`
-  | "confirm" // confirm workflow `value`
-  | "cancel" // cancel workflow `value`
-  | "see_more" // show the full knowledge-base section `value`
-  | "show_answer" // answer from knowledge-base section `value` (offered when a question was only just refused)
-  | "mute" // mute warnings for `value` (a service id) for a while
-  | "unmute" // end that mute early
-  | "remove_no_cache" // remove a forgotten NO_CACHE variable on `value`
-  | "link"; // plain link button: `url`
+export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export interface Action {
   kind: ActionKind;

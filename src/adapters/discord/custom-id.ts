@@ -2,12 +2,14 @@
  * Button custom ids: `rc:<kind>:<value>`, at most 100 characters (Discord's limit). The value is
  * a workflow id, a service name or a section id; core checks it against the store on click.
  */
+import { ACTION_KINDS } from "../../core/reply.js";
 import type { ActionKind } from "../../core/reply.js";
 
 const PREFIX = "rc";
 export const MAX_CUSTOM_ID = 100;
 
-const KINDS: readonly ActionKind[] = ["clear", "redeploy", "confirm", "cancel", "see_more", "show_answer", "mute", "unmute", "remove_no_cache"];
+// A link button opens its URL and has no custom id.
+const KINDS: readonly ActionKind[] = ACTION_KINDS.filter((kind) => kind !== "link");
 
 /** The custom id for a button, or undefined when the value would not fit in 100 characters. */
 export function encodeCustomId(kind: ActionKind, value: string): string | undefined {

@@ -4,6 +4,7 @@
  * field, 75 a button label, 25 buttons) by splitting long text and cutting at safe points.
  */
 import type { types } from "@slack/bolt";
+import { ACTION_KINDS } from "../../core/reply.js";
 import type { Action, ActionKind, CodeBlock, Field, Reply, Tone } from "../../core/reply.js";
 import { markdownToPlain, splitCodeBlocks } from "../../core/text/markdown.js";
 import { escapeMentions } from "../../core/text/mentions.js";
@@ -36,10 +37,8 @@ const toneEmoji: Record<Tone, string> = {
   error: "❌ ",
 };
 
-const actionKinds: readonly ActionKind[] = ["clear", "redeploy", "confirm", "cancel", "see_more", "show_answer", "mute", "unmute", "remove_no_cache", "link"];
-
 /** Matches every action_id this adapter produces, for the Bolt listener. */
-export const actionIdPattern = new RegExp(`^${ACTION_PREFIX}:(${actionKinds.join("|")}):`);
+export const actionIdPattern = new RegExp(`^${ACTION_PREFIX}:(${ACTION_KINDS.join("|")}):`);
 
 /** `railcache:<kind>:<value>` (or `railcache:<kind>:#<n>` when the value would not fit 255 chars). */
 export function encodeActionId(kind: ActionKind, value: string | undefined, index: number): string {
