@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchAnswer, benchAnswerBuiltHere, benchKnowledgeBuild } from "./answer.js";
-import { benchAnswerQuality } from "./answer-quality.js";
+import { HELD_OUT_SETS, benchAnswerQuality } from "./answer-quality.js";
 import { benchClearRequests } from "./clear.js";
 import { benchMemory } from "./memory.js";
 import { benchSlackAck, type AckComparison, type AckFigures } from "./slack-ack.js";
@@ -59,7 +59,7 @@ await section("answer latency", async () => {
 await section("answer quality", async () => {
   const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
   const scores = benchAnswerQuality();
-  const heldOutScores = scores.filter((s) => s.name.startsWith("questions-heldout-"));
+  const heldOutScores = scores.filter((s) => (HELD_OUT_SETS as readonly string[]).includes(s.name));
   const sum = (pick: (s: (typeof scores)[number]) => number) => heldOutScores.reduce((n, s) => n + pick(s), 0);
   for (const s of scores) {
     const figure = `on-topic right ${s.onTopicRight}/${s.onTopic} (${pct(s.onTopicRight, s.onTopic)}), off-topic refused ${s.offTopicRefused}/${s.offTopic}`;
