@@ -17,7 +17,7 @@ describe("railcache ask --explain", () => {
   it("says when the second section is there because the first names it next:", () => {
     const text = explainText(
       // One sentence: a message of several is split into questions, and a second section from those is "asked".
-      engine.answer("FieldError: Invalid field name(s) given in select_related: 'billing_contact' on prod only, works locally, what does this mean?"),
+      engine.answer("LookupError: App 'billing' doesn't have a 'Contact' model on prod only, works locally, what does that mean?"),
     );
     expect(text).toContain("Second section: fix-dashboard (the first section names it next:)");
     expect(text).not.toContain("Questions, in the order asked");
