@@ -390,8 +390,12 @@ const QUESTION = new RegExp(
   "i",
 );
 
+/** Words with a letter or digit in them: a bullet ("•", "-") is no word. */
+const QUESTION_WORD_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
+
 function isQuestion(part: string): boolean {
-  return part.split(/\s+/).length >= 3 && QUESTION.test(part);
+  // "• do I" (a bullet cut at "also") is not a question of three words.
+  return (part.match(QUESTION_WORD_TOKEN)?.length ?? 0) >= 3 && QUESTION.test(part);
 }
 
 /**

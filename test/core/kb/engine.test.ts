@@ -136,6 +136,17 @@ describe("answer engine", () => {
     ]);
   });
 
+  it("does not take a bullet's first words, cut off at 'also', for a question of their own", () => {
+    const text =
+      "a few things:\n• how do I apply migrations on prod right now? (`no such table: shop_voucher`)\n• do I also need to clear the build cache, or is it unrelated?\n• and how do I make migrate run on its own next time?";
+    const { explain, sections } = engine.answer(text);
+    expect(explain.questions?.map((q) => q.text)).toEqual([
+      "• how do I apply migrations on prod right now?",
+      "need to clear the build cache, or is it unrelated?",
+    ]);
+    expect(sections.map((s) => s.id)).toEqual(["migrations", "fix-dashboard"]);
+  });
+
   it("follows a diagnosis with the section its content names next when the message asks something", () => {
     // (A FieldError paste alone now also gets fix-dashboard, as the runner-up that fits nearly as well: several of its examples are such pastes.)
     const error = "LookupError: App 'billing' doesn't have a 'Contact' model. prod only, works locally.";
