@@ -278,7 +278,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/12";
+const MODEL_FORMAT = "railcache-answer-model/13";
 
 interface StoredModel {
   format: string;

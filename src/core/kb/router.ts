@@ -96,8 +96,14 @@ const RULE_FOLDS = 3;
 const MIN_RULE_EXAMPLES = 40;
 /** Off-topic mistakes count this much more than unanswered on-topic ones when fitting. */
 export const OFF_TOPIC_COST = 3;
-/** Rules within this share of the examples of the fewest mistakes count as tied. */
-const RULE_SLACK = 0.005;
+/**
+ * The fitted rule is the average of every rule on the grid, each weighed by
+ * exp(-(its mistakes - the fewest) / (RULE_TEMPERATURE x examples)). The mistakes are flat near
+ * their minimum (rules 0.27 of margin apart within 15 mistakes of 2,900), and the middle of the
+ * nearly tied rules jumped with the examples' order: margin sd 0.058 over twelve orders, against
+ * 0.019 for the average, at the same score on the tunable sets.
+ */
+const RULE_TEMPERATURE = 0.02;
 /** Documents a decision names as the message's nearest (for --explain). */
 const NEAREST_SHOWN = 3;
 /**
@@ -413,20 +419,31 @@ function fitRule(docs: LabelledFeatures[], decisions: { index: number; decision:
       cost[i]![j] = row + (i + 1 < thresholds.length ? cost[i + 1]![j]! : fixed);
     }
   }
+  // Many rules (nearly) tie: a weighted average of them all, not one of the tied ones (see RULE_TEMPERATURE).
   const bestCost = Math.min(...cost.map((row) => Math.min(...row)));
-  const best = (i: number, j: number) => cost[i]![j]! <= bestCost + RULE_SLACK * cases.length;
-  // Many rules (nearly) tie: take the middle threshold and, of its margins, the middle one. (Taking
-  // the margin that refuses the most swung the rule with the examples' order, margin -0.23 to 0.11
-  // over six orders; the middle one answers and refuses better over those orders.)
-  // (Both lists ascend: read off the cost table, no object per rule.)
-  const tied = thresholds.flatMap((_, i) => (margins.some((_, j) => best(i, j)) ? [i] : []));
-  const ti = tied[Math.floor(tied.length / 2)];
-  if (ti === undefined) return DEFAULT_RULE;
-  const tiedMargins = margins.flatMap((_, j) => (best(ti, j) ? [j] : []));
-  const mj = tiedMargins[Math.floor(tiedMargins.length / 2)]!;
-  const threshold = thresholds[ti]!;
-  const margin = margins[mj]!;
+  const temperature = RULE_TEMPERATURE * cases.length;
+  let weights = 0;
+  let thresholdSum = 0;
+  let marginSum = 0;
+  for (let i = 0; i < thresholds.length; i++) {
+    for (let j = 0; j < margins.length; j++) {
+      const weight = Math.exp(-(cost[i]![j]! - bestCost) / temperature);
+      weights += weight;
+      thresholdSum += weight * thresholds[i]!;
+      marginSum += weight * margins[j]!;
+    }
+  }
+  const threshold = hundredths(thresholdSum / weights);
+  const margin = hundredths(marginSum / weights);
   return { threshold, margin, closeMargin: closeMargin(cases, threshold, margin) };
+}
+
+/**
+ * On the grid's hundredths, as the rule was before it was an average: --explain prints them. "+ 0"
+ * turns -0 into 0, which a stored rule reads back as (JSON has no -0).
+ */
+function hundredths(value: number): number {
+  return Math.round(value * 100) / 100 + 0;
 }
 
 /** The margin that CLOSE_SHARE of the examples refused only by the margin, with the right best section, reach. */
