@@ -237,7 +237,8 @@ describe("answer engine", () => {
     ];
     const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
     expect(spread(rules.map((r) => r.threshold))).toBeLessThanOrEqual(0.02);
-    expect(spread(rules.map((r) => r.margin))).toBeLessThanOrEqual(0.1);
+    // The middle of the nearly tied rules (before the average) was 0.19 apart here with batch k's examples.
+    expect(spread(rules.map((r) => r.margin))).toBeLessThanOrEqual(0.06);
   });
 
   it("stores the built model and answers the same from the stored copy, rebuilding when it is damaged or the content changed", () => {
