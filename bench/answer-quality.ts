@@ -103,6 +103,8 @@ export const HELD_OUT_SETS = [
   "questions-heldout-v10.jsonl",
   "questions-heldout-v11.jsonl",
   "questions-heldout-v12.jsonl",
+  "questions-heldout-v13.jsonl",
+  "questions-heldout-v14.jsonl",
 ] as const;
 
 export const QUESTION_SETS = ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-holdout.jsonl", ...HELD_OUT_SETS] as const;
