@@ -109,6 +109,69 @@ export const HELD_OUT_SETS = [
 
 export const QUESTION_SETS = ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-holdout.jsonl", ...HELD_OUT_SETS] as const;
 
+/**
+ * Six teams' own runbooks and questions, each written by a helper that never saw the engine or the
+ * content: a runbook on a topic of its own (headings and text, some with a few `examples:` per
+ * heading), 30 questions its team would ask, 10 near misses on its topic and 10 questions for
+ * the built-in sections. The last two were scored only as aggregates, never read.
+ */
+export const TEAM_RUNBOOK_SETS = [
+  { name: "static-media", written: "headings and text only" },
+  { name: "databases", written: "2-3 examples a heading" },
+  { name: "logging-alerts", written: "2 examples on 2 of 7 headings" },
+  { name: "domains-security", written: "4 examples a heading" },
+  { name: "scheduled-jobs", written: "headings and text only; never read" },
+  { name: "payments-webhooks", written: "2 examples a heading; never read" },
+] as const;
+
+export interface TeamRunbookScore {
+  name: string;
+  team: number;
+  teamRight: number;
+  builtin: number;
+  builtinRight: number;
+  nearMisses: number;
+  nearMissesRefused: number;
+}
+
+/** A team runbook set's questions name a team section by its heading ("team:<heading>"), as its writer saw them. */
+export function scoreTeamRunbook(name: string): TeamRunbookScore {
+  const root = new URL(`team-runbooks/${name}/`, FIXTURES);
+  const kb = loadKnowledgeBase({ extraDir: fileURLToPath(new URL("kb/", root)) });
+  const engine = createAnswerEngine(kb);
+  const idOf = (expected: string): string => {
+    if (!expected.startsWith("team:")) return expected;
+    const section = kb.sections.find((s) => s.origin === "team" && s.title === expected.slice("team:".length).replace(/[*_`]/g, "").trim());
+    if (!section) throw new Error(`${name}: no heading "${expected}"`);
+    return section.id;
+  };
+  const score: TeamRunbookScore = { name, team: 0, teamRight: 0, builtin: 0, builtinRight: 0, nearMisses: 0, nearMissesRefused: 0 };
+  for (const line of readFileSync(new URL("questions.jsonl", root), "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const q = JSON.parse(line) as Question;
+    const result = engine.answer(q.text);
+    if (q.expect === null) {
+      score.nearMisses++;
+      if (!result.matched) score.nearMissesRefused++;
+      continue;
+    }
+    const expected = Array.isArray(q.expect) ? q.expect : [q.expect];
+    const right = result.matched && expected.map(idOf).includes(result.section?.id ?? "");
+    if (expected[0]!.startsWith("team:")) {
+      score.team++;
+      if (right) score.teamRight++;
+    } else {
+      score.builtin++;
+      if (right) score.builtinRight++;
+    }
+  }
+  return score;
+}
+
+export function formatTeamScore(s: TeamRunbookScore): string {
+  return `team-runbooks/${s.name}: team questions right ${s.teamRight}/${s.team}, built-in questions right ${s.builtinRight}/${s.builtin}, near misses refused ${s.nearMissesRefused}/${s.nearMisses}`;
+}
+
 export function benchAnswerQuality(): QualityScore[] {
   const builtin = createAnswerEngine(loadKnowledgeBase());
   const withTeam = createAnswerEngine(loadKnowledgeBase({ extraDir: TEAM_RUNBOOK_DIR }));
@@ -125,4 +188,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(formatScore(score));
     if (showMisses.has(score.name)) for (const miss of score.misses) console.log(`  ${miss}`);
   }
+  for (const { name } of TEAM_RUNBOOK_SETS) console.log(formatTeamScore(scoreTeamRunbook(name)));
 }

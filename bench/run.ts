@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchAnswer, benchAnswerBuiltHere, benchKnowledgeBuild } from "./answer.js";
-import { HELD_OUT_SETS, benchAnswerQuality } from "./answer-quality.js";
+import { HELD_OUT_SETS, TEAM_RUNBOOK_SETS, benchAnswerQuality, scoreTeamRunbook } from "./answer-quality.js";
 import { benchClearRequests } from "./clear.js";
 import { benchMemory } from "./memory.js";
 import { benchSlackAck, type AckComparison, type AckFigures } from "./slack-ack.js";
@@ -82,6 +82,15 @@ await section("answer quality", async () => {
     } else {
       record(`answer quality, ${s.name}`, figure, "none (for reference)");
     }
+  }
+  for (const { name, written } of TEAM_RUNBOOK_SETS) {
+    const t = scoreTeamRunbook(name);
+    record(
+      `answer quality, a team's own runbook: ${name} (${written}; runbook and questions written without seeing the engine)`,
+      `team questions right ${t.teamRight}/${t.team} (${pct(t.teamRight, t.team)}), built-in questions ${t.builtinRight}/${t.builtin}, near misses refused ${t.nearMissesRefused}/${t.nearMisses}`,
+      ">= 90% team questions",
+      t.teamRight / t.team >= 0.9,
+    );
   }
   // What a refusal still gives: the closest section behind a button, when the question missed only just.
   record(

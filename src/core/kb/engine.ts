@@ -101,7 +101,11 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
   const unmatchedText = `I couldn't match that to the railcache runbook. ${topicsText}`;
   // The training documents' texts, in the router's order, worked out the first time an explanation names one.
   let sources: DocumentSource[] | undefined;
-  const source = (doc: number) => (sources ??= documentSources(kb))[doc];
+  const source = (doc: number): DocumentSource | undefined => {
+    const found = (sources ??= documentSources(kb))[doc];
+    // A near miss that stepped aside for a team section is named as the router learned it.
+    return found && { ...found, label: router.labelOf(doc) ?? found.label };
+  };
   // Each section's words, worked out the first time an answer from it lists the shared words.
   const vocabularies = new Map<string, Set<string>>();
   const vocabulary = (section: Section): Set<string> => {
@@ -278,7 +282,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/13";
+const MODEL_FORMAT = "railcache-answer-model/14";
 
 interface StoredModel {
   format: string;
@@ -323,7 +327,7 @@ function storeModel(cache: ModelCache, key: string, kb: KnowledgeBase, model: Mo
 function modelKey(kb: KnowledgeBase): string {
   const hash = createHash("sha256").update(MODEL_FORMAT);
   for (const s of kb.sections) hash.update(JSON.stringify([s.id, s.origin, s.title, s.keywords, s.answer, s.more, s.examples]));
-  hash.update(JSON.stringify([kb.offTopic, kb.teamMayAnswer]));
+  hash.update(JSON.stringify([kb.offTopic, kb.teamMayAnswer, kb.teamNegatives]));
   return hash.digest("hex").slice(0, 32);
 }
 
@@ -349,6 +353,7 @@ function documentSources(kb: KnowledgeBase): DocumentSource[] {
   // Without a team runbook they are near misses like any other.
   const teamLoaded = kb.sections.some((section) => section.origin === "team");
   for (const text of kb.teamMayAnswer) sources.push({ label: teamLoaded ? TEAM_MAY_ANSWER : OFF_TOPIC, text, isText: false, team: false });
+  for (const text of kb.teamNegatives) sources.push({ label: OFF_TOPIC, text, isText: false, team: true });
   return sources;
 }
 

@@ -82,6 +82,7 @@ export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
   const sections: Section[] = [];
   const offTopic: string[] = [];
   const teamMayAnswer: string[] = [];
+  const teamNegatives: string[] = [];
   const builtinDir = options.builtinDir ?? BUILTIN_KB_DIR;
 
   const builtins: { section: Section; order: number }[] = [];
@@ -99,10 +100,10 @@ export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
     for (const file of listMarkdown(options.extraDir, problems)) {
       const team = parseTeamFile(file, options.extraDir, problems);
       sections.push(...team.sections);
-      offTopic.push(...team.negatives);
+      teamNegatives.push(...team.negatives);
     }
   }
-  return { sections: checkNext(dedupeIds(sections, problems), problems), offTopic, teamMayAnswer, problems };
+  return { sections: checkNext(dedupeIds(sections, problems), problems), offTopic, teamMayAnswer, teamNegatives, problems };
 }
 
 /** Drops (with a problem) a `next:` that names no section, so an answer never points at nothing. */

@@ -31,7 +31,7 @@ export interface LabelledFeatures {
   features: TextFeatures;
   /** Section text (not an example question): always trained on, never judged to fit the accept rule. */
   text?: boolean;
-  /** A team runbook's section (TEAM_MAY_ANSWER near misses do not count against it). */
+  /** From a team's runbook: one of its sections (TEAM_MAY_ANSWER near misses do not count against it), or one of its `negatives:`. */
   team?: boolean;
 }
 
@@ -174,7 +174,7 @@ export class Router {
       ],
       Int32Array.from(docLabels),
     );
-    const teamLabels = new Set(docs.filter((d) => d.team).map((d) => d.label));
+    const teamLabels = new Set(docs.filter((d) => d.team && !isNearMiss(d.label)).map((d) => d.label));
     const router = new Router(labels, teamLabels, docLabels, words.space, signals.space, chars.vocabulary, LinearModel.empty(labels.length, 0), DEFAULT_RULE);
     return { router, matrix, rows: { words: words.rows, signals: signals.rows } };
   }
@@ -240,8 +240,33 @@ export class Router {
       for (const index of fold) decisions.push({ index, decision: router.decideDocument(docs[index]!, index, matrix, rows) });
     }
     router.rule = fitRule(docs, decisions);
+    router.stepAsideForTeam(docs, decisions, matrix);
     router.trainLinear(matrix, new Set());
     return router;
+  }
+
+  /**
+   * A built-in near miss that the model, trained without it, files under a team section is about
+   * what that team's runbook covers (its database, its alerts, its domains): like the hand-picked
+   * team_may_answer list it then counts against built-in sections only. The built-in list names
+   * errors a stale cache does not cause ("too many clients", "password authentication failed"),
+   * which a team's runbook on them must still answer; a team's own negatives always count.
+   */
+  private stepAsideForTeam(docs: LabelledFeatures[], decisions: { index: number; decision: Decision }[], matrix: TrainingMatrix): void {
+    const teamMayAnswer = this.labels.indexOf(TEAM_MAY_ANSWER);
+    if (teamMayAnswer < 0 || this.teamLabels.size === 0) return;
+    for (const { index, decision } of decisions) {
+      const top = decision.ranked[0];
+      if (docs[index]!.label !== OFF_TOPIC || docs[index]!.team || !top || !this.teamLabels.has(top.label)) continue;
+      this.docLabels[index] = teamMayAnswer;
+      matrix.labels[index] = teamMayAnswer;
+    }
+  }
+
+  /** The label the router learned document `doc` under (a near miss may have stepped aside for a team section). */
+  labelOf(doc: number): string | undefined {
+    const label = this.docLabels[doc];
+    return label === undefined ? undefined : this.labels[label];
   }
 
   private get linearFeatureCount(): number {

@@ -18,10 +18,16 @@ interface ExampleTexts {
   examples: string[][];
   offTopic: string[];
   teamMayAnswer: string[];
+  teamNegatives: string[];
 }
 
 export function storedKnowledge(kb: KnowledgeBase): StoredKnowledge {
-  const texts: ExampleTexts = { examples: kb.sections.map((s) => s.examples), offTopic: kb.offTopic, teamMayAnswer: kb.teamMayAnswer };
+  const texts: ExampleTexts = {
+    examples: kb.sections.map((s) => s.examples),
+    offTopic: kb.offTopic,
+    teamMayAnswer: kb.teamMayAnswer,
+    teamNegatives: kb.teamNegatives,
+  };
   return {
     sections: kb.sections.map(({ examples: _examples, ...section }) => section),
     problems: kb.problems,
@@ -41,10 +47,14 @@ export function restoredKnowledge(value: unknown): KnowledgeBase | undefined {
   const sections = stored.sections.map(
     (section, index) => Object.defineProperty({ ...section }, "examples", { get: () => read().examples[index]!, enumerable: true }) as Section,
   );
-  return Object.defineProperties({ sections, problems: stored.problems } as Omit<KnowledgeBase, "offTopic" | "teamMayAnswer"> as KnowledgeBase, {
-    offTopic: { get: () => read().offTopic, enumerable: true },
-    teamMayAnswer: { get: () => read().teamMayAnswer, enumerable: true },
-  });
+  return Object.defineProperties(
+    { sections, problems: stored.problems } as Omit<KnowledgeBase, "offTopic" | "teamMayAnswer" | "teamNegatives"> as KnowledgeBase,
+    {
+      offTopic: { get: () => read().offTopic, enumerable: true },
+      teamMayAnswer: { get: () => read().teamMayAnswer, enumerable: true },
+      teamNegatives: { get: () => read().teamNegatives, enumerable: true },
+    },
+  );
 }
 
 function isStoredSection(value: unknown): value is Omit<Section, "examples"> {
@@ -54,13 +64,14 @@ function isStoredSection(value: unknown): value is Omit<Section, "examples"> {
 
 /** The texts, or none for damaged bytes: no answer depends on them, only what --explain names. */
 function parseTexts(bytes: Uint8Array, sectionCount: number): ExampleTexts {
-  const none: ExampleTexts = { examples: Array.from({ length: sectionCount }, () => []), offTopic: [], teamMayAnswer: [] };
+  const none: ExampleTexts = { examples: Array.from({ length: sectionCount }, () => []), offTopic: [], teamMayAnswer: [], teamNegatives: [] };
   try {
     const parsed = JSON.parse(new TextDecoder().decode(bytes)) as Partial<ExampleTexts>;
     const strings = (list: unknown): list is string[] => Array.isArray(list) && list.every((t) => typeof t === "string");
-    const { examples, offTopic, teamMayAnswer } = parsed;
-    if (!Array.isArray(examples) || examples.length !== sectionCount || !examples.every(strings) || !strings(offTopic) || !strings(teamMayAnswer)) return none;
-    return { examples, offTopic, teamMayAnswer };
+    const { examples, offTopic, teamMayAnswer, teamNegatives } = parsed;
+    if (!Array.isArray(examples) || examples.length !== sectionCount || !examples.every(strings)) return none;
+    if (!strings(offTopic) || !strings(teamMayAnswer) || !strings(teamNegatives)) return none;
+    return { examples, offTopic, teamMayAnswer, teamNegatives };
   } catch {
     return none;
   }

@@ -48,6 +48,8 @@ export interface KnowledgeBase {
    * memory, a cron job): never answered from a built-in section, no bar to a team section.
    */
   teamMayAnswer: string[];
+  /** A team's runbooks' `negatives:`: never answered, and they count against the team's own sections too. */
+  teamNegatives: string[];
   problems: KbProblem[];
 }
 

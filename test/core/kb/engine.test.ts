@@ -229,6 +229,7 @@ describe("answer engine", () => {
       sections: kb.sections.map((s) => ({ ...s, examples: order(s.examples) })),
       offTopic: order(kb.offTopic),
       teamMayAnswer: order(kb.teamMayAnswer),
+      teamNegatives: order(kb.teamNegatives),
     });
     const rules = [
       engine.rule(),
@@ -421,6 +422,30 @@ describe("answer engine", () => {
       expect(teamEngine.answer(question).section?.id).toBe("team-ops-worker-out-of-memory");
       // Near misses about other caches and hosts still count against a team section.
       expect(teamEngine.answer(vercel).matched).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("lets a team section answer what the built-in near misses say about its topic, and still refuses the team's own negatives", () => {
+    const question = "login to the admin on our custom domain fails: CSRF verification failed, origin checking failed";
+    const negative = "our react fetch calls say CSRF token missing, how do I send the token from react";
+    expect(engine.answer(question).matched).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), "railcache-team-"));
+    try {
+      writeFileSync(
+        join(dir, "web.md"),
+        "---\nnegatives:\n  - how do I send the CSRF token from a react fetch call\n---\n# Web\n" +
+          "## CSRF failures behind the proxy\nLogins on the custom domain fail with `CSRF verification failed. Request aborted.` and " +
+          '"Origin checking failed": Railway\'s proxy terminates TLS, so Django sees http and rejects the Origin header.\n' +
+          "1. Add `https://app.example.com` to `CSRF_TRUSTED_ORIGINS` (with the scheme).\n2. Set `SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')`.\n" +
+          "## Nightly report cron\nThe `reports-cron` service runs `python manage.py send_reports` every night at 02:00 UTC.\n",
+      );
+      const kb = loadKnowledgeBase({ extraDir: dir });
+      expect(kb.teamNegatives).toEqual(["how do I send the CSRF token from a react fetch call"]);
+      const teamEngine = createAnswerEngine(kb);
+      expect(teamEngine.answer(question).section?.id).toBe("team-web-csrf-failures-behind-the-proxy");
+      expect(teamEngine.answer(negative).matched).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -111,7 +111,9 @@ describe("examples and near misses in front-matter", () => {
     const kb = loadKnowledgeBase({ builtinDir: BUILTIN_KB_DIR, extraDir: team });
     const restart = kb.sections.find((s) => s.title === "Restart the worker");
     expect(restart?.examples).toEqual(["worker is stuck again", "kick the celery box"]);
-    expect(kb.offTopic).toContain("install celery on windows");
+    // A team's negatives are kept apart from the built-in near misses: they always count against the team's sections.
+    expect(kb.teamNegatives).toEqual(["install celery on windows"]);
+    expect(kb.offTopic).not.toContain("install celery on windows");
     expect(kb.problems).toEqual([expect.objectContaining({ file: join(team, "ops.md"), line: 2, message: expect.stringMatching(/No such heading/) })]);
   });
 });
