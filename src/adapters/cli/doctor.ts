@@ -3,7 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import { CliError } from "./io.js";
 import { connectRailway, NoRailwayError, policySource, type RailwayConnection } from "../../runtime.js";
 import { ConfigError, loadConfig, type Config } from "../../config.js";
-import { loadKnowledgeBase } from "../../core/kb/index.js";
+import { FEW_TEAM_EXAMPLES, loadKnowledgeBase, thinTeamSections } from "../../core/kb/index.js";
 import { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } from "../../core/policy/index.js";
 import { formatFindings, hasProblems, lintProject, type Finding } from "../../core/doctor/index.js";
 import type { Logger } from "../../log.js";
@@ -50,9 +50,38 @@ export async function runDoctorChecks(env: Record<string, string | undefined>, o
       ? { check: "knowledge base", level: "warn", message: kb.problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join("; ") }
       : { check: "knowledge base", level: "ok", message: `${kb.sections.length} sections loaded` },
   );
+  const team = kb.sections.filter((s) => s.origin === "team");
+  if (team.length > 0)
+    checks.push(
+      teamRunbookCheck(
+        team.length,
+        thinTeamSections(kb).map((s) => s.title),
+      ),
+    );
 
   checks.push(...(await railwayChecks(config, options)));
   return checks;
+}
+
+/** Headings with few examples answer a team's questions far less often: say which, and what helps. */
+function teamRunbookCheck(headings: number, thin: string[]): Check {
+  if (thin.length === 0) {
+    const counted = headings === 1 ? "1 heading, with" : `${headings} headings, each with`;
+    return { check: "team runbooks", level: "ok", message: `${counted} ${FEW_TEAM_EXAMPLES} or more example questions` };
+  }
+  const named =
+    thin
+      .slice(0, 5)
+      .map((title) => `"${title}"`)
+      .join(", ") + (thin.length > 5 ? ` and ${thin.length - 5} more` : "");
+  return {
+    check: "team runbooks",
+    level: "warn",
+    message:
+      `${thin.length} of ${headings} headings ${thin.length === 1 ? "has" : "have"} fewer than ${FEW_TEAM_EXAMPLES} example questions (${named}): ` +
+      "railcache learns such a heading from its own words, and answers about a quarter of a team's questions on headings with none. " +
+      "Add the ways your team asks under `examples:` in the file's front-matter (README: Your own runbooks); `railcache ask --explain` shows why one was missed.",
+  };
 }
 
 async function railwayChecks(config: Config, options: { demo: boolean; log: Logger }): Promise<Check[]> {

@@ -4,6 +4,7 @@ export type { LoadOptions } from "./loader.js";
 export { MAX_ANSWER_CHARS, createAnswerEngine, openAnswerEngine } from "./engine.js";
 export type { EngineOptions } from "./engine.js";
 export { classifyLog } from "./classifier.js";
+export { FEW_TEAM_EXAMPLES, thinTeamSections } from "./team-coverage.js";
 export type {
   AnswerEngine,
   AnswerOptions,
