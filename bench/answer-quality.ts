@@ -134,7 +134,14 @@ export interface TeamRunbookScore {
   nearMissesRefused: number;
 }
 
-/** A team runbook set's questions name a team section by its heading ("team:<heading>"), as its writer saw them. */
+/** A team runbook set's questions, as its writer wrote them: a team section is named by its heading ("team:<heading>"). */
+export function loadTeamQuestions(name: string): Question[] {
+  return readFileSync(new URL(`team-runbooks/${name}/questions.jsonl`, FIXTURES), "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as Question);
+}
+
 export function scoreTeamRunbook(name: string): TeamRunbookScore {
   const root = new URL(`team-runbooks/${name}/`, FIXTURES);
   const kb = loadKnowledgeBase({ extraDir: fileURLToPath(new URL("kb/", root)) });
@@ -146,9 +153,7 @@ export function scoreTeamRunbook(name: string): TeamRunbookScore {
     return section.id;
   };
   const score: TeamRunbookScore = { name, team: 0, teamRight: 0, builtin: 0, builtinRight: 0, nearMisses: 0, nearMissesRefused: 0 };
-  for (const line of readFileSync(new URL("questions.jsonl", root), "utf8").split("\n")) {
-    if (line.trim() === "") continue;
-    const q = JSON.parse(line) as Question;
+  for (const q of loadTeamQuestions(name)) {
     const result = engine.answer(q.text);
     if (q.expect === null) {
       score.nearMisses++;

@@ -282,7 +282,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/15";
+const MODEL_FORMAT = "railcache-answer-model/16";
 
 interface StoredModel {
   format: string;

@@ -78,8 +78,11 @@ export class LinearModel {
     return new LinearModel(labelCount, featureCount, new Float32Array(featureCount * labelCount), labelCount, new Float64Array(labelCount));
   }
 
-  /** Trains on the matrix's rows listed in `use` (indices into it), in the fixed interleaved order. */
-  static fit(matrix: TrainingMatrix, use: readonly number[], labelCount: number, featureCount: number): LinearModel {
+  /**
+   * Trains on the matrix's rows listed in `use` (indices into it), in the fixed interleaved order.
+   * `reference` marks the labels whose smallest a smaller label is raised to (see raiseSmallLabels); without it, none is raised.
+   */
+  static fit(matrix: TrainingMatrix, use: readonly number[], labelCount: number, featureCount: number, reference?: (label: number) => boolean): LinearModel {
     // Labels padded to a multiple of LABEL_BLOCK while training (see trainPass); the padding stays zero.
     const stride = Math.ceil(labelCount / LABEL_BLOCK) * LABEL_BLOCK;
     const weights = new Float64Array(featureCount * stride);
@@ -95,6 +98,7 @@ export class LinearModel {
       bias,
       Array.from(use, (row) => matrix.labels[row]!),
       labelCount,
+      reference,
     );
     // Kept as float32 (a built and a restored model then hold the very same weights), padding and all:
     // dropping it here was a loop over every weight that cost more than it saved.
@@ -157,23 +161,25 @@ function labelWeights(rowLabels: readonly number[], labelCount: number): Float64
 }
 
 /**
- * Raises a label with fewer rows than the median label by log(median / rows): as likely a priori as
- * a label of the median's size. Trained on few rows, a team runbook's heading (its text, a few
- * examples) came out of training a hundred times less likely than the near misses' label for the
- * very words of its text, and its team's questions were refused. On four teams' runbooks written
- * without seeing the engine, their questions 68 -> 96 of 120 (near misses refused 37 -> 29 of 40,
- * mostly asked on a runbook's own topic). The built-in sections have 165 to 310 examples each, so
- * those below the median are raised by at most 0.2 and keep their answers (tunable and held-out
- * sets unchanged).
+ * Raises a label with fewer rows than the smallest reference label (the router's: a built-in
+ * section) by log(smallest / rows): a priori as likely as that section. Trained on few rows, a
+ * team runbook's heading (its text, a few examples) came out of training a hundred times less
+ * likely than the near misses' label for the very words of its text, and its team's questions
+ * were refused. On four teams' runbooks written without seeing the engine, their questions
+ * 68 -> 96 of 120 (near misses refused 37 -> 29 of 40, mostly asked on a runbook's own topic), and
+ * with all six runbooks loaded together 64 -> 108 of 180 (raised to the median of every label,
+ * forty team headings made a team heading the median and raised nothing). No built-in section is
+ * smaller than the smallest, so the built-in answers are those of a model without the raise.
  */
-function raiseSmallLabels(bias: Float64Array, rowLabels: readonly number[], labelCount: number): void {
+function raiseSmallLabels(bias: Float64Array, rowLabels: readonly number[], labelCount: number, reference?: (label: number) => boolean): void {
+  if (!reference) return;
   const perLabel = new Float64Array(labelCount);
   for (const label of rowLabels) perLabel[label]!++;
-  const present = [...perLabel].filter((n) => n > 0).sort((a, b) => a - b);
-  const median = present[Math.floor(present.length / 2)] ?? 1;
+  const smallest = Math.min(...[...perLabel].filter((n, label) => n > 0 && reference(label)));
+  if (!Number.isFinite(smallest)) return;
   for (let label = 0; label < labelCount; label++) {
     const rows = perLabel[label]!;
-    if (rows > 0 && rows < median) bias[label]! += Math.log(median / rows);
+    if (rows > 0 && rows < smallest) bias[label]! += Math.log(smallest / rows);
   }
 }
 

@@ -183,7 +183,9 @@ export class Router {
   private trainLinear(matrix: TrainingMatrix, heldOut: ReadonlySet<number>): void {
     const use: number[] = [];
     for (let row = 0; row < matrix.labels.length; row++) if (!heldOut.has(row)) use.push(row);
-    this.linear = LinearModel.fit(matrix, use, this.labels.length, this.linearFeatureCount);
+    // A team heading is raised to the prior of the smallest built-in section, however many headings the team has.
+    const builtinSection = (label: number) => !isNearMiss(this.labels[label]!) && !this.teamLabels.has(this.labels[label]!);
+    this.linear = LinearModel.fit(matrix, use, this.labels.length, this.linearFeatureCount, builtinSection);
   }
 
   /** A router from its stored state; throws on a state that does not hold together. */

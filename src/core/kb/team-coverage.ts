@@ -2,7 +2,7 @@
  * How well a team's runbooks teach the engine their topics. A heading with text alone is learned
  * from its own words, and a team's questions rarely use them: on six teams' runbooks written
  * without seeing the engine (test/fixtures/team-runbooks), headings with no examples answered 40
- * of their 60 questions, headings with 2-4 examples 74 of 90, and the example runbook's (20-40 a
+ * of their 60 questions, headings with 2-4 examples 73 of 90, and the example runbook's (20-40 a
  * heading) 19 of 20.
  */
 import type { KnowledgeBase, Section } from "./types.js";
