@@ -89,17 +89,11 @@ export class LinearModel {
     const bias = new Float64Array(stride);
     // Rows in a fixed interleaved order (a stride through the list) so labels mix without randomness.
     const order = Int32Array.from(interleave(use.length), (i) => use[i]!);
-    const rowWeight = labelWeights(
-      Array.from(use, (row) => matrix.labels[row]!),
-      labelCount,
-    );
+    const perLabel = new Float64Array(labelCount);
+    for (const row of use) perLabel[matrix.labels[row]!]!++;
+    const rowWeight = labelWeights(perLabel);
     for (let epoch = 0; epoch < EPOCHS; epoch++) trainPass(weights, bias, labelCount, matrix, order, rowWeight, LEARNING_RATE / (1 + epoch));
-    raiseSmallLabels(
-      bias,
-      Array.from(use, (row) => matrix.labels[row]!),
-      labelCount,
-      reference,
-    );
+    raiseSmallLabels(bias, perLabel, reference);
     // Kept as float32 (a built and a restored model then hold the very same weights), padding and all:
     // dropping it here was a loop over every weight that cost more than it saved.
     return new LinearModel(labelCount, featureCount, Float32Array.from(weights), stride, bias.slice(0, labelCount));
@@ -152,9 +146,7 @@ export class LinearModel {
  * labels weigh 1): a team section with one heading and one paragraph is still learned beside
  * built-in ones with a hundred examples, and the many near misses are not weighed down.
  */
-function labelWeights(rowLabels: readonly number[], labelCount: number): Float64Array {
-  const perLabel = new Float64Array(labelCount);
-  for (const label of rowLabels) perLabel[label]!++;
+function labelWeights(perLabel: Float64Array): Float64Array {
   const present = [...perLabel].filter((n) => n > 0).sort((a, b) => a - b);
   const median = present[Math.floor(present.length / 2)] ?? 1;
   return Float64Array.from(perLabel, (n) => (n > 0 ? Math.max(1, Math.sqrt(median / n)) : 0));
@@ -171,13 +163,11 @@ function labelWeights(rowLabels: readonly number[], labelCount: number): Float64
  * forty team headings made a team heading the median and raised nothing). No built-in section is
  * smaller than the smallest, so the built-in answers are those of a model without the raise.
  */
-function raiseSmallLabels(bias: Float64Array, rowLabels: readonly number[], labelCount: number, reference?: (label: number) => boolean): void {
+function raiseSmallLabels(bias: Float64Array, perLabel: Float64Array, reference?: (label: number) => boolean): void {
   if (!reference) return;
-  const perLabel = new Float64Array(labelCount);
-  for (const label of rowLabels) perLabel[label]!++;
   const smallest = Math.min(...[...perLabel].filter((n, label) => n > 0 && reference(label)));
   if (!Number.isFinite(smallest)) return;
-  for (let label = 0; label < labelCount; label++) {
+  for (let label = 0; label < perLabel.length; label++) {
     const rows = perLabel[label]!;
     if (rows > 0 && rows < smallest) bias[label]! += Math.log(smallest / rows);
   }
