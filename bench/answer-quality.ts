@@ -4,10 +4,11 @@
  * refused. `tsx bench/answer-quality.ts [--misses FILE...]` prints one line per set; misses are
  * listed only for the sets named after --misses (never for the held-out sets by default).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAnswerEngine, loadKnowledgeBase } from "../src/core/kb/index.js";
-import type { AnswerEngine } from "../src/core/kb/index.js";
+import type { AnswerEngine, KnowledgeBase } from "../src/core/kb/index.js";
 
 export interface Question {
   id: string;
@@ -135,7 +136,7 @@ export interface TeamRunbookScore {
 }
 
 /** A team runbook set's questions, as its writer wrote them: a team section is named by its heading ("team:<heading>"). */
-export function loadTeamQuestions(name: string): Question[] {
+function loadTeamQuestions(name: string): Question[] {
   return readFileSync(new URL(`team-runbooks/${name}/questions.jsonl`, FIXTURES), "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
@@ -143,12 +144,18 @@ export function loadTeamQuestions(name: string): Question[] {
 }
 
 export function scoreTeamRunbook(name: string): TeamRunbookScore {
-  const root = new URL(`team-runbooks/${name}/`, FIXTURES);
-  const kb = loadKnowledgeBase({ extraDir: fileURLToPath(new URL("kb/", root)) });
-  const engine = createAnswerEngine(kb);
+  const kb = loadKnowledgeBase({ extraDir: fileURLToPath(new URL(`team-runbooks/${name}/kb/`, FIXTURES)) });
+  return scoreTeamQuestions(kb, createAnswerEngine(kb), name);
+}
+
+/** Set `name`'s questions answered by `engine`, built from `kb` (which holds that set's runbook, maybe beside others). */
+export function scoreTeamQuestions(kb: KnowledgeBase, engine: AnswerEngine, name: string): TeamRunbookScore {
+  // The heading in this set's own runbook file: several runbooks loaded together may each have an "Our current setup".
+  const files = new Set(readdirSync(new URL(`team-runbooks/${name}/kb/`, FIXTURES)));
   const idOf = (expected: string): string => {
     if (!expected.startsWith("team:")) return expected;
-    const section = kb.sections.find((s) => s.origin === "team" && s.title === expected.slice("team:".length).replace(/[*_`]/g, "").trim());
+    const title = expected.slice("team:".length).replace(/[*_`]/g, "").trim();
+    const section = kb.sections.find((s) => s.origin === "team" && s.title === title && files.has(basename(s.file)));
     if (!section) throw new Error(`${name}: no heading "${expected}"`);
     return section.id;
   };
