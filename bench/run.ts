@@ -87,7 +87,7 @@ await section("answer quality", async () => {
     const t = scoreTeamRunbook(name);
     record(
       `answer quality, a team's own runbook: ${name} (${written}; runbook and questions written without seeing the engine)`,
-      `team questions right ${t.teamRight}/${t.team} (${pct(t.teamRight, t.team)}), built-in questions ${t.builtinRight}/${t.builtin}, near misses refused ${t.nearMissesRefused}/${t.nearMisses}`,
+      `team questions right ${t.teamRight}/${t.team} (${pct(t.teamRight, t.team)}; ${t.teamOffered} more refused with their heading offered), built-in questions ${t.builtinRight}/${t.builtin}, near misses refused ${t.nearMissesRefused}/${t.nearMisses}`,
       ">= 90% team questions",
       t.teamRight / t.team >= 0.9,
     );

@@ -47,7 +47,7 @@ export function explainText(result: AnswerResult): string {
   const lines = [
     `Decision: ${decisionText(result)}`,
     `Accept rule: best section >= ${explain.threshold.toFixed(2)}, and (best section - near misses) + ${explain.linearWeight} x linear margin >= ${explain.margin.toFixed(2)}` +
-      ` (refused, but offered, down to ${explain.closeMargin.toFixed(2)})`,
+      ` (refused, but offered, down to ${explain.closeMargin.toFixed(2)}); a team section must also be at least as similar as the near misses`,
     `Near misses (off-topic examples): ${explain.offTopicScore.toFixed(2)}`,
     `Linear margin (best section's probability - near misses'): ${explain.linearMargin.toFixed(2)}`,
     `Best sections (ranked by similarity + ${explain.rankingWeight} x probability):`,
@@ -70,6 +70,8 @@ export function explainText(result: AnswerResult): string {
 
 function decisionText(result: AnswerResult): string {
   if (result.matched) return `answered with ${result.sections.map((s) => s.id).join(" + ")}`;
+  if (result.offered && result.explain.nearMissCloser)
+    return `refused, offering ${result.offered.id} (it clears the rule, but a near miss is at least as similar)`;
   if (result.offered) return `refused, offering ${result.offered.id} (it fits, but the margin falls short)`;
   return "refused (no section fits well enough)";
 }

@@ -454,6 +454,7 @@ function explanation(decision: Decision, signals: Signals, rule: AcceptRule, sou
       const nearMiss = found.label === OFF_TOPIC || found.label === TEAM_MAY_ANSWER;
       return [{ id, text: found.text, similarity: round(similarity), example: !found.isText, nearMiss }];
     }),
+    ...(decision.nearMissCloser ? { nearMissCloser: true } : {}),
     ...(signals.notCache ? { notCache: signals.notCache.label } : {}),
   };
 }

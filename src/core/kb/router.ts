@@ -56,6 +56,11 @@ export interface Decision {
    * offer that section instead of answering with it.
    */
   close: boolean;
+  /**
+   * A team section led and cleared the rule, but a near miss is at least as similar to the message:
+   * refused (see decision()), and `close` offers the section.
+   */
+  nearMissCloser?: boolean;
   /** The documents most similar to the message, most similar first (index into the training documents). */
   nearest: { doc: number; similarity: number }[];
 }
@@ -345,10 +350,16 @@ export class Router {
     const against = teamLeads ? offTopic : Math.max(offTopic, teamMayAnswer);
     const linearMargin = sectionProbability - offTopicProbability - (teamLeads ? 0 : teamMayAnswerProbability);
     const margin = marginOf(best, against, linearMargin);
-    const accepted = best >= this.rule.threshold && margin >= this.rule.margin;
+    const clears = best >= this.rule.threshold && margin >= this.rule.margin;
+    // A team section's probability is raised to a built-in section's prior (linear.ts), and that
+    // lifts its linear margin over the near misses however close they are: it answers only when
+    // the message is also at least as similar to it as to the nearest near misses (a CORS question
+    // about an Express app, a Cloudflare purge, `psql` on a laptop are offered it instead).
+    const nearMissCloser = clears && teamLeads && best < against;
+    const accepted = clears && !nearMissCloser;
     // The section offered is the best ranked, which must fit on its own (best may be another's score).
     const close = !accepted && (ranked[0]?.score ?? 0) >= this.rule.threshold && margin >= this.rule.closeMargin;
-    return { ranked, offTopic: against, linearMargin, accepted, close, nearest: closest };
+    return { ranked, offTopic: against, linearMargin, accepted, close, ...(nearMissCloser ? { nearMissCloser } : {}), nearest: closest };
   }
 
   /** Each label's two most similar documents (other than `leaveOut`) and its centroid's similarity. */

@@ -127,6 +127,8 @@ export interface AnswerExplanation {
    * A close near miss is what usually refuses a question; a close example of another section, what sends it there.
    */
   nearest: { id: string; text: string; similarity: number; example: boolean; nearMiss: boolean }[];
+  /** A team section led and cleared the rule but was refused (and offered): a near miss is at least as similar to the message. */
+  nearMissCloser?: boolean;
   /** A recognised error that a stale cache does not cause, if any. */
   notCache?: string;
   /** The questions of a message that asks several things, each with the section it was answered from, in the order asked. */

@@ -451,6 +451,24 @@ describe("answer engine", () => {
     }
   });
 
+  // A team heading's probability is raised to a built-in section's prior; it must still be at least as
+  // similar to the message as the nearest near misses. (A dev question of test/fixtures/team-runbooks/domains-security.)
+  it("offers, and does not answer with, a team section that a near miss is at least as similar to", () => {
+    const kb = loadKnowledgeBase({ extraDir: new URL("../../fixtures/team-runbooks/domains-security/kb/", import.meta.url).pathname });
+    const teamEngine = createAnswerEngine(kb);
+    const purge = teamEngine.answer("how do I purge cloudflare's cache for hearthbook.io? we changed the logo and people still see the old one");
+    expect(purge.matched).toBe(false);
+    expect(purge.offered?.id).toBe("team-domains-security-our-current-setup");
+    expect(purge.explain.nearMissCloser).toBe(true);
+    expect(purge.explain.offTopicScore).toBeGreaterThan(purge.explain.candidates[0]!.score);
+    // The team's own question, nearer its heading than any near miss, is answered.
+    const ownQuestion = teamEngine.answer(
+      "@here marketing wants `go.hearthbook.io` live on the web service by friday. what exactly do I put in cloudflare for it? never did this on railway",
+    );
+    expect(ownQuestion.section?.id).toBe("team-domains-security-add-a-custom-domain-to-a-railway-service");
+    expect(ownQuestion.explain.nearMissCloser).toBeUndefined();
+  });
+
   it("answers any input, however odd, with a chat-sized reply that pings nobody", () => {
     const piece = fc.oneof(
       fc.string(),

@@ -74,7 +74,7 @@ describe("answer quality on the question fixtures", () => {
   // in chat: 40% short, 25% pastes and long stories by request) 95/100 and 37/40 (6620b43), v11 (the same mix, 51
   // searches) 93/100 and 40/40 (34a3d2e), v12 (the same mix, more voices, 55 searches) 91/100 and 39/40 (1e37a53), v13 (the same mix, 54
   // searches) 92/100 and 40/40 (01bd131), v14 (written beside v13 by a helper that found the rules on disk) 94/100 and
-  // 37/40 (01bd131).
+  // 37/40 (01bd131), v15 (the same mix, 48 searches) 95/100 and 36/40 (66c9714).
   // Floors: [on-topic, off-topic refused].
   it.each([
     // v2 on-topic 89 -> 86/102 when 120 hard near misses joined the off-topic examples (near misses 34 -> 36/37).
@@ -90,6 +90,7 @@ describe("answer quality on the question fixtures", () => {
     ["questions-heldout-v12.jsonl", 0.86, 0.9],
     ["questions-heldout-v13.jsonl", 0.87, 0.9],
     ["questions-heldout-v14.jsonl", 0.88, 0.85],
+    ["questions-heldout-v15.jsonl", 0.88, 0.8],
   ] as const)("answers the held-out questions from public reports in %s", (name, minOnTopic, minOffTopic) => {
     const score = check(name, minOnTopic, minOffTopic);
     expect(score.onTopic + score.offTopic).toBeGreaterThanOrEqual(120);
@@ -103,13 +104,19 @@ describe("answer quality on the question fixtures", () => {
   // 21, 4 and 16 of 30; with small labels raised to the smallest built-in section's prior, 23, 24, 22, 26, 17 and 23 (near misses refused
   // 8, 9, 7, 5, 10 and 5 of 10, most of them asked on the runbook's own topic). Floors: [team questions, built-in
   // questions, near misses refused], of 30, 10 and 10.
+  // A team section is refused (and offered) when a near miss is at least as similar to the message: team questions
+  // answered 23, 24, 22, 26, 17, 23 -> 18, 22, 17, 25, 14, 20, with 4, 1, 4, 1, 2, 3 of those lost offered their
+  // heading, and near misses refused 8, 9, 7, 5, 10, 5 -> 10, 9, 10, 8, 10, 8. releases and realtime were written
+  // before that change and never read: 24 and 23 -> 21 and 23 team questions, near misses 5 and 3 -> 8 and 6.
   it.each([
-    ["static-media", 20, 9, 7],
-    ["databases", 22, 9, 8],
-    ["logging-alerts", 19, 9, 6],
-    ["domains-security", 23, 8, 4],
-    ["scheduled-jobs", 14, 9, 9],
-    ["payments-webhooks", 20, 9, 4],
+    ["static-media", 16, 9, 9],
+    ["databases", 20, 9, 8],
+    ["logging-alerts", 15, 9, 9],
+    ["domains-security", 23, 8, 7],
+    ["scheduled-jobs", 12, 9, 9],
+    ["payments-webhooks", 18, 9, 7],
+    ["releases", 19, 7, 7],
+    ["realtime", 21, 6, 5],
   ] as const)("answers a team's own runbook on %s from the heading that covers it", (name, minTeam, minBuiltin, minNear) => {
     const score = scoreTeamRunbook(name);
     const report = formatTeamScore(score);
@@ -118,21 +125,22 @@ describe("answer quality on the question fixtures", () => {
     expect(score.builtinRight, report).toBeGreaterThanOrEqual(minBuiltin);
     expect(score.nearMissesRefused, report).toBeGreaterThanOrEqual(minNear);
   });
-  // A team with many runbooks: raised to the median of every label, its forty-four headings made a team heading the
-  // median and raised nothing (66 of 180); raised to the smallest built-in section, 110.
-  it("answers teams' runbooks loaded together, forty-four headings in one folder", () => {
+  // A team with many runbooks: raised to the median of every label, the first six runbooks' forty-four headings made a
+  // team heading the median and raised nothing (66 of 180); raised to the smallest built-in section, 110. All eight
+  // (sixty headings): 142 of 240, and 139 once a near miss at least as similar refuses a team section.
+  it("answers teams' runbooks loaded together, sixty headings in one folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "railcache-teams-"));
     try {
       for (const { name } of TEAM_RUNBOOK_SETS)
         cpSync(fileURLToPath(new URL(`../../fixtures/team-runbooks/${name}/kb/`, import.meta.url)), dir, { recursive: true });
       const kb = loadKnowledgeBase({ extraDir: dir });
-      expect(kb.sections.filter((s) => s.origin === "team")).toHaveLength(44);
+      expect(kb.sections.filter((s) => s.origin === "team")).toHaveLength(60);
       const together = createAnswerEngine(kb);
       const scores = TEAM_RUNBOOK_SETS.map(({ name }) => scoreTeamQuestions(kb, together, name));
       const asked = scores.reduce((n, s) => n + s.team, 0);
       const right = scores.reduce((n, s) => n + s.teamRight, 0);
-      expect(asked).toBe(180);
-      expect(right).toBeGreaterThanOrEqual(95);
+      expect(asked).toBe(240);
+      expect(right).toBeGreaterThanOrEqual(125);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
