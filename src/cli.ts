@@ -140,6 +140,17 @@ for (const kind of ["clear", "redeploy"] as const) {
     });
 }
 
+/** Reading what the bot kept must not leave an empty database behind in whatever folder it was run from. */
+async function requireBotDatabase(config: { databaseUrl: string | undefined; sqlitePath: string }, what: string): Promise<void> {
+  const { existsSync } = await import("node:fs");
+  const { resolve } = await import("node:path");
+  if (config.databaseUrl || existsSync(config.sqlitePath)) return;
+  throw new CliError(
+    `No ${what} at ${resolve(config.sqlitePath)}: railcache has not run with this database here. Set RAILCACHE_DB to the bot's SQLite file, or DATABASE_URL to its PostgreSQL.`,
+    1,
+  );
+}
+
 program
   .command("audit")
   .description("what railcache did: who asked, who confirmed, what ran, how it ended")
@@ -149,19 +160,32 @@ program
   .action(async (options: { since: string; json?: boolean; demo?: boolean }) => {
     const { auditCommand } = await import("./adapters/cli/status.js");
     const { openStore } = await import("./runtime.js");
-    const { existsSync } = await import("node:fs");
-    const { resolve } = await import("node:path");
     const { config, log } = setup();
-    // Reading the log must not leave an empty database behind in whatever folder it was run from.
-    if (!options.demo && !config.databaseUrl && !existsSync(config.sqlitePath)) {
-      throw new CliError(
-        `No audit log at ${resolve(config.sqlitePath)}: railcache has not run with this database here. Set RAILCACHE_DB to the bot's SQLite file, or DATABASE_URL to its PostgreSQL.`,
-        1,
-      );
-    }
+    if (!options.demo) await requireBotDatabase(config, "audit log");
     const store = await openStore(config, { demo: Boolean(options.demo), log });
     try {
       await auditCommand(store, options);
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command("unanswered")
+  .description("questions the bot could not answer, grouped by the section each came closest to: wordings to add to your runbooks' examples")
+  .option("--since <period>", "how far back, e.g. 7d", "30d")
+  .option("--json", "print JSON")
+  .action(async (options: { since: string; json?: boolean }) => {
+    const { unansweredCommand } = await import("./adapters/cli/unanswered.js");
+    const { loadKnowledgeBase } = await import("./core/kb/index.js");
+    const { openStore } = await import("./runtime.js");
+    const { config, log } = setup();
+    await requireBotDatabase(config, "database");
+    const kb = loadKnowledgeBase(config.kbDir ? { extraDir: config.kbDir } : {});
+    const titles = new Map(kb.sections.map((s) => [s.id, s.title]));
+    const store = await openStore(config, { demo: false, log });
+    try {
+      await unansweredCommand(store, (id) => titles.get(id), options);
     } finally {
       await store.close();
     }

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { KnownFailure } from "./core/errors.js";
+import { DEFAULT_UNANSWERED_DAYS } from "./core/unanswered.js";
 import { passwordOf } from "./redact.js";
 
 export const DEFAULT_RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2";
@@ -57,6 +58,14 @@ const envSchema = z.object({
       .optional(),
   ),
   RAILCACHE_KB_DIR: optional,
+  RAILCACHE_UNANSWERED_DAYS: optional.pipe(
+    z.coerce
+      .number<string | undefined>()
+      .int("should be a whole number of days")
+      .min(0, "should be 0 (keep no refused questions) or more days")
+      .max(365, "should be at most 365 days")
+      .optional(),
+  ),
   RAILCACHE_WEBHOOK_SECRET: optional.pipe(z.string().min(24, "should be at least 24 random characters").optional()),
   RAILCACHE_WEBHOOK_SIGNING_SECRET: optional.pipe(z.string().min(24, "should be at least 24 random characters (openssl rand -hex 32)").optional()),
   RAILCACHE_PUBLIC_URL: optional.pipe(
@@ -150,6 +159,8 @@ export interface Config {
   instanceId: string | undefined;
   databaseUrl: string | undefined;
   kbDir: string | undefined;
+  /** Days a refused question is kept for `railcache unanswered` (RAILCACHE_UNANSWERED_DAYS; 0 keeps none). */
+  unansweredDays: number;
   webhookSecret: string | undefined;
   /** The notification rule's webhookSecret: deliveries must then be signed (x-webhook-signature). */
   webhookSigningSecret: string | undefined;
@@ -299,6 +310,7 @@ function combine(e: z.infer<typeof envSchema>): { config: Config; problems: stri
     instanceId: e.RAILCACHE_INSTANCE_ID,
     databaseUrl: e.DATABASE_URL,
     kbDir: e.RAILCACHE_KB_DIR,
+    unansweredDays: e.RAILCACHE_UNANSWERED_DAYS ?? DEFAULT_UNANSWERED_DAYS,
     webhookSecret: e.RAILCACHE_WEBHOOK_SECRET,
     webhookSigningSecret: e.RAILCACHE_WEBHOOK_SIGNING_SECRET,
     publicUrl: e.RAILCACHE_PUBLIC_URL?.replace(/\/+$/, ""),

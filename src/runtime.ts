@@ -328,6 +328,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     clock,
     log,
     ...(options.metrics ? { onAnswer: (matched: boolean) => options.metrics?.questions.inc({ matched: String(matched) }) } : {}),
+    unansweredDays: config.unansweredDays,
   });
   return {
     config,

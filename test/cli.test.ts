@@ -215,6 +215,40 @@ describe("railcache audit", () => {
   });
 });
 
+describe("railcache unanswered", () => {
+  it("lists the questions the bot kept as refused, grouped by their closest section, from the bot's database", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "railcache-unanswered-"));
+    try {
+      const db = path.join(folder, "railcache.db");
+      const missing = await railcache(["unanswered"], { env: { RAILCACHE_DB: db } });
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain(`No database at ${db}: railcache has not run with this database here.`);
+      expect(existsSync(db)).toBe(false);
+
+      // What the running bot keeps (BotCore, the same store), then what the CLI reads back.
+      const { openSqliteStore } = await import("../src/store/index.js");
+      const { recordUnanswered } = await import("../src/core/unanswered.js");
+      const { createAnswerEngine, loadKnowledgeBase } = await import("../src/core/kb/index.js");
+      const question = "how do I rotate the stripe webhook signing secret on our billing service";
+      const result = createAnswerEngine(loadKnowledgeBase({})).answer(question);
+      const store = openSqliteStore({ path: db });
+      await recordUnanswered(store, Date.now(), question, result, 30);
+      await recordUnanswered(store, Date.now(), question, result, 30);
+      await store.close();
+
+      const run = await railcache(["unanswered"], { env: { RAILCACHE_DB: db } });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^1 refused question, grouped by the section each came closest to:\n\nclosest: ".+" \([a-z-]+\)\n/);
+      expect(run.stdout).toContain(`  - ${JSON.stringify(question)}  # 2x, last `);
+      const json = await railcache(["unanswered", "--json", "--since", "1d"], { env: { RAILCACHE_DB: db } });
+      expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ text: question, count: 2 })]);
+      expect((await railcache(["unanswered", "--since", "a month"], { env: { RAILCACHE_DB: db } })).code).toBe(2);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("railcache audit --since", () => {
   it("takes the shared duration grammar, seconds and days included, and explains it when refused", async () => {
     for (const since of ["90s", "1d"]) {

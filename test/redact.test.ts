@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, secretsOf } from "../src/config.js";
 import { createLogger } from "../src/log.js";
-import { passwordOf, redactConnectionSecrets } from "../src/redact.js";
+import { passwordOf, redactConnectionSecrets, redactPastedSecrets } from "../src/redact.js";
 import { PostgresConnectionError } from "../src/store/postgres/connection.js";
 
 const SECRET = "S3cr3tPassw0rd";
@@ -68,5 +68,29 @@ describe("database URLs in configuration, errors and logs", () => {
   it("keeps the password out of a PostgresConnectionError built from a mangled host", () => {
     const error = new PostgresConnectionError(`Cannot connect to PostgreSQL at app host=127.0.0.1 password=${SECRET}:5432: host not found.`, "ENOTFOUND");
     expect(error.message).not.toContain(SECRET);
+  });
+});
+
+describe("redactPastedSecrets (what a person pasted, before railcache keeps it)", () => {
+  it.each([
+    ["SECRET_KEY = 'django-insecure-abc123'", "SECRET_KEY = '[redacted]'"],
+    ['{"api_key": "abcd1234", "name": "web"}', '{"api_key": "[redacted]", "name": "web"}'],
+    ["AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG next", "AWS_SECRET_ACCESS_KEY=[redacted] next"],
+    [`DATABASE_URL=postgres://app:${SECRET}@db:5432/x`, "DATABASE_URL=postgres://app:[redacted]@db:5432/x"],
+    [`DATABASE_URL=postgres[:]//app:${SECRET}@db:5432/x`, "DATABASE_URL=postgres[:]//app:[redacted]@db:5432/x"],
+    ["Authorization: Bearer abcdefghijklmnop", "Authorization: [redacted] [redacted]"],
+    ["leaked xoxb-123456789012-abcdefghijkl here", "leaked [redacted] here"],
+    ["sk_live_abcdefghijklmnop and ghp_abcdefghijklmnopqrstuvwxyz12 and AKIAABCDEFGHIJKLMNOP", "[redacted] and [redacted] and [redacted]"],
+  ])("blanks %j", (text, expected) => {
+    expect(redactPastedSecrets(text)).toBe(expected);
+  });
+
+  it.each([
+    "ImproperlyConfigured: The SECRET_KEY setting must not be empty.",
+    "FieldError: Invalid field name(s) given in select_related: 'author'",
+    "author: Dana, token count 3",
+    "how do I clear the build cache on railway?",
+  ])("leaves %j alone", (text) => {
+    expect(redactPastedSecrets(text)).toBe(text);
   });
 });

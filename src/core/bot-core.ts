@@ -11,9 +11,10 @@ import { KnownFailure, isKnownFailure, toUserReply } from "./errors.js";
 import type { Store } from "./ports/store.js";
 import { RecentKeys } from "./recent-keys.js";
 import { auditActor, auditReply, listAuditEntries, recordAudit, type AuditInput } from "./audit.js";
+import { DEFAULT_UNANSWERED_DAYS, listUnanswered, recordUnanswered, unansweredReply } from "./unanswered.js";
 import { DURATION_HINT, parseDuration } from "./duration.js";
 import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
-import type { AnswerEngine } from "./kb/types.js";
+import type { AnswerEngine, AnswerResult } from "./kb/types.js";
 import { checkPermission, describeRequest, type Granted, type PermissionRequest, type WarningTarget } from "./permissions.js";
 import { approversText, decide, type Policy } from "./policy/policy.js";
 import type { Actor, ChatTarget, MessageRef, Messenger, Outbox } from "./ports/chat.js";
@@ -93,6 +94,8 @@ export interface BotCoreDeps {
   log: Logger;
   /** Counts answers (metrics); core stays free of any metrics library. */
   onAnswer?: (matched: boolean) => void;
+  /** Days a refused question is kept for `unanswered` (0: none kept); DEFAULT_UNANSWERED_DAYS when absent. */
+  unansweredDays?: number;
 }
 
 /** How long a delivered event id is remembered: Slack retries an event within minutes. */
@@ -103,6 +106,8 @@ const STATUS_REUSE_MS = 2_000;
 const NAMES_REUSE_MS = 30_000;
 const auditUsage = usageOf(commands.find((c) => c.name === "audit") as (typeof commands)[number]);
 const DEFAULT_AUDIT_SINCE = "7d";
+const unansweredUsage = usageOf(commands.find((c) => c.name === "unanswered") as (typeof commands)[number]);
+const DEFAULT_UNANSWERED_SINCE = "30d";
 
 const noRailway: Reply = {
   title: "Railway is not connected",
@@ -145,6 +150,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   function answerWithSection(text: string): { reply: TrackedReply; live?: "setup" } {
     if (!text.trim()) return { reply: help() };
     const result = answers.answer(text);
+    if (!result.matched) rememberRefusal(text, result);
     const reply = answerReply(result);
     const live = result.matched && result.section ? answers.section(result.section.id)?.live : undefined;
     return live ? { reply, live } : { reply };
@@ -354,6 +360,34 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     return reply;
   }
 
+  /**
+   * Keeps a refused question for `unanswered`, after the reply is on its way (a slash command is
+   * answered inside its ack): a store failure is logged, never turned into a failed request.
+   */
+  function rememberRefusal(text: string, result: AnswerResult): void {
+    const store = deps.store;
+    const days = deps.unansweredDays ?? DEFAULT_UNANSWERED_DAYS;
+    if (!store || days <= 0) return;
+    void deps.clock
+      .sleep(0)
+      .then(() => recordUnanswered(store, deps.clock.now(), text, result, days))
+      .catch((error: unknown) => log.warn({ event: "unanswered.write_failed", err: error }, "could not keep a refused question"));
+  }
+
+  async function unanswered(args: Record<string, string>): Promise<Reply> {
+    if (!deps.store)
+      return { title: "Nothing kept here", body: "Refused questions are kept in the store; it is not open in this mode.", tone: "warning", private: true };
+    const label = args.since ?? DEFAULT_UNANSWERED_SINCE;
+    const span = parseDuration(label);
+    if (span === null) {
+      return { title: "Not a period I understand", body: `Use ${DURATION_HINT}.`, code: [{ text: unansweredUsage }], tone: "warning", private: true };
+    }
+    if ((deps.unansweredDays ?? DEFAULT_UNANSWERED_DAYS) <= 0) {
+      return { title: "Refused questions are not kept", body: "`RAILCACHE_UNANSWERED_DAYS` is 0 here.", tone: "info", private: true };
+    }
+    return unansweredReply(await listUnanswered(deps.store, deps.clock.now() - span), label);
+  }
+
   /** An audit entry; a store failure is logged, never turned into a failed request. */
   async function writeAudit(input: AuditInput): Promise<void> {
     if (!deps.store) return;
@@ -415,6 +449,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
         return deps.workflows.cancel(args.service ? { service: args.service } : {}, ctx.actor);
       case "audit":
         return audit(args, ctx);
+      case "unanswered":
+        return unanswered(args);
     }
   }
 

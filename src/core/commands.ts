@@ -86,6 +86,12 @@ export const commands = [
     permission: "audit",
   },
   {
+    name: "unanswered",
+    description: "Questions railcache could not answer, most asked first: what your runbooks should add",
+    args: [{ name: "since", description: "How far back, e.g. 7d (default 30d)", required: false }],
+    permission: "audit",
+  },
+  {
     name: "help",
     description: "What railcache can do",
     args: [],

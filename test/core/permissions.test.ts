@@ -124,6 +124,7 @@ const commandRows: Record<string, Row> = {
   redeploy: { scoped: true, startsWorkflow: true, run: (a, env) => bot().command(`redeploy worker ${env}`, ctx(a)) },
   cancel: { scoped: false, run: (a) => bot().command("cancel", ctx(a)) },
   audit: { scoped: false, run: (a) => bot().command("audit 1d", ctx(a)) },
+  unanswered: { scoped: false, run: (a) => bot().command("unanswered 7d", ctx(a)) },
 };
 
 const buttonRows: Record<ActionKind, Row> = {

@@ -1,0 +1,119 @@
+/**
+ * Questions railcache could not answer, kept for a while so a team can see what its runbooks
+ * miss and add those wordings as `examples:` under the right heading. A refused question is
+ * stored once per wording (later askings count up), with the section it came closest to;
+ * secrets in pasted text are blanked first, and nothing names who asked.
+ */
+import { createHash } from "node:crypto";
+import { redactPastedSecrets } from "../redact.js";
+import type { AnswerResult } from "./kb/types.js";
+import type { Store } from "./ports/store.js";
+import type { Reply } from "./reply.js";
+import { truncate } from "./text/truncate.js";
+
+/** How long a refused question is kept after it was last asked, unless RAILCACHE_UNANSWERED_DAYS says otherwise. */
+export const DEFAULT_UNANSWERED_DAYS = 30;
+const DAY_MS = 86_400_000;
+const PREFIX = "unanswered:";
+/** A pasted log is kept to this many characters: enough to recognise it, not a whole build log. */
+const MAX_TEXT = 1_000;
+
+export interface UnansweredQuestion {
+  /** The question as asked (secrets blanked, long pastes cut). */
+  text: string;
+  /** How many times this wording was refused. */
+  count: number;
+  firstAt: number;
+  lastAt: number;
+  /** The section it came closest to, and whether the reply offered it ("Show: <topic>"). */
+  closest: string | null;
+  offered: boolean;
+}
+
+/** Remembers a refused question (does nothing for an answered one). */
+export async function recordUnanswered(store: Store, at: number, text: string, result: AnswerResult, keepDays: number): Promise<void> {
+  if (result.matched || keepDays <= 0) return;
+  const clean = truncate(redactPastedSecrets(text.trim()), MAX_TEXT);
+  if (!clean) return;
+  const key = PREFIX + createHash("sha256").update(clean.toLowerCase().replace(/\s+/g, " ")).digest("hex").slice(0, 32);
+  const earlier = asQuestion(await store.kvGet(key));
+  const entry: UnansweredQuestion = {
+    // The first wording stays: later ones differ only in case and spacing.
+    text: earlier?.text ?? clean,
+    count: (earlier?.count ?? 0) + 1,
+    firstAt: earlier?.firstAt ?? at,
+    lastAt: at,
+    closest: result.offered?.id ?? result.explain.candidates[0]?.id ?? null,
+    offered: Boolean(result.offered),
+  };
+  await store.kvSet(key, { ...entry }, keepDays * DAY_MS);
+}
+
+/** Refused questions last asked since `since`, the most asked first, then the most recent. */
+export async function listUnanswered(store: Store, since: number): Promise<UnansweredQuestion[]> {
+  const rows = await store.kvList(PREFIX);
+  return rows
+    .map((row) => asQuestion(row.value))
+    .filter((q): q is UnansweredQuestion => q !== undefined && q.lastAt >= since)
+    .sort((a, b) => b.count - a.count || b.lastAt - a.lastAt);
+}
+
+/** For the terminal: each question under the section it came closest to, ready to copy into `examples:`. */
+export function unansweredText(questions: UnansweredQuestion[], titleOf: (id: string) => string | undefined): string {
+  if (questions.length === 0) return "No refused questions in that period.";
+  const groups = new Map<string, UnansweredQuestion[]>();
+  for (const q of questions) {
+    const key = q.closest ?? "";
+    groups.set(key, [...(groups.get(key) ?? []), q]);
+  }
+  const lines = [`${questions.length} refused question${questions.length === 1 ? "" : "s"}, grouped by the section each came closest to:`];
+  for (const [id, group] of groups) {
+    const title = id ? titleOf(id) : undefined;
+    lines.push("", id ? `closest: "${title ?? id}" (${id})` : "closest: none");
+    for (const q of group) lines.push(`  - ${JSON.stringify(oneLine(q.text))}  # ${q.count}x, last ${day(q.lastAt)}${q.offered ? ", offered" : ""}`);
+  }
+  lines.push(
+    "",
+    "Add a wording to the `examples:` of the heading that should answer it (or to `negatives:` if none should);",
+    '`railcache ask --explain "the question"` shows why it was refused.',
+  );
+  return lines.join("\n");
+}
+
+/** The chat reply of `/railcache unanswered`: the 20 most asked (the CLI lists all, grouped). */
+export function unansweredReply(questions: UnansweredQuestion[], sinceLabel: string): Reply {
+  const shown = questions.slice(0, 20);
+  return {
+    title: `Questions I could not answer: last ${sinceLabel}`,
+    body: questions.length
+      ? `${questions.length} refused question${questions.length === 1 ? "" : "s"}${shown.length < questions.length ? ` (the ${shown.length} most asked shown; \`railcache unanswered\` lists all)` : ""}. Add their wordings as \`examples:\` under the heading of your runbook that should answer them.`
+      : "Every question in that period was answered.",
+    code: shown.length
+      ? [{ text: shown.map((q) => `${q.count}x  ${truncate(oneLine(q.text), 110)}${q.closest ? `  -> closest: ${q.closest}` : ""}`).join("\n") }]
+      : undefined,
+    tone: "info",
+    private: true,
+  };
+}
+
+function asQuestion(value: unknown): UnansweredQuestion | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const v = value as Partial<UnansweredQuestion>;
+  if (typeof v.text !== "string" || typeof v.count !== "number" || typeof v.firstAt !== "number" || typeof v.lastAt !== "number") return undefined;
+  return {
+    text: v.text,
+    count: v.count,
+    firstAt: v.firstAt,
+    lastAt: v.lastAt,
+    closest: typeof v.closest === "string" ? v.closest : null,
+    offered: v.offered === true,
+  };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function day(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
