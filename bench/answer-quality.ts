@@ -126,6 +126,8 @@ export const TEAM_RUNBOOK_SETS = [
   { name: "payments-webhooks", written: "2 examples a heading; never read" },
   { name: "releases", written: "3 examples a heading; never read" },
   { name: "realtime", written: "headings and text only; never read" },
+  { name: "dependencies", written: "2 examples a heading; 20 built-in questions" },
+  { name: "settings-variables", written: "4 examples on 1 of 8 headings; 20 built-in questions" },
 ] as const;
 
 export interface TeamRunbookScore {

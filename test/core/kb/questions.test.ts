@@ -117,30 +117,35 @@ describe("answer quality on the question fixtures", () => {
     ["payments-webhooks", 18, 9, 7],
     ["releases", 19, 7, 7],
     ["realtime", 21, 6, 5],
+    // Two more, written after that change with 20 built-in questions each; their misses are read: 22 and 23, 18 and 18, 9 and 8.
+    ["dependencies", 20, 16, 8],
+    ["settings-variables", 21, 16, 7],
   ] as const)("answers a team's own runbook on %s from the heading that covers it", (name, minTeam, minBuiltin, minNear) => {
     const score = scoreTeamRunbook(name);
     const report = formatTeamScore(score);
-    expect([score.team, score.builtin, score.nearMisses]).toEqual([30, 10, 10]);
+    expect([score.team, score.nearMisses]).toEqual([30, 10]);
+    expect(score.builtin).toBeGreaterThanOrEqual(10);
     expect(score.teamRight, report).toBeGreaterThanOrEqual(minTeam);
     expect(score.builtinRight, report).toBeGreaterThanOrEqual(minBuiltin);
     expect(score.nearMissesRefused, report).toBeGreaterThanOrEqual(minNear);
   });
   // A team with many runbooks: raised to the median of every label, the first six runbooks' forty-four headings made a
   // team heading the median and raised nothing (66 of 180); raised to the smallest built-in section, 110. All eight
-  // (sixty headings): 142 of 240, and 139 once a near miss at least as similar refuses a team section.
-  it("answers teams' runbooks loaded together, sixty headings in one folder", () => {
+  // (sixty headings): 142 of 240, and 139 once a near miss at least as similar refuses a team section. All ten
+  // (seventy-six headings): 172 of 300.
+  it("answers teams' runbooks loaded together, seventy-six headings in one folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "railcache-teams-"));
     try {
       for (const { name } of TEAM_RUNBOOK_SETS)
         cpSync(fileURLToPath(new URL(`../../fixtures/team-runbooks/${name}/kb/`, import.meta.url)), dir, { recursive: true });
       const kb = loadKnowledgeBase({ extraDir: dir });
-      expect(kb.sections.filter((s) => s.origin === "team")).toHaveLength(60);
+      expect(kb.sections.filter((s) => s.origin === "team")).toHaveLength(76);
       const together = createAnswerEngine(kb);
       const scores = TEAM_RUNBOOK_SETS.map(({ name }) => scoreTeamQuestions(kb, together, name));
       const asked = scores.reduce((n, s) => n + s.team, 0);
       const right = scores.reduce((n, s) => n + s.teamRight, 0);
-      expect(asked).toBe(240);
-      expect(right).toBeGreaterThanOrEqual(125);
+      expect(asked).toBe(300);
+      expect(right).toBeGreaterThanOrEqual(155);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
