@@ -361,15 +361,15 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
   }
 
   /**
-   * Keeps a refused question for `unanswered`, after the reply is on its way (a slash command is
-   * answered inside its ack): a store failure is logged, never turned into a failed request.
+   * Keeps a refused question for `unanswered`, once the reply is made (a slash command is answered
+   * inside its ack, which must not wait for the store): a store failure is logged, never turned
+   * into a failed request.
    */
   function rememberRefusal(text: string, result: AnswerResult): void {
     const store = deps.store;
     const days = deps.unansweredDays ?? DEFAULT_UNANSWERED_DAYS;
     if (!store || days <= 0) return;
-    void deps.clock
-      .sleep(0)
+    void Promise.resolve()
       .then(() => recordUnanswered(store, deps.clock.now(), text, result, days))
       .catch((error: unknown) => log.warn({ event: "unanswered.write_failed", err: error }, "could not keep a refused question"));
   }

@@ -86,7 +86,7 @@ export function unansweredReply(questions: UnansweredQuestion[], sinceLabel: str
   return {
     title: `Questions I could not answer: last ${sinceLabel}`,
     body: questions.length
-      ? `${questions.length} refused question${questions.length === 1 ? "" : "s"}${shown.length < questions.length ? ` (the ${shown.length} most asked shown; \`railcache unanswered\` lists all)` : ""}. Add their wordings as \`examples:\` under the heading of your runbook that should answer them.`
+      ? `${questions.length} refused question${questions.length === 1 ? "" : "s"}${shown.length < questions.length ? ` (the ${shown.length} most asked shown; \`railcache unanswered\` lists all)` : ""}. Add their wordings as \`examples:\` under the heading of your team's runbook (\`RAILCACHE_KB_DIR\`) that should answer them.`
       : "Every question in that period was answered.",
     code: shown.length
       ? [{ text: shown.map((q) => `${q.count}x  ${truncate(oneLine(q.text), 110)}${q.closest ? `  -> closest: ${q.closest}` : ""}`).join("\n") }]
