@@ -58,7 +58,7 @@ export interface Decision {
   close: boolean;
   /**
    * A team section led and cleared the rule, but a near miss is at least as similar to the message:
-   * refused (see decision()), and `close` offers the section.
+   * refused (see decision()); `close` offers the section when it fits on its own.
    */
   nearMissCloser?: boolean;
   /** The documents most similar to the message, most similar first (index into the training documents). */

@@ -1,1 +1,0 @@
-npx tsx bench/answer-quality.ts 2>&1 | grep heldout | sed -E 's/questions-heldout-(v[0-9]+).jsonl: on-topic right ([0-9]+)\/([0-9]+).*refused ([0-9]+)\/([0-9]+).*/\1 \2 \3 \4 \5/' | awk '{r+=$2;t+=$3;n+=$4;nt+=$5; if ($2/$3>=0.95) po++; if ($5-$4<=1) pn++; if ($2/$3>=0.95 && $5-$4<=1) pb++} END {print "ALL " r "/" t " " n "/" nt " on-topic-pass " po " near-pass " pn " both " pb}'
