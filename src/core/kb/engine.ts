@@ -395,12 +395,16 @@ const QUESTION = new RegExp(
   "i",
 );
 
+/** A part that ends with a colon introduces what follows (a log, a list). */
+const LEAD_IN = /:\s*$/;
+
 /** Words with a letter or digit in them: a bullet ("•", "-") is no word. */
 const QUESTION_WORD_TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
 
 function isQuestion(part: string): boolean {
   // "• do I" (a bullet cut at "also") is not a question of three words.
-  return (part.match(QUESTION_WORD_TOKEN)?.length ?? 0) >= 3 && QUESTION.test(part);
+  // "what the deploy log says:" or "when I set the config path:" leads in to a paste; it asks nothing.
+  return (part.match(QUESTION_WORD_TOKEN)?.length ?? 0) >= 3 && QUESTION.test(part) && !LEAD_IN.test(part);
 }
 
 /**

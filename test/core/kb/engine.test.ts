@@ -147,6 +147,15 @@ describe("answer engine", () => {
     expect(sections.map((s) => s.id)).toEqual(["migrations", "fix-dashboard"]);
   });
 
+  it("does not take the words that lead in to a paste (ending with a colon) for a question", () => {
+    for (const lead of ["what the deploy log says after I pushed the new model:", "when I open the admin on prod I get this:"]) {
+      const text = `${lead}\n\`\`\`\ndjango.core.exceptions.FieldError: Invalid field name(s) given in select_related: 'vendor'\n\`\`\`\nhow do I clear the build cache?`;
+      const { explain, sections } = engine.answer(text);
+      expect(explain.questions, text).toBeUndefined();
+      expect(sections.map((s) => s.id)).toContain("fix-dashboard");
+    }
+  });
+
   it("follows a diagnosis with the section its content names next when the message asks something", () => {
     // (A FieldError paste alone now also gets fix-dashboard, as the runner-up that fits nearly as well: several of its examples are such pastes.)
     const error = "LookupError: App 'billing' doesn't have a 'Contact' model. prod only, works locally.";
