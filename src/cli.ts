@@ -61,6 +61,19 @@ program
   });
 
 program
+  .command("check")
+  .description("score a file of your team's questions against the runbooks, as the bot answers them; exits 3 below --min (for CI)")
+  .argument("<questions.jsonl>", 'one JSON object a line: {"text": "...", "expect": "Heading" | ["Heading", ...] | null}')
+  .option("--min <share>", "the share (0 to 1) of questions answered from the expected section or refused as expected", "0.9")
+  .option("--json", "print the report as JSON")
+  .action(async (file: string, options: { min: string; json?: boolean }) => {
+    const { openKnowledge } = await import("./core/kb/open-knowledge.js");
+    const { checkCommand } = await import("./adapters/cli/check.js");
+    const { config, log } = setup();
+    process.exitCode = checkCommand(openKnowledge(config.kbDir, log), file, options);
+  });
+
+program
   .command("status")
   .description("latest deployment of each service per environment, with dashboard links")
   .argument("[service]", "only this service")

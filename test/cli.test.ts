@@ -3,7 +3,7 @@
  * environment (no tokens), a temp store, and the demo project where a command says --demo.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -243,6 +243,30 @@ describe("railcache unanswered", () => {
       const json = await railcache(["unanswered", "--json", "--since", "1d"], { env: { RAILCACHE_DB: db } });
       expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ text: question, count: 2 })]);
       expect((await railcache(["unanswered", "--since", "a month"], { env: { RAILCACHE_DB: db } })).code).toBe(2);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("railcache check", () => {
+  it("exits 0 when the team's questions are answered as expected, 3 under --min, 2 for a file it cannot use", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "railcache-check-cli-"));
+    try {
+      const file = path.join(folder, "questions.jsonl");
+      const line = (text: string, expect: string | null) => JSON.stringify({ text, expect });
+      writeFileSync(file, `${line("how do I clear the build cache on railway", "fix-dashboard")}\n${line("what is the best pizza in town", null)}\n`);
+      const pass = await railcache(["check", file]);
+      expect(pass.code, pass.stderr).toBe(0);
+      expect(pass.stdout).toContain("1/1 answered from the expected section, 1/1 refused as expected: 100%");
+      writeFileSync(file, `${line("how do I clear the build cache on railway", "migrations")}\n`);
+      const fail = await railcache(["check", file]);
+      expect(fail.code).toBe(3);
+      expect(fail.stdout).toContain(`${file}:1: expected migrations, got fix-dashboard`);
+      writeFileSync(file, "{}\n");
+      const bad = await railcache(["check", file]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('line 1: needs "text"');
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
