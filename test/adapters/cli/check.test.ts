@@ -108,4 +108,20 @@ describe("railcache check", () => {
     expect(() => run(path.join(dir, "missing.jsonl"), { min: "0.9" })).toThrow(/Cannot read .*missing\.jsonl: ENOENT/);
     expect(() => run(questions("ok.jsonl", [stale]), { min: "90%" })).toThrow(/--min takes a share from 0 to 1/);
   });
+
+  it("passes on the example runbook's own questions file (the README points teams to it)", () => {
+    const folder = new URL("../../../examples/team-runbook/", import.meta.url).pathname;
+    const example = createAnswerEngine(loadKnowledgeBase({ extraDir: folder }));
+    let out = "";
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      expect(checkCommand(example, path.join(folder, "questions.jsonl"), { min: "1" })).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    expect(out).toMatch(/^5\/5 answered from the expected section, 1\/1 refused as expected: 100%/);
+  });
 });
