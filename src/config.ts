@@ -26,12 +26,18 @@ const boolish = z
     return z.NEVER;
   });
 
+/** A whole number of `unit`: "abc" or "1.5" says so, where zod alone said "expected number, received NaN". */
+const wholeNumber = (unit: string) =>
+  z.coerce.number<string | undefined>({ error: `should be a whole number of ${unit}` }).int(`should be a whole number of ${unit}`);
+
 const envSchema = z.object({
   RAILWAY_API_TOKEN: optional,
   RAILWAY_TOKEN: optional,
   RAILWAY_PROJECT_ID: optional,
   RAILWAY_API_URL: optional.pipe(z.url({ message: "should be a URL like https://backboard.railway.com/graphql/v2" }).optional()),
-  RAILWAY_TIMEOUT_MS: optional.pipe(z.coerce.number<string | undefined>().int().min(500).max(120_000).optional()),
+  RAILWAY_TIMEOUT_MS: optional.pipe(
+    wholeNumber("milliseconds").min(500, "should be at least 500 (milliseconds)").max(120_000, "should be at most 120000 (two minutes)").optional(),
+  ),
   RAILCACHE_CONFIG: optional,
   // The policy's TOML text itself (a platform variable, where there is no file to mount). Not
   // trimmed: error line numbers must match what was pasted.
@@ -59,12 +65,7 @@ const envSchema = z.object({
   ),
   RAILCACHE_KB_DIR: optional,
   RAILCACHE_UNANSWERED_DAYS: optional.pipe(
-    z.coerce
-      .number<string | undefined>()
-      .int("should be a whole number of days")
-      .min(0, "should be 0 (keep no refused questions) or more days")
-      .max(365, "should be at most 365 days")
-      .optional(),
+    wholeNumber("days").min(0, "should be 0 (keep no refused questions) or more days").max(365, "should be at most 365 days").optional(),
   ),
   RAILCACHE_WEBHOOK_SECRET: optional.pipe(z.string().min(24, "should be at least 24 random characters").optional()),
   RAILCACHE_WEBHOOK_SIGNING_SECRET: optional.pipe(z.string().min(24, "should be at least 24 random characters (openssl rand -hex 32)").optional()),
@@ -108,8 +109,8 @@ const envSchema = z.object({
   ),
   PORT: optional.pipe(
     z.coerce
-      .number<string | undefined>()
-      .int()
+      .number<string | undefined>({ error: "should be a port number, like 3000 (0 picks a free one)" })
+      .int("should be a port number, like 3000 (0 picks a free one)")
       .min(0, "should be a port number (0 picks a free one)")
       .max(65535, "should be a port number up to 65535")
       .optional(),

@@ -48,6 +48,19 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).not.toContain("secret-value-123");
   });
 
+  it("says a number is expected in words, never zod's 'received NaN'", () => {
+    const problems = problemsOf({ PORT: "http", RAILWAY_TIMEOUT_MS: "ten seconds", RAILCACHE_UNANSWERED_DAYS: "1.5" }).join("\n");
+    expect(problems).toContain("PORT should be a port number, like 3000 (0 picks a free one)");
+    expect(problems).toContain("RAILWAY_TIMEOUT_MS should be a whole number of milliseconds");
+    expect(problems).toContain("RAILCACHE_UNANSWERED_DAYS should be a whole number of days");
+    expect(problems).not.toMatch(/NaN|Invalid input/);
+    expect(problemsOf({ RAILWAY_TIMEOUT_MS: "300", RAILCACHE_UNANSWERED_DAYS: "-1" }).join("\n")).toMatch(
+      /RAILWAY_TIMEOUT_MS should be at least 500 \(milliseconds\)[\s\S]*RAILCACHE_UNANSWERED_DAYS should be 0 \(keep no refused questions\) or more days|RAILCACHE_UNANSWERED_DAYS should be 0 \(keep no refused questions\) or more days[\s\S]*RAILWAY_TIMEOUT_MS should be at least 500/,
+    );
+    expect(loadConfig({ RAILCACHE_UNANSWERED_DAYS: "0" }).unansweredDays).toBe(0);
+    expect(loadConfig({}).unansweredDays).toBe(30);
+  });
+
   it("picks Socket Mode when an app-level token is given", () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1-A" });
     expect(config.slack?.mode).toBe("socket");
