@@ -38,42 +38,46 @@ export interface CheckReport {
 export function parseCheckQuestions(source: string, sections: readonly Section[]): { questions: CheckQuestion[]; problems: string[] } {
   const questions: CheckQuestion[] = [];
   const problems: string[] = [];
-  source.split("\n").forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === "" || raw.trimStart().startsWith("//")) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      problems.push(`line ${line}: not a JSON object: ${raw.slice(0, 60)}`);
-      return;
-    }
-    const item = value as { text?: unknown; expect?: unknown };
-    if (!value || typeof value !== "object" || Array.isArray(value) || typeof item.text !== "string" || item.text.trim() === "") {
-      problems.push(`line ${line}: needs "text", the question as people ask it`);
-      return;
-    }
-    if (!("expect" in item)) {
-      problems.push(`line ${line}: needs "expect": the heading that should answer it, a list of them, or null when it must be refused`);
-      return;
-    }
-    if (item.expect === null) {
-      questions.push({ line, text: item.text, expect: null });
-      return;
-    }
-    const names = typeof item.expect === "string" ? [item.expect] : Array.isArray(item.expect) && item.expect.length > 0 ? item.expect : undefined;
-    if (!names || names.some((n) => typeof n !== "string")) {
-      problems.push(`line ${line}: "expect" should be a heading, a list of headings, or null`);
-      return;
-    }
-    const ids: string[] = [];
-    for (const name of names as string[]) {
-      const found = sectionNamed(name, sections);
-      if (typeof found === "string") ids.push(found);
-      else problems.push(`line ${line}: ${found.problem}`);
-    }
-    if (ids.length === names.length) questions.push({ line, text: item.text, expect: ids });
-  });
+  // A file saved by an editor that writes a byte-order mark would otherwise fail on its first line.
+  source
+    .replace(/^\uFEFF/, "")
+    .split("\n")
+    .forEach((raw, index) => {
+      const line = index + 1;
+      if (raw.trim() === "" || raw.trimStart().startsWith("//")) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        problems.push(`line ${line}: not a JSON object: ${raw.slice(0, 60)}`);
+        return;
+      }
+      const item = value as { text?: unknown; expect?: unknown };
+      if (!value || typeof value !== "object" || Array.isArray(value) || typeof item.text !== "string" || item.text.trim() === "") {
+        problems.push(`line ${line}: needs "text", the question as people ask it`);
+        return;
+      }
+      if (!("expect" in item)) {
+        problems.push(`line ${line}: needs "expect": the heading that should answer it, a list of them, or null when it must be refused`);
+        return;
+      }
+      if (item.expect === null) {
+        questions.push({ line, text: item.text, expect: null });
+        return;
+      }
+      const names = typeof item.expect === "string" ? [item.expect] : Array.isArray(item.expect) && item.expect.length > 0 ? item.expect : undefined;
+      if (!names || names.some((n) => typeof n !== "string")) {
+        problems.push(`line ${line}: "expect" should be a heading, a list of headings, or null`);
+        return;
+      }
+      const ids: string[] = [];
+      for (const name of names as string[]) {
+        const found = sectionNamed(name, sections);
+        if (typeof found === "string") ids.push(found);
+        else problems.push(`line ${line}: ${found.problem}`);
+      }
+      if (ids.length === names.length) questions.push({ line, text: item.text, expect: ids });
+    });
   return { questions, problems };
 }
 

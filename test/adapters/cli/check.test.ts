@@ -58,6 +58,10 @@ describe("railcache check", () => {
     const { code, out } = run(questions("good.jsonl", [stale, builtin, offTopic]), { min: "0.9" });
     expect(out).toBe("2/2 answered from the expected section, 1/1 refused as expected: 100% (minimum 90%).\n");
     expect(code).toBe(0);
+    // Saved on Windows: a byte-order mark and CRLF line ends.
+    const windows = path.join(dir, "windows.jsonl");
+    writeFileSync(windows, `\uFEFF${[stale, builtin, offTopic].map((l) => JSON.stringify(l)).join("\r\n")}\r\n`);
+    expect(run(windows, { min: "0.9" })).toEqual({ code: 0, out });
   });
 
   it("lists each miss with its file and line, and exits 3 under the minimum", () => {
