@@ -1,7 +1,7 @@
 /** `railcache doctor`: checks config, policy, knowledge base and the Railway token, in plain words. */
 import { existsSync, statSync } from "node:fs";
 import { CliError } from "./io.js";
-import { connectRailway, NoRailwayError, policySource, type RailwayConnection } from "../../runtime.js";
+import { connectRailway, NoRailwayError, openStore, policySource, type RailwayConnection } from "../../runtime.js";
 import { ConfigError, loadConfig, type Config } from "../../config.js";
 import { FEW_TEAM_EXAMPLES, loadKnowledgeBase, thinTeamSections } from "../../core/kb/index.js";
 import { isOpenPolicy, loadPolicy, OPEN_POLICY_WARNING, PolicyError } from "../../core/policy/index.js";
@@ -10,6 +10,8 @@ import type { Logger } from "../../log.js";
 import { migrationChecks, MOVE_ADVICE } from "../../core/setup/index.js";
 import { RailwayError, type RateLimitReading } from "../../core/ports/railway.js";
 import { clockTime } from "../../core/text/time.js";
+import type { Store } from "../../core/ports/store.js";
+import { listUnanswered } from "../../core/unanswered.js";
 
 export type CheckLevel = "ok" | "warn" | "fail";
 
@@ -59,8 +61,42 @@ export async function runDoctorChecks(env: Record<string, string | undefined>, o
       ),
     );
 
+  const unanswered = await unansweredCheck(config, options.log);
+  if (unanswered) checks.push(unanswered);
   checks.push(...(await railwayChecks(config, options)));
   return checks;
+}
+
+const UNANSWERED_SPAN_MS = 30 * 86_400_000;
+
+/** What the bot refused lately, where its database is: the wordings a team's runbooks should add. */
+async function unansweredCheck(config: Config, log: Logger): Promise<Check | undefined> {
+  const check = "unanswered questions";
+  if (config.unansweredDays <= 0) return { check, level: "ok", message: "not kept (RAILCACHE_UNANSWERED_DAYS=0)" };
+  // The bot has not run with this database here: nothing to read, and nothing is created.
+  if (!config.databaseUrl && !existsSync(config.sqlitePath)) return undefined;
+  let store: Store;
+  try {
+    store = await openStore(config, { demo: false, log });
+  } catch (error) {
+    return { check, level: "warn", message: `could not open the bot's database to read them: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  try {
+    const questions = await listUnanswered(store, Date.now() - UNANSWERED_SPAN_MS);
+    if (questions.length === 0) return { check, level: "ok", message: "none refused in the last 30 days" };
+    const repeated = questions.filter((q) => q.count > 1).length;
+    return {
+      check,
+      level: "warn",
+      message:
+        `${questions.length} refused in the last 30 days${repeated ? ` (${repeated} asked more than once)` : ""}: ` +
+        "`railcache unanswered` lists them under the section each came closest to; add their wordings to the right heading's `examples:`.",
+    };
+  } catch (error) {
+    return { check, level: "warn", message: `could not read them: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    await store.close();
+  }
 }
 
 /** Headings with few examples answer a team's questions far less often: say which, and what helps. */

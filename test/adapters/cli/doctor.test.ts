@@ -1,10 +1,13 @@
-/** `railcache doctor` on a team's runbooks: which headings are too thin to be found by how the team asks. */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+/** `railcache doctor` on a team's runbooks: which headings are too thin to be found by how the team asks, and what the bot refused. */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runDoctorChecks } from "../../../src/adapters/cli/doctor.js";
+import { createAnswerEngine, loadKnowledgeBase } from "../../../src/core/kb/index.js";
+import { recordUnanswered } from "../../../src/core/unanswered.js";
 import { silentLogger } from "../../../src/log.js";
+import { openSqliteStore } from "../../../src/store/index.js";
 
 let dir: string | undefined;
 afterEach(() => {
@@ -42,5 +45,38 @@ describe("railcache doctor on a team's runbooks", () => {
     writeFileSync(join(dir, "ops.md"), `${front}# Restart the worker\nRun \`railway redeploy --service worker\`.\n`);
     expect(await teamCheck({ RAILCACHE_KB_DIR: dir })).toMatchObject({ level: "ok", message: "1 heading, with 5 or more example questions" });
     expect(await teamCheck({})).toBeUndefined();
+  });
+});
+
+describe("railcache doctor on the questions the bot refused", () => {
+  const refused = (text: string) => createAnswerEngine(loadKnowledgeBase({})).answer(text);
+  const unansweredCheck = async (env: Record<string, string>) =>
+    (await runDoctorChecks(env, { demo: false, log: silentLogger() })).find((c) => c.check === "unanswered questions");
+
+  it("counts what the bot refused in the last 30 days and points at railcache unanswered", async () => {
+    dir = mkdtempSync(join(tmpdir(), "railcache-doctor-"));
+    const db = join(dir, "railcache.db");
+    const store = openSqliteStore({ path: db });
+    const pizza = "what is the best pizza in town";
+    const stripe = "how do I rotate the stripe webhook signing secret on our billing service";
+    for (const text of [pizza, pizza, stripe]) await recordUnanswered(store, Date.now(), text, refused(text), 30);
+    await store.close();
+    expect(await unansweredCheck({ RAILCACHE_DB: db })).toEqual({
+      check: "unanswered questions",
+      level: "warn",
+      message:
+        "2 refused in the last 30 days (1 asked more than once): `railcache unanswered` lists them under the section each came closest to; add their wordings to the right heading's `examples:`.",
+    });
+    expect(await unansweredCheck({ RAILCACHE_DB: db, RAILCACHE_UNANSWERED_DAYS: "0" })).toMatchObject({
+      level: "ok",
+      message: "not kept (RAILCACHE_UNANSWERED_DAYS=0)",
+    });
+  });
+
+  it("says nothing, and creates nothing, where the bot has not run", async () => {
+    dir = mkdtempSync(join(tmpdir(), "railcache-doctor-"));
+    const db = join(dir, "nested", "railcache.db");
+    expect(await unansweredCheck({ RAILCACHE_DB: db })).toBeUndefined();
+    expect(existsSync(join(dir, "nested"))).toBe(false);
   });
 });
