@@ -4,6 +4,7 @@
  * answers. Run in CI, it says when a new example or heading takes another heading's questions.
  */
 import path from "node:path";
+import { z } from "zod";
 import { closest } from "../text/closest.js";
 import type { AnswerEngine, Section } from "./types.js";
 
@@ -34,50 +35,45 @@ export interface CheckReport {
   misses: CheckMiss[];
 }
 
+/** One line of a questions file. */
+const questionLine = z.object({
+  text: z.string({ error: 'needs "text", the question as people ask it' }).trim().min(1, 'needs "text", the question as people ask it'),
+  expect: z.union([z.string(), z.array(z.string()).min(1), z.null()], {
+    error: 'needs "expect": the heading that should answer it, a list of them, or null when it must be refused',
+  }),
+});
+
 /** A line is one JSON object: {"text": "...", "expect": "Heading" | ["Heading", "other-id"] | null}. */
 export function parseCheckQuestions(source: string, sections: readonly Section[]): { questions: CheckQuestion[]; problems: string[] } {
   const questions: CheckQuestion[] = [];
   const problems: string[] = [];
   // A file saved by an editor that writes a byte-order mark would otherwise fail on its first line.
-  source
-    .replace(/^\uFEFF/, "")
-    .split("\n")
-    .forEach((raw, index) => {
-      const line = index + 1;
-      if (raw.trim() === "" || raw.trimStart().startsWith("//")) return;
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        problems.push(`line ${line}: not a JSON object: ${raw.slice(0, 60)}`);
-        return;
-      }
-      const item = value as { text?: unknown; expect?: unknown };
-      if (!value || typeof value !== "object" || Array.isArray(value) || typeof item.text !== "string" || item.text.trim() === "") {
-        problems.push(`line ${line}: needs "text", the question as people ask it`);
-        return;
-      }
-      if (!("expect" in item)) {
-        problems.push(`line ${line}: needs "expect": the heading that should answer it, a list of them, or null when it must be refused`);
-        return;
-      }
-      if (item.expect === null) {
-        questions.push({ line, text: item.text, expect: null });
-        return;
-      }
-      const names = typeof item.expect === "string" ? [item.expect] : Array.isArray(item.expect) && item.expect.length > 0 ? item.expect : undefined;
-      if (!names || names.some((n) => typeof n !== "string")) {
-        problems.push(`line ${line}: "expect" should be a heading, a list of headings, or null`);
-        return;
-      }
-      const ids: string[] = [];
-      for (const name of names as string[]) {
-        const found = sectionNamed(name, sections);
-        if (typeof found === "string") ids.push(found);
-        else problems.push(`line ${line}: ${found.problem}`);
-      }
-      if (ids.length === names.length) questions.push({ line, text: item.text, expect: ids });
-    });
+  const lines = source.replace(/^\uFEFF/, "").split("\n");
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    if (raw.trim() === "" || raw.trimStart().startsWith("//")) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      problems.push(`line ${line}: not a JSON object: ${raw.slice(0, 60)}`);
+      return;
+    }
+    const parsed = questionLine.safeParse(value);
+    if (!parsed.success) {
+      problems.push(`line ${line}: ${parsed.error.issues[0]?.message ?? "not a question"}`);
+      return;
+    }
+    const { text, expect } = parsed.data;
+    if (expect === null) {
+      questions.push({ line, text, expect: null });
+      return;
+    }
+    const found = (typeof expect === "string" ? [expect] : expect).map((name) => sectionNamed(name, sections));
+    const ids = found.filter((f): f is string => typeof f === "string");
+    for (const f of found) if (typeof f !== "string") problems.push(`line ${line}: ${f.problem}`);
+    if (ids.length === found.length) questions.push({ line, text, expect: ids });
+  });
   return { questions, problems };
 }
 
