@@ -190,15 +190,14 @@ program
   .option("--json", "print JSON")
   .action(async (options: { since: string; json?: boolean }) => {
     const { unansweredCommand } = await import("./adapters/cli/unanswered.js");
-    const { loadKnowledgeBase } = await import("./core/kb/index.js");
+    const { openKnowledge } = await import("./core/kb/open-knowledge.js");
     const { openStore } = await import("./runtime.js");
     const { config, log } = setup();
     await requireBotDatabase(config, "database");
-    const kb = loadKnowledgeBase(config.kbDir ? { extraDir: config.kbDir } : {});
-    const titles = new Map(kb.sections.map((s) => [s.id, s.title]));
+    const answers = openKnowledge(config.kbDir, log);
     const store = await openStore(config, { demo: false, log });
     try {
-      await unansweredCommand(store, (id) => titles.get(id), options);
+      await unansweredCommand(store, answers, options);
     } finally {
       await store.close();
     }

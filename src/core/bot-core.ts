@@ -11,7 +11,7 @@ import { KnownFailure, isKnownFailure, toUserReply } from "./errors.js";
 import type { Store } from "./ports/store.js";
 import { RecentKeys } from "./recent-keys.js";
 import { auditActor, auditReply, listAuditEntries, recordAudit, type AuditInput } from "./audit.js";
-import { DEFAULT_UNANSWERED_DAYS, listUnanswered, recordUnanswered, unansweredReply } from "./unanswered.js";
+import { DEFAULT_UNANSWERED_DAYS, listUnanswered, recordUnanswered, stillRefused, unansweredReply } from "./unanswered.js";
 import { DURATION_HINT, parseDuration } from "./duration.js";
 import { commands, parseCommand, usageOf, usageText, type ParsedCommand } from "./commands.js";
 import type { AnswerEngine, AnswerResult } from "./kb/types.js";
@@ -385,7 +385,8 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if ((deps.unansweredDays ?? DEFAULT_UNANSWERED_DAYS) <= 0) {
       return { title: "Refused questions are not kept", body: "`RAILCACHE_UNANSWERED_DAYS` is 0 here.", tone: "info", private: true };
     }
-    return unansweredReply(await listUnanswered(deps.store, deps.clock.now() - span), label);
+    const { refused, answeredNow } = stillRefused(await listUnanswered(deps.store, deps.clock.now() - span), answers);
+    return unansweredReply(refused, label, answeredNow);
   }
 
   /** An audit entry; a store failure is logged, never turned into a failed request. */

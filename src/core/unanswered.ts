@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { redactPastedSecrets } from "../redact.js";
-import type { AnswerResult } from "./kb/types.js";
+import type { AnswerEngine, AnswerResult } from "./kb/types.js";
 import type { Store } from "./ports/store.js";
 import type { Reply } from "./reply.js";
 import { truncate } from "./text/truncate.js";
@@ -58,9 +58,26 @@ export async function listUnanswered(store: Store, since: number): Promise<Unans
     .sort((a, b) => b.count - a.count || b.lastAt - a.lastAt);
 }
 
+/**
+ * The kept questions the knowledge base still refuses, and how many it answers now: once a team
+ * adds their wordings as examples, they leave the list without anyone clearing it.
+ */
+export function stillRefused(questions: UnansweredQuestion[], answers: Pick<AnswerEngine, "answer">): { refused: UnansweredQuestion[]; answeredNow: number } {
+  const refused = questions.filter((q) => !answers.answer(q.text).matched);
+  return { refused, answeredNow: questions.length - refused.length };
+}
+
+/** What became of the questions refused in the period that are answered now: "3 more ..." beside a list, or all of them. */
+function answeredNowText(answeredNow: number, alone: boolean): string {
+  const are = answeredNow === 1 ? "is" : "are";
+  return alone
+    ? `The ${answeredNow === 1 ? "question" : `${answeredNow} questions`} refused in that period ${are} answered now.`
+    : `${answeredNow} more refused then ${are} answered now.`;
+}
+
 /** For the terminal: each question under the section it came closest to, ready to copy into `examples:`. */
-export function unansweredText(questions: UnansweredQuestion[], titleOf: (id: string) => string | undefined): string {
-  if (questions.length === 0) return "No refused questions in that period.";
+export function unansweredText(questions: UnansweredQuestion[], titleOf: (id: string) => string | undefined, answeredNow = 0): string {
+  if (questions.length === 0) return answeredNow ? answeredNowText(answeredNow, true) : "No refused questions in that period.";
   const groups = new Map<string, UnansweredQuestion[]>();
   for (const q of questions) {
     const key = q.closest ?? "";
@@ -72,6 +89,7 @@ export function unansweredText(questions: UnansweredQuestion[], titleOf: (id: st
     lines.push("", id ? `closest: "${title ?? id}" (${id})` : "closest: none");
     for (const q of group) lines.push(`  - ${JSON.stringify(oneLine(q.text))}  # ${q.count}x, last ${day(q.lastAt)}${q.offered ? ", offered" : ""}`);
   }
+  if (answeredNow) lines.push("", answeredNowText(answeredNow, false));
   lines.push(
     "",
     "Add a wording to the `examples:` of the heading that should answer it (or to `negatives:` if none should);",
@@ -81,13 +99,16 @@ export function unansweredText(questions: UnansweredQuestion[], titleOf: (id: st
 }
 
 /** The chat reply of `/railcache unanswered`: the 20 most asked (the CLI lists all, grouped). */
-export function unansweredReply(questions: UnansweredQuestion[], sinceLabel: string): Reply {
+export function unansweredReply(questions: UnansweredQuestion[], sinceLabel: string, answeredNow = 0): Reply {
   const shown = questions.slice(0, 20);
+  const more = answeredNow ? ` ${answeredNowText(answeredNow, false)}` : "";
   return {
     title: `Questions I could not answer: last ${sinceLabel}`,
     body: questions.length
-      ? `${questions.length} refused question${questions.length === 1 ? "" : "s"}${shown.length < questions.length ? ` (the ${shown.length} most asked shown; \`railcache unanswered\` lists all)` : ""}. Add their wordings as \`examples:\` under the heading of your team's runbook (\`RAILCACHE_KB_DIR\`) that should answer them.`
-      : "Every question in that period was answered.",
+      ? `${questions.length} refused question${questions.length === 1 ? "" : "s"}${shown.length < questions.length ? ` (the ${shown.length} most asked shown; \`railcache unanswered\` lists all)` : ""}. Add their wordings as \`examples:\` under the heading of your team's runbook (\`RAILCACHE_KB_DIR\`) that should answer them.${more}`
+      : answeredNow
+        ? answeredNowText(answeredNow, true)
+        : "Nothing was refused in that period.",
     code: shown.length
       ? [{ text: shown.map((q) => `${q.count}x  ${truncate(oneLine(q.text), 110)}${q.closest ? `  -> closest: ${q.closest}` : ""}`).join("\n") }]
       : undefined,

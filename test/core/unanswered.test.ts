@@ -2,7 +2,7 @@
  * Questions railcache refused, kept so a team sees what its runbooks miss: BotCore keeps them in
  * the store (real SQLite) after replying, `/railcache unanswered` lists them, secrets never kept.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -11,7 +11,7 @@ import { createAnswerEngine, loadKnowledgeBase } from "../../src/core/kb/index.j
 import { defaultPolicy } from "../../src/core/policy/policy.js";
 import { systemClock } from "../../src/core/ports/clock.js";
 import type { Store } from "../../src/core/ports/store.js";
-import { listUnanswered, unansweredText } from "../../src/core/unanswered.js";
+import { listUnanswered, unansweredReply, unansweredText } from "../../src/core/unanswered.js";
 import { silentLogger } from "../../src/log.js";
 import { openSqliteStore } from "../../src/store/index.js";
 
@@ -112,6 +112,31 @@ describe("questions railcache could not answer", () => {
     expect(week.code?.[0]?.text).not.toContain("pizza");
     expect((await bot.command("unanswered", ctx)).code?.[0]?.text.split("\n")).toHaveLength(2);
     expect(await bot.command("unanswered soon", ctx)).toMatchObject({ title: "Not a period I understand" });
+  });
+
+  it("counts, and no longer lists, a question the runbooks answer now (an example added since)", async () => {
+    const store = open();
+    const before = createBotCore({ answers, store, policy: defaultPolicy(), clock: systemClock, log: silentLogger() });
+    await before.ask(REFUSED, ctx);
+    await kept(store, 1);
+    const dir = mkdtempSync(path.join(tmpdir(), "railcache-unanswered-kb-"));
+    dirs.push(dir);
+    writeFileSync(
+      path.join(dir, "billing.md"),
+      `---\nexamples:\n  "Rotate the Stripe webhook secret":\n    - ${REFUSED}\n    - how do we roll the stripe signing secret\n---\n# Billing\n## Rotate the Stripe webhook secret\nRoll it in the Stripe dashboard, then set STRIPE_WEBHOOK_SECRET on the billing service.\n`,
+    );
+    const teamAnswers = createAnswerEngine(loadKnowledgeBase({ extraDir: dir }));
+    expect(teamAnswers.answer(REFUSED).matched).toBe(true);
+    const after = createBotCore({ answers: teamAnswers, store, policy: defaultPolicy(), clock: systemClock, log: silentLogger() });
+    const reply = await after.command("unanswered", ctx);
+    expect(reply.body).toBe("The question refused in that period is answered now.");
+    expect(reply.code).toBeUndefined();
+    // Still kept: were the runbook to lose the example, the question would be listed again.
+    expect(await listUnanswered(store, 0)).toHaveLength(1);
+    expect(unansweredText([], () => undefined, 2)).toBe("The 2 questions refused in that period are answered now.");
+    expect(unansweredReply([{ text: "a", count: 1, firstAt: 0, lastAt: 0, closest: null, offered: false }], "7d", 3).body).toMatch(
+      / 3 more refused then are answered now\.$/,
+    );
   });
 
   it("groups them for the terminal under the section each came closest to, ready to paste as examples", () => {
