@@ -1,5 +1,5 @@
 /** `railcache doctor` on a team's runbooks: which headings are too thin to be found by how the team asks, and what the bot refused. */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -71,6 +71,14 @@ describe("railcache doctor on the questions the bot refused", () => {
       level: "ok",
       message: "not kept (RAILCACHE_UNANSWERED_DAYS=0)",
     });
+    // A runbook that answers the Stripe question now: only the pizza is left.
+    const kb = join(dir, "runbooks");
+    mkdirSync(kb);
+    writeFileSync(
+      join(kb, "billing.md"),
+      `---\nexamples:\n  "Rotate the Stripe webhook secret":\n    - ${stripe}\n    - how do we roll the stripe signing secret\n---\n# Billing\n## Rotate the Stripe webhook secret\nRoll it in the Stripe dashboard, then set STRIPE_WEBHOOK_SECRET on the billing service.\n`,
+    );
+    expect((await unansweredCheck({ RAILCACHE_DB: db, RAILCACHE_KB_DIR: kb }))?.message).toMatch(/^1 refused in the last 30 days \(1 asked more than once\): /);
   });
 
   it("says nothing, and creates nothing, where the bot has not run", async () => {
