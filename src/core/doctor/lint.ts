@@ -158,7 +158,8 @@ function unknownKeys(config: ConfigFile, data: Record<string, Json>, shape: KeyS
   const findings: Finding[] = [];
   for (const [key, value] of Object.entries(data)) {
     const here = [...path, key];
-    const known = (shape as Record<string, KeyShape>)[key];
+    // Own keys only: a `constructor` or `toString` key is as unknown as any other.
+    const known = Object.hasOwn(shape, key) ? (shape as Record<string, KeyShape>)[key] : undefined;
     if (known === undefined) {
       findings.push(unknownKeyFinding(config, here, Object.keys(shape)));
       continue;

@@ -79,9 +79,15 @@ export function adoptPolicy(live: Policy, next: Policy): void {
 
 export type Decision = { allowed: true; approval: "requester" | "second_person"; approvers?: Approvers } | { allowed: false; reason: string; rule: string };
 
-/** The service name an alias stands for (or the name itself). */
+/**
+ * The service name an alias stands for (or the name itself). Own keys only: "toString" or
+ * "constructor" typed as a service must not find Object.prototype's function.
+ */
 export function unaliasService(policy: Policy, name: string): string {
-  return policy.aliases[name] ?? policy.aliases[name.toLowerCase()] ?? name;
+  const { aliases } = policy;
+  const lower = name.toLowerCase();
+  if (Object.hasOwn(aliases, name)) return aliases[name] as string;
+  return Object.hasOwn(aliases, lower) ? (aliases[lower] as string) : name;
 }
 
 const matches = (list: string[], value: string | undefined) =>

@@ -62,6 +62,17 @@ describe("lintProject: other projects", () => {
     expect(finding).toMatchObject({ severity: "error", file: "railway.json", line: 4 });
   });
 
+  // Keys looked up in the known shape must be its own: `constructor` found Object.prototype's and passed as known.
+  it("flags a key named like an object's own property (constructor, toString) as unknown", () => {
+    temp = mkdtempSync(join(tmpdir(), "railcache-doctor-"));
+    writeFileSync(join(temp, "railway.toml"), '[build]\nconstructor = "x"\ntoString = 1\n[deploy]\nstartCommand = "gunicorn app.wsgi"\n');
+    const findings = find(lintProject(temp, { now: TODAY }), /is not a key Railway knows/);
+    expect(findings.map((f) => [f.message.split(" ")[0], f.line])).toEqual([
+      ["[build.constructor]", 2],
+      ["[build.toString]", 3],
+    ]);
+  });
+
   it("suggests the right name for a misspelt railway.json key", () => {
     const [finding] = find(lint("json-project"), /startComand/);
     expect(finding).toMatchObject({ severity: "error", file: "railway.json", line: 15 });

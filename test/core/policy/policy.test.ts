@@ -22,6 +22,13 @@ describe("the documented example policy", () => {
     expect(policy.allow).toHaveLength(3);
     expect(policy.secondApprover).toEqual({ environments: ["production"], users: ["U0LEAD"], groups: ["S0OPS"] });
   });
+
+  // Found by the fuzz test: "/railcache clear toString" reached the workflow with Object.prototype.toString as the service.
+  it("takes a service named like an object's own property for the name it is, not an alias", () => {
+    for (const policy of [parsePolicy(exampleText), defaultPolicy()]) {
+      for (const name of ["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf"]) expect(unaliasService(policy, name)).toBe(name);
+    }
+  });
 });
 
 describe("decide", () => {
