@@ -386,7 +386,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
       return { title: "Refused questions are not kept", body: "`RAILCACHE_UNANSWERED_DAYS` is 0 here.", tone: "info", private: true };
     }
     const { refused, answeredNow } = stillRefused(await listUnanswered(deps.store, deps.clock.now() - span), answers);
-    return unansweredReply(refused, label, answeredNow);
+    return unansweredReply(refused, label, answeredNow, (id) => answers.section(id)?.title);
   }
 
   /** An audit entry; a store failure is logged, never turned into a failed request. */

@@ -99,7 +99,12 @@ export function unansweredText(questions: UnansweredQuestion[], titleOf: (id: st
 }
 
 /** The chat reply of `/railcache unanswered`: the 20 most asked (the CLI lists all, grouped). */
-export function unansweredReply(questions: UnansweredQuestion[], sinceLabel: string, answeredNow = 0): Reply {
+export function unansweredReply(
+  questions: UnansweredQuestion[],
+  sinceLabel: string,
+  answeredNow = 0,
+  titleOf: (id: string) => string | undefined = () => undefined,
+): Reply {
   const shown = questions.slice(0, 20);
   const more = answeredNow ? ` ${answeredNowText(answeredNow, false)}` : "";
   return {
@@ -110,7 +115,13 @@ export function unansweredReply(questions: UnansweredQuestion[], sinceLabel: str
         ? answeredNowText(answeredNow, true)
         : "Nothing was refused in that period.",
     code: shown.length
-      ? [{ text: shown.map((q) => `${q.count}x  ${truncate(oneLine(q.text), 110)}${q.closest ? `  -> closest: ${q.closest}` : ""}`).join("\n") }]
+      ? [
+          {
+            text: shown
+              .map((q) => `${q.count}x  ${truncate(oneLine(q.text), 110)}${q.closest ? `  -> closest: ${titleOf(q.closest) ?? q.closest}` : ""}`)
+              .join("\n"),
+          },
+        ]
       : undefined,
     tone: "info",
     private: true,

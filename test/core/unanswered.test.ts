@@ -108,7 +108,8 @@ describe("questions railcache could not answer", () => {
     const week = await bot.command("unanswered 7d", ctx);
     expect(week).toMatchObject({ title: "Questions I could not answer: last 7d", private: true });
     expect(week.body).toMatch(/^1 refused question\b/);
-    expect(week.code?.[0]?.text).toContain(`2x  ${REFUSED}`);
+    const closest = answers.answer(REFUSED).explain.candidates[0]!.id;
+    expect(week.code?.[0]?.text).toContain(`2x  ${REFUSED}  -> closest: ${answers.section(closest)!.title}`);
     expect(week.code?.[0]?.text).not.toContain("pizza");
     expect((await bot.command("unanswered", ctx)).code?.[0]?.text.split("\n")).toHaveLength(2);
     expect(await bot.command("unanswered soon", ctx)).toMatchObject({ title: "Not a period I understand" });
