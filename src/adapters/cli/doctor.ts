@@ -76,15 +76,12 @@ async function unansweredCheck(config: Config, log: Logger): Promise<Check | und
   if (config.unansweredDays <= 0) return { check, level: "ok", message: "not kept (RAILCACHE_UNANSWERED_DAYS=0)" };
   // The bot has not run with this database here: nothing to read, and nothing is created.
   if (!config.databaseUrl && !existsSync(config.sqlitePath)) return undefined;
-  let store: Store;
+  let store: Store | undefined;
   try {
     store = await openStore(config, { demo: false, log });
-  } catch (error) {
-    return { check, level: "warn", message: `could not open the bot's database to read them: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  try {
+    const kept = await listUnanswered(store, Date.now() - UNANSWERED_SPAN_MS);
     // Asked again, as `railcache unanswered` lists them: what the runbooks answer now is done.
-    const { refused: questions } = stillRefused(await listUnanswered(store, Date.now() - UNANSWERED_SPAN_MS), openKnowledge(config.kbDir, log));
+    const questions = kept.length === 0 ? [] : stillRefused(kept, openKnowledge(config.kbDir, log)).refused;
     if (questions.length === 0) return { check, level: "ok", message: "none refused in the last 30 days that the runbooks do not answer now" };
     const repeated = questions.filter((q) => q.count > 1).length;
     return {
@@ -95,9 +92,9 @@ async function unansweredCheck(config: Config, log: Logger): Promise<Check | und
         "`railcache unanswered` lists them under the section each came closest to; add their wordings to the right heading's `examples:`.",
     };
   } catch (error) {
-    return { check, level: "warn", message: `could not read them: ${error instanceof Error ? error.message : String(error)}` };
+    return { check, level: "warn", message: `could not read them from the bot's database: ${error instanceof Error ? error.message : String(error)}` };
   } finally {
-    await store.close();
+    await store?.close();
   }
 }
 
