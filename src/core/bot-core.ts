@@ -118,6 +118,7 @@ const noRailway: Reply = {
 
 export function createBotCore(deps: BotCoreDeps): BotCore {
   const { answers, log } = deps;
+  const keepUnansweredDays = deps.unansweredDays ?? DEFAULT_UNANSWERED_DAYS;
   let recentStatus: { at: number; value: Promise<ProjectStatus> } | undefined;
 
   /**
@@ -367,10 +368,9 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
    */
   function rememberRefusal(text: string, result: AnswerResult): void {
     const store = deps.store;
-    const days = deps.unansweredDays ?? DEFAULT_UNANSWERED_DAYS;
-    if (!store || days <= 0) return;
+    if (!store || keepUnansweredDays <= 0) return;
     void Promise.resolve()
-      .then(() => recordUnanswered(store, deps.clock.now(), text, result, days))
+      .then(() => recordUnanswered(store, deps.clock.now(), text, result, keepUnansweredDays))
       .catch((error: unknown) => log.warn({ event: "unanswered.write_failed", err: error }, "could not keep a refused question"));
   }
 
@@ -382,7 +382,7 @@ export function createBotCore(deps: BotCoreDeps): BotCore {
     if (span === null) {
       return { title: "Not a period I understand", body: `Use ${DURATION_HINT}.`, code: [{ text: unansweredUsage }], tone: "warning", private: true };
     }
-    if ((deps.unansweredDays ?? DEFAULT_UNANSWERED_DAYS) <= 0) {
+    if (keepUnansweredDays <= 0) {
       return { title: "Refused questions are not kept", body: "`RAILCACHE_UNANSWERED_DAYS` is 0 here.", tone: "info", private: true };
     }
     const { refused, answeredNow } = stillRefused(await listUnanswered(deps.store, deps.clock.now() - span), answers);

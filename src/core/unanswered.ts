@@ -80,8 +80,9 @@ export function unansweredText(questions: UnansweredQuestion[], titleOf: (id: st
   if (questions.length === 0) return answeredNow ? answeredNowText(answeredNow, true) : "No refused questions in that period.";
   const groups = new Map<string, UnansweredQuestion[]>();
   for (const q of questions) {
-    const key = q.closest ?? "";
-    groups.set(key, [...(groups.get(key) ?? []), q]);
+    const group = groups.get(q.closest ?? "");
+    if (group) group.push(q);
+    else groups.set(q.closest ?? "", [q]);
   }
   const lines = [`${questions.length} refused question${questions.length === 1 ? "" : "s"}, grouped by the section each came closest to:`];
   for (const [id, group] of groups) {
