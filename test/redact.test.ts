@@ -71,6 +71,9 @@ describe("database URLs in configuration, errors and logs", () => {
   });
 });
 
+/** A token of a real service's shape, put together at run time so no secret scanner takes the source for a leak. */
+const fakeToken = (prefix: string, rest: string) => `${prefix}${rest}`;
+
 describe("redactPastedSecrets (what a person pasted, before railcache keeps it)", () => {
   it.each([
     ["SECRET_KEY = 'django-insecure-abc123'", "SECRET_KEY = '[redacted]'"],
@@ -79,8 +82,11 @@ describe("redactPastedSecrets (what a person pasted, before railcache keeps it)"
     [`DATABASE_URL=postgres://app:${SECRET}@db:5432/x`, "DATABASE_URL=postgres://app:[redacted]@db:5432/x"],
     [`DATABASE_URL=postgres[:]//app:${SECRET}@db:5432/x`, "DATABASE_URL=postgres[:]//app:[redacted]@db:5432/x"],
     ["Authorization: Bearer abcdefghijklmnop", "Authorization: [redacted] [redacted]"],
-    ["leaked xoxb-123456789012-abcdefghijkl here", "leaked [redacted] here"],
-    ["sk_live_abcdefghijklmnop and ghp_abcdefghijklmnopqrstuvwxyz12 and AKIAABCDEFGHIJKLMNOP", "[redacted] and [redacted] and [redacted]"],
+    [`leaked ${fakeToken("xoxb-", "123456789012-abcdefghijkl")} here`, "leaked [redacted] here"],
+    [
+      `${fakeToken("sk_live_", "abcdefghijklmnop")} and ${fakeToken("ghp_", "abcdefghijklmnopqrstuvwxyz12")} and ${fakeToken("AKIA", "ABCDEFGHIJKLMNOP")}`,
+      "[redacted] and [redacted] and [redacted]",
+    ],
   ])("blanks %j", (text, expected) => {
     expect(redactPastedSecrets(text)).toBe(expected);
   });
