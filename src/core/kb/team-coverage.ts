@@ -1,9 +1,9 @@
 /**
  * How well a team's runbooks teach the engine their topics. A heading with text alone is learned
- * from its own words, and a team's questions rarely use them: on six teams' runbooks written
- * without seeing the engine (test/fixtures/team-runbooks), headings with no examples answered 40
- * of their 60 questions, headings with 2-4 examples 73 of 90, and the example runbook's (20-40 a
- * heading) 19 of 20.
+ * from its own words, and a team's questions rarely use them: on ten teams' runbooks written
+ * without seeing the engine (test/fixtures/team-runbooks; bench/RESULTS.md has the figures now),
+ * headings with no examples answered about three in five of their questions, headings with 2-4
+ * examples about three in four, and the example runbook's (20-40 a heading) 19 of 20.
  */
 import type { KnowledgeBase, Section } from "./types.js";
 
