@@ -21,6 +21,12 @@ COPY src ./src
 # The build also stores the built-in knowledge base's answer model (dist/core/kb/answer-models).
 COPY content ./content
 RUN npm run build
+# The team's own runbooks (runbooks/*.md; the folder may hold none): the answer model of the
+# built-in knowledge base plus them is stored too, so the bot answers from them at once on every
+# start instead of building it first. The runtime's RAILCACHE_KB_DIR must be this same path.
+ENV RAILCACHE_KB_DIR=/app/runbooks
+COPY runbooks ./runbooks
+RUN node dist/build-answer-model.js
 
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
@@ -37,7 +43,8 @@ FROM ${NODE_IMAGE} AS runtime
 # arena, 2-10 MB resident that varies from start to start; railcache's load needs no more.
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=112 --max-semi-space-size=2 --v8-pool-size=1" \
-    RAILCACHE_DB=/data/railcache.db
+    RAILCACHE_DB=/data/railcache.db \
+    RAILCACHE_KB_DIR=/app/runbooks
 WORKDIR /app
 # The team's railcache.toml, when the repository has one (the [l] glob lets the build go on
 # without it). It lands in the working directory, where railcache looks for it by default.
@@ -46,6 +53,7 @@ COPY --chown=node:node package.json package-lock.json railcache.tom[l] ./
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node content ./content
+COPY --chown=node:node runbooks ./runbooks
 COPY --chown=node:node manifests ./manifests
 # Railway's published GraphQL schema: the demo simulator (`railcache chat --demo`) serves it.
 COPY --chown=node:node schema ./schema

@@ -33,7 +33,7 @@ export interface QualityScore {
 }
 
 const FIXTURES = new URL("../test/fixtures/", import.meta.url);
-const TEAM_RUNBOOK_DIR = fileURLToPath(new URL("../examples/team-runbook/", import.meta.url));
+export const TEAM_RUNBOOK_DIR = fileURLToPath(new URL("../examples/team-runbook/", import.meta.url));
 
 export function loadQuestions(name: string): Question[] {
   return readFileSync(new URL(name, FIXTURES), "utf8")

@@ -16,8 +16,9 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createAnswerEngine, loadKnowledgeBase } from "../src/core/kb/index.js";
 import type { AnswerEngine } from "../src/core/kb/index.js";
-import { openKnowledge } from "../src/core/kb/open-knowledge.js";
+import { openKnowledge, storeShippedModels } from "../src/core/kb/open-knowledge.js";
 import { silentLogger } from "../src/log.js";
+import { TEAM_RUNBOOK_DIR } from "./answer-quality.js";
 
 const WARMUP = 500;
 const ITERATIONS = 5_000;
@@ -103,14 +104,22 @@ if (process.argv[1] && THIS_FILE === process.argv[1]) {
 
 /**
  * Knowledge base load plus model build: in a fresh process each time (as `railcache ask` and a
- * restarted bot pay it), without the stored model and with it, and warm in one process.
+ * restarted bot pay it), without the stored model and with it, and warm in one process; and with
+ * the example team runbook as RAILCACHE_KB_DIR, built at start or stored by the image build.
  */
-export function benchKnowledgeBuild(runs = 7): { coldMs: number; shippedMs: number; cachedMs: number; warmMs: number } {
+export function benchKnowledgeBuild(runs = 7): {
+  coldMs: number;
+  shippedMs: number;
+  cachedMs: number;
+  warmMs: number;
+  teamColdMs: number;
+  teamShippedMs: number;
+} {
   const script = `
     const kb = await import(${JSON.stringify(new URL("../dist/core/kb/index.js", import.meta.url).href)});
     const knowledge = await import(${JSON.stringify(new URL("../dist/core/kb/open-knowledge.js", import.meta.url).href)});
     const log = { debug() {}, info() {}, warn() {}, error() {} };
-    const mode = process.argv[1];
+    const [mode, cacheDir, teamDir, teamShipped] = process.argv.slice(1);
     const start = performance.now();
     if (mode === "warm") {
       const times = [];
@@ -119,21 +128,34 @@ export function benchKnowledgeBuild(runs = 7): { coldMs: number; shippedMs: numb
       console.log(times[5]);
     } else {
       // cold: nothing stored; shipped: a fresh install (an empty cache, the model npm run build stored);
-      // cached: the model stored by an earlier start in the cache folder.
+      // cached: the model stored by an earlier start in the cache folder; team-*: the same with a team's runbooks.
       if (mode === "cold") knowledge.openKnowledge(undefined, log, null, null);
-      else if (mode === "shipped") knowledge.openKnowledge(undefined, log, process.argv[2] + "/fresh-" + process.pid);
-      else knowledge.openKnowledge(undefined, log, process.argv[2], null);
+      else if (mode === "shipped") knowledge.openKnowledge(undefined, log, cacheDir + "/fresh-" + process.pid);
+      else if (mode === "team-cold") knowledge.openKnowledge(teamDir, log, null, null);
+      else if (mode === "team-shipped") knowledge.openKnowledge(teamDir, log, cacheDir + "/fresh-" + process.pid, teamShipped);
+      else knowledge.openKnowledge(undefined, log, cacheDir, null);
       console.log(performance.now() - start);
     }`;
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), "railcache-bench-models-"));
-  const run = (mode: string) => Number(execFileSync(process.execPath, ["--input-type=module", "-e", script, mode, cacheDir], { encoding: "utf8" }).trim());
+  const teamShipped = path.join(cacheDir, "image-models");
+  const run = (mode: string) =>
+    Number(execFileSync(process.execPath, ["--input-type=module", "-e", script, mode, cacheDir, TEAM_RUNBOOK_DIR, teamShipped], { encoding: "utf8" }).trim());
   const median = (mode: string) => {
     const times = Array.from({ length: runs }, () => run(mode)).sort((a, b) => a - b);
     return times[Math.floor(times.length / 2)] ?? 0;
   };
   try {
     run("cached"); // stores the model
-    return { coldMs: median("cold"), shippedMs: median("shipped"), cachedMs: median("cached"), warmMs: run("warm") };
+    // What the image build stores (Dockerfile: RAILCACHE_KB_DIR=/app/runbooks, then build-answer-model.js).
+    storeShippedModels(teamShipped, TEAM_RUNBOOK_DIR, silentLogger());
+    return {
+      coldMs: median("cold"),
+      shippedMs: median("shipped"),
+      cachedMs: median("cached"),
+      warmMs: run("warm"),
+      teamColdMs: median("team-cold"),
+      teamShippedMs: median("team-shipped"),
+    };
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }

@@ -220,6 +220,41 @@ describe("Dockerfile runtime stage", () => {
   });
 });
 
+describe("Dockerfile team runbooks", () => {
+  /** RAILCACHE_KB_DIR as the stage's ENV instructions before `index` set it. */
+  const kbDirBefore = (stage: Stage, index = stage.instructions.length) =>
+    stage.instructions
+      .slice(0, index)
+      .filter((i) => i.keyword === "ENV")
+      .map((i) => /\bRAILCACHE_KB_DIR=(\S+)/.exec(i.args)?.[1])
+      .filter((value) => value !== undefined)
+      .at(-1);
+  /** Where the stage's COPY instructions from the build context put `source`, as absolute paths. */
+  const copiedTo = (stage: Stage, source: string, index = stage.instructions.length) =>
+    stage.instructions
+      .slice(0, index)
+      .filter((i) => i.keyword === "COPY")
+      .map((i) => parseCopy(i.args))
+      .filter((c) => c.from === undefined && c.sources.length === 1 && c.sources[0] === source)
+      .map((c) => path.posix.resolve(workdirOf(stage), c.destination));
+
+  it("stores the answer model of the repository's runbooks/ at image build, where the runtime reads them", () => {
+    expect(existsSync(path.join(root, "runbooks")), "runbooks/ is in the repository").toBe(true);
+    const build = only(
+      dockerfile.stages.filter((s) => runs(s).some((r) => /\bbuild-answer-model\.js\b/.test(r))),
+      "one stage stores the team's model",
+    );
+    const storeAt = build.instructions.findIndex((i) => i.keyword === "RUN" && /\bbuild-answer-model\.js\b/.test(i.args));
+    const kbDir = kbDirBefore(build, storeAt);
+    expect(kbDir, "RAILCACHE_KB_DIR is set before the model is stored").toMatch(/^\//);
+    expect(copiedTo(build, "runbooks", storeAt)).toContain(kbDir);
+    // The stored model is found by a hash of the folder's path and files: the runtime must read the same folder at the same path.
+    expect(kbDirBefore(runtime)).toBe(kbDir);
+    expect(copiedTo(runtime, "runbooks")).toContain(kbDir);
+    expect(workdirOf(runtime)).toBe(workdirOf(build));
+  });
+});
+
 /** Packages src/ loads at run time: value imports, re-exports and dynamic import(), not `import type`. */
 function runtimePackages(dir: string): Map<string, string> {
   const found = new Map<string, string>();

@@ -125,8 +125,15 @@ export function knowledgeFingerprint(options: LoadOptions = {}): string {
   const hash = createHash("sha256");
   for (const dir of [options.builtinDir ?? BUILTIN_KB_DIR, options.extraDir]) {
     if (!dir) continue;
+    const problems: KbProblem[] = [];
+    const files = listMarkdown(dir, problems);
+    // A team folder with no runbook in it loads what no folder does: the same model (the image's
+    // empty runbooks/ answers from the built-in model the build stored). One that cannot be read
+    // is a problem to report, so it never shares that model.
+    if (dir === options.extraDir && files.length === 0 && problems.length === 0) continue;
     hash.update(`\0dir ${dir}\0`);
-    for (const file of listMarkdown(dir, [])) {
+    for (const problem of problems) hash.update(`\0problem ${problem.message}\0`);
+    for (const file of files) {
       hash.update(`\0file ${relative(dir, file)}\0`);
       try {
         hash.update(readFileSync(file));

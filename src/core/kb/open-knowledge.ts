@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openAnswerEngine } from "./index.js";
-import type { AnswerEngine, ModelCache } from "./types.js";
+import type { AnswerEngine, KbProblem, ModelCache } from "./types.js";
 import type { Logger } from "../../log.js";
 
 /** Where built answer models are kept between runs: the system's temporary folder, one file per knowledge base. */
@@ -30,6 +30,20 @@ export function openKnowledge(
     log.warn({ event: "kb.problem", file: problem.file, line: problem.line }, `knowledge base: ${problem.file}:${problem.line}: ${problem.message}`);
   }
   return engine;
+}
+
+/**
+ * What `npm run build` stores in `dir` (SHIPPED_MODEL_DIR): the built-in knowledge base's model and,
+ * given a team's runbook folder, the model of both, so an image built with the team's runbooks in
+ * it answers from them at once on every start instead of building their model each time (a
+ * container's temporary folder starts empty). Returns the runbook folder's problems, which the
+ * build prints: the bot reports them again on every start.
+ */
+export function storeShippedModels(dir: string, kbDir: string | undefined, log: Logger): KbProblem[] {
+  rmSync(dir, { recursive: true, force: true });
+  openKnowledge(undefined, log, dir, null);
+  if (!kbDir) return [];
+  return openAnswerEngine({ extraDir: kbDir, modelCache: fileModelCache(dir, log) }).kb.problems;
 }
 
 /** Reads a shipped model first (a team's runbooks make another key, so they never match one); writes go to `cache`. */

@@ -155,8 +155,8 @@ export interface AnswerEngine {
 
 /**
  * Where a built answer model may be kept between runs, keyed by a hash of the knowledge base it
- * was built from: building takes a few hundred milliseconds at start-up, reading it back a few
- * dozen. Either call may fail quietly; the engine then builds the model itself.
+ * was built from: building takes about a second at start-up, reading it back a few dozen
+ * milliseconds. Either call may fail quietly; the engine then builds the model itself.
  */
 export interface ModelCache {
   /** The stored model file's bytes (model-file.ts). */

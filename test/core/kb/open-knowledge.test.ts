@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fileModelCache, openKnowledge } from "../../../src/core/kb/open-knowledge.js";
+import { fileModelCache, openKnowledge, storeShippedModels } from "../../../src/core/kb/open-knowledge.js";
 import { silentLogger } from "../../../src/log.js";
 
 const log = silentLogger();
@@ -83,5 +83,58 @@ describe("the answer model cache on disk", () => {
     }
     chmodSync(dir, 0o500);
     expect(openKnowledge(undefined, log, dir).answer("deploy shows old code").section?.id).toBe("symptoms");
+  });
+});
+
+describe("the models an image build stores (npm run build with RAILCACHE_KB_DIR, the Dockerfile's runbooks/)", () => {
+  const RUNBOOK = "# Restart the worker\nRun `railway redeploy --service worker` when the worker hangs.\n";
+  let shipped: string;
+  let team: string;
+  beforeEach(() => {
+    shipped = mkdtempSync(join(tmpdir(), "railcache-shipped-"));
+    team = mkdtempSync(join(tmpdir(), "railcache-team-"));
+  });
+  afterEach(() => {
+    rmSync(shipped, { recursive: true, force: true });
+    rmSync(team, { recursive: true, force: true });
+  });
+  const recordingLog = (warnings: string[]) => ({ ...log, warn: (_fields: unknown, message: string) => void warnings.push(message) }) as typeof log;
+
+  it("stores the team runbooks' model beside the built-in one, and a start with that folder answers from it without building", () => {
+    writeFileSync(join(team, "ops.md"), RUNBOOK);
+    expect(storeShippedModels(shipped, team, log)).toEqual([]);
+    expect(readdirSync(shipped)).toHaveLength(2);
+    const started = openKnowledge(team, log, dir, shipped);
+    // Nothing was built: a built model would have been stored in the (empty) cache folder.
+    expect(readdirSync(dir)).toEqual([]);
+    expect(started.answer("the celery worker hangs, how do I restart the worker").answer).toContain("railway redeploy --service worker");
+    // An edited runbook is not the one the image stored: its model is built (and kept) at start.
+    writeFileSync(join(team, "ops.md"), RUNBOOK.replace("redeploy", "restart"));
+    expect(openKnowledge(team, log, dir, shipped).answer("the celery worker hangs, how do I restart the worker").answer).toContain(
+      "railway restart --service worker",
+    );
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
+  it("answers from the built-in model for a runbook folder with no runbook in it, and still reports one that cannot be read", () => {
+    writeFileSync(join(team, ".gitkeep"), "");
+    expect(storeShippedModels(shipped, team, log)).toEqual([]);
+    expect(readdirSync(shipped)).toHaveLength(1);
+    expect(openKnowledge(team, log, dir, shipped).answer("deploy shows old code").section?.id).toBe("symptoms");
+    expect(readdirSync(dir)).toEqual([]);
+    const warnings: string[] = [];
+    openKnowledge(join(team, "missing"), recordingLog(warnings), dir, shipped);
+    expect(warnings.join("\n")).toMatch(/missing:0: cannot read folder/);
+  });
+
+  it("gives the build the runbook folder's problems to print, and stores the model of the rest", () => {
+    writeFileSync(join(team, "ops.md"), RUNBOOK);
+    writeFileSync(join(team, "broken.md"), "---\nexamples: [unclosed\n---\n# X\ntext\n");
+    const problems = storeShippedModels(shipped, team, log);
+    expect(problems.map((p) => p.file)).toEqual([join(team, "broken.md")]);
+    const warnings: string[] = [];
+    openKnowledge(team, recordingLog(warnings), dir, shipped);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(warnings.filter((w) => w.includes("broken.md"))).toHaveLength(1);
   });
 });
