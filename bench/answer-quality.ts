@@ -107,15 +107,16 @@ export const HELD_OUT_SETS = [
   "questions-heldout-v13.jsonl",
   "questions-heldout-v14.jsonl",
   "questions-heldout-v15.jsonl",
+  "questions-heldout-v16.jsonl",
 ] as const;
 
 export const QUESTION_SETS = ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-holdout.jsonl", ...HELD_OUT_SETS] as const;
 
 /**
- * Six teams' own runbooks and questions, each written by a helper that never saw the engine or the
+ * Teams' own runbooks and questions, each written by a helper that never saw the engine or the
  * content: a runbook on a topic of its own (headings and text, some with a few `examples:` per
  * heading), 30 questions its team would ask, 10 near misses on its topic and 10 questions for
- * the built-in sections. The last two were scored only as aggregates, never read.
+ * the built-in sections. Those marked "never read" were scored only as aggregates.
  */
 export const TEAM_RUNBOOK_SETS = [
   { name: "static-media", written: "headings and text only" },
@@ -128,6 +129,8 @@ export const TEAM_RUNBOOK_SETS = [
   { name: "realtime", written: "headings and text only; never read" },
   { name: "dependencies", written: "2 examples a heading; 20 built-in questions" },
   { name: "settings-variables", written: "4 examples on 1 of 8 headings; 20 built-in questions" },
+  { name: "email-notifications", written: "headings and text only; never read" },
+  { name: "performance-scaling", written: "3 examples a heading; never read" },
 ] as const;
 
 export interface TeamRunbookScore {

@@ -74,7 +74,8 @@ describe("answer quality on the question fixtures", () => {
   // in chat: 40% short, 25% pastes and long stories by request) 95/100 and 37/40 (6620b43), v11 (the same mix, 51
   // searches) 93/100 and 40/40 (34a3d2e), v12 (the same mix, more voices, 55 searches) 91/100 and 39/40 (1e37a53), v13 (the same mix, 54
   // searches) 92/100 and 40/40 (01bd131), v14 (written beside v13 by a helper that found the rules on disk) 94/100 and
-  // 37/40 (01bd131), v15 (the same mix, 48 searches) 95/100 and 36/40 (66c9714).
+  // 37/40 (01bd131), v15 (the same mix, 48 searches) 95/100 and 36/40 (66c9714), v16 (the same mix, 45 searches) 97/100
+  // and 37/40 (ceb4919).
   // Floors: [on-topic, off-topic refused].
   it.each([
     // v2 on-topic 89 -> 86/102 when 120 hard near misses joined the off-topic examples (near misses 34 -> 36/37).
@@ -91,6 +92,7 @@ describe("answer quality on the question fixtures", () => {
     ["questions-heldout-v13.jsonl", 0.87, 0.9],
     ["questions-heldout-v14.jsonl", 0.88, 0.85],
     ["questions-heldout-v15.jsonl", 0.88, 0.8],
+    ["questions-heldout-v16.jsonl", 0.9, 0.85],
   ] as const)("answers the held-out questions from public reports in %s", (name, minOnTopic, minOffTopic) => {
     const score = check(name, minOnTopic, minOffTopic);
     expect(score.onTopic + score.offTopic).toBeGreaterThanOrEqual(120);
@@ -120,6 +122,9 @@ describe("answer quality on the question fixtures", () => {
     // Two more, written after that change with 20 built-in questions each; their misses are read: 22 and 23, 18 and 18, 9 and 8.
     ["dependencies", 20, 16, 8],
     ["settings-variables", 21, 16, 7],
+    // Two more, written before any change of 2026-12-07's second session and never read (ceb4919): 16 and 22, 8 and 6, 9 and 9.
+    ["email-notifications", 14, 7, 8],
+    ["performance-scaling", 20, 5, 8],
   ] as const)("answers a team's own runbook on %s from the heading that covers it", (name, minTeam, minBuiltin, minNear) => {
     const score = scoreTeamRunbook(name);
     const report = formatTeamScore(score);
@@ -132,20 +137,20 @@ describe("answer quality on the question fixtures", () => {
   // A team with many runbooks: raised to the median of every label, the first six runbooks' forty-four headings made a
   // team heading the median and raised nothing (66 of 180); raised to the smallest built-in section, 110. All eight
   // (sixty headings): 142 of 240, and 139 once a near miss at least as similar refuses a team section. All ten
-  // (seventy-six headings): 172 of 300.
-  it("answers teams' runbooks loaded together, seventy-six headings in one folder", () => {
+  // (seventy-six headings): 172 of 300. All twelve (ninety-two headings): 200 of 360.
+  it("answers teams' runbooks loaded together, ninety-two headings in one folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "railcache-teams-"));
     try {
       for (const { name } of TEAM_RUNBOOK_SETS)
         cpSync(fileURLToPath(new URL(`../../fixtures/team-runbooks/${name}/kb/`, import.meta.url)), dir, { recursive: true });
       const kb = loadKnowledgeBase({ extraDir: dir });
-      expect(kb.sections.filter((s) => s.origin === "team")).toHaveLength(76);
+      expect(kb.sections.filter((s) => s.origin === "team")).toHaveLength(92);
       const together = createAnswerEngine(kb);
       const scores = TEAM_RUNBOOK_SETS.map(({ name }) => scoreTeamQuestions(kb, together, name));
       const asked = scores.reduce((n, s) => n + s.team, 0);
       const right = scores.reduce((n, s) => n + s.teamRight, 0);
-      expect(asked).toBe(300);
-      expect(right).toBeGreaterThanOrEqual(155);
+      expect(asked).toBe(360);
+      expect(right).toBeGreaterThanOrEqual(185);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
