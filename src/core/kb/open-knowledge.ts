@@ -36,14 +36,15 @@ export function openKnowledge(
  * What `npm run build` stores in `dir` (SHIPPED_MODEL_DIR): the built-in knowledge base's model and,
  * given a team's runbook folder, the model of both, so an image built with the team's runbooks in
  * it answers from them at once on every start instead of building their model each time (a
- * container's temporary folder starts empty). Returns the runbook folder's problems, which the
- * build prints: the bot reports them again on every start.
+ * container's temporary folder starts empty). Gives the number of team sections and the runbook
+ * folder's problems, which the build prints: the bot reports them again on every start.
  */
-export function storeShippedModels(dir: string, kbDir: string | undefined, log: Logger): KbProblem[] {
+export function storeShippedModels(dir: string, kbDir: string | undefined, log: Logger): { teamSections: number; problems: KbProblem[] } {
   rmSync(dir, { recursive: true, force: true });
   openKnowledge(undefined, log, dir, null);
-  if (!kbDir) return [];
-  return openAnswerEngine({ extraDir: kbDir, modelCache: fileModelCache(dir, log) }).kb.problems;
+  if (!kbDir) return { teamSections: 0, problems: [] };
+  const { kb } = openAnswerEngine({ extraDir: kbDir, modelCache: fileModelCache(dir, log) });
+  return { teamSections: kb.sections.filter((section) => section.origin === "team").length, problems: kb.problems };
 }
 
 /** Reads a shipped model first (a team's runbooks make another key, so they never match one); writes go to `cache`. */

@@ -102,7 +102,7 @@ describe("the models an image build stores (npm run build with RAILCACHE_KB_DIR,
 
   it("stores the team runbooks' model beside the built-in one, and a start with that folder answers from it without building", () => {
     writeFileSync(join(team, "ops.md"), RUNBOOK);
-    expect(storeShippedModels(shipped, team, log)).toEqual([]);
+    expect(storeShippedModels(shipped, team, log)).toEqual({ teamSections: 1, problems: [] });
     expect(readdirSync(shipped)).toHaveLength(2);
     const started = openKnowledge(team, log, dir, shipped);
     // Nothing was built: a built model would have been stored in the (empty) cache folder.
@@ -118,7 +118,7 @@ describe("the models an image build stores (npm run build with RAILCACHE_KB_DIR,
 
   it("answers from the built-in model for a runbook folder with no runbook in it, and still reports one that cannot be read", () => {
     writeFileSync(join(team, ".gitkeep"), "");
-    expect(storeShippedModels(shipped, team, log)).toEqual([]);
+    expect(storeShippedModels(shipped, team, log)).toEqual({ teamSections: 0, problems: [] });
     expect(readdirSync(shipped)).toHaveLength(1);
     expect(openKnowledge(team, log, dir, shipped).answer("deploy shows old code").section?.id).toBe("symptoms");
     expect(readdirSync(dir)).toEqual([]);
@@ -130,7 +130,7 @@ describe("the models an image build stores (npm run build with RAILCACHE_KB_DIR,
   it("gives the build the runbook folder's problems to print, and stores the model of the rest", () => {
     writeFileSync(join(team, "ops.md"), RUNBOOK);
     writeFileSync(join(team, "broken.md"), "---\nexamples: [unclosed\n---\n# X\ntext\n");
-    const problems = storeShippedModels(shipped, team, log);
+    const { problems } = storeShippedModels(shipped, team, log);
     expect(problems.map((p) => p.file)).toEqual([join(team, "broken.md")]);
     const warnings: string[] = [];
     openKnowledge(team, recordingLog(warnings), dir, shipped);
