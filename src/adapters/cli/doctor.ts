@@ -12,7 +12,7 @@ import { RailwayError, type RateLimitReading } from "../../core/ports/railway.js
 import { clockTime } from "../../core/text/time.js";
 import type { Store } from "../../core/ports/store.js";
 import { listUnanswered, stillRefused } from "../../core/unanswered.js";
-import { openKnowledge } from "../../core/kb/open-knowledge.js";
+import { openKnowledge, storedModelOrigin } from "../../core/kb/open-knowledge.js";
 
 export type CheckLevel = "ok" | "warn" | "fail";
 
@@ -23,7 +23,15 @@ export interface Check {
 }
 
 /** Runs every check; never throws. */
-export async function runDoctorChecks(env: Record<string, string | undefined>, options: { demo: boolean; log: Logger }): Promise<Check[]> {
+export async function runDoctorChecks(
+  env: Record<string, string | undefined>,
+  options: {
+    demo: boolean;
+    log: Logger;
+    /** Where answer models are stored (tests; by default the bot's own folders). */
+    modelDirs?: { cache: string; shipped: string };
+  },
+): Promise<Check[]> {
   const checks: Check[] = [];
   let config: Config;
   try {
@@ -54,13 +62,16 @@ export async function runDoctorChecks(env: Record<string, string | undefined>, o
       : { check: "knowledge base", level: "ok", message: `${kb.sections.length} sections loaded` },
   );
   const team = kb.sections.filter((s) => s.origin === "team");
-  if (team.length > 0)
+  if (team.length > 0) {
     checks.push(
       teamRunbookCheck(
         team.length,
         thinTeamSections(kb).map((s) => s.title),
       ),
     );
+    const dirs = options.modelDirs;
+    checks.push(teamModelCheck(storedModelOrigin(config.kbDir, options.log, dirs?.cache, dirs?.shipped)));
+  }
 
   const unanswered = await unansweredCheck(config, options.log);
   if (unanswered) checks.push(unanswered);
@@ -116,6 +127,26 @@ function teamRunbookCheck(headings: number, thin: string[]): Check {
       `${thin.length} of ${headings} headings ${thin.length === 1 ? "has" : "have"} fewer than ${FEW_TEAM_EXAMPLES} example questions (${named}): ` +
       "railcache learns such a heading from its own words: on teams' runbooks it answered three in five of their questions on headings with no examples, nineteen in twenty on headings with 20 or more. " +
       "Add the ways your team asks under `examples:` in the file's front-matter (README: Your own runbooks); `railcache unanswered` lists the questions it could not answer, and `railcache ask --explain` shows why one was missed.",
+  };
+}
+
+const STORE_WITH_THE_BUILD =
+  "put the runbooks in runbooks/ for the Docker image (its build stores their model), or set RAILCACHE_KB_DIR when you run `npm run build`";
+
+/** Whether the bot answers from the team's runbooks at once, or builds their answer model first. */
+function teamModelCheck(origin: ReturnType<typeof storedModelOrigin>): Check {
+  const check = "team runbooks' answer model";
+  if (origin === "build") return { check, level: "ok", message: "stored by the build: every start answers from these runbooks at once" };
+  if (origin === "earlier start")
+    return {
+      check,
+      level: "ok",
+      message: `kept from an earlier start on this machine; a new container or machine builds it again first (about a second, longer with many headings): ${STORE_WITH_THE_BUILD}`,
+    };
+  return {
+    check,
+    level: "warn",
+    message: `not stored for these runbook files: the next start builds it before it answers (about a second, longer with many headings), and so does every new container: ${STORE_WITH_THE_BUILD}`,
   };
 }
 

@@ -85,12 +85,23 @@ export function openAnswerEngine(options: LoadOptions & EngineOptions = {}): { e
     const kb = loadKnowledgeBase(options);
     return { engine: engineFrom(kb, trainModel(kb)), kb };
   }
-  const key = `files-${knowledgeFingerprint(options)}`;
+  const key = filesKey(options);
   const restored = restoreModel(cache.read(key));
   const storedKb = restored && restoredKnowledge(restored.kb);
   if (restored && storedKb) return { engine: engineFrom(storedKb, restored.model), kb: storedKb };
   const kb = loadKnowledgeBase(options);
   return { engine: engineFrom(kb, storeModel(cache, key, kb, trainModel(kb))), kb };
+}
+
+/** Whether `cache` holds a model openAnswerEngine would use for these files, instead of building one. */
+export function hasStoredModel(cache: ModelCache, options: LoadOptions = {}): boolean {
+  const restored = restoreModel(cache.read(filesKey(options)));
+  return restored !== undefined && restoredKnowledge(restored.kb) !== undefined;
+}
+
+/** The key of the model built from the files `options` names (by their names and bytes: no file is parsed). */
+function filesKey(options: LoadOptions): string {
+  return `files-${knowledgeFingerprint(options)}`;
 }
 
 function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine {

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unl
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openAnswerEngine } from "./index.js";
+import { hasStoredModel, openAnswerEngine } from "./index.js";
 import type { AnswerEngine, KbProblem, ModelCache } from "./types.js";
 import type { Logger } from "../../log.js";
 
@@ -45,6 +45,22 @@ export function storeShippedModels(dir: string, kbDir: string | undefined, log: 
   if (!kbDir) return { teamSections: 0, problems: [] };
   const { kb } = openAnswerEngine({ extraDir: kbDir, modelCache: fileModelCache(dir, log) });
   return { teamSections: kb.sections.filter((section) => section.origin === "team").length, problems: kb.problems };
+}
+
+/**
+ * Where the answer model of the built-in knowledge base plus `kbDir` is stored: by the build (a
+ * start answers at once), by an earlier start in `cacheDir` (a new container or machine builds it
+ * again), or nowhere (the next start builds it).
+ */
+export function storedModelOrigin(
+  kbDir: string | undefined,
+  log: Logger,
+  cacheDir: string = MODEL_CACHE_DIR,
+  shippedDir: string = SHIPPED_MODEL_DIR,
+): "build" | "earlier start" | undefined {
+  const options = kbDir ? { extraDir: kbDir } : {};
+  if (hasStoredModel(fileModelCache(shippedDir, log), options)) return "build";
+  return hasStoredModel(fileModelCache(cacheDir, log), options) ? "earlier start" : undefined;
 }
 
 /** Reads a shipped model first (a team's runbooks make another key, so they never match one); writes go to `cache`. */

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runDoctorChecks } from "../../../src/adapters/cli/doctor.js";
 import { createAnswerEngine, loadKnowledgeBase } from "../../../src/core/kb/index.js";
+import { openKnowledge, storeShippedModels } from "../../../src/core/kb/open-knowledge.js";
 import { recordUnanswered } from "../../../src/core/unanswered.js";
 import { silentLogger } from "../../../src/log.js";
 import { openSqliteStore } from "../../../src/store/index.js";
@@ -45,6 +46,29 @@ describe("railcache doctor on a team's runbooks", () => {
     writeFileSync(join(dir, "ops.md"), `${front}# Restart the worker\nRun \`railway redeploy --service worker\`.\n`);
     expect(await teamCheck({ RAILCACHE_KB_DIR: dir })).toMatchObject({ level: "ok", message: "1 heading, with 5 or more example questions" });
     expect(await teamCheck({})).toBeUndefined();
+  });
+
+  it("says whether the runbooks' answer model was stored by the build, kept from an earlier start, or is built at the next start", async () => {
+    dir = mkdtempSync(join(tmpdir(), "railcache-doctor-"));
+    const team = join(dir, "runbooks");
+    const modelDirs = { cache: join(dir, "cache"), shipped: join(dir, "shipped") };
+    mkdirSync(team);
+    writeFileSync(join(team, "ops.md"), "# Restart the worker\nRun `railway redeploy --service worker`.\n");
+    const modelCheck = async () =>
+      (await runDoctorChecks({ RAILCACHE_DB: ":memory:", RAILCACHE_KB_DIR: team }, { demo: false, log: silentLogger(), modelDirs })).find(
+        (c) => c.check === "team runbooks' answer model",
+      );
+    expect(await modelCheck()).toMatchObject({
+      level: "warn",
+      message: expect.stringMatching(/^not stored for these runbook files: the next start builds it .*runbooks\//),
+    });
+    openKnowledge(team, silentLogger(), modelDirs.cache, null);
+    expect(await modelCheck()).toMatchObject({ level: "ok", message: expect.stringMatching(/^kept from an earlier start on this machine; a new container/) });
+    storeShippedModels(modelDirs.shipped, team, silentLogger());
+    expect(await modelCheck()).toMatchObject({ level: "ok", message: expect.stringMatching(/^stored by the build/) });
+    // An edited runbook is not the one the build stored (nor the one kept).
+    writeFileSync(join(team, "ops.md"), "# Restart the worker\nRun `railway restart --service worker`.\n");
+    expect(await modelCheck()).toMatchObject({ level: "warn" });
   });
 });
 
