@@ -86,11 +86,28 @@ export function decodeModel(file: Uint8Array): unknown {
     if (dataStart + offset + length * Kind.BYTES_PER_ELEMENT > data.length) throw new Error("stored answer model is cut short");
     return new Kind(data.buffer as ArrayBuffer, data.byteOffset + dataStart + offset, length);
   });
-  return JSON.parse(bytes.toString("utf8", PREAMBLE + tableLength, PREAMBLE + tableLength + jsonLength), (_key, item: unknown) => {
-    if (item === null || typeof item !== "object" || !Object.hasOwn(item, "$array")) return item;
-    const index = (item as { $array: unknown }).$array;
+  // Parsed without a reviver (called for every one of its ~30,000 values, it took half the parse's time), then the arrays put in.
+  return withArrays(JSON.parse(bytes.toString("utf8", PREAMBLE + tableLength, PREAMBLE + tableLength + jsonLength)), arrays);
+}
+
+/** `value` with each {"$array": index} in it replaced by that array (in place). */
+function withArrays(value: unknown, arrays: readonly StoredArray[]): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === "object") value[i] = withArrays(item, arrays);
+    }
+    return value;
+  }
+  if (Object.hasOwn(value, "$array")) {
+    const index = (value as { $array: unknown }).$array;
     const array = Number.isInteger(index) ? arrays[index as number] : undefined;
     if (!array) throw new Error("stored answer model names an array it does not hold");
     return array;
-  });
+  }
+  const object = value as Record<string, unknown>;
+  // Set on the parsed object itself: JSON.parse made every key an own property, "__proto__" too, so setting it sets that property.
+  for (const key of Object.keys(object)) object[key] = withArrays(object[key], arrays);
+  return value;
 }

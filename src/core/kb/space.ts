@@ -47,8 +47,9 @@ export interface SpaceState {
   postingDocs: Int32Array;
   postingWeights: Float64Array;
   labelCount: number;
-  /** The non-zero centroid cells: their indices (label x featureCount + feature) and values. */
-  centroidCells: Int32Array;
+  /** The label centroids by feature, as the space holds them (CentroidColumns): a restore reads them as they are. */
+  centroidOffsets: Int32Array;
+  centroidLabels: Int32Array;
   centroidValues: Float64Array;
 }
 
@@ -99,21 +100,13 @@ export class Space {
     const offsets = storedInt32(state.offsets, featureCount + 1);
     const postingDocs = storedInt32(state.postingDocs);
     const postingWeights = storedFloat64(state.postingWeights, postingDocs.length);
-    const cells = storedInt32(state.centroidCells);
     if (offsets[featureCount] !== postingDocs.length) throw new Error("stored vector space is inconsistent");
-    return new Space(
-      new Map(state.keys.map((key, id) => [key, id])),
-      storedFloat64(state.idf, featureCount),
-      offsets,
-      postingDocs,
-      postingWeights,
-      centroidCells(cells, storedFloat64(state.centroidValues, cells.length), state.labelCount, featureCount),
-      state.labelCount,
-    );
+    const ids = new Map<string, number>();
+    for (let id = 0; id < featureCount; id++) ids.set(state.keys[id]!, id);
+    return new Space(ids, storedFloat64(state.idf, featureCount), offsets, postingDocs, postingWeights, storedColumns(state, featureCount), state.labelCount);
   }
 
   state(): SpaceState {
-    const cells = storedCells(this.centroids, this.labelCount);
     return {
       keys: [...this.ids.keys()],
       idf: this.idf,
@@ -121,8 +114,9 @@ export class Space {
       postingDocs: this.postingDocs,
       postingWeights: this.postingWeights,
       labelCount: this.featureCount === 0 ? 0 : this.labelCount,
-      centroidCells: cells.indices,
-      centroidValues: cells.values,
+      centroidOffsets: this.centroids.offsets,
+      centroidLabels: this.centroids.labels,
+      centroidValues: this.centroids.values,
     };
   }
 
@@ -262,7 +256,7 @@ function centroidColumns(dense: Float64Array, labelCount: number, featureCount: 
   return centroidCells(indices, values, labelCount, featureCount);
 }
 
-/** Centroids from their non-zero cells, in index order (index = label x featureCount + feature), as stored. */
+/** Centroids from their non-zero cells, in index order (index = label x featureCount + feature). */
 function centroidCells(indices: ArrayLike<number>, values: ArrayLike<number>, labelCount: number, featureCount: number): CentroidColumns {
   const offsets = new Int32Array(featureCount + 1);
   for (let i = 0; i < indices.length; i++) {
@@ -284,18 +278,23 @@ function centroidCells(indices: ArrayLike<number>, values: ArrayLike<number>, la
   return { offsets, labels, values: columnValues };
 }
 
-/** The centroids' non-zero cells in index order (the stored form). */
-function storedCells(centroids: CentroidColumns, labelCount: number): { indices: Int32Array; values: Float64Array } {
-  const featureCount = centroids.offsets.length - 1;
-  const byLabel: { indices: number[]; values: number[] }[] = Array.from({ length: labelCount }, () => ({ indices: [], values: [] }));
+/** Stored centroid columns, checked: offsets from 0 up to the cells, each feature's labels ascending and below labelCount. */
+function storedColumns(state: SpaceState, featureCount: number): CentroidColumns {
+  const offsets = storedInt32(state.centroidOffsets, featureCount + 1);
+  const labels = storedInt32(state.centroidLabels);
+  const values = storedFloat64(state.centroidValues, labels.length);
+  const labelCount = state.labelCount;
+  if (offsets[0] !== 0 || offsets[featureCount] !== labels.length) throw new Error("stored vector space is inconsistent");
   for (let f = 0; f < featureCount; f++) {
-    for (let at = centroids.offsets[f]!; at < centroids.offsets[f + 1]!; at++) {
-      const cells = byLabel[centroids.labels[at]!]!;
-      cells.indices.push(centroids.labels[at]! * featureCount + f);
-      cells.values.push(centroids.values[at]!);
+    const from = offsets[f]!;
+    const to = offsets[f + 1]!;
+    if (to < from) throw new Error("stored vector space is inconsistent");
+    for (let at = from; at < to; at++) {
+      const label = labels[at]!;
+      if (label < 0 || label >= labelCount || (at > from && label <= labels[at - 1]!)) throw new Error("stored vector space is inconsistent");
     }
   }
-  return { indices: Int32Array.from(byLabel.flatMap((c) => c.indices)), values: Float64Array.from(byLabel.flatMap((c) => c.values)) };
+  return { offsets, labels, values };
 }
 
 /** Smoothed IDF of a feature found in `count` of `docCount` documents. */

@@ -14,38 +14,42 @@ const MIN_GRAM = 3;
 const MAX_GRAM = 5;
 const SPACE = 32;
 
-/** A vocabulary's state: its features (hashes of character n-grams) and their inverse document frequencies. */
+/**
+ * A vocabulary's state: its features' hashes ascending with each one's id beside it, and each
+ * id's inverse document frequency. Stored sorted, so a restore reads the arrays as they are.
+ */
 export interface VocabularyState {
-  keys: Int32Array;
+  sortedKeys: Int32Array;
+  sortedIds: Int32Array;
   idf: Float64Array;
 }
 
 export class Vocabulary {
-  /** The features' hashes ascending, and each one's id beside it: a binary search where a Map of 12,000 entries took ~0.4 MB. */
-  private readonly sortedKeys: Int32Array;
-  private readonly sortedIds: Int32Array;
-
   private constructor(
-    /** Each id's hash. */
-    private readonly keys: Int32Array,
+    /** The features' hashes ascending, and each one's id beside it: a binary search where a Map of 12,000 entries took ~0.4 MB. */
+    private readonly sortedKeys: Int32Array,
+    private readonly sortedIds: Int32Array,
     private readonly idf: Float64Array,
-  ) {
+  ) {}
+
+  /** The vocabulary of features with these hashes (id order) and inverse document frequencies. */
+  private static fromKeys(keys: Int32Array, idf: Float64Array): Vocabulary {
     // Sorted as numbers (hash x 2^idBits + id: one float64 each, exact below 2^53), not with a
-    // comparator; plain loops, no callback per feature (a fresh process restores this unoptimised).
+    // comparator; plain loops, no callback per feature.
     const count = keys.length;
     const scale = 2 ** Math.ceil(Math.log2(count + 1));
     if (scale * 2 ** 31 > Number.MAX_SAFE_INTEGER) throw new Error("vocabulary too large");
     const packed = new Float64Array(count);
     for (let id = 0; id < count; id++) packed[id] = keys[id]! * scale + id;
     packed.sort();
-    this.sortedKeys = new Int32Array(count);
-    this.sortedIds = new Int32Array(count);
+    const sortedKeys = new Int32Array(count);
+    const sortedIds = new Int32Array(count);
     for (let i = 0; i < count; i++) {
       const id = packed[i]! % scale;
-      this.sortedIds[i] = id;
-      this.sortedKeys[i] = keys[id]!;
-      if (i > 0 && this.sortedKeys[i] === this.sortedKeys[i - 1]) throw new Error("stored vocabulary is inconsistent");
+      sortedIds[i] = id;
+      sortedKeys[i] = keys[id]!;
     }
+    return new Vocabulary(sortedKeys, sortedIds, idf);
   }
 
   /** The id of the feature with this hash, or -1. */
@@ -72,21 +76,30 @@ export class Vocabulary {
       kept.push(key);
       idf.push(inverseDocumentFrequency(docs.length, df[id]!));
     });
-    const vocabulary = new Vocabulary(Int32Array.from(kept), Float64Array.from(idf));
+    const vocabulary = Vocabulary.fromKeys(Int32Array.from(kept), Float64Array.from(idf));
     const rows = countRows(renumber(occurrences, finalId), docStart, idf.length);
     for (let d = 0; d < docs.length; d++) weighUnitTfIdf(rows.ids, rows.values, vocabulary.idf, rows.offsets[d]!, rows.offsets[d + 1]!);
     return { vocabulary, rows };
   }
 
   static restore(state: VocabularyState): Vocabulary {
-    const keys = storedInt32(state.keys);
-    // Hashes of 30 bits: a non-negative int32 each.
-    for (let id = 0; id < keys.length; id++) if (keys[id]! < 0) throw new Error("stored vocabulary is inconsistent");
-    return new Vocabulary(keys, storedFloat64(state.idf, keys.length));
+    const sortedKeys = storedInt32(state.sortedKeys);
+    const count = sortedKeys.length;
+    const sortedIds = storedInt32(state.sortedIds, count);
+    // Hashes of 30 bits (a non-negative int32 each), strictly ascending; each id once.
+    const seen = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const id = sortedIds[i]!;
+      if (sortedKeys[i]! < 0 || (i > 0 && sortedKeys[i]! <= sortedKeys[i - 1]!) || !(id >= 0 && id < count) || seen[id]) {
+        throw new Error("stored vocabulary is inconsistent");
+      }
+      seen[id] = 1;
+    }
+    return new Vocabulary(sortedKeys, sortedIds, storedFloat64(state.idf, count));
   }
 
   state(): VocabularyState {
-    return { keys: this.keys, idf: this.idf };
+    return { sortedKeys: this.sortedKeys, sortedIds: this.sortedIds, idf: this.idf };
   }
 
   get size(): number {

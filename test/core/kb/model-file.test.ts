@@ -85,4 +85,13 @@ describe("the stored model file", () => {
       }),
     );
   });
+
+  it("keeps a key named __proto__ an own property when an array is put in it, never the object's prototype", () => {
+    const value: Record<string, unknown> = JSON.parse('{"__proto__": null, "plain": 1}') as Record<string, unknown>;
+    Object.defineProperty(value, "__proto__", { value: Float64Array.of(1.5), enumerable: true, writable: true, configurable: true });
+    const decoded = decodeModel(encodeModel(value)) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(decoded, "__proto__")?.value).toEqual(Float64Array.of(1.5));
+    expect(decoded.plain).toBe(1);
+  });
 });

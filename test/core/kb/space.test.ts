@@ -80,14 +80,18 @@ describe("vector space", () => {
     expect(scores[3]).toBe(0);
   });
 
-  it("stores its centroids as the non-zero cells of label x feature, and restores the same scores", () => {
+  it("stores its centroids as the non-zero cells of each feature (labels ascending), and restores the same scores", () => {
     const { space } = build();
     const state = space.state();
     expect(state.labelCount).toBe(LABELS);
-    const indices = [...state.centroidCells];
-    expect(indices).toEqual([...indices].sort((a, b) => a - b));
-    const values = state.centroidValues;
-    expect(values).toHaveLength(indices.length);
+    const { centroidOffsets: offsets, centroidLabels: labels, centroidValues: values } = state;
+    expect(offsets).toHaveLength(state.keys.length + 1);
+    expect(offsets[offsets.length - 1]).toBe(labels.length);
+    for (let f = 0; f + 1 < offsets.length; f++) {
+      const column = [...labels.subarray(offsets[f]!, offsets[f + 1]!)];
+      expect(column).toEqual([...new Set(column)].sort((a, b) => a - b));
+    }
+    expect(values).toHaveLength(labels.length);
     expect(values.length).toBeGreaterThan(0);
     expect(values.every((value) => value > 0)).toBe(true);
     const restored = Space.restore(decodeModel(encodeModel(state)) as SpaceState);
@@ -101,10 +105,22 @@ describe("vector space", () => {
     }
   });
 
-  it("refuses stored centroid cells outside label x feature", () => {
+  it("refuses stored centroids with a label outside the labels, out of order, or offsets that do not add up", () => {
     const state = build().space.state();
-    const outside = { centroidCells: Int32Array.of(state.labelCount * state.keys.length), centroidValues: Float64Array.of(0.5) };
-    expect(() => Space.restore({ ...state, ...outside })).toThrow(/inconsistent/);
+    const labels = (change: (labels: Int32Array) => void) => {
+      const copy = Int32Array.from(state.centroidLabels);
+      change(copy);
+      return { ...state, centroidLabels: copy };
+    };
+    expect(() => Space.restore(labels((l) => (l[0] = state.labelCount)))).toThrow(/inconsistent/);
+    expect(() => Space.restore(labels((l) => (l[0] = -1)))).toThrow(/inconsistent/);
+    // A feature's column with its labels the other way round.
+    const column = [...state.centroidOffsets].findIndex((at, f) => state.centroidOffsets[f + 1]! - at >= 2);
+    const from = state.centroidOffsets[column]!;
+    expect(() => Space.restore(labels((l) => l.subarray(from, from + 2).reverse()))).toThrow(/inconsistent/);
+    const offsets = Int32Array.from(state.centroidOffsets);
+    offsets[offsets.length - 1]! -= 1;
+    expect(() => Space.restore({ ...state, centroidOffsets: offsets })).toThrow(/inconsistent/);
   });
 
   it("refuses a stored array of the wrong length or kind", () => {

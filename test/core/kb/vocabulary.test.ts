@@ -13,8 +13,8 @@ const DOCS = [
 
 /** The unit-length TF-IDF vector the vocabulary's state says the words have: ids by a Map of its hashes, ascending. */
 function expected(stored: VocabularyState, words: string[]): { ids: number[]; weights: number[] } {
-  const state = { keys: [...stored.keys], idf: stored.idf };
-  const ids = new Map(state.keys.map((key, id) => [key, id]));
+  const state = { idf: stored.idf };
+  const ids = new Map([...stored.sortedKeys].map((key, i) => [key, stored.sortedIds[i]!]));
   const grams: number[] = [];
   for (const word of words) charGrams(word, grams);
   const counts = new Map<number, number>();
@@ -32,22 +32,36 @@ describe("character n-gram vocabulary", () => {
   it("finds each known n-gram's id by its hash and drops unknown ones", () => {
     const { vocabulary } = Vocabulary.build(DOCS, 2);
     const state = vocabulary.state();
-    expect(state.keys.length).toBeGreaterThan(20);
+    expect(state.sortedKeys.length).toBeGreaterThan(20);
+    expect([...state.sortedIds].sort((a, b) => a - b)).toEqual(Array.from(state.sortedIds, (_, id) => id));
     for (const words of [["clear", "cache"], ["cleared", "caches", "railway"], ["zzz"], ["build", "build", "stale"], ["djangoo", "migration"]]) {
       expect(vocabulary.vector(words)).toEqual(expected(state, words));
     }
     expect(vocabulary.vector(["qqqq"]).ids).toEqual([]);
   });
 
-  it("restores the same vectors from its stored state, and refuses a state with a feature twice", () => {
+  it("restores the same vectors from its stored state, and refuses a state with a feature or an id twice, or out of order", () => {
     const { vocabulary } = Vocabulary.build(DOCS, 2);
     const state = vocabulary.state();
     const restored = Vocabulary.restore(decodeModel(encodeModel(state)) as VocabularyState);
     expect(restored.state()).toEqual(state);
     expect(restored.vector(["clear", "railway", "cache"])).toEqual(vocabulary.vector(["clear", "railway", "cache"]));
-    const { keys, idf } = state;
-    expect(() => Vocabulary.restore({ keys: Int32Array.from([...keys, keys[3]!]), idf: Float64Array.from([...idf, 1]) })).toThrow(/inconsistent/);
-    expect(() => Vocabulary.restore({ keys: Int32Array.of(-5), idf: Float64Array.of(1) })).toThrow(/inconsistent/);
-    expect(() => Vocabulary.restore({ keys: state.keys, idf: idf.subarray(1) })).toThrow(/wrong length/);
+    const { sortedKeys, sortedIds, idf } = state;
+    const count = sortedKeys.length;
+    const longer = { idf: Float64Array.from([...idf, 1]) };
+    const last = sortedKeys[count - 1]!;
+    expect(() =>
+      Vocabulary.restore({ ...longer, sortedKeys: Int32Array.from([...sortedKeys, last]), sortedIds: Int32Array.from([...sortedIds, count]) }),
+    ).toThrow(/inconsistent/);
+    expect(() =>
+      Vocabulary.restore({ ...longer, sortedKeys: Int32Array.from([...sortedKeys, last + 1]), sortedIds: Int32Array.from([...sortedIds, sortedIds[0]!]) }),
+    ).toThrow(/inconsistent/);
+    expect(() =>
+      Vocabulary.restore({ ...longer, sortedKeys: Int32Array.from([...sortedKeys, last + 1]), sortedIds: Int32Array.from([...sortedIds, count + 1]) }),
+    ).toThrow(/inconsistent/);
+    expect(() => Vocabulary.restore({ ...state, sortedKeys: Int32Array.from(sortedKeys).reverse() })).toThrow(/inconsistent/);
+    expect(() => Vocabulary.restore({ sortedKeys: Int32Array.of(-5), sortedIds: Int32Array.of(0), idf: Float64Array.of(1) })).toThrow(/inconsistent/);
+    expect(() => Vocabulary.restore({ ...state, idf: idf.subarray(1) })).toThrow(/wrong length/);
+    expect(() => Vocabulary.restore({ ...state, sortedIds: sortedIds.subarray(1) })).toThrow(/wrong length/);
   });
 });
