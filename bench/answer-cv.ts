@@ -24,9 +24,8 @@ import { fileURLToPath } from "node:url";
 import { createAnswerEngine, loadKnowledgeBase } from "../src/core/kb/index.js";
 import { OFF_TOPIC_COST } from "../src/core/kb/router.js";
 import type { KnowledgeBase } from "../src/core/kb/index.js";
-import { formatScore, loadQuestions, scoreQuestions } from "./answer-quality.js";
+import { TEAM_RUNBOOK_DIR, formatScore, loadQuestions, scoreQuestions } from "./answer-quality.js";
 
-const TEAM_RUNBOOK_DIR = fileURLToPath(new URL("../examples/team-runbook/", import.meta.url));
 /** Sets whose misses may be read and tuned on. */
 const TUNABLE_SETS = [
   "questions.jsonl",
