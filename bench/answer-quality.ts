@@ -29,6 +29,8 @@ export interface QualityScore {
   onTopicOfferedRight: number;
   /** Near misses refused with a section offered all the same. */
   offTopicOffered: number;
+  /** Per `kind` of question (two-questions, traceback, near-miss...): how many, and how many were answered right (or refused). */
+  byKind: Map<string, { asked: number; right: number }>;
   misses: string[];
 }
 
@@ -59,6 +61,7 @@ export function scoreQuestions(engine: AnswerEngine, name: string, questions: Qu
     onTopicRefused: 0,
     onTopicOfferedRight: 0,
     offTopicOffered: 0,
+    byKind: new Map(),
     misses: [],
   };
   for (const q of questions) {
@@ -77,6 +80,8 @@ export function scoreQuestions(engine: AnswerEngine, name: string, questions: Qu
       if (!got.matched) score.onTopicRefused++;
       if (!got.matched && got.offered && acceptable.includes(got.offered)) score.onTopicOfferedRight++;
     }
+    const kind = score.byKind.get(q.kind ?? "-") ?? { asked: 0, right: 0 };
+    score.byKind.set(q.kind ?? "-", { asked: kind.asked + 1, right: kind.right + (right ? 1 : 0) });
     if (!right) {
       const expected = JSON.stringify(q.expect) + (q.also ? `+${q.also}` : "");
       score.misses.push(

@@ -92,6 +92,22 @@ await section("answer quality", async () => {
       t.teamRight / t.team >= 0.9,
     );
   }
+  // Where the held-out misses are, by the form of the question (each item's `kind`).
+  const byKind = new Map<string, { asked: number; right: number }>();
+  for (const s of heldOutScores) {
+    for (const [kind, { asked, right }] of s.byKind) {
+      const total = byKind.get(kind) ?? { asked: 0, right: 0 };
+      byKind.set(kind, { asked: total.asked + asked, right: total.right + right });
+    }
+  }
+  record(
+    `answer quality, held-out by kind of question (all ${heldOutScores.length} sets): right, or refused for near-miss and not-cache`,
+    [...byKind]
+      .sort(([, a], [, b]) => a.right / a.asked - b.right / b.asked)
+      .map(([kind, k]) => `${kind} ${k.right}/${k.asked}`)
+      .join(", "),
+    "none (for reference)",
+  );
   // What a refusal still gives: the closest section behind a button, when the question missed only just.
   record(
     `answer quality, held-out refusals (all ${heldOutScores.length} sets): the closest section offered`,

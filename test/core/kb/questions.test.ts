@@ -98,6 +98,21 @@ describe("answer quality on the question fixtures", () => {
     expect(score.onTopic + score.offTopic).toBeGreaterThanOrEqual(120);
   });
 
+  // bench/RESULTS.md reports the held-out sets by kind of question, to show where the misses are.
+  it("counts each kind of question apart, right and asked", () => {
+    const score = scoreQuestions(engine, "inline", [
+      { id: "k1", text: "how do I clear the build cache on railway?", expect: "fix-dashboard", kind: "plain" },
+      { id: "k2", text: "how do I clear the build cache on railway and redeploy?", expect: "migrations", kind: "plain" },
+      { id: "k3", text: "how much does the railway hobby plan cost per month?", expect: null, kind: "near-miss" },
+      { id: "k4", text: "how do i clear teh build cahce on railway", expect: "fix-dashboard" },
+    ]);
+    expect(Object.fromEntries(score.byKind)).toEqual({
+      plain: { asked: 2, right: 1 },
+      "near-miss": { asked: 1, right: 1 },
+      "-": { asked: 1, right: 1 },
+    });
+  });
+
   it("answers questions about the example team runbook from its sections", () => {
     check("questions-team-runbook.jsonl", 0.85, 0.6, teamEngine);
   });
