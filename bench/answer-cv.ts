@@ -33,6 +33,7 @@ const TUNABLE_SETS = [
   "questions-eval2.jsonl",
   "questions-dev-v3.jsonl",
   "questions-dev-two.jsonl",
+  "questions-dev-two-b.jsonl",
   "questions-dev-logs.jsonl",
   "questions-dev-near.jsonl",
   "questions-dev-forms.jsonl",

@@ -392,17 +392,19 @@ function sectionText(section: Section): string {
   return `${section.title} ${section.keywords.join(" ")} ${section.answer} ${section.more} ${section.examples.join(" ")}`;
 }
 
+/** Words that join a second ask to the first ("also, what's...", "btw is it...", "oh and how...", chat's "n how do i..."). */
+const CONNECTORS = "and|so|then|but|or|plus|also|btw|n|oh|ps|separately|unrelated";
 /** Where one sentence ends and the next begins: a sentence end, a line, "also"/"btw". */
 const SENTENCE_BREAK = /(?<=[?!.])\s+(?=\S)|\n+|\s+(?:also|plus|and also|btw)[,:]?\s+/i;
 /** Where one question ends and the next begins: a sentence break, "(2)", or "and" before a question word. */
-const QUESTION_BREAK = new RegExp(`${SENTENCE_BREAK.source}|\\s*\\(\\d\\)\\s*|,?\\s+(?:and|and then|then)\\s+(?=(?:${QUESTION_WORDS})\\b)`, "i");
+const QUESTION_BREAK = new RegExp(`${SENTENCE_BREAK.source}|\\s*\\(\\d\\)\\s*|,?\\s+(?:and|and then|then|n)\\s+(?=(?:${QUESTION_WORDS})\\b)`, "i");
 /**
  * A part that asks: it ends with a question mark or, in chat shorthand, with "how", "why", "ideas"
  * ("clear build cache how"), or opens with a question word or a request ("steps to…", "explain…"),
  * after a short lead-in with a colon if any ("two things: should we…", "quick q: how…").
  */
 const QUESTION = new RegExp(
-  `\\?\\s*$|\\b(?:how|why|where|what|ideas?)[.!]*\\s*$|^\\s*(?:[-*•]\\s*|\\d+[.)]\\s*)?(?:[\\w ]{1,24}:\\s+)?(?:(?:and|so|then|but|or|plus|also)\\s+)*(?:${QUESTION_WORDS}|steps?|tell me|explain|show me|help me)\\b`,
+  `\\?\\s*$|\\b(?:how|why|where|what|ideas?)[.!]*\\s*$|^\\s*(?:[-*•]\\s*|\\d+[.)]\\s*)?(?:[\\w ]{1,24}:\\s+)?(?:(?:${CONNECTORS})[,:]?\\s+)*(?:${QUESTION_WORDS}|steps?|tell me|explain|show me|help me)\\b`,
   "i",
 );
 

@@ -136,6 +136,15 @@ describe("answer engine", () => {
     ]);
   });
 
+  it('hears a second question joined by "also,", "btw", "oh and" or chat\'s "n" as a question of its own', () => {
+    expectTwoQuestions([
+      "how do I run migrations on every railway deploy? also, what's the variable that forces a clean build?",
+      "is it ok to leave NO_CACHE on for good? btw is build caching even on for our web service",
+      "where's the clear build cache button on railway?? n why does the cache go stale after an app rename",
+      "does railpack run migrate for django by default? oh and how do i clear the build cache",
+    ]);
+  });
+
   it("does not take a bullet's first words, cut off at 'also', for a question of their own", () => {
     const text =
       "a few things:\n• how do I apply migrations on prod right now? (`no such table: shop_voucher`)\n• do I also need to clear the build cache, or is it unrelated?\n• and how do I make migrate run on its own next time?";
