@@ -186,7 +186,7 @@ function formatCv(name: string, s: CvScore): string {
 }
 
 /** The same knowledge base with every label's examples sorted by a hash of the seed and the text (seed 0: as written). */
-function reorder(kb: KnowledgeBase, seed: number): KnowledgeBase {
+export function reorder(kb: KnowledgeBase, seed: number): KnowledgeBase {
   if (!seed) return kb;
   const key = (text: string) => createHash("sha1").update(`${seed}\0${text}`).digest("hex");
   const sorted = (texts: string[]) =>

@@ -113,6 +113,8 @@ export const HELD_OUT_SETS = [
   "questions-heldout-v14.jsonl",
   "questions-heldout-v15.jsonl",
   "questions-heldout-v16.jsonl",
+  "questions-heldout-v17.jsonl",
+  "questions-heldout-v18.jsonl",
 ] as const;
 
 export const QUESTION_SETS = ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-holdout.jsonl", ...HELD_OUT_SETS] as const;

@@ -293,7 +293,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/17";
+const MODEL_FORMAT = "railcache-answer-model/18";
 
 interface StoredModel {
   format: string;

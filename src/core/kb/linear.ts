@@ -79,20 +79,48 @@ export class LinearModel {
   }
 
   /**
-   * Trains on the matrix's rows listed in `use` (indices into it), in the fixed interleaved order.
+   * Trains on the matrix's rows listed in `use` (indices into it), in the fixed interleaved order;
+   * with `members` > 1, that many models each starting the order at another row, averaged.
    * `reference` marks the labels whose smallest a smaller label is raised to (see raiseSmallLabels); without it, none is raised.
    */
-  static fit(matrix: TrainingMatrix, use: readonly number[], labelCount: number, featureCount: number, reference?: (label: number) => boolean): LinearModel {
+  static fit(
+    matrix: TrainingMatrix,
+    use: readonly number[],
+    labelCount: number,
+    featureCount: number,
+    reference?: (label: number) => boolean,
+    members = 1,
+  ): LinearModel {
     // Labels padded to a multiple of LABEL_BLOCK while training (see trainPass); the padding stays zero.
     const stride = Math.ceil(labelCount / LABEL_BLOCK) * LABEL_BLOCK;
     const weights = new Float64Array(featureCount * stride);
     const bias = new Float64Array(stride);
-    // Rows in a fixed interleaved order (a stride through the list) so labels mix without randomness.
-    const order = Int32Array.from(interleave(use.length), (i) => use[i]!);
     const perLabel = new Float64Array(labelCount);
     for (const row of use) perLabel[matrix.labels[row]!]!++;
     const rowWeight = labelWeights(perLabel);
-    for (let epoch = 0; epoch < EPOCHS; epoch++) trainPass(weights, bias, labelCount, matrix, order, rowWeight, LEARNING_RATE / (1 + epoch));
+    // Rows in a fixed interleaved order (a stride through the list) so labels mix without randomness.
+    const interleaved = interleave(use.length);
+    const train = (into: Float64Array, intoBias: Float64Array, member: number) => {
+      // Each member starts its pass at another point of the same order.
+      const start = Math.floor((member * use.length) / members);
+      const order = Int32Array.from(interleaved, (_, i) => use[interleaved[(i + start) % use.length]!]!);
+      for (let epoch = 0; epoch < EPOCHS; epoch++) trainPass(into, intoBias, labelCount, matrix, order, rowWeight, LEARNING_RATE / (1 + epoch));
+    };
+    train(weights, bias, 0);
+    if (members > 1) {
+      // The members' weights averaged: one model, of one member's size, that the order of the rows moves less.
+      const memberWeights = new Float64Array(weights.length);
+      const memberBias = new Float64Array(stride);
+      for (let member = 1; member < members; member++) {
+        memberWeights.fill(0);
+        memberBias.fill(0);
+        train(memberWeights, memberBias, member);
+        for (let i = 0; i < weights.length; i++) weights[i]! += memberWeights[i]!;
+        for (let i = 0; i < stride; i++) bias[i]! += memberBias[i]!;
+      }
+      for (let i = 0; i < weights.length; i++) weights[i]! /= members;
+      for (let i = 0; i < stride; i++) bias[i]! /= members;
+    }
     raiseSmallLabels(bias, perLabel, reference);
     // Kept as float32 (a built and a restored model then hold the very same weights), padding and all:
     // dropping it here was a loop over every weight that cost more than it saved.
