@@ -3,7 +3,7 @@
  * from its own words, and a team's questions rarely use them: on twelve teams' runbooks written
  * without seeing the engine (test/fixtures/team-runbooks; bench/RESULTS.md has the figures now),
  * headings with no examples answered about three in five of their questions, headings with 2-4
- * examples about three in four, and the example runbook's (20-40 a heading) 19 of 20.
+ * examples about three in four, and the example runbook's (20-40 a heading) 18 of 20.
  */
 import type { KnowledgeBase, Section } from "./types.js";
 
