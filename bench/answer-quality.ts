@@ -138,6 +138,8 @@ export const TEAM_RUNBOOK_SETS = [
   { name: "settings-variables", written: "4 examples on 1 of 8 headings; 20 built-in questions" },
   { name: "email-notifications", written: "headings and text only; never read" },
   { name: "performance-scaling", written: "3 examples a heading; never read" },
+  { name: "auth-sessions", written: "headings and text only; never read" },
+  { name: "ci-previews", written: "2 examples a heading; never read" },
 ] as const;
 
 export interface TeamRunbookScore {
