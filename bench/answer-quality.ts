@@ -115,6 +115,7 @@ export const HELD_OUT_SETS = [
   "questions-heldout-v16.jsonl",
   "questions-heldout-v17.jsonl",
   "questions-heldout-v18.jsonl",
+  "questions-heldout-v19.jsonl",
 ] as const;
 
 export const QUESTION_SETS = ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-holdout.jsonl", ...HELD_OUT_SETS] as const;
