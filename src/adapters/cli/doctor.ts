@@ -125,7 +125,7 @@ function teamRunbookCheck(headings: number, thin: string[]): Check {
     level: "warn",
     message:
       `${thin.length} of ${headings} headings ${thin.length === 1 ? "has" : "have"} fewer than ${FEW_TEAM_EXAMPLES} example questions (${named}): ` +
-      "railcache learns such a heading from its own words: on teams' runbooks it answered three in five of their questions on headings with no examples, nine in ten on headings with 20 or more. " +
+      "railcache learns such a heading from its own words: on teams' runbooks it answered two in three of their questions on headings with no examples, nine in ten on headings with 20 or more. " +
       "Add the ways your team asks under `examples:` in the file's front-matter (README: Your own runbooks); `railcache unanswered` lists the questions it could not answer, and `railcache ask --explain` shows why one was missed.",
   };
 }

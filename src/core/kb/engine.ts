@@ -293,7 +293,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/18";
+const MODEL_FORMAT = "railcache-answer-model/19";
 
 interface StoredModel {
   format: string;
@@ -342,6 +342,9 @@ function modelKey(kb: KnowledgeBase): string {
   return hash.digest("hex").slice(0, 32);
 }
 
+/** Shorter pieces of section text are not documents (a lone "See below." says nothing). */
+const MIN_PARAGRAPH_CHARS = 20;
+
 /** A training document before its features: an example or a paragraph of section text, and its label. */
 interface DocumentSource {
   label: string;
@@ -357,7 +360,12 @@ function documentSources(kb: KnowledgeBase): DocumentSource[] {
   for (const section of kb.sections) {
     const team = section.origin === "team";
     sources.push({ label: section.id, text: `${section.title}\n${section.keywords.join(", ")}`, isText: true, team });
-    for (const paragraph of paragraphs(`${section.answer}\n\n${section.more}`)) sources.push({ label: section.id, text: paragraph, isText: true, team });
+    for (const paragraph of paragraphs(`${section.answer}\n\n${section.more}`)) {
+      sources.push({ label: section.id, text: paragraph, isText: true, team });
+      // A team heading learns from its text alone (few or no examples): each of a paragraph's sentences is
+      // also a short document of its own, which a short question matches as well as it would an example.
+      if (team) for (const sentence of sentences(paragraph)) sources.push({ label: section.id, text: sentence, isText: true, team });
+    }
     for (const text of section.examples) sources.push({ label: section.id, text, isText: false, team });
   }
   for (const text of kb.offTopic) sources.push({ label: OFF_TOPIC, text, isText: false, team: false });
@@ -380,12 +388,21 @@ function trainingDocs(kb: KnowledgeBase, speller: Speller): LabelledFeatures[] {
   });
 }
 
+/** A paragraph's sentences, when it has more than one (a sentence ends at . ! or ? before a capital, a quote or markup). */
+function sentences(paragraph: string): string[] {
+  const split = paragraph
+    .split(/(?<=[.!?])\s+(?=[A-Z`"*])/)
+    .map((s) => s.trim())
+    .filter((s) => s.length >= MIN_PARAGRAPH_CHARS);
+  return split.length > 1 ? split : [];
+}
+
 function paragraphs(text: string): string[] {
   return text
     .replace(/```[\s\S]*?```/g, " ")
     .split(/\n\s*\n|\n(?=\s*(?:[•*-]|\d+\.)\s)/)
     .map((p) => p.trim())
-    .filter((p) => p.length >= 20);
+    .filter((p) => p.length >= MIN_PARAGRAPH_CHARS);
 }
 
 function sectionText(section: Section): string {

@@ -1,9 +1,9 @@
 /**
  * How well a team's runbooks teach the engine their topics. A heading with text alone is learned
- * from its own words, and a team's questions rarely use them: on twelve teams' runbooks written
+ * from its own words, and a team's questions rarely use them: on fourteen teams' runbooks written
  * without seeing the engine (test/fixtures/team-runbooks; bench/RESULTS.md has the figures now),
- * headings with no examples answered about three in five of their questions, headings with 2-4
- * examples about three in four, and the example runbook's (20-40 a heading) 18 of 20.
+ * headings with no examples answered about two in three of their questions, headings with 2-4
+ * examples nearly three in four, and the example runbook's (20-40 a heading) 19 of 20.
  */
 import type { KnowledgeBase, Section } from "./types.js";
 

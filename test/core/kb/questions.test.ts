@@ -183,7 +183,7 @@ describe("answer quality on the question fixtures", () => {
   // team heading the median and raised nothing (66 of 180); raised to the smallest built-in section, 110. All eight
   // (sixty headings): 142 of 240, and 139 once a near miss at least as similar refuses a team section. All ten
   // (seventy-six headings): 172 of 300. All twelve (ninety-two headings): 200 of 360; 204 with the answering model three averaged (c2f5e83).
-  // All fourteen (108 headings): 226 of 420 (4aab34d).
+  // All fourteen (108 headings): 226 of 420 (2ba9539), 223 (65d4635), 231 with each sentence of a team heading's text a document.
   it("answers teams' runbooks loaded together, 108 headings in one folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "railcache-teams-"));
     try {
