@@ -37,6 +37,7 @@ const TUNABLE_SETS = [
   "questions-dev-logs.jsonl",
   "questions-dev-near.jsonl",
   "questions-dev-forms.jsonl",
+  "questions-dev-offtopic.jsonl",
 ];
 /** Sets reported as aggregates only (a fixed test part, and questions written before the team runbook was tuned). */
 const AGGREGATE_ONLY = ["questions-holdout.jsonl"];
