@@ -25,8 +25,13 @@ import type { AnswerEngine, AnswerExplanation, AnswerOptions, AnswerResult, Know
 
 export { MAX_ANSWER_CHARS };
 
-/** A team runbook section within this share of the best built-in section's score answers instead. */
-const TEAM_PREFERENCE = 0.85;
+/**
+ * A team runbook section within this share of the best built-in section's score answers instead.
+ * 0.85 let a team heading take built-in questions that share its words (a CORS package bumped in
+ * requirements.txt, a custom start command on the team's service): over fourteen teams' runbooks and
+ * three example orders, built-in questions 416 -> 431 of 480 at 0.9 to 1.0, team questions 901 -> 898.
+ */
+const TEAM_PREFERENCE = 0.95;
 /** A second section is shown when it scores at least this share of the first. */
 const CLOSE_SECOND = 0.9;
 /** A question of a two-question message needs this share of the threshold for its own section... */

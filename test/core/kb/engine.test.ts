@@ -489,6 +489,23 @@ describe("answer engine", () => {
     expect(ownQuestion.explain.nearMissCloser).toBeUndefined();
   });
 
+  // A team heading is preferred over a built-in section that fits about as well, not over one that fits clearly better:
+  // a built-in question that shares the team's words stays built-in. (Dev questions of test/fixtures/team-runbooks/.)
+  it("answers a built-in question from the built-in section though it names what a team heading is about", () => {
+    const domains = createAnswerEngine(loadKnowledgeBase({ extraDir: new URL("../../fixtures/team-runbooks/domains-security/kb/", import.meta.url).pathname }));
+    const bump = domains.answer(
+      "I only have github access, no railway dashboard. if I bump django-cors-headers 4.3.1 -> 4.4.0 in requirements.txt does that force a fresh build?",
+    );
+    expect(bump.section?.id).toBe("fix-requirements-bust");
+    const dependencies = createAnswerEngine(
+      loadKnowledgeBase({ extraDir: new URL("../../fixtures/team-runbooks/dependencies/kb/", import.meta.url).pathname }),
+    );
+    const start = dependencies.answer(
+      "set a custom start command `gunicorn harbor.wsgi --workers 3` on harbor-web (railpack builder) and since then new migrations never get applied. did i drop something?",
+    );
+    expect(start.section?.id).toBe("railpack-django");
+  });
+
   // A heading with few examples is learned from its text: each sentence is a document of its own, so a question that
   // one sentence answers matches it as it would an example, not diluted by the rest of its paragraph.
   // (Dev questions of test/fixtures/team-runbooks/logging-alerts, whose headings have text alone; both were refused.)
