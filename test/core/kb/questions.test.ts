@@ -70,7 +70,7 @@ describe("answer quality on the question fixtures", () => {
   });
 
   // Written the same way: 60 errors a stale build does not cause, pasted as if it did ("stale build?"), 30 near misses and
-  // 50 on-topic twins of the same shapes; tuned on, never copied into examples. First score 50/50 and 85/90 (2e4f1e4).
+  // 50 on-topic twins of the same shapes; tuned on, never copied into examples. First score 50/50 and 85/90 (d2d18c9).
   it("refuses errors that are not a stale build however the message asks, and answers their on-topic twins", () => {
     check("questions-dev-offtopic.jsonl", 0.9, 0.85);
   });
