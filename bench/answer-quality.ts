@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAnswerEngine, loadKnowledgeBase } from "../src/core/kb/index.js";
+import { plainHeading } from "../src/core/kb/loader.js";
 import type { AnswerEngine, KnowledgeBase } from "../src/core/kb/index.js";
 
 export interface Question {
@@ -175,7 +176,7 @@ export function scoreTeamQuestions(kb: KnowledgeBase, engine: AnswerEngine, name
   const files = new Set(readdirSync(new URL(`team-runbooks/${name}/kb/`, FIXTURES)));
   const idOf = (expected: string): string => {
     if (!expected.startsWith("team:")) return expected;
-    const title = expected.slice("team:".length).replace(/[*_`]/g, "").trim();
+    const title = plainHeading(expected.slice("team:".length));
     const section = kb.sections.find((s) => s.origin === "team" && s.title === title && files.has(basename(s.file)));
     if (!section) throw new Error(`${name}: no heading "${expected}"`);
     return section.id;

@@ -316,7 +316,7 @@ function parseTeamFile(file: string, root: string, problems: KbProblem[]): { sec
       const level = heading[1].length;
       trail.length = level - 1;
       trail[level - 1] = heading[2];
-      current = { heading: { level, title: stripMarkdown(heading[2]), line: fm.bodyLine + index }, body: [] };
+      current = { heading: { level, title: plainHeading(heading[2]), line: fm.bodyLine + index }, body: [] };
       blocks.push(current);
     } else if (current) {
       current.body.push(line);
@@ -329,7 +329,7 @@ function parseTeamFile(file: string, root: string, problems: KbProblem[]): { sec
   const kept = blocks.filter((block) => block.body.join("").trim() !== "");
   const headings = new Set(kept.map((block) => block.heading.title));
   for (const heading of Object.keys(meta.examples)) {
-    if (!headings.has(stripMarkdown(heading))) {
+    if (!headings.has(plainHeading(heading))) {
       problems.push({
         file,
         line: keyLine(text, "examples"),
@@ -337,7 +337,7 @@ function parseTeamFile(file: string, root: string, problems: KbProblem[]): { sec
       });
     }
   }
-  const examplesOf = (title: string): string[] => Object.entries(meta.examples).flatMap(([heading, list]) => (stripMarkdown(heading) === title ? list : []));
+  const examplesOf = (title: string): string[] => Object.entries(meta.examples).flatMap(([heading, list]) => (plainHeading(heading) === title ? list : []));
 
   const fileSlug = slugify(relative(root, file).replace(/\.[^.]+$/, "")) || slugify(basename(file));
   const sections = kept.map((block) => {
@@ -402,8 +402,28 @@ function slugify(text: string): string {
     .slice(0, 60);
 }
 
-function stripMarkdown(text: string): string {
-  return text.replace(/[*_`]/g, "").trim();
+/** Backslash-escaped markdown characters, held apart while the markup around them goes. */
+const ESCAPED: Readonly<Record<string, string>> = { "*": "\uE001", _: "\uE002", "`": "\uE003", "\\": "\uE004" };
+
+/**
+ * A heading as it reads, without its markdown: a code span keeps what it holds, "*" goes, "_" goes
+ * only where it marks emphasis (at a word's edge, so ALLOWED_HOSTS and DATABASE_URL keep theirs,
+ * as CommonMark renders them), and a backslash-escaped character stays.
+ */
+export function plainHeading(text: string): string {
+  const held = text.replace(/\\([*_`\\])/g, (_, char: string) => ESCAPED[char]!);
+  const plain = held
+    .split(/(`+)([^`]*?)\1/)
+    .map((part, index) => {
+      if (index % 3 === 1) return "";
+      if (index % 3 === 2) return part;
+      return part.replace(/\*+/g, "").replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, "");
+    })
+    .join("");
+  return plain
+    .replace(/[\uE001-\uE004]/g, (code) => Object.keys(ESCAPED).find((char) => ESCAPED[char] === code)!)
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function isPlainObject(value: unknown): boolean {

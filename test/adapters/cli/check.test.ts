@@ -26,7 +26,11 @@ Run \`python manage.py rebuild_index --noinput\` on the worker service after a d
 Meilisearch runs as the \`search\` service on Railway; the master key is in the \`MEILI_MASTER_KEY\` shared variable.
 `,
 );
-writeFileSync(path.join(runbooks, "payments.md"), "# Payments\n## Our current setup\nStripe in live mode on `web`; webhooks reach `/stripe/webhook`.\n");
+writeFileSync(
+  path.join(runbooks, "payments.md"),
+  "# Payments\n## Our current setup\nStripe in live mode on `web`; webhooks reach `/stripe/webhook`.\n" +
+    "## Rolling `STRIPE_WEBHOOK_SECRET`\nRoll the signing secret in Stripe, then set STRIPE_WEBHOOK_SECRET on `web` and redeploy.\n",
+);
 const engine = createAnswerEngine(loadKnowledgeBase({ extraDir: runbooks }));
 
 function questions(name: string, lines: object[]): string {
@@ -111,6 +115,16 @@ describe("railcache check", () => {
     expect(message).toContain('line 4: "Our current setup" is a heading of 2 files: write "payments.md#Our current setup" or "search.md#Our current setup"');
     expect(() => run(path.join(dir, "missing.jsonl"), { min: "0.9" })).toThrow(/Cannot read .*missing\.jsonl: ENOENT/);
     expect(() => run(questions("ok.jsonl", [stale]), { min: "90%" })).toThrow(/--min takes a share from 0 to 1/);
+  });
+
+  it("finds a heading named as it reads, a name with underscores in it included", () => {
+    const file = questions("underscores.jsonl", [
+      { text: "stripe says the webhook signature does not match, how do we roll the signing secret", expect: "Rolling STRIPE_WEBHOOK_SECRET" },
+    ]);
+    expect(engine.answer("stripe says the webhook signature does not match, how do we roll the signing secret").section?.title).toBe(
+      "Rolling STRIPE_WEBHOOK_SECRET",
+    );
+    expect(run(file, { min: "1" })).toEqual({ code: 0, out: "1/1 answered from the expected section, 0/0 refused as expected: 100% (minimum 100%).\n" });
   });
 
   it("passes on the example runbook's own questions file (the README points teams to it)", () => {

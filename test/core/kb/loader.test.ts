@@ -179,6 +179,26 @@ describe("team runbooks (RAILCACHE_KB_DIR)", () => {
     expect(again.map((s) => s.id)).toEqual(team.map((s) => s.id));
   });
 
+  it("reads a heading as it renders: names such as ALLOWED_HOSTS keep their underscores, emphasis and code marks go", () => {
+    writeFileSync(
+      join(dir, "settings.md"),
+      '---\nexamples:\n  "Wiring `DATABASE_URL` with **reference** variables": ["web cant reach postgres.railway.internal"]\n---\n' +
+        "# DEBUG, ALLOWED_HOSTS and CSRF per environment\nSet them per environment.\n\n" +
+        "## Wiring `DATABASE_URL` with **reference** variables\nUse ${{Postgres.DATABASE_URL}}.\n\n" +
+        "## _Escaped_ \\_markers\\_ and `__init__.py`\nKeep it.\n",
+    );
+    const kb = loadKnowledgeBase({ extraDir: dir });
+    const team = kb.sections.filter((s) => s.origin === "team");
+    expect(team.map((s) => s.title)).toEqual([
+      "DEBUG, ALLOWED_HOSTS and CSRF per environment",
+      "Wiring DATABASE_URL with reference variables",
+      "Escaped _markers_ and __init__.py",
+    ]);
+    expect(team[0]!.id).toBe("team-settings-debug-allowed-hosts-and-csrf-per-environment");
+    expect(team[1]!.examples).toEqual(["web cant reach postgres.railway.internal"]);
+    expect(kb.problems).toEqual([]);
+  });
+
   it("keeps the id of a long file name and heading short enough for a button, and distinct", () => {
     const name = "Platform Operations Runbook For The Payments And Ledger Services In Production.md";
     const heading = "Restarting the payments ledger reconciliation worker after a failed nightly run";
