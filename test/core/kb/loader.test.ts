@@ -185,7 +185,8 @@ describe("team runbooks (RAILCACHE_KB_DIR)", () => {
       '---\nexamples:\n  "Wiring `DATABASE_URL` with **reference** variables": ["web cant reach postgres.railway.internal"]\n---\n' +
         "# DEBUG, ALLOWED_HOSTS and CSRF per environment\nSet them per environment.\n\n" +
         "## Wiring `DATABASE_URL` with **reference** variables\nUse ${{Postgres.DATABASE_URL}}.\n\n" +
-        "## _Escaped_ \\_markers\\_ and `__init__.py`\nKeep it.\n",
+        "## _Escaped_ \\_markers\\_ and `__init__.py`\nKeep it.\n\n" +
+        "## Errors go to [`Sentry`](https://sentry.io/organizations/acme/) and [PagerDuty][pd]\nOne org.\n",
     );
     const kb = loadKnowledgeBase({ extraDir: dir });
     const team = kb.sections.filter((s) => s.origin === "team");
@@ -193,6 +194,7 @@ describe("team runbooks (RAILCACHE_KB_DIR)", () => {
       "DEBUG, ALLOWED_HOSTS and CSRF per environment",
       "Wiring DATABASE_URL with reference variables",
       "Escaped _markers_ and __init__.py",
+      "Errors go to Sentry and PagerDuty",
     ]);
     expect(team[0]!.id).toBe("team-settings-debug-allowed-hosts-and-csrf-per-environment");
     expect(team[1]!.examples).toEqual(["web cant reach postgres.railway.internal"]);
