@@ -6,6 +6,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { closest } from "../text/closest.js";
+import { plainHeading } from "./loader.js";
 import type { AnswerEngine, Section } from "./types.js";
 
 export interface CheckQuestion {
@@ -83,7 +84,8 @@ function sectionNamed(name: string, sections: readonly Section[]): string | { pr
   if (byId) return byId.id;
   const hash = name.lastIndexOf("#");
   const file = hash > 0 ? name.slice(0, hash).trim() : undefined;
-  const title = (hash > 0 ? name.slice(hash + 1) : name).trim();
+  // The heading as it reads or as written: "Wiring `DATABASE_URL`" names "Wiring DATABASE_URL".
+  const title = plainHeading(hash > 0 ? name.slice(hash + 1) : name);
   const matching = sections.filter((s) => s.title === title && (!file || path.basename(s.file) === file));
   if (matching.length === 1) return matching[0]!.id;
   if (matching.length > 1) {
