@@ -406,9 +406,9 @@ function slugify(text: string): string {
 const ESCAPED: Readonly<Record<string, string>> = { "*": "\uE001", _: "\uE002", "`": "\uE003", "\\": "\uE004" };
 
 /**
- * A heading as it reads, without its markdown: a code span keeps what it holds, a link its text, "*" goes, "_" goes
- * only where it marks emphasis (at a word's edge, so ALLOWED_HOSTS and DATABASE_URL keep theirs,
- * as CommonMark renders them), and a backslash-escaped character stays.
+ * A heading as it reads, without its markdown: a code span keeps what it holds, a link its text,
+ * "*" goes, "_" goes only where it marks emphasis (at a word's edge, so ALLOWED_HOSTS and
+ * DATABASE_URL keep theirs, as CommonMark renders them), and a backslash-escaped character stays.
  */
 export function plainHeading(text: string): string {
   const held = text.replace(/\\([*_`\\])/g, (_, char: string) => ESCAPED[char]!).replace(/!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])/g, "$1");
