@@ -328,16 +328,19 @@ function parseTeamFile(file: string, root: string, problems: KbProblem[]): { sec
   }
   const kept = blocks.filter((block) => block.body.join("").trim() !== "");
   const headings = new Set(kept.map((block) => block.heading.title));
-  for (const heading of Object.keys(meta.examples)) {
-    if (!headings.has(plainHeading(heading))) {
+  // Each key read once, as its heading reads ("Wiring `DATABASE_URL`" and "Wiring DATABASE_URL" are one).
+  const examplesByTitle = new Map<string, string[]>();
+  for (const [heading, list] of Object.entries(meta.examples)) {
+    const title = plainHeading(heading);
+    if (!headings.has(title)) {
       problems.push({
         file,
         line: keyLine(text, "examples"),
         message: `examples name a heading this file does not have: "${heading}" (headings: ${[...headings].join(", ")})`,
       });
     }
+    examplesByTitle.set(title, [...(examplesByTitle.get(title) ?? []), ...list]);
   }
-  const examplesOf = (title: string): string[] => Object.entries(meta.examples).flatMap(([heading, list]) => (plainHeading(heading) === title ? list : []));
 
   const fileSlug = slugify(relative(root, file).replace(/\.[^.]+$/, "")) || slugify(basename(file));
   const sections = kept.map((block) => {
@@ -352,7 +355,7 @@ function parseTeamFile(file: string, root: string, problems: KbProblem[]): { sec
       actions: [{ kind: "see_more", label: "See more" }],
       origin: "team",
       file,
-      examples: examplesOf(block.heading.title),
+      examples: examplesByTitle.get(block.heading.title) ?? [],
     } satisfies Section;
   });
   return { sections, negatives: meta.negatives };
@@ -409,6 +412,8 @@ const ESCAPED: Readonly<Record<string, string>> = { "*": "\uE001", _: "\uE002", 
  * A heading as it reads, without its markdown: a code span keeps what it holds, a link its text,
  * "*" goes, "_" goes only where it marks emphasis (at a word's edge, so ALLOWED_HOSTS and
  * DATABASE_URL keep theirs, as CommonMark renders them), and a backslash-escaped character stays.
+ * Not markdownToPlain: it would read a heading alone as a block ("- Restart" as a bullet), keep a
+ * link's address, and leave a reference link as written, its definition being elsewhere in the file.
  */
 export function plainHeading(text: string): string {
   const held = text.replace(/\\([*_`\\])/g, (_, char: string) => ESCAPED[char]!).replace(/!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])/g, "$1");
