@@ -469,6 +469,27 @@ describe("answer engine", () => {
     }
   });
 
+  // The linear model is sure of "symptoms" from the prose of a "prod only, is it the cache?" message; the error
+  // pasted with it reads like the near misses. (Dev questions of questions-dev-offtopic.jsonl.)
+  it("refuses a stale-cache question whose pasted error reads like the near misses", () => {
+    const devQuestion = (id: string) => loadQuestions("questions-dev-offtopic.jsonl").find((q) => q.id === id)!.text;
+    // A KeyError on DATABASE_URL in a new service: the near misses are much more similar than any section.
+    const unsetVariable = engine.answer(devQuestion("do-127"));
+    expect(unsetVariable.matched).toBe(false);
+    expect(unsetVariable.explain.nearMissCloser).toBe(true);
+    expect(unsetVariable.explain.offTopicScore - unsetVariable.explain.candidates[0]!.score).toBeGreaterThan(0.15);
+    expect(unsetVariable.answer).toContain("a missing setting or environment variable");
+    // A third-party package missing from requirements.txt: the linear model itself sides with the near misses.
+    const missingPackage = engine.answer(devQuestion("do-053"));
+    expect(missingPackage.matched).toBe(false);
+    expect(missingPackage.explain.linearMargin).toBeLessThan(0);
+    // The same kind of message about an own module that exists in the repo is a stale cache, and answered.
+    const ownModule = engine.answer(
+      "prod only, works locally: ModuleNotFoundError: No module named 'billing.services' but billing/services.py is in the repo. stale build?",
+    );
+    expect(ownModule.section?.id).toBe("symptoms");
+  });
+
   // A team heading's probability is raised to a built-in section's prior; it must still be at least as
   // similar to the message as the nearest near misses. (A dev question of test/fixtures/team-runbooks/domains-security.)
   it("offers, and does not answer with, a team section that a near miss is at least as similar to", () => {
