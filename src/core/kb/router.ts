@@ -80,8 +80,8 @@ const SIGNAL_SHARE = 0.25;
 /**
  * The signals' weight in the linear model's input, as a multiple of their share of the similarity: at 1
  * an error a stale cache does not cause (`§err:missing_package`) weighed too little beside the prose
- * ("prod only", "stale build?"). On the tunable sets and cross-validation over twelve example orders,
- * 2 and 4 made the same fewer mistakes (cost 7,484 -> 7,422 at 2), 8 no fewer.
+ * ("prod only", "stale build?"). Cost over the tunable sets and cross-validation, twelve example
+ * orders: 7,484 -> 7,422 at 2; over four orders, 4 made the same mistakes as 2 and 8 no fewer.
  */
 const SIGNAL_LINEAR_WEIGHT = 2;
 /** Weight of the character n-grams beside the (unit-length) word vector in the linear model's input. */
