@@ -166,8 +166,13 @@ function loadTeamQuestions(name: string): Question[] {
     .map((line) => JSON.parse(line) as Question);
 }
 
+/** The built-in knowledge base with team runbook set `name`'s runbook (test/fixtures/team-runbooks/<name>/kb). */
+export function teamRunbookKnowledge(name: string): KnowledgeBase {
+  return loadKnowledgeBase({ extraDir: fileURLToPath(new URL(`team-runbooks/${name}/kb/`, FIXTURES)) });
+}
+
 export function scoreTeamRunbook(name: string): TeamRunbookScore {
-  const kb = loadKnowledgeBase({ extraDir: fileURLToPath(new URL(`team-runbooks/${name}/kb/`, FIXTURES)) });
+  const kb = teamRunbookKnowledge(name);
   return scoreTeamQuestions(kb, createAnswerEngine(kb), name);
 }
 

@@ -407,6 +407,7 @@ function slugify(text: string): string {
 
 /** Backslash-escaped markdown characters, held apart while the markup around them goes. */
 const ESCAPED: Readonly<Record<string, string>> = { "*": "\uE001", _: "\uE002", "`": "\uE003", "\\": "\uE004" };
+const UNESCAPED: ReadonlyMap<string, string> = new Map(Object.entries(ESCAPED).map(([char, code]) => [code, char]));
 
 /**
  * A heading as it reads, without its markdown: a code span keeps what it holds, a link its text,
@@ -426,7 +427,7 @@ export function plainHeading(text: string): string {
     })
     .join("");
   return plain
-    .replace(/[\uE001-\uE004]/g, (code) => Object.keys(ESCAPED).find((char) => ESCAPED[char] === code)!)
+    .replace(/[\uE001-\uE004]/g, (code) => UNESCAPED.get(code)!)
     .replace(/\s+/g, " ")
     .trim();
 }

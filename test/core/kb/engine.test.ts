@@ -8,7 +8,7 @@ import { decodeModel, encodeModel } from "../../../src/core/kb/model-file.js";
 import { rankKey } from "../../../src/core/kb/router.js";
 import { restoredKnowledge } from "../../../src/core/kb/stored-knowledge.js";
 import type { AnswerResult } from "../../../src/core/kb/types.js";
-import { loadQuestions } from "../../../bench/answer-quality.js";
+import { loadQuestions, teamRunbookKnowledge } from "../../../bench/answer-quality.js";
 import { renderEmbed } from "../../../src/adapters/discord/render.js";
 import { renderBlocks } from "../../../src/adapters/slack/render.js";
 
@@ -472,7 +472,8 @@ describe("answer engine", () => {
   // The linear model is sure of "symptoms" from the prose of a "prod only, is it the cache?" message; the error
   // pasted with it reads like the near misses. (Dev questions of questions-dev-offtopic.jsonl.)
   it("refuses a stale-cache question whose pasted error reads like the near misses", () => {
-    const devQuestion = (id: string) => loadQuestions("questions-dev-offtopic.jsonl").find((q) => q.id === id)!.text;
+    const devQuestions = loadQuestions("questions-dev-offtopic.jsonl");
+    const devQuestion = (id: string) => devQuestions.find((q) => q.id === id)!.text;
     // A KeyError on DATABASE_URL in a new service: the near misses are much more similar than any section.
     const unsetVariable = engine.answer(devQuestion("do-127"));
     expect(unsetVariable.matched).toBe(false);
@@ -493,8 +494,7 @@ describe("answer engine", () => {
   // A team heading's probability is raised to a built-in section's prior; it must still be at least as
   // similar to the message as the nearest near misses. (A dev question of test/fixtures/team-runbooks/domains-security.)
   it("offers, and does not answer with, a team section that a near miss is at least as similar to", () => {
-    const kb = loadKnowledgeBase({ extraDir: new URL("../../fixtures/team-runbooks/domains-security/kb/", import.meta.url).pathname });
-    const teamEngine = createAnswerEngine(kb);
+    const teamEngine = createAnswerEngine(teamRunbookKnowledge("domains-security"));
     const otherApp = teamEngine.answer(
       "our notifications service is node/express and the browser says blocked by CORS policy. how do I set the origin list in the cors package?",
     );
@@ -513,14 +513,12 @@ describe("answer engine", () => {
   // A team heading is preferred over a built-in section that fits about as well, not over one that fits clearly better:
   // a built-in question that shares the team's words stays built-in. (Dev questions of test/fixtures/team-runbooks/.)
   it("answers a built-in question from the built-in section though it names what a team heading is about", () => {
-    const domains = createAnswerEngine(loadKnowledgeBase({ extraDir: new URL("../../fixtures/team-runbooks/domains-security/kb/", import.meta.url).pathname }));
+    const domains = createAnswerEngine(teamRunbookKnowledge("domains-security"));
     const bump = domains.answer(
       "I only have github access, no railway dashboard. if I bump django-cors-headers 4.3.1 -> 4.4.0 in requirements.txt does that force a fresh build?",
     );
     expect(bump.section?.id).toBe("fix-requirements-bust");
-    const dependencies = createAnswerEngine(
-      loadKnowledgeBase({ extraDir: new URL("../../fixtures/team-runbooks/dependencies/kb/", import.meta.url).pathname }),
-    );
+    const dependencies = createAnswerEngine(teamRunbookKnowledge("dependencies"));
     const start = dependencies.answer(
       "set a custom start command `gunicorn harbor.wsgi --workers 3` on harbor-web (railpack builder) and since then new migrations never get applied. did i drop something?",
     );
@@ -531,8 +529,7 @@ describe("answer engine", () => {
   // one sentence answers matches it as it would an example, not diluted by the rest of its paragraph.
   // (Dev questions of test/fixtures/team-runbooks/logging-alerts, whose headings have text alone; both were refused.)
   it("answers a team question from the one sentence of a heading's text that it matches", () => {
-    const kb = loadKnowledgeBase({ extraDir: new URL("../../fixtures/team-runbooks/logging-alerts/kb/", import.meta.url).pathname });
-    const teamEngine = createAnswerEngine(kb);
+    const teamEngine = createAnswerEngine(teamRunbookKnowledge("logging-alerts"));
     const page = teamEngine.answer(
       "made a new sentry alert for 5xx on /checkout/pay, right now it only posts to slack. how do i make it actually page the on-call person",
     );
