@@ -9,8 +9,8 @@ interface TrainingRow {
   label: number;
 }
 
-/** The model trained on every row, through the matrix a router build makes. */
-function train(rows: TrainingRow[], labelCount: number, featureCount: number): LinearModel {
+/** The model trained on every row, through the matrix a router build makes (`reference` as in LinearModel.fit). */
+function train(rows: TrainingRow[], labelCount: number, featureCount: number, reference?: (label: number) => boolean): LinearModel {
   const offsets = new Int32Array(rows.length + 1);
   rows.forEach((row, r) => (offsets[r + 1] = offsets[r]! + row.vector.ids.length));
   const part = {
@@ -27,6 +27,7 @@ function train(rows: TrainingRow[], labelCount: number, featureCount: number): L
     Array.from(rows, (_, i) => i),
     labelCount,
     featureCount,
+    reference,
   );
 }
 
@@ -66,9 +67,12 @@ describe("linear model", () => {
       ...Array.from({ length: 60 }, () => ({ vector: { ids: [0, 2], weights: [0.8, 0.6] }, label: 1 })),
       { vector: { ids: [0, 3], weights: [0.8, 0.6] }, label: 2 },
     ];
-    const model = train(rows, 3, 4);
+    // Labels 0 and 1 are the reference (the router's built-in sections): label 2 is raised to their prior.
+    const model = train(rows, 3, 4, (label) => label < 2);
     const probabilities = model.probabilities({ ids: [0, 3], weights: [0.8, 0.6] });
     expect(probabilities[2]).toBeGreaterThan(0.5);
+    // Without the raise, one row among 120 is not learned.
+    expect(train(rows, 3, 4).probabilities({ ids: [0, 3], weights: [0.8, 0.6] })[2]).toBeLessThan(0.5);
   });
 
   it("refuses a stored model whose weights do not fit its sizes", () => {
