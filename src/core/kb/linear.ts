@@ -180,9 +180,9 @@ export class LinearModel {
  * with all six runbooks loaded together 66 -> 110 of 180 (raised to the median of every label,
  * forty team headings made a team heading the median and raised nothing). No built-in section is
  * smaller than the smallest, so the built-in answers are those of a model without the raise.
- * The raise is all a small label gets: its rows also weighed sqrt(median rows / its rows) in training
- * once, and without that weight (three passes at 0.67) fourteen teams' runbooks' near misses were
- * refused more often (117 -> 121 of 140; team questions 299 -> 297 of 420, built-in 144 -> 147 of 160).
+ * The raise is all a small label gets. Its rows used to weigh sqrt(median rows / its rows) in training
+ * as well; dropping that weight (measured at three passes of 0.67) refused more of fourteen teams'
+ * runbooks' near misses (117 -> 121 of 140; team questions 299 -> 297 of 420, built-in 144 -> 147 of 160).
  */
 function raiseSmallLabels(bias: Float64Array, perLabel: Float64Array, reference?: (label: number) => boolean): void {
   if (!reference) return;
