@@ -195,12 +195,12 @@ export class Router {
       docs.map((d) => d.features.tokens),
       CHAR_MIN_DOCS,
     );
-    const signalShare = Float64Array.from(docs, (doc) => (doc.features.signals.size > 0 ? SIGNAL_SHARE : 0));
+    const scales = docs.map((doc) => linearScales(signalShareOf(doc.features)));
     const matrix = joinRows(
       [
-        { rows: words.rows, base: 0, scale: signalShare.map((share) => 1 - share) },
-        { rows: signals.rows, base: words.space.size, scale: signalShare.map((share) => share * SIGNAL_LINEAR_WEIGHT) },
-        { rows: chars.rows, base: words.space.size + signals.space.size, scale: new Float64Array(docs.length).fill(CHAR_WEIGHT) },
+        { rows: words.rows, base: 0, scale: Float64Array.from(scales, (scale) => scale.words) },
+        { rows: signals.rows, base: words.space.size, scale: Float64Array.from(scales, (scale) => scale.signals) },
+        { rows: chars.rows, base: words.space.size + signals.space.size, scale: Float64Array.from(scales, (scale) => scale.chars) },
       ],
       Int32Array.from(docLabels),
     );
@@ -317,16 +317,17 @@ export class Router {
         weights.push(part.weights[i]! * scale);
       }
     };
-    append(words, 0, 1 - signalShare);
-    append(signals, signalBase, signalShare * SIGNAL_LINEAR_WEIGHT);
-    append(chars, charBase, CHAR_WEIGHT);
+    const scale = linearScales(signalShare);
+    append(words, 0, scale.words);
+    append(signals, signalBase, scale.signals);
+    append(chars, charBase, scale.chars);
     return { ids, weights };
   }
 
   decide(query: TextFeatures, leaveOut = -1): Decision {
     // A recognised error in the message takes a share of the similarity; without one, the
     // words have all of it.
-    const signalShare = query.signals.size > 0 ? SIGNAL_SHARE : 0;
+    const signalShare = signalShareOf(query);
     const words = this.words.vector(query.words);
     const signals = this.signals.vector(query.signals);
     const probability = this.linear.probabilities(this.joinVectors(words, signals, this.chars.vector(query.tokens), signalShare));
@@ -339,7 +340,7 @@ export class Router {
    * matrix (the very values vector() and joinVectors would make).
    */
   private decideDocument(doc: LabelledFeatures, index: number, matrix: TrainingMatrix, rows: { words: SparseRows; signals: SparseRows }): Decision {
-    const signalShare = doc.features.signals.size > 0 ? SIGNAL_SHARE : 0;
+    const signalShare = signalShareOf(doc.features);
     return this.decision(rowVector(rows.words, index), rowVector(rows.signals, index), signalShare, this.linear.rowProbabilities(matrix, index), index);
   }
 
@@ -431,6 +432,16 @@ function keepClosest(closest: { doc: number; similarity: number }[], doc: number
   while (at > 0 && (closest[at - 1]!.similarity < similarity || (closest[at - 1]!.similarity === similarity && closest[at - 1]!.doc > doc))) at--;
   closest.splice(at, 0, { doc, similarity });
   if (closest.length > NEAREST_SHOWN) closest.pop();
+}
+
+/** The signals' share of the similarity: a message or document with a recognised error gives them SIGNAL_SHARE, the words the rest. */
+function signalShareOf(features: TextFeatures): number {
+  return features.signals.size > 0 ? SIGNAL_SHARE : 0;
+}
+
+/** Each part's scale in the linear model's input: one place for the training matrix and a query (joinVectors) alike. */
+function linearScales(signalShare: number): { words: number; signals: number; chars: number } {
+  return { words: 1 - signalShare, signals: signalShare * SIGNAL_LINEAR_WEIGHT, chars: CHAR_WEIGHT };
 }
 
 function isNearMiss(label: string): boolean {
