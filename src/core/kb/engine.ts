@@ -418,8 +418,18 @@ function sectionText(section: Section): string {
 const CONNECTORS = "and|so|then|but|or|plus|also|btw|n|oh|ps|separately|unrelated";
 /** Where one sentence ends and the next begins: a sentence end, a line, "also"/"btw". */
 const SENTENCE_BREAK = /(?<=[?!.])\s+(?=\S)|\n+|\s+(?:also|plus|and also|btw)[,:]?\s+/i;
-/** Where one question ends and the next begins: a sentence break, "(2)", or "and" before a question word. */
-const QUESTION_BREAK = new RegExp(`${SENTENCE_BREAK.source}|\\s*\\(\\d\\)\\s*|,?\\s+(?:and|and then|then|n)\\s+(?=(?:${QUESTION_WORDS})\\b)`, "i");
+/**
+ * A comma before "how do", "what should", "which is"...: "…before the cutoff, and while I'm at it, how do I clear
+ * the cache?" asks a second question after an aside. (What comes before the comma is a question of its own only
+ * when it asks: "If I set NO_CACHE, what should I do after?" keeps its clause as context.) Over twelve example
+ * orders, dev COST 7,115 -> 7,093.
+ */
+const COMMA_QUESTION = ",\\s+(?=(?:how|what|why|which|where)\\s+(?:do|does|did|can|could|should|would|is|are|to)\\b)";
+/** Where one question ends and the next begins: a sentence break, "(2)", "and" before a question word, or COMMA_QUESTION. */
+const QUESTION_BREAK = new RegExp(
+  `${SENTENCE_BREAK.source}|\\s*\\(\\d\\)\\s*|,?\\s+(?:and|and then|then|n)\\s+(?=(?:${QUESTION_WORDS})\\b)|${COMMA_QUESTION}`,
+  "i",
+);
 /**
  * A part that asks: it ends with a question mark or, in chat shorthand, with "how", "why", "ideas"
  * ("clear build cache how"), or opens with a question word or a request ("steps to…", "explain…"),

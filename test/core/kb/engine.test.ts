@@ -145,6 +145,15 @@ describe("answer engine", () => {
     ]);
   });
 
+  it('hears a second question after a comma and an aside ("…, and while I\'m there, how do I…") as a question of its own', () => {
+    expectTwoQuestions([
+      "What must we change about railway.toml before the cutoff in December, and while I'm at it, how do I clear the build cache for web?",
+      "is it risky to keep the build cache on for good after last week's outage, what do the errors look like when it goes stale?",
+    ]);
+    // A clause before the comma that asks nothing is the question's context, not a question of its own.
+    expect(engine.answer("If I set NO_CACHE=1 for one deploy, what should I do afterwards?").explain.questions).toBeUndefined();
+  });
+
   it("does not take a bullet's first words, cut off at 'also', for a question of their own", () => {
     const text =
       "a few things:\n• how do I apply migrations on prod right now? (`no such table: shop_voucher`)\n• do I also need to clear the build cache, or is it unrelated?\n• and how do I make migrate run on its own next time?";
