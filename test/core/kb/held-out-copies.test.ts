@@ -37,5 +37,6 @@ describe("examples and the question sets the engine is judged on", () => {
       }
     }
     expect(copies).toEqual([]);
-  });
+    // Every example against every judged question (~8 s alone, twice that beside the other test files on two cores).
+  }, 60_000);
 });
