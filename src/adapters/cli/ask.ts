@@ -46,7 +46,7 @@ export function explainText(result: AnswerResult): string {
   const { explain } = result;
   const lines = [
     `Decision: ${decisionText(result)}`,
-    `Accept rule: best section >= ${explain.threshold.toFixed(2)}, and (best section - near misses) + ${explain.linearWeight} x linear margin >= ${explain.margin.toFixed(2)}` +
+    `Accept rule: best section >= ${explain.threshold.toFixed(2)} (a team section >= ${explain.teamThreshold.toFixed(2)}), and (best section - near misses) + ${explain.linearWeight} x linear margin >= ${explain.margin.toFixed(2)}` +
       ` (refused, but offered, down to ${explain.closeMargin.toFixed(2)}); a team section must also be at least as similar as the near misses`,
     `Near misses (off-topic examples): ${explain.offTopicScore.toFixed(2)}`,
     `Linear margin (best section's probability - near misses'): ${explain.linearMargin.toFixed(2)}`,

@@ -13,7 +13,7 @@ import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
 import type { LoadOptions } from "./loader.js";
 import type { NotCacheError } from "./not-cache.js";
 import { decodeModel, encodeModel } from "./model-file.js";
-import { LINEAR_MARGIN_SHARE, LINEAR_SHARE, OFF_TOPIC, Router, TEAM_MAY_ANSWER } from "./router.js";
+import { LINEAR_MARGIN_SHARE, LINEAR_SHARE, OFF_TOPIC, Router, TEAM_MAY_ANSWER, teamThreshold } from "./router.js";
 import type { AcceptRule, Decision, LabelledFeatures, RouterState } from "./router.js";
 import { extractSignals, routingText } from "./signals.js";
 import type { Signals } from "./signals.js";
@@ -168,7 +168,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const caveat = signals.notCache ? notCacheCaveat(signals.notCache) : undefined;
     return {
       matched: true,
-      confidence: confidence(top.score, router.rule.threshold),
+      confidence: confidence(top.score, found.origin === "team" ? teamThreshold(router.rule) : router.rule.threshold),
       section: { id: primary.id, title: primary.title },
       sections: shown.map((s) => ({ id: s.id, title: s.title })),
       answer: composeAnswer({ sections: shown, question: cleaned, asks: ASKS.test(routed), signatures: signals.signatures, ...(caveat ? { caveat } : {}) }),
@@ -493,6 +493,7 @@ function explanation(decision: Decision, signals: Signals, rule: AcceptRule, sou
     linearWeight: LINEAR_MARGIN_SHARE,
     rankingWeight: LINEAR_SHARE,
     threshold: rule.threshold,
+    teamThreshold: teamThreshold(rule),
     margin: rule.margin,
     closeMargin: rule.closeMargin,
     signalTokens: signals.tokens,

@@ -114,8 +114,9 @@ export interface AnswerExplanation {
   linearWeight: number;
   /** Weight of the linear model's probability beside the similarity when sections are ranked. */
   rankingWeight: number;
-  /** Score the best section needs, and how far it must lead the off-topic score. */
+  /** Score the best section needs (a team section: teamThreshold), and how far it must lead the off-topic score. */
   threshold: number;
+  teamThreshold: number;
   margin: number;
   /** The lower margin a refused question still reaches to be offered its best section (AnswerResult.offered). */
   closeMargin: number;

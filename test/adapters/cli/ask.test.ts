@@ -8,7 +8,7 @@ describe("railcache ask --explain", () => {
   it("shows the rule, the ranked sections and, for a message that asks two things, each question's section", () => {
     const text = explainText(engine.answer("how do I clear the build cache on railway? and why does this keep happening after we rename an app?"));
     expect(text).toMatch(/^Decision: answered with fix-dashboard \+ triggers/);
-    expect(text).toMatch(/Accept rule: best section >= \d\.\d\d/);
+    expect(text).toMatch(/Accept rule: best section >= \d\.\d\d \(a team section >= \d\.\d\d\)/);
     expect(text).toMatch(/ {2}1\. \S+ +similarity \d\.\d\d {2}probability \d\.\d\d/);
     expect(text).toMatch(/Questions, in the order asked:\n {2}1\. fix-dashboard +how do I clear the build cache on railway\?\n {2}2\. triggers +and why does/);
     expect(text).toContain("Second section: triggers (the message asks it too)");
