@@ -392,7 +392,8 @@ export class Router {
     const against = teamLeads ? offTopic : Math.max(offTopic, teamMayAnswer);
     const linearMargin = sectionProbability - offTopicProbability - (teamLeads ? 0 : teamMayAnswerProbability);
     const margin = marginOf(best, against, linearMargin);
-    const clears = best >= (teamLeads ? teamThreshold(this.rule) : this.rule.threshold) && margin >= this.rule.margin;
+    const threshold = teamLeads ? teamThreshold(this.rule) : this.rule.threshold;
+    const clears = best >= threshold && margin >= this.rule.margin;
     // A team section's probability is raised to a built-in section's prior (linear.ts), and that
     // lifts its linear margin over the near misses however close they are: it answers only when
     // the message is also at least as similar to it as to the nearest near misses (a CORS question
@@ -401,7 +402,7 @@ export class Router {
     const nearMissCloser = clears && best < against - (teamLeads ? 0 : BUILTIN_NEAR_MISS_GAP);
     const accepted = clears && !nearMissCloser;
     // The section offered is the best ranked, which must fit on its own (best may be another's score).
-    const close = !accepted && (ranked[0]?.score ?? 0) >= this.rule.threshold && margin >= this.rule.closeMargin;
+    const close = !accepted && (ranked[0]?.score ?? 0) >= threshold && margin >= this.rule.closeMargin;
     return { ranked, offTopic: against, linearMargin, accepted, close, ...(nearMissCloser ? { nearMissCloser } : {}), nearest: closest };
   }
 
