@@ -168,7 +168,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const caveat = signals.notCache ? notCacheCaveat(signals.notCache) : undefined;
     return {
       matched: true,
-      confidence: confidence(top.score, found.origin === "team" ? teamThreshold(router.rule) : router.rule.threshold),
+      confidence: confidence(top.score, router.thresholdFor(top.label)),
       section: { id: primary.id, title: primary.title },
       sections: shown.map((s) => ({ id: s.id, title: s.title })),
       answer: composeAnswer({ sections: shown, question: cleaned, asks: ASKS.test(routed), signatures: signals.signatures, ...(caveat ? { caveat } : {}) }),

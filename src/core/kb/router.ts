@@ -311,6 +311,11 @@ export class Router {
     }
   }
 
+  /** The score a section needs to be accepted: a team section's is teamThreshold, a built-in one's the rule's own. */
+  thresholdFor(label: string | undefined): number {
+    return label !== undefined && this.teamLabels.has(label) ? teamThreshold(this.rule) : this.rule.threshold;
+  }
+
   /** The label the router learned document `doc` under (a near miss may have stepped aside for a team section). */
   labelOf(doc: number): string | undefined {
     const label = this.docLabels[doc];
@@ -392,7 +397,7 @@ export class Router {
     const against = teamLeads ? offTopic : Math.max(offTopic, teamMayAnswer);
     const linearMargin = sectionProbability - offTopicProbability - (teamLeads ? 0 : teamMayAnswerProbability);
     const margin = marginOf(best, against, linearMargin);
-    const threshold = teamLeads ? teamThreshold(this.rule) : this.rule.threshold;
+    const threshold = this.thresholdFor(ranked[0]?.label);
     const clears = best >= threshold && margin >= this.rule.margin;
     // A team section's probability is raised to a built-in section's prior (linear.ts), and that
     // lifts its linear margin over the near misses however close they are: it answers only when
