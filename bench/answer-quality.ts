@@ -121,6 +121,7 @@ export const HELD_OUT_SETS = [
   "questions-heldout-v21.jsonl",
   "questions-heldout-v22.jsonl",
   "questions-heldout-v23.jsonl",
+  "questions-heldout-v24.jsonl",
 ] as const;
 
 export const QUESTION_SETS = ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-holdout.jsonl", ...HELD_OUT_SETS] as const;
