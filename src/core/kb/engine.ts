@@ -298,7 +298,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/23";
+const MODEL_FORMAT = "railcache-answer-model/24";
 
 interface StoredModel {
   format: string;

@@ -154,6 +154,14 @@ describe("answer engine", () => {
     expect(engine.answer("If I set NO_CACHE=1 for one deploy, what should I do afterwards?").explain.questions).toBeUndefined();
   });
 
+  // A platform few examples name learns from all of them through one shared feature (features.ts, OTHER_PLATFORMS).
+  it("refuses a build-cache question about another platform, and answers it when the message is about Railway", () => {
+    for (const text of ["clear build cache on pythonanywhere", "how to purge the build cache in gitlab", "how do i wipe the build cache on heroku?"]) {
+      expect(engine.answer(text).matched, text).toBe(false);
+    }
+    expect(engine.answer("we moved from heroku to railway, how do I clear the build cache?").section?.id).toBe("fix-dashboard");
+  });
+
   it("does not take a bullet's first words, cut off at 'also', for a question of their own", () => {
     const text =
       "a few things:\n• how do I apply migrations on prod right now? (`no such table: shop_voucher`)\n• do I also need to clear the build cache, or is it unrelated?\n• and how do I make migrate run on its own next time?";

@@ -85,3 +85,22 @@ describe("word pairs in the word space", () => {
     expect([...third!.keys()]).toEqual(expect.arrayContaining(["nuk", "build", "layer"]));
   });
 });
+
+describe("another platform named", () => {
+  const shared = (text: string) => extractFeatures(text).words.get("~elsewhere");
+
+  it("adds one shared feature per name when the message names another platform and not Railway", () => {
+    expect(shared("how do I clear the build cache on Heroku?")).toBe(1);
+    expect(shared("moving from gitlab CI to circleci, which one caches pip better?")).toBe(2);
+    // Its own word stays a feature too: the model weighs both.
+    expect([...extractFeatures("clear build cache on pythonanywhere").words.keys()]).toContain("pythonanywher");
+  });
+
+  it("adds nothing when Railway is named too, or when no platform is", () => {
+    expect(shared("we moved from Heroku to Railway, how do I clear the build cache?")).toBeUndefined();
+    expect(shared("gitlab mirror pushes to github, and railway.toml has the pre-deploy migrate")).toBeUndefined();
+    expect(shared("the site at app.up.railway.app still shows what netlify served")).toBeUndefined();
+    // "render" is left out: templates render, too.
+    expect(shared("prod templates render the old navbar after deploy")).toBeUndefined();
+  });
+});
