@@ -56,6 +56,11 @@ export function explainText(result: AnswerResult): string {
     ...explain.nearest.map((n) => `  ${n.similarity.toFixed(2)}  ${n.example ? n.id : `${n.id} (section text)`}: ${truncate(n.text.replace(/\s+/g, " "), 90)}`),
     `Signals: ${explain.signalTokens.length ? explain.signalTokens.join(", ") : "none"}${explain.notCache ? ` (not a cache error: ${explain.notCache})` : ""}`,
   ];
+  if (explain.otherPlatforms?.length) {
+    lines.push(
+      `Another platform named, and not Railway: ${explain.otherPlatforms.join(", ")} (the model reads that as asking about that platform, as its near misses do; naming Railway too drops it)`,
+    );
+  }
   if (explain.questions?.length) {
     lines.push("Questions, in the order asked:", ...explain.questions.map((q, i) => `  ${i + 1}. ${q.section.padEnd(28)} ${truncate(q.text, 80)}`));
   }

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { Action } from "../reply.js";
 import { cleanChatText } from "../text/chat-format.js";
 import { MAX_ANSWER_CHARS, composeAnswer } from "./compose.js";
-import { WordMemo, extractFeatures } from "./features.js";
+import { WordMemo, extractFeatures, otherPlatformsIn } from "./features.js";
 import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
 import type { LoadOptions } from "./loader.js";
 import type { NotCacheError } from "./not-cache.js";
@@ -142,6 +142,8 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const parts = questionParts(routed);
     const decision = route(focused(routed, parts.questions), signals);
     const explain = explanation(decision, signals, router.rule, source);
+    const otherPlatforms = otherPlatformsIn(routed);
+    if (otherPlatforms.length > 0) explain.otherPlatforms = otherPlatforms;
     const top = preferTeam(decision);
     const found = decision.accepted && top ? byId.get(top.label) : undefined;
     if (!found || !top) {

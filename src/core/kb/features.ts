@@ -178,21 +178,26 @@ export function extractFeatures(text: string, signalTokens: readonly string[] = 
       previous = term;
     }
   }
-  const otherPlatforms = otherPlatformsNamed(tokens);
+  const otherPlatforms = otherPlatformsNamed(tokens).length;
   if (otherPlatforms > 0) add(words, OTHER_PLATFORM, otherPlatforms);
   const signals = new Map<string, number>();
   for (const token of signalTokens) add(signals, token);
   return { words, signals, tokens };
 }
 
-/** How many times the words name another platform (OTHER_PLATFORMS), or 0 when they also name Railway. */
-function otherPlatformsNamed(tokens: readonly string[]): number {
-  let named = 0;
+/** Each time the words name another platform (OTHER_PLATFORMS), that name; none when they also name Railway. */
+function otherPlatformsNamed(tokens: readonly string[]): string[] {
+  const named: string[] = [];
   for (const token of tokens) {
-    if (RAILWAY_WORD.test(token)) return 0;
-    if (OTHER_PLATFORMS.has(token)) named++;
+    if (RAILWAY_WORD.test(token)) return [];
+    if (OTHER_PLATFORMS.has(token)) named.push(token);
   }
   return named;
+}
+
+/** The other platforms `text` names, once each, when it does not name Railway: what gave it the shared feature (for --explain). */
+export function otherPlatformsIn(text: string): string[] {
+  return [...new Set(otherPlatformsNamed(text.toLowerCase().match(WORD) ?? []))];
 }
 
 /** "railway.toml" counts as itself and as its parts; "no_cache" likewise. */

@@ -132,6 +132,8 @@ export interface AnswerExplanation {
   nearMissCloser?: boolean;
   /** A recognised error that a stale cache does not cause, if any. */
   notCache?: string;
+  /** Other platforms the message names, and not Railway (Heroku, Netlify...): they add the model's shared "another platform" feature. */
+  otherPlatforms?: string[];
   /** The questions of a message that asks several things, each with the section it was answered from, in the order asked. */
   questions?: { text: string; section: string }[];
   /** The section shown second and why: a question of the message asks it, it scores nearly as well as the first, or the first names it `next:`. */

@@ -32,4 +32,10 @@ describe("railcache ask --explain", () => {
     expect(text).toContain("The nearest example is a near miss: that is what refused the question.");
     expect(text).toContain("add the question (as users write it) to the section's `examples:` front-matter");
   });
+
+  it("says when the message names another platform and not Railway, which the model reads as a question about that platform", () => {
+    const text = explainText(engine.answer("how to purge the build cache in gitlab, or on heroku?"));
+    expect(text).toContain("Another platform named, and not Railway: gitlab, heroku (");
+    expect(explainText(engine.answer("we moved from heroku to railway, how do I clear the build cache?"))).not.toContain("Another platform named");
+  });
 });
