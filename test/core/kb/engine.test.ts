@@ -156,10 +156,18 @@ describe("answer engine", () => {
 
   // A platform few examples name learns from all of them through one shared feature (features.ts, OTHER_PLATFORMS).
   it("refuses a build-cache question about another platform, and answers it when the message is about Railway", () => {
-    for (const text of ["clear build cache on pythonanywhere", "how to purge the build cache in gitlab", "how do i wipe the build cache on heroku?"]) {
+    const otherPlatforms = [
+      "clear build cache on pythonanywhere",
+      "how to purge the build cache in gitlab",
+      "how do i wipe the build cache on heroku?",
+      "how do I clear the build cache on Render?",
+    ];
+    for (const text of otherPlatforms) {
       expect(engine.answer(text).matched, text).toBe(false);
     }
     expect(engine.answer("we moved from heroku to railway, how do I clear the build cache?").section?.id).toBe("fix-dashboard");
+    // "render" the verb is no platform.
+    expect(engine.answer("prod templates render the old navbar after deploy, works locally, same commit").section?.id).toBe("symptoms");
   });
 
   it("does not take a bullet's first words, cut off at 'also', for a question of their own", () => {

@@ -92,6 +92,8 @@ describe("another platform named", () => {
   it("adds one shared feature per name when the message names another platform and not Railway", () => {
     expect(shared("how do I clear the build cache on Heroku?")).toBe(1);
     expect(shared("moving from gitlab CI to circleci, which one caches pip better?")).toBe(2);
+    expect(shared("our app on Render keeps deploying an old commit")).toBe(1);
+    expect(shared("Render: clear build cache & deploy, or is Render's cache fine?")).toBe(2);
     // Its own word stays a feature too: the model weighs both.
     expect([...extractFeatures("clear build cache on pythonanywhere").words.keys()]).toContain("pythonanywher");
   });
@@ -100,7 +102,8 @@ describe("another platform named", () => {
     expect(shared("we moved from Heroku to Railway, how do I clear the build cache?")).toBeUndefined();
     expect(shared("gitlab mirror pushes to github, and railway.toml has the pre-deploy migrate")).toBeUndefined();
     expect(shared("the site at app.up.railway.app still shows what netlify served")).toBeUndefined();
-    // "render" is left out: templates render, too.
+    // Render counts only as a name: templates render, too.
     expect(shared("prod templates render the old navbar after deploy")).toBeUndefined();
+    expect(shared("Render the admin page and it still shows the old field")).toBeUndefined();
   });
 });
