@@ -300,7 +300,7 @@ interface SecondSection {
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */
-const MODEL_FORMAT = "railcache-answer-model/24";
+const MODEL_FORMAT = "railcache-answer-model/25";
 
 interface StoredModel {
   format: string;
