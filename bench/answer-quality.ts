@@ -122,6 +122,7 @@ export const HELD_OUT_SETS = [
   "questions-heldout-v22.jsonl",
   "questions-heldout-v23.jsonl",
   "questions-heldout-v24.jsonl",
+  "questions-heldout-v25.jsonl",
 ] as const;
 
 export const QUESTION_SETS = ["questions.jsonl", "questions-probes.jsonl", "questions-eval2.jsonl", "questions-holdout.jsonl", ...HELD_OUT_SETS] as const;
