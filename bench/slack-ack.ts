@@ -133,7 +133,7 @@ async function startBareBolt(slack: FakeSlack, ackBodyFile?: string): Promise<Ta
     cwd: root,
     env: {
       PATH: process.env.PATH ?? "",
-      NODE_OPTIONS: node.nodeOptions,
+      ...node.env,
       BOT_TOKEN: BENCH_BOT_TOKEN,
       SIGNING_SECRET: BENCH_SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,

@@ -69,15 +69,18 @@ export const BENCH_SIGNING_SECRET = "bench0123456789abcdef0123456789ab";
 export const BENCH_WEBHOOK_SECRET = "wh-bench-secret-0123456789abcdef0123";
 
 /**
- * How the Dockerfile runs node: its NODE_OPTIONS (heap bounds) and the node flags of its CMD
- * (V8 flags that node refuses in NODE_OPTIONS), so benchmarks measure that configuration.
+ * How the Dockerfile runs node: its environment for node (NODE_OPTIONS, the heap bounds, and the
+ * malloc settings MALLOC_*) and the node flags of its CMD (V8 flags that node refuses in
+ * NODE_OPTIONS), so benchmarks measure that configuration.
  */
-export function deployedNode(): { nodeOptions: string; flags: string[] } {
+export function deployedNode(): { env: Record<string, string>; flags: string[] } {
   const runtime = parseDockerfile(readFileSync(path.join(root, "Dockerfile"), "utf8")).stages.at(-1);
   const args = (keyword: string) => runtime?.instructions.filter((i) => i.keyword === keyword).map((i) => i.args) ?? [];
-  const nodeOptions = /NODE_OPTIONS="([^"]*)"/.exec(args("ENV").join(" "))?.[1] ?? "";
+  const env = args("ENV").join(" ");
+  const nodeOptions = /NODE_OPTIONS="([^"]*)"/.exec(env)?.[1] ?? "";
+  const malloc = Object.fromEntries([...env.matchAll(/\b(MALLOC_[A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
   const cmd = args("CMD").at(-1);
-  return { nodeOptions, flags: (cmd ? execForm(cmd) : []).slice(1).filter((arg) => arg.startsWith("--")) };
+  return { env: { NODE_OPTIONS: nodeOptions, ...malloc }, flags: (cmd ? execForm(cmd) : []).slice(1).filter((arg) => arg.startsWith("--")) };
 }
 
 /**
@@ -104,7 +107,7 @@ export async function startServerChild(options: {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? "",
-      NODE_OPTIONS: node.nodeOptions,
+      ...node.env,
       SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
       SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
       SLACK_API_URL: options.slackApiUrl,

@@ -122,7 +122,7 @@ describe("Dockerfile runtime stage", () => {
     expect(env).toMatch(/\bNODE_ENV=production\b/);
   });
 
-  it("bounds the heap with NODE_OPTIONS and node flags that node accepts, and the README's plain-Node command uses the same", async () => {
+  it("bounds the heap with NODE_OPTIONS and node flags that node accepts, fixes malloc's mmap threshold, and the README's plain-Node command uses the same", async () => {
     const env = runtime.instructions
       .filter((i) => i.keyword === "ENV")
       .map((i) => i.args)
@@ -137,6 +137,10 @@ describe("Dockerfile runtime stage", () => {
     );
     const readme = readFileSync(path.join(root, "README.md"), "utf8");
     expect(readme).toContain(`NODE_OPTIONS="${options}" ${cmd.join(" ")}`);
+    // glibc's malloc keeps a fixed mmap threshold (freed large blocks go back to the system), in the image and in the README's command alike.
+    const mmapThreshold = /\bMALLOC_MMAP_THRESHOLD_=(\d+)\b/.exec(env)?.[1];
+    expect(Number(mmapThreshold)).toBeGreaterThan(0);
+    expect(readme).toContain(`MALLOC_MMAP_THRESHOLD_=${mmapThreshold} NODE_OPTIONS="${options}" ${cmd.join(" ")}`);
     // A flag node refuses in NODE_OPTIONS (most V8 flags) would stop the container at its first start.
     await expect(promisify(execFile)(process.execPath, ["-e", "0"], { env: { ...process.env, NODE_OPTIONS: options } })).resolves.toBeDefined();
     await expect(promisify(execFile)(process.execPath, [...cmd.slice(1, cmd.indexOf("dist/cli.js")), "-e", "0"])).resolves.toBeDefined();
