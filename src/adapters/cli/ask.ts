@@ -39,6 +39,7 @@ const SECOND_WHY = {
   asked: "the message asks it too",
   close: "it fits nearly as well as the first",
   next: "the first section names it next:",
+  best: "it fits the whole message best; the first answers the question the message opens with",
 } as const;
 
 /** Why the engine answered (or refused) as it did, for runbook authors debugging a miss. */

@@ -156,7 +156,6 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     // found its section; otherwise the message's best section leads.
     const asked = askedInOrder(parts, decision);
     const primary = asked.length === 2 ? asked[0]!.section : found;
-    const shown = [primary];
     const askedSecond = asked.length === 2 ? asked[1] : asked.find((a) => a.section.id !== found.id);
     // A question answered from one section alone gets the section its content says comes next
     // (a stale-cache diagnosis, then the steps to fix it).
@@ -164,20 +163,22 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const second: SecondSection | undefined = askedSecond
       ? { section: askedSecond.section, why: "asked" }
       : (secondSection(cleaned, decision, primary.id) ?? (next ? { section: next, why: "next" } : undefined));
-    if (second) shown.push(second.section);
+    // The message opens with the question the second section answers: shown in the order asked.
+    const lead = second?.asksFirst ? second.section : primary;
+    const shown = second ? [lead, second.asksFirst ? primary : second.section] : [lead];
     if (asked.length > 0) explain.questions = asked.map((a) => ({ text: a.question, section: a.section.id }));
-    if (second) explain.second = { id: second.section.id, why: second.why };
+    if (second) explain.second = second.asksFirst ? { id: primary.id, why: "best" } : { id: second.section.id, why: second.why };
     const caveat = signals.notCache ? notCacheCaveat(signals.notCache) : undefined;
     return {
       matched: true,
       confidence: confidence(top.score, router.thresholdFor(top.label)),
-      section: { id: primary.id, title: primary.title },
+      section: { id: lead.id, title: lead.title },
       sections: shown.map((s) => ({ id: s.id, title: s.title })),
       answer: composeAnswer({ sections: shown, question: cleaned, asks: ASKS.test(routed), signatures: signals.signatures, ...(caveat ? { caveat } : {}) }),
       actions: sectionActions(shown, options),
       signals: {
         signatures: signals.signatures,
-        terms: queryTerms(routed, 32).filter((t) => vocabulary(primary).has(t)),
+        terms: queryTerms(routed, 32).filter((t) => vocabulary(lead).has(t)),
       },
       explain,
     };
@@ -222,13 +223,19 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     return picks;
   }
 
-  /** A second section when the message asks two things, or when two sections fit almost equally. */
+  /**
+   * A second section when the message asks two things, or when two sections fit almost equally.
+   * When the message opens with a question and that question's own best section is this one, it is
+   * shown first (asksFirst): "is this a stale cache? (log) how do I clear it?" answers the diagnosis,
+   * then the steps. Over twelve example orders, the tunable sets' cost 1,148 -> 1,121 and with the
+   * cross-validation 6,962 -> 6,912; held-out on-topic 2,193 -> 2,194 of 2,302.
+   */
   function secondSection(cleaned: string, decision: Decision, primaryId: string): SecondSection | undefined {
     const questions = splitQuestions(cleaned);
     if (questions.length >= 2) {
       // Each question on its own: the best section other than the one already shown, when it
       // fits nearly as well as that question's best and better than the near misses.
-      for (const question of questions) {
+      for (const [index, question] of questions.entries()) {
         // The question weighs most, the rest of the message gives it context ("that", "it").
         const part = route(routingText(`${question}\n${question}\n${cleaned}`), extractSignals(question));
         const [first, next] = part.ranked;
@@ -236,7 +243,7 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
         if (!pick || !first) continue;
         const section = byId.get(pick.label);
         if (section && pick.score >= PART_THRESHOLD_SHARE * router.rule.threshold && pick.score >= PART_CLOSE * first.score && pick.score > part.offTopic) {
-          return { section, why: "asked" };
+          return { section, why: "asked", ...(index === 0 && pick === first && isQuestion(question) ? { asksFirst: true } : {}) };
         }
       }
       return undefined;
@@ -296,7 +303,9 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
 /** The section shown second, and why: the message asks it, it scores nearly as well, or the first names it `next:`. */
 interface SecondSection {
   section: Section;
-  why: NonNullable<AnswerExplanation["second"]>["why"];
+  why: Exclude<NonNullable<AnswerExplanation["second"]>["why"], "best">;
+  /** The message's opening question asks it: it is shown first, the message's best section second. */
+  asksFirst?: boolean;
 }
 
 /** Bump when the model's features or stored form change: older stored models are then ignored. */

@@ -136,8 +136,11 @@ export interface AnswerExplanation {
   otherPlatforms?: string[];
   /** The questions of a message that asks several things, each with the section it was answered from, in the order asked. */
   questions?: { text: string; section: string }[];
-  /** The section shown second and why: a question of the message asks it, it scores nearly as well as the first, or the first names it `next:`. */
-  second?: { id: string; why: "asked" | "close" | "next" };
+  /**
+   * The section shown second and why: a question of the message asks it, it scores nearly as well as the first, the
+   * first names it `next:`, or it is the message's best section and the first answers the message's opening question.
+   */
+  second?: { id: string; why: "asked" | "close" | "next" | "best" };
 }
 
 export interface AnswerOptions {

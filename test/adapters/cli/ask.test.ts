@@ -14,6 +14,16 @@ describe("railcache ask --explain", () => {
     expect(text).toContain("Second section: triggers (the message asks it too)");
   });
 
+  it("says when the message's best section comes second because the first answers the question it opens with", () => {
+    const text = explainText(
+      engine.answer(
+        "Will Railway stop reading our railway.toml once Config as Code is cut off? It holds our pre-deploy command. Separately, I'm only a member without admin rights: can editing requirements.txt bust the build cache",
+      ),
+    );
+    expect(text).toMatch(/^Decision: answered with config-as-code-deprecation \+ fix-requirements-bust/);
+    expect(text).toContain("Second section: fix-requirements-bust (it fits the whole message best; the first answers the question the message opens with)");
+  });
+
   it("says when the second section is there because the first names it next:", () => {
     const text = explainText(
       // One sentence: a message of several is split into questions, and a second section from those is "asked".

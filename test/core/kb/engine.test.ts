@@ -209,6 +209,21 @@ describe("answer engine", () => {
     expect(ids("(1) is it bad to leave NO_CACHE=1 on for good (2) how do I run migrations on every deploy")).toEqual(["prevention", "migrations"]);
   });
 
+  it("shows first the section of the question a message opens with, when the message as a whole fits another one better", () => {
+    // The second ask (no question mark, after an aside) weighs most in the whole message: the
+    // requirements trick used to lead, and the cutoff question the message opens with came second.
+    const result = engine.answer(
+      "Will Railway stop reading our railway.toml once Config as Code is cut off? It holds our pre-deploy command. Separately, I'm only a member without admin rights: can editing requirements.txt bust the build cache",
+    );
+    expect(result.sections.map((s) => s.id)).toEqual(["config-as-code-deprecation", "fix-requirements-bust"]);
+    expect(result.section?.id).toBe("config-as-code-deprecation");
+    expect(result.explain.candidates[0]?.id).toBe("fix-requirements-bust");
+    expect(result.explain.second).toEqual({ id: "fix-requirements-bust", why: "best" });
+    // A message that opens with a statement keeps its best section first.
+    const log = "LookupError: App 'billing' doesn't have a 'Contact' model. prod only, works locally.";
+    expect(engine.answer(`${log} how do I get rid of it?`).sections[0]?.id).toBe("symptoms");
+  });
+
   it("shows the paragraph a question asks about even when it sits behind see more", () => {
     const section = engine.section("migrations");
     const hidden = section?.more.split("\n\n").find((p) => /showmigrations/.test(p));

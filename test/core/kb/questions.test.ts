@@ -176,7 +176,8 @@ describe("answer quality on the question fixtures", () => {
     ["domains-security", 23, 8, 7],
     ["scheduled-jobs", 12, 9, 9],
     ["payments-webhooks", 18, 9, 7],
-    ["releases", 19, 7, 7],
+    // releases 19 -> 18 when a message's opening question leads (2026-12-08; fourteen teams' cost 181 -> 179).
+    ["releases", 18, 7, 7],
     ["realtime", 21, 6, 5],
     // Two more, written after that change with 20 built-in questions each; their misses are read: 22 and 23, 18 and 18, 9 and 8.
     ["dependencies", 20, 16, 8],
