@@ -209,6 +209,21 @@ describe("answer engine", () => {
     expect(ids("(1) is it bad to leave NO_CACHE=1 on for good (2) how do I run migrations on every deploy")).toEqual(["prevention", "migrations"]);
   });
 
+  it("weighs a full question of a long message that asks two things above the story and paste around it", () => {
+    // Both questions are full sentences: counted twice beside the Procfile paste, the first one
+    // followed the paste (railpack-django + migrations); counted four times, it is answered for itself.
+    const message = [
+      "We moved our Django shop from Heroku to Railway a few weeks ago and it mostly works, two things though:",
+      "1) Prod is clearly running code from before Friday's merge (the new /status/ page 404s and main has it). What is the proper way to clear the build cache and get a truly fresh build?",
+      "2) Our Procfile still has the Heroku lines:",
+      "```\nrelease: python manage.py migrate\nweb: gunicorn shop.wsgi\n```",
+      "Will Railway ever run that release line?",
+    ].join("\n");
+    const result = engine.answer(message);
+    expect(result.sections.map((s) => s.id)).toEqual(["fix-dashboard", "railpack-django"]);
+    expect(result.explain.questions?.map((q) => q.section)).toEqual(["fix-dashboard", "railpack-django"]);
+  });
+
   it("shows first the section of the question a message opens with, when the message as a whole fits another one better", () => {
     // The second ask (no question mark, after an aside) weighs most in the whole message: the
     // requirements trick used to lead, and the cutoff question the message opens with came second.
