@@ -6,7 +6,7 @@
  * simulator stay in this process, so neither server pays for them.
  *
  * Kept alike for both, so the ratio measures railcache and not the harness: the same node
- * flags (the Dockerfile's NODE_OPTIONS and CMD flags; the baseline is Bolt's own cost in the same runtime),
+ * flags (the Dockerfile's NODE_OPTIONS, malloc settings and CMD flags; the baseline is Bolt's own cost in the same runtime),
  * and stdout/stderr written to a file rather than a pipe this process would have to drain
  * while it generates the load (only railcache logs, so a pipe would tax its rounds alone).
  */

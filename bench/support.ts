@@ -84,7 +84,7 @@ export function deployedNode(): { env: Record<string, string>; flags: string[] }
 }
 
 /**
- * `node dist/cli.js start` as deployed (with the Dockerfile's NODE_OPTIONS and node flags): Slack in HTTP mode against `slackApiUrl`, Railway against
+ * `node dist/cli.js start` as deployed (with the Dockerfile's NODE_OPTIONS, malloc settings and node flags): Slack in HTTP mode against `slackApiUrl`, Railway against
  * `railwayUrl` (the demo account token), SQLite in a temp dir, all on one free 127.0.0.1 port.
  */
 export async function startServerChild(options: {
