@@ -161,7 +161,8 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     }
 
     // A message that asks two things is answered in the order it asks them, when each question
-    // found its section; otherwise the message's best section leads.
+    // found its section; otherwise the message's best section leads (unless the message opens with
+    // the question that the second section answers: see secondSection).
     const asked = askedInOrder(parts, decision);
     const primary = asked.length === 2 ? asked[0]!.section : found;
     const askedSecond = asked.length === 2 ? asked[1] : asked.find((a) => a.section.id !== found.id);
@@ -234,9 +235,10 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
   /**
    * A second section when the message asks two things, or when two sections fit almost equally.
    * When the message opens with a question and that question's own best section is this one, it is
-   * shown first (asksFirst): "is this a stale cache? (log) how do I clear it?" answers the diagnosis,
-   * then the steps. Over twelve example orders, the tunable sets' cost 1,148 -> 1,121 and with the
-   * cross-validation 6,962 -> 6,912; held-out on-topic 2,193 -> 2,194 of 2,302.
+   * shown first (asksFirst): "Will Railway stop reading our railway.toml after the cutoff? … Separately,
+   * can editing requirements.txt bust the build cache" answers the cutoff first, though the second ask
+   * fits the whole message best. Over twelve example orders, the tunable sets' cost 1,148 -> 1,121 and
+   * with the cross-validation 6,962 -> 6,912; held-out on-topic 2,193 -> 2,194 of 2,302.
    */
   function secondSection(cleaned: string, decision: Decision, primaryId: string): SecondSection | undefined {
     const questions = splitQuestions(cleaned);
