@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { Action } from "../reply.js";
 import { cleanChatText } from "../text/chat-format.js";
 import { MAX_ANSWER_CHARS, composeAnswer } from "./compose.js";
-import { WordMemo, extractFeatures, otherPlatformsIn } from "./features.js";
+import { WordMemo, extractFeatures } from "./features.js";
 import { knowledgeFingerprint, loadKnowledgeBase } from "./loader.js";
 import type { LoadOptions } from "./loader.js";
 import type { NotCacheError } from "./not-cache.js";
@@ -148,10 +148,11 @@ function engineFrom(kb: KnowledgeBase, { router, speller }: Model): AnswerEngine
     const routed = routingText(cleaned);
     const signals = extractSignals(cleaned);
     const parts = questionParts(routed);
-    const decision = route(focused(routed, parts.questions), signals);
+    // The message's features are kept: --explain names the other platforms they hold.
+    const features = extractFeatures(focused(routed, parts.questions), signals.tokens, { correct });
+    const decision = router.decide(features);
     const explain = explanation(decision, signals, router.rule, source);
-    const otherPlatforms = otherPlatformsIn(routed);
-    if (otherPlatforms.length > 0) explain.otherPlatforms = otherPlatforms;
+    if (features.otherPlatforms) explain.otherPlatforms = features.otherPlatforms;
     const top = preferTeam(decision);
     const found = decision.accepted && top ? byId.get(top.label) : undefined;
     if (!found || !top) {

@@ -17,6 +17,8 @@ export interface TextFeatures {
    * unseen compounds.
    */
   tokens: string[];
+  /** The other platforms the text names, once each, when it does not name Railway: what gave it OTHER_PLATFORM (for --explain). */
+  otherPlatforms?: string[];
 }
 
 /** How many content words after "without", "not", "can't"... are negated. */
@@ -186,11 +188,11 @@ export function extractFeatures(text: string, signalTokens: readonly string[] = 
       previous = term;
     }
   }
-  const otherPlatforms = otherPlatformsNamed(text, tokens).length;
-  if (otherPlatforms > 0) add(words, OTHER_PLATFORM, otherPlatforms);
+  const otherPlatforms = otherPlatformsNamed(text, tokens);
+  if (otherPlatforms.length > 0) add(words, OTHER_PLATFORM, otherPlatforms.length);
   const signals = new Map<string, number>();
   for (const token of signalTokens) add(signals, token);
-  return { words, signals, tokens };
+  return { words, signals, tokens, ...(otherPlatforms.length > 0 ? { otherPlatforms: [...new Set(otherPlatforms)] } : {}) };
 }
 
 /**
@@ -205,11 +207,6 @@ function otherPlatformsNamed(text: string, tokens: readonly string[]): string[] 
   }
   named.push(...Array.from(text.matchAll(RENDER_NAMED), () => "render"));
   return named;
-}
-
-/** The other platforms `text` names, once each, when it does not name Railway: what gave it the shared feature (for --explain). */
-export function otherPlatformsIn(text: string): string[] {
-  return [...new Set(otherPlatformsNamed(text, text.toLowerCase().match(WORD) ?? []))];
 }
 
 /** "railway.toml" counts as itself and as its parts; "no_cache" likewise. */
